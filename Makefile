@@ -1,0 +1,58 @@
+# cjm developer tasks. Start with: make install && make test
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: install system-deps test lint format bench goldens schema fuzz clean
+
+install: system-deps $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@if [ -f tests/browser/package.json ]; then (cd tests/browser && npm install --no-audit --no-fund --silent); fi
+	@touch $@
+
+# Graphviz draws the SVG/PNG/PDF maps; Chromium checks the rendered pages in tests.
+system-deps:
+	@missing=""; \
+	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing with apt-get"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "please install:$$missing (e.g. brew install graphviz chromium)"; \
+	  fi; \
+	fi
+
+test:
+	$(PY) -m pytest -q -n 2
+
+lint:
+	$(VENV)/bin/ruff check cjm tests bench
+	$(VENV)/bin/ruff format --check cjm tests bench
+	$(VENV)/bin/mypy
+
+format:
+	$(VENV)/bin/ruff check --fix cjm tests bench
+	$(VENV)/bin/ruff format cjm tests bench
+
+schema:
+	$(VENV)/bin/cjm schema -o schemas/journey.schema.json
+
+goldens:
+	CJM_UPDATE_GOLDENS=1 $(PY) -m pytest -q -n 2 -m "not browser" tests
+
+bench:
+	$(PY) bench/run.py
+
+fuzz:
+	$(PY) -m pip install --quiet atheris
+	$(PY) tests/fuzz/fuzz_loader.py -max_total_time=300 tests/corpus/invalid tests/corpus/valid
+
+clean:
+	rm -rf $(VENV) site build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

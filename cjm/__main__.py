@@ -1,0 +1,6 @@
+"""Run cjm as ``python -m cjm``."""
+
+from cjm.cli import main
+
+if __name__ == "__main__":
+    main()

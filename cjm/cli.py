@@ -1,0 +1,202 @@
+"""The ``cjm`` command line: each command wires inputs -> core -> reporter -> exit code.
+
+Start-up is a feature: only typer is imported here; everything a command
+needs is imported inside that command.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from cjm import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+app = typer.Typer(
+    name="cjm",
+    help="Customer journey maps as code: validate, render, diff and evidence-check journey files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+Debug = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cjm {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Customer journey maps as code."""
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or '-' for stdin.")] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", "-F", help="text, json (default: text)."),
+    ] = None,
+    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Exit 0 when the paths match no journey file.")
+    ] = False,
+    stdin_filename: Annotated[
+        str | None, typer.Option("--stdin-filename", help="The name to report for '-'.")
+    ] = None,
+    debug: Debug = False,
+) -> int:
+    """Parse, check schema and references, and run the lint rules."""
+    from cjm.checker import CheckOptions, check
+    from cjm.config import load_config
+    from cjm.diagnostics import Severity
+    from cjm.reporters import REPORTERS
+
+    with _handled(debug):
+        settings = load_config(config)
+        name = output_format or "text"
+        reporter = REPORTERS.get(name)
+        if reporter is None:
+            _usage(f"unknown format '{name}'; choose from: {', '.join(REPORTERS)}")
+        report = check(list(paths or []), settings, CheckOptions(allow_empty, stdin_filename))
+        reporter(report, sys.stdout)
+        failing = Severity.WARNING if (strict or settings.strict) else Severity.ERROR
+        fails = any(d.severity.rank >= failing.rank for d in report.diagnostics)
+        return EXIT_FINDINGS if fails else EXIT_OK
+    return EXIT_USAGE  # pragma: no cover - _handled always returns or exits
+
+
+app.command("lint", help="Alias of 'validate'.")(validate)
+
+
+@app.command()
+def schema(
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    debug: Debug = False,
+) -> int:
+    """Print the JSON Schema (draft 2020-12) of the journey format."""
+    from cjm.output import write_atomic
+    from cjm.schema import schema_text
+
+    with _handled(debug):
+        text = schema_text()
+        if output:
+            write_atomic(output, text)
+        else:
+            sys.stdout.write(text)
+    return EXIT_OK
+
+
+@app.command()
+def init(
+    name: Annotated[str, typer.Argument(help="Journey name; the file is NAME.journey.yaml.")] = "my-journey",
+    template: Annotated[str, typer.Option("--template", "-t", help="b2b, b2c or blank.")] = "b2b",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead.")] = None,
+    debug: Debug = False,
+) -> int:
+    """Scaffold a new journey file from a stage model (B2B: 7 stages, B2C: 5)."""
+    from cjm.model import slugify
+    from cjm.output import write_atomic
+    from cjm.scaffold import TEMPLATES, starter
+
+    with _handled(debug):
+        if template not in TEMPLATES:
+            _usage(f"unknown template '{template}'; choose from: {', '.join(TEMPLATES)}")
+        target = Path(output or f"{slugify(name)}.journey.yaml")
+        write_atomic(target, starter(name, template), overwrite=False)
+        typer.echo(f"Wrote {target} ({template} template). Next: cjm validate {target}", err=True)
+    return EXIT_OK
+
+
+@app.command()
+def rules(
+    rule: Annotated[str | None, typer.Argument(help="A rule code or name to explain.")] = None,
+    debug: Debug = False,
+) -> int:
+    """List the rule catalogue, or explain one rule with a failing and a passing example."""
+    from cjm.diagnostics import CORE_CODES
+    from cjm.lint import resolve_rule
+    from cjm.rules import RULES
+
+    with _handled(debug):
+        if rule is None:
+            for c in CORE_CODES.values():
+                typer.echo(f"{c.code}  {c.name:<26} error    {c.summary}")
+            for r in RULES:
+                typer.echo(f"{r.code}  {r.name:<26} {r.default_severity.value:<8} {r.summary}")
+            return EXIT_OK
+        core = CORE_CODES.get(rule.upper()) or next((c for c in CORE_CODES.values() if c.name == rule), None)
+        if core is not None:
+            typer.echo(f"{core.code} {core.name} (error, always on)\n\n{core.summary}")
+            return EXIT_OK
+        found = resolve_rule(rule)
+        typer.echo(f"{found.code} {found.name} ({found.default_severity.value} by default)\n\n{found.doc}")
+    return EXIT_OK
+
+
+class _handled:
+    """The one place that turns a CjmError or an unexpected exception into a message and exit 2."""
+
+    def __init__(self, debug: bool) -> None:
+        self.debug = debug
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+        from cjm.errors import CjmError
+
+        if exc is None or isinstance(exc, (typer.Exit, SystemExit, KeyboardInterrupt)):
+            return False
+        if isinstance(exc, CjmError):
+            typer.echo(f"cjm: error: {exc}", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        if self.debug:
+            return False
+        typer.echo(
+            f"cjm: internal error: {type(exc).__name__}: {exc}\n"
+            "  this is a bug in cjm; run again with --debug for the traceback and report it",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE)
+
+
+def _usage(message: str) -> NoReturn:
+    from cjm.errors import ConfigError
+
+    raise ConfigError(message)
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Console entry point: every failure that is not a finding exits 2, never 1."""
+    from typer._click.exceptions import ClickException
+
+    try:
+        result = app(args=argv, prog_name="cjm", standalone_mode=False)
+    except ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("cjm: aborted", err=True)
+        sys.exit(EXIT_USAGE)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(EXIT_USAGE)
+    sys.exit(result if isinstance(result, int) else EXIT_OK)

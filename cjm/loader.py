@@ -1,0 +1,167 @@
+"""Load a journey or catalog file: bytes -> LoadResult(model | None, diagnostics, source map)."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from cjm.diagnostics import Diagnostic, Span, core
+from cjm.errors import InputError
+from cjm.model import SUPPORTED_VERSIONS, Catalog, Journey
+from cjm.references import SharedIds, check_references
+from cjm.schema_errors import diagnose
+from cjm.source import Limits, SourceMap, parse_yaml
+
+
+@dataclass
+class LoadResult:
+    """What loading one file gave: the model when valid, every finding, and the positions."""
+
+    path: str
+    journey: Journey | None = None
+    catalog: Catalog | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    source: SourceMap = field(default_factory=SourceMap)
+    text: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics and (self.journey is not None or self.catalog is not None)
+
+    def line(self, number: int) -> str:
+        """The source line ``number`` (1-based), or '' when out of range."""
+        lines = self.text.splitlines()
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def read_bytes(path: str) -> bytes:
+    """Read a file, or standard input for '-'; an unreadable path is an InputError."""
+    if path == "-":
+        import sys
+
+        return sys.stdin.buffer.read()
+    try:
+        return FsPath(path).read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def decode(data: bytes, path: str, limits: Limits) -> tuple[str | None, Diagnostic | None]:
+    """UTF-8 text (a BOM is dropped), or the CJM003/CJM005 finding that says why not."""
+    if len(data) > limits.max_bytes:
+        return None, core(
+            "CJM005",
+            path,
+            Span(),
+            f"the file is {len(data):,} bytes, over the limit of {limits.max_bytes:,}",
+            "raise max-bytes under [limits] in cjm.toml if this is intended",
+        )
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return None, core("CJM003", path, Span(), "the file is UTF-16 or UTF-32, not UTF-8", "save it as UTF-8")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, core(
+            "CJM003",
+            path,
+            Span.point(line, column),
+            f"the file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+            "save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
+        )
+
+
+def load_bytes(data: bytes, path: str, limits: Limits | None = None, shared: SharedIds | None = None) -> LoadResult:
+    """Decode, parse and validate one file's bytes."""
+    limits = limits or Limits()
+    text, problem = decode(data, path, limits)
+    if text is None:
+        return LoadResult(path, diagnostics=[problem] if problem else [])
+    return load_text(text, path, limits, shared)
+
+
+def load_text(text: str, path: str, limits: Limits | None = None, shared: SharedIds | None = None) -> LoadResult:
+    """Parse and validate one file's text: syntax, version, schema, then ids and references."""
+    limits = limits or Limits()
+    result = LoadResult(path, text=text)
+    parsed = parse_yaml(text, path, limits)
+    result.source = parsed.source
+    result.diagnostics.extend(parsed.diagnostics)
+    if any(d.code in ("CJM001", "CJM005") for d in parsed.diagnostics) or parsed.documents > 1:
+        return result
+    data = parsed.value
+    if parsed.documents == 0 or data is None:
+        result.diagnostics.append(
+            core("CJM003", path, Span(), "the file is empty", "start from 'cjm init' or an example in examples/")
+        )
+        return result
+    if not isinstance(data, dict):
+        what = "a list" if isinstance(data, list) else "a single value"
+        result.diagnostics.append(
+            core("CJM003", path, parsed.source.span(()), f"the top level is {what}, not a mapping", "a journey file starts with 'cjm: 1' and 'id: ...'")
+        )
+        return result
+    version = _check_version(data, parsed.source, path)
+    if version is not None:
+        result.diagnostics.append(version)
+        return result
+    model: type[BaseModel] = Catalog if data.get("kind") == "catalog" else Journey
+    try:
+        instance = model.model_validate(data)
+    except ValidationError as exc:
+        result.diagnostics.extend(diagnose(exc.errors(include_url=False), data, parsed.source, path, model))
+        return result
+    if isinstance(instance, Journey):
+        result.journey = instance
+        result.diagnostics.extend(check_references(instance, parsed.source, path, shared))
+    else:
+        result.catalog = instance  # type: ignore[assignment]
+    return result
+
+
+def _check_version(data: dict[str, Any], source: SourceMap, path: str) -> Diagnostic | None:
+    supported = ", ".join(map(str, SUPPORTED_VERSIONS))
+    if "cjm" not in data:
+        return core(
+            "CJM004", path, Span.point(1, 1), "the file does not say its format version", "add 'cjm: 1' as the first line"
+        )
+    version = data["cjm"]
+    if type(version) is not int or version not in SUPPORTED_VERSIONS:
+        return core(
+            "CJM004",
+            path,
+            source.span(("cjm",)),
+            f"unsupported format version {version!r}; this cjm reads version {supported}",
+            f"write 'cjm: {SUPPORTED_VERSIONS[-1]}'" if type(version) is not int else "upgrade cjm to read newer files",
+        )
+    return None
+
+
+def load_file(path: str, limits: Limits | None = None, shared: SharedIds | None = None) -> LoadResult:
+    """Read and load one file; '-' reads standard input. An unreadable path raises InputError."""
+    return load_bytes(read_bytes(path), path, limits, shared)
+
+
+def load_journey(path: str, limits: Limits | None = None, shared: SharedIds | None = None) -> Journey:
+    """Load a journey that must be valid, for commands that need one (render, diff, evidence).
+
+    Raises InputError naming the first error when the file is not a valid journey.
+    """
+    result = load_file(path, limits, shared)
+    errors = [d for d in result.diagnostics if d.severity.value == "error"]
+    if result.journey is None or errors:
+        first = errors[0] if errors else None
+        where = f"{path}:{first.span.line}:{first.span.column}: {first.code} {first.message}" if first else path
+        raise InputError(f"{where}\n  not a valid journey: run 'cjm validate {path}' for every finding")
+    return result.journey

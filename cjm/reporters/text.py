@@ -1,0 +1,82 @@
+"""The terminal report: ``path:line:col: CODE severity message``, a code frame, a hint, a summary."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TextIO
+
+from cjm.diagnostics import Diagnostic, Report, Severity
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def safe(text: str) -> str:
+    """Text with control characters shown as escapes, so a YAML value cannot drive the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour only on a terminal; NO_COLOR turns it off, FORCE_COLOR on."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class _Style:
+    def __init__(self, on: bool) -> None:
+        self.on = on
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.on else text
+
+
+def _frame(d: Diagnostic, source: str, style: _Style) -> list[str]:
+    line = safe(source.expandtabs(1))
+    width = len(str(d.span.line))
+    gutter = " " * max(width, 4)
+    start = max(d.span.column, 1)
+    end = d.span.end_column if d.span.end_line == d.span.line else len(line)
+    length = max(1, min(end, len(line)) - start + 1)
+    return [
+        f"{style('2', f'{d.span.line:>{len(gutter)}} |')} {line}",
+        f"{style('2', f'{gutter} |')} {' ' * (start - 1)}{style(_COLOURS[d.severity], '^' * length)}",
+    ]
+
+
+def format_diagnostic(d: Diagnostic, source: str | None, style: _Style) -> list[str]:
+    """The lines that show one diagnostic."""
+    head = (
+        f"{style('1', f'{safe(d.path)}:{d.span.line}:{d.span.column}:')} "
+        f"{style('1', d.code)} {style(_COLOURS[d.severity], d.severity.value)} {safe(d.message)}"
+    )
+    out = [head]
+    if source is not None and source.strip():
+        out.extend(_frame(d, source, style))
+    if d.hint:
+        out.append(f"  {style('32', 'hint:')} {safe(d.hint)}")
+    return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def report_text(report: Report, stream: TextIO) -> None:
+    """Write every finding with its code frame, then a one-line summary."""
+    style = _Style(use_colour(stream))
+    for file in report.files:
+        for d in file.diagnostics:
+            stream.write("\n".join(format_diagnostic(d, file.lines.get(d.span.line), style)) + "\n\n")
+    counts = report.counts()
+    files = len(report.files)
+    if not any(counts.values()):
+        stream.write(style("32", f"All good: {_plural(files, 'file')} checked, no findings.") + "\n")
+        return
+    parts = [_plural(counts[s], s) for s in ("error", "warning", "info") if counts[s]]
+    with_findings = sum(1 for f in report.files if f.diagnostics)
+    stream.write(f"Found {', '.join(parts)} in {_plural(with_findings, 'file')} ({_plural(files, 'file')} checked).\n")

@@ -1,0 +1,90 @@
+"""Starter journeys for ``cjm init``, from the stage models of the format."""
+
+from __future__ import annotations
+
+import json
+
+from cjm.model import slugify
+
+STAGE_MODELS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "b2b": (
+        ("out-of-market", "Out of market", "Not looking; the status quo seems fine"),
+        ("trigger", "Trigger", "Something happens that makes the problem urgent"),
+        ("initial-consideration", "Initial consideration", "Understand the options"),
+        ("active-evaluation", "Active evaluation", "Compare vendors and prove the fit"),
+        ("purchase-decision", "Purchase decision", "Agree terms and sign"),
+        ("implementation", "Implementation", "Go live and get value"),
+        ("loyalty", "Loyalty", "Renew, expand, recommend"),
+    ),
+    "b2c": (
+        ("awareness", "Awareness", "Learn that we exist"),
+        ("consideration", "Consideration", "Decide whether we fit"),
+        ("acquisition", "Acquisition", "Buy or sign up"),
+        ("service", "Service", "Use it and get help"),
+        ("loyalty", "Loyalty", "Come back and recommend"),
+    ),
+    "blank": (("first-stage", "First stage", "What the customer wants here"),),
+}
+TEMPLATES = tuple(STAGE_MODELS)
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+
+
+def starter(name: str, template: str = "b2b") -> str:
+    """A valid starter journey (YAML text with guiding comments) for ``template``."""
+    ident = slugify(name)
+    title = name.replace("-", " ").strip().capitalize() or "New journey"
+    lines = [
+        "# yaml-language-server: $schema=https://cjm.dev/schemas/journey.schema.json",
+        f"# A {template.upper() if template != 'blank' else 'blank'} starter journey: replace every placeholder,",
+        "# then run `cjm validate` until it is clean. Format: docs/format.md",
+        "cjm: 1",
+        f"id: {ident}",
+        f"title: {_q(title)}",
+        "owner: CX team",
+        "",
+        "scope:",
+        "  persona: customer",
+        "  scenario: The process this map follows, from the customer's side",
+        "  start: Where the journey begins",
+        "  end: Where it ends",
+        "  goal: What the customer wants to achieve",
+        "  research:",
+        "    - What this map rests on (interviews, CRM export, call logs)",
+        "",
+        "personas:",
+        "  - id: customer",
+        "    name: The customer",
+        "    goals: [What they want]",
+        "",
+        "stages:",
+    ]
+    for stage_id, stage_name, goal in STAGE_MODELS[template]:
+        lines += [
+            f"  - id: {stage_id}",
+            f"    name: {_q(stage_name)}",
+            f"    goal: {_q(goal)}",
+            "    actions:",
+            f"      - id: {stage_id}-action",
+            "        name: What the customer does here",
+            "        touchpoints: [website]",
+            "        emotion: 0  # -2 very negative .. +2 very positive",
+            "",
+        ]
+    lines += [
+        "touchpoints:",
+        "  - id: website",
+        "    name: Website",
+        "    channel: web",
+        "    departments: [marketing]",
+        "",
+        "metrics:",
+        "  - id: journey-csat",
+        "    kind: csat",
+        "    name: Satisfaction with the journey",
+        "    target: 85",
+        "",
+    ]
+    return "\n".join(lines)

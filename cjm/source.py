@@ -1,0 +1,358 @@
+"""Safe YAML reading that keeps a source position for every key and value.
+
+The reader walks the parser's event stream (libyaml's C parser when present)
+with an explicit stack, so it never recurses: nesting depth, node count,
+alias expansion and string length are all bounded before anything is built,
+language tags are refused, and duplicate keys are reported where they stand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import ScalarNode
+
+from cjm.diagnostics import Diagnostic, Span, core
+
+try:  # the C parser is about 14x faster; fall back to pure Python without libyaml
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path = tuple[str | int, ...]
+BOOLEAN_WORDS = frozenset(
+    w for base in ("yes", "no", "on", "off", "true", "false") for w in (base, base.title(), base.upper())
+)
+_TRAP_WORDS = frozenset(w for w in BOOLEAN_WORDS if w.lower() in ("yes", "no", "on", "off"))
+_CORE = "tag:yaml.org,2002:"
+_DISCARD = "\0discard"  # compared by identity: marks the value of a duplicate key
+_ALLOWED_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp"))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on untrusted input; each breach is a CJM005 finding, never a hang or a crash."""
+
+    max_bytes: int = 2 * 1024 * 1024
+    max_depth: int = 64
+    max_nodes: int = 200_000
+    max_alias_nodes: int = 10_000
+    max_string: int = 100_000
+
+
+class _Stop(Exception):
+    """Reading cannot go on; carries the diagnostic that says why."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of a document stands in its file.
+
+    Positions are kept as the parser's raw marks and turned into Spans only
+    when a finding asks for one: most values are never asked about.
+    """
+
+    values: dict[Path, Any] = field(default_factory=dict)  # path -> (start mark, end mark)
+    keys: dict[Path, Any] = field(default_factory=dict)  # path -> (start mark, end mark) of the key
+    scalars: dict[Path, str] = field(default_factory=dict)  # raw text of plain scalars that are not strings
+
+    def span(self, path: Path) -> Span:
+        """The span of the value at ``path``, or of its nearest located ancestor."""
+        for n in range(len(path), -1, -1):
+            marks = self.values.get(path[:n])
+            if marks is not None:
+                return _span(*marks)
+        return Span()
+
+    def key_span(self, path: Path) -> Span:
+        """The span of the key that introduces ``path``, falling back to the value."""
+        marks = self.keys.get(path)
+        return _span(*marks) if marks is not None else self.span(path)
+
+    def has_key(self, path: Path) -> bool:
+        return path in self.keys
+
+
+@dataclass
+class Parsed:
+    """The plain Python value of a document, its source map, and findings made on the way."""
+
+    value: Any = None
+    source: SourceMap = field(default_factory=SourceMap)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    documents: int = 0
+
+
+def _span(start: Any, end: Any) -> Span:
+    # marks are 0-based and the end mark points one past the last character
+    end_col = end.column if end.column > 0 or end.line == start.line else end.column + 1
+    if end.line > start.line and end.column == 0:
+        return Span(start.line + 1, start.column + 1, end.line, 10**6)
+    return Span(start.line + 1, start.column + 1, end.line + 1, max(end_col, start.column + 1))
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+
+
+class _Builder:
+    """Turns a parser event stream into values plus a SourceMap, within Limits."""
+
+    _resolver = yaml.resolver.Resolver()
+    _constructor = yaml.constructor.SafeConstructor()
+
+    def __init__(self, path: str, limits: Limits, parsed: Parsed) -> None:
+        self.path = path
+        self.limits = limits
+        self.parsed = parsed
+        self.source = parsed.source
+        self.anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, nodes it expands to)
+        self.nodes = 0
+        self.alias_nodes = 0
+
+    @property
+    def weight(self) -> int:
+        """Nodes built so far, counting each alias as the nodes it expands to."""
+        return self.nodes + self.alias_nodes
+
+    def stop(self, code: str, span: Span, message: str, hint: str | None = None) -> _Stop:
+        return _Stop(core(code, self.path, span, message, hint))
+
+    def scalar(self, event: Any) -> Any:
+        text = event.value
+        if len(text) > self.limits.max_string:
+            raise self.stop(
+                "CJM005",
+                _span(event.start_mark, event.end_mark),
+                f"a string of {len(text):,} characters is over the limit of {self.limits.max_string:,}",
+                "raise limits.max-string in cjm.toml if this is intended",
+            )
+        tag = event.tag
+        if tag in (None, "!"):
+            if not event.implicit[0]:
+                return text
+            tag = self._resolver.resolve(ScalarNode, text, (True, False))
+        if tag not in _ALLOWED_TAGS:
+            raise self.unsafe_tag(tag, event)
+        if tag == _CORE + "str":
+            return text
+        try:
+            return self._constructor.construct_object(ScalarNode(tag, text), deep=True)
+        except (ValueError, yaml.YAMLError, OverflowError) as exc:
+            raise self.stop(
+                "CJM010",
+                _span(event.start_mark, event.end_mark),
+                f"cannot read {text[:40]!r} as {_tag_name(tag)}: {str(exc).splitlines()[0][:120]}",
+            ) from None
+
+    def unsafe_tag(self, tag: str, event: Any) -> _Stop:
+        return self.stop(
+            "CJM005",
+            _span(event.start_mark, event.end_mark),
+            f"the tag '{_tag_name(tag)}' is not allowed",
+            "cjm reads YAML safely and never builds language objects: remove the tag",
+        )
+
+    def build(self, next_event: Callable[[], Any]) -> Any:
+        """Consume one document's events (after DocumentStart) and return its value."""
+        stack: list[_Frame] = []
+        root: Any = None
+        limits = self.limits
+        values, scalars = self.source.values, self.source.scalars
+        scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        while True:
+            event = next_event()
+            kind = type(event)
+            if kind is yaml.DocumentEndEvent:
+                return root
+            if kind in ends:
+                frame = stack.pop()
+                values[frame.path] = (values[frame.path][0], event.end_mark)
+                for merged in frame.merges:
+                    for k, v in merged.items():
+                        frame.container.setdefault(k, v)
+                if frame.anchor:
+                    self.anchors[frame.anchor] = (frame.container, self.weight - frame.first_weight + 1)
+                continue
+            top = stack[-1] if stack else None
+            if top is not None and top.key is None and top.is_map:
+                self.key(event, top)
+                continue
+            if top is None:
+                path: Path = ()
+            elif top.key is None:
+                path = (*top.path, len(top.container))
+            elif top.key is _DISCARD:
+                path = (*top.path, "\0duplicate")
+            else:
+                path = (*top.path, top.key)
+            self.nodes += 1
+            if self.nodes > limits.max_nodes:
+                raise self.stop(
+                    "CJM005",
+                    _span(event.start_mark, event.end_mark),
+                    f"the document has more than {limits.max_nodes:,} nodes",
+                    "raise max-nodes under [limits] in cjm.toml if this is intended",
+                )
+            values[path] = (event.start_mark, event.end_mark)
+            new_frame = None
+            if kind is scalar_event:
+                if event.style or not event.implicit[0]:
+                    value = self.scalar(event) if event.tag or len(event.value) > limits.max_string else event.value
+                else:
+                    value = self.scalar(event)
+                    if type(value) is not str:
+                        scalars[path] = event.value
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+            elif kind is yaml.AliasEvent:
+                value = self.alias(event)
+            else:
+                if event.tag not in (None, "!") and event.tag not in _ALLOWED_TAGS:
+                    raise self.unsafe_tag(event.tag, event)
+                if len(stack) >= limits.max_depth:
+                    raise self.stop(
+                        "CJM005",
+                        _span(event.start_mark, event.end_mark),
+                        f"nesting is deeper than {limits.max_depth} levels",
+                        "raise max-depth under [limits] in cjm.toml if this is intended",
+                    )
+                value = {} if kind is mapping_start else []
+                new_frame = _Frame(value, path, event.anchor, self.weight, kind is mapping_start)
+            if top is None:
+                root = value
+            elif top.key is None:
+                top.container.append(value)
+            else:
+                if top.key == "<<":
+                    top.merges.extend(self.merge_sources(value, path))
+                elif top.key is not _DISCARD:
+                    top.container[top.key] = value
+                top.key = None
+            if new_frame is not None:
+                stack.append(new_frame)
+
+    def key(self, event: Any, frame: _Frame) -> None:
+        """Record a mapping key, reporting duplicates where the repeat stands."""
+        if type(event) is not yaml.ScalarEvent:
+            raise self.stop("CJM010", _span(event.start_mark, event.end_mark), "a mapping key must be plain text")
+        key = event.value
+        kpath = (*frame.path, key)
+        if key in frame.container or (key == "<<" and frame.merges):
+            kspan = _span(event.start_mark, event.end_mark)
+            first = self.source.keys.get(kpath)
+            where = f" (first at line {first[0].line + 1})" if first else ""
+            self.parsed.diagnostics.append(
+                core(
+                    "CJM002",
+                    self.path,
+                    kspan,
+                    f"duplicate key '{key}'{where}",
+                    "YAML would keep only the last value, silently: remove or rename one",
+                )
+            )
+            frame.key = _DISCARD  # the repeat is read (and checked) but never reaches the model
+            return
+        self.source.keys[kpath] = (event.start_mark, event.end_mark)
+        frame.key = key
+
+    def alias(self, event: Any) -> Any:
+        """The anchored value, counted against the alias-expansion limit."""
+        span = _span(event.start_mark, event.end_mark)
+        if event.anchor not in self.anchors:
+            raise self.stop("CJM001", span, f"unknown alias '*{event.anchor}'", "define the anchor '&name' before using it")
+        value, size = self.anchors[event.anchor]
+        self.alias_nodes += size
+        if self.alias_nodes > self.limits.max_alias_nodes:
+            raise self.stop(
+                "CJM005",
+                span,
+                f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes",
+                "this looks like an alias bomb; raise max-alias-nodes under [limits] in cjm.toml if intended",
+            )
+        return value
+
+    def merge_sources(self, value: Any, path: Path) -> list[dict[str, Any]]:
+        """The mappings a merge key '<<' brings in."""
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, dict) for item in items):
+            raise self.stop("CJM010", self.source.span(path), "a merge key '<<' takes a mapping or a list of mappings")
+        return items
+
+
+@dataclass
+class _Frame:
+    """An open mapping or sequence while events stream in."""
+
+    container: Any
+    path: Path
+    anchor: str | None
+    first_weight: int  # nodes plus alias expansions before it opened: its size when it closes
+    is_map: bool
+    key: str | None = None  # the key whose value comes next (mappings only), or _DISCARD
+    merges: list[dict[str, Any]] = field(default_factory=list)
+
+
+def parse_yaml(text: str, path: str, limits: Limits | None = None) -> Parsed:
+    """Parse one YAML document safely into plain values and a source map."""
+    limits = limits or Limits()
+    parsed = Parsed()
+    builder = _Builder(path, limits, parsed)
+    loader = _Loader(text)
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None or type(event) is yaml.StreamEndEvent:
+                break
+            if type(event) is yaml.DocumentStartEvent:
+                parsed.documents += 1
+                if parsed.documents > 1:
+                    parsed.diagnostics.append(
+                        core(
+                            "CJM003",
+                            path,
+                            _span(event.start_mark, event.end_mark),
+                            "the file holds more than one YAML document",
+                            "a journey file is one document: remove the '---' and what follows, or split the file",
+                        )
+                    )
+                    return parsed
+                parsed.value = builder.build(loader.get_event)
+    except _Stop as stop:
+        parsed.diagnostics.append(stop.diagnostic)
+        parsed.value = None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = Span.point(mark.line + 1, mark.column + 1) if mark else Span()
+        problem = exc.problem or "invalid YAML"
+        context = f" {exc.context}" if exc.context else ""
+        parsed.diagnostics.append(core("CJM001", path, span, f"{problem}{context}", _syntax_hint(problem)))
+        parsed.value = None
+    except yaml.YAMLError as exc:
+        parsed.diagnostics.append(core("CJM001", path, Span(), str(exc).splitlines()[0]))
+        parsed.value = None
+    finally:
+        loader.dispose()
+    return parsed
+
+
+def _syntax_hint(problem: str) -> str | None:
+    if "tab" in problem:
+        return "YAML indents with spaces, never tabs"
+    if "mapping values are not allowed" in problem:
+        return "quote a value that contains ': ', or fix the indentation"
+    if "could not find expected ':'" in problem:
+        return "a key needs ': ' after it; check the line above for a missing colon or quote"
+    return None
+
+
+def is_boolean_trap(raw: str | None) -> bool:
+    """True when a bare word became a YAML 1.1 boolean though it reads as text (yes/no/on/off)."""
+    return raw is not None and raw in _TRAP_WORDS
