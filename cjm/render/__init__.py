@@ -1,0 +1,1 @@
+"""Renderers: a journey drawn as HTML, Graphviz, Mermaid and Markdown."""

@@ -1,0 +1,304 @@
+"""Graphviz rendering: the journey flow as DOT, and SVG/PNG/PDF drawn by Graphviz's ``dot``.
+
+Layout, left to right: one cluster per stage in journey order holding its
+actions (filled on a red..grey..green scale by emotion), then a touchpoints
+row and, below the line of visibility, the backstage processes the actions
+rely on. Every user string reaches DOT either HTML-escaped inside an HTML-like
+label or through the ``graphviz`` package's quoting, never raw. Node ids are
+built from slugs prefixed by the journey id, so the output is deterministic
+and several maps can share one page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import textwrap
+from typing import TYPE_CHECKING
+
+from cjm.errors import CjmError, DependencyError
+
+if TYPE_CHECKING:
+    from graphviz import Digraph
+
+    from cjm.model import Action, Journey, Stage
+
+GRAPHVIZ_FORMATS = ("svg", "png", "pdf")
+DOT_TIMEOUT_SECONDS = 60
+INSTALL_HINT = (
+    "Graphviz's 'dot' program is needed for svg, png and pdf output; install it with "
+    "'sudo apt-get install graphviz' (Debian/Ubuntu), 'sudo dnf install graphviz' (Fedora) or "
+    "'brew install graphviz' (macOS), or choose a format that does not need it: dot, mermaid, md, html"
+)
+
+# Emotion -> (fill, font colour, legend text). A diverging red..grey..green scale
+# that stays readable when printed in greyscale (the dark ends get white text).
+EMOTION_STYLE: dict[int | None, tuple[str, str, str]] = {
+    -2: ("#d73027", "#ffffff", "-2 very negative"),
+    -1: ("#fc8d59", "#000000", "-1 negative"),
+    0: ("#e0e0e0", "#000000", "0 neutral"),
+    1: ("#91cf60", "#000000", "+1 positive"),
+    2: ("#1a9850", "#ffffff", "+2 very positive"),
+    None: ("#ffffff", "#000000", "not recorded"),
+}
+_WRAP = 28
+_MAX_LINES = 5
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_FONT = "Helvetica"
+
+
+def to_dot(journey: Journey) -> str:
+    """The journey as Graphviz DOT source: deterministic, every user string escaped."""
+    return _graph(journey).source
+
+
+def render_graphviz(journey: Journey, fmt: str) -> bytes:
+    """The journey drawn by Graphviz as ``svg``, ``png`` or ``pdf`` bytes."""
+    if fmt not in GRAPHVIZ_FORMATS:
+        raise CjmError(f"Graphviz cannot draw '{fmt}' here; choose from: {', '.join(GRAPHVIZ_FORMATS)}")
+    return run_dot(to_dot(journey), fmt)
+
+
+def run_dot(source: str, fmt: str, timeout: float = DOT_TIMEOUT_SECONDS) -> bytes:
+    """Run ``dot -T<fmt>`` on DOT source; a missing program is a DependencyError with install steps."""
+    # The graphviz package's pipe() takes no timeout, so the same command runs here directly.
+    program = shutil.which("dot")
+    if program is None:
+        raise DependencyError(INSTALL_HINT)
+    try:
+        done = subprocess.run(
+            [program, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise CjmError(f"Graphviz 'dot' took more than {timeout:g} s to draw the map and was stopped") from None
+    except OSError as exc:
+        raise DependencyError(f"cannot run Graphviz 'dot' ({exc.strerror or exc}); {INSTALL_HINT}") from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise CjmError(f"Graphviz 'dot' failed ({detail[-1] if detail else f'exit {done.returncode}'})")
+    return done.stdout
+
+
+def node_id(journey: Journey, kind: str, slug: str) -> str:
+    """The stable DOT node id of a stage, action, touchpoint or backstage process."""
+    return f"{journey.id}__{kind}__{slug}"
+
+
+def _graph(journey: Journey) -> Digraph:
+    from graphviz import Digraph
+
+    graph = Digraph(
+        name=journey.id,
+        graph_attr={
+            "rankdir": "LR",
+            "newrank": "true",
+            "compound": "true",
+            "fontname": _FONT,
+            "labelloc": "t",
+            "label": _html(f"<B>{_text(journey.title, 80, 2)}</B>"),
+            "nodesep": "0.25",
+            "ranksep": "0.45",
+        },
+        node_attr={"shape": "box", "style": "rounded,filled", "fontname": _FONT, "fontsize": "11", "margin": "0.12"},
+        edge_attr={"fontname": _FONT, "fontsize": "9", "color": "#555555"},
+    )
+    flow = _stages(graph, journey)
+    for tail, head in zip(flow, flow[1:]):
+        graph.edge(tail, head, weight="10")
+    _touchpoints(graph, journey)
+    _backstage(graph, journey)
+    _align(graph, journey)
+    _legend(graph, journey)
+    return graph
+
+
+def _stages(graph: Digraph, journey: Journey) -> list[str]:
+    """Draw one cluster per stage, in order; return the flow of node ids, left to right."""
+    flow: list[str] = []
+    for number, stage in enumerate(journey.stages, start=1):
+        with graph.subgraph(name=f"cluster_{node_id(journey, 'stage', stage.id)}") as cluster:
+            cluster.attr(
+                label=_html(f"<B>{number}. {_text(stage.name, _WRAP, 2)}</B>{_stage_extra(stage)}"),
+                style="rounded,filled",
+                fillcolor="#f7f7f7",
+                color="#999999",
+                tooltip=_tooltip(stage.description or stage.goal or stage.name),
+            )
+            if not stage.actions:
+                placeholder = node_id(journey, "stage", stage.id) + "__empty"
+                cluster.node(placeholder, label="no actions yet", style="dashed", fontcolor="#777777")
+                flow.append(placeholder)
+            for action in stage.actions:
+                ident = node_id(journey, "action", action.id)
+                fill, font, _ = EMOTION_STYLE[action.emotion]
+                style = "rounded,filled" + (",dashed" if action.evidence == "assumed" or action.emotion is None else "")
+                cluster.node(
+                    ident,
+                    label=_html(_action_label(action)),
+                    fillcolor=fill,
+                    fontcolor=font,
+                    style=style,
+                    tooltip=_tooltip(action.description or action.name),
+                )
+                flow.append(ident)
+    return flow
+
+
+def _stage_extra(stage: Stage) -> str:
+    count = len(stage.pain_points)
+    return f'<BR/><FONT POINT-SIZE="9">{count} stage pain point{"s" if count != 1 else ""}</FONT>' if count else ""
+
+
+def _action_label(action: Action) -> str:
+    lines = [f"<B>{_text(action.name, _WRAP, _MAX_LINES)}</B>"]
+    mood = [] if action.emotion is None else [f"{action.emotion:+d}" if action.emotion else "0"]
+    if action.feeling:
+        mood.append(_text(action.feeling, _WRAP, 1))
+    if mood:
+        lines.append(" · ".join(mood))
+    facts = []
+    if action.pain_points:
+        facts.append(f"{len(action.pain_points)} pain point{'s' if len(action.pain_points) != 1 else ''}")
+    if action.duration:
+        facts.append(_text(action.duration, 16, 1))
+    if facts:
+        lines.append(f'<FONT POINT-SIZE="9">{", ".join(facts)}</FONT>')
+    if action.evidence == "assumed":
+        lines.append('<FONT POINT-SIZE="9"><I>assumed</I></FONT>')
+    return "<BR/>".join(lines)
+
+
+def _touchpoints(graph: Digraph, journey: Journey) -> None:
+    """The touchpoints row, each linked from the actions that use it."""
+    names = {t.id: (t.name, t.channel) for t in journey.touchpoints}
+    used = [ref for _, action in journey.actions() for ref in action.touchpoints]
+    ids = [t.id for t in journey.touchpoints] + [ref for ref in dict.fromkeys(used) if ref not in names]
+    if not ids:
+        return
+    with graph.subgraph(name=f"cluster_{node_id(journey, 'row', 'touchpoints')}") as row:
+        row.attr(label=_html("<I>Touchpoints (line of interaction)</I>"), style="dashed", color="#4575b4")
+        for ref in ids:
+            name, channel = names.get(ref, (ref, None))
+            extra = f'<BR/><FONT POINT-SIZE="9">{_text(channel, 16, 1)}</FONT>' if channel else ""
+            row.node(
+                node_id(journey, "touchpoint", ref),
+                label=_html(f"{_text(name, _WRAP, 3)}{extra}"),
+                shape="note",
+                style="filled",
+                fillcolor="#deebf7",
+                tooltip=_tooltip(name),
+            )
+    for _, action in journey.actions():
+        for ref in dict.fromkeys(action.touchpoints):
+            graph.edge(
+                node_id(journey, "action", action.id),
+                node_id(journey, "touchpoint", ref),
+                style="dashed",
+                arrowhead="none",
+                color="#4575b4",
+                constraint="false",
+            )
+
+
+def _backstage(graph: Digraph, journey: Journey) -> None:
+    """The backstage processes, below the line of visibility, linked from the actions that need them."""
+    names = {b.id: (b.name, b.systems) for b in journey.backstage}
+    used = [ref for _, action in journey.actions() for ref in action.backstage]
+    ids = [b.id for b in journey.backstage] + [ref for ref in dict.fromkeys(used) if ref not in names]
+    if not ids:
+        return
+    with graph.subgraph(name=f"cluster_{node_id(journey, 'row', 'backstage')}") as row:
+        row.attr(
+            label=_html("<I>Backstage, below the line of visibility</I>"),
+            style="dashed",
+            color="#7f7f7f",
+            labelloc="b",
+        )
+        for ref in ids:
+            name, systems = names.get(ref, (ref, []))
+            extra = f'<BR/><FONT POINT-SIZE="9">{_text(", ".join(systems), _WRAP, 2)}</FONT>' if systems else ""
+            row.node(
+                node_id(journey, "backstage", ref),
+                label=_html(f"{_text(name, _WRAP, 3)}{extra}"),
+                shape="component",
+                style="filled",
+                fillcolor="#f0f0f0",
+                tooltip=_tooltip(name),
+            )
+    for _, action in journey.actions():
+        for ref in dict.fromkeys(action.backstage):
+            graph.edge(
+                node_id(journey, "action", action.id),
+                node_id(journey, "backstage", ref),
+                style="dotted",
+                color="#7f7f7f",
+                constraint="false",
+            )
+
+
+def _align(graph: Digraph, journey: Journey) -> None:
+    """Put each touchpoint and backstage process in the column of the first action that uses it."""
+    columns: dict[str, list[str]] = {}
+    placed: set[str] = set()
+    for _, action in journey.actions():
+        refs = [node_id(journey, "touchpoint", r) for r in action.touchpoints]
+        refs += [node_id(journey, "backstage", r) for r in action.backstage]
+        fresh = [r for r in dict.fromkeys(refs) if r not in placed]
+        placed.update(fresh)
+        if fresh:
+            columns[node_id(journey, "action", action.id)] = fresh
+    for anchor, refs in columns.items():
+        with graph.subgraph() as column:
+            column.attr(rank="same")
+            for ref in (anchor, *refs):
+                column.node(ref)
+
+
+def _legend(graph: Digraph, journey: Journey) -> None:
+    """A small key to the emotion colours."""
+    with graph.subgraph(name=f"cluster_{node_id(journey, 'row', 'legend')}") as legend:
+        legend.attr(label=_html("<I>Emotion</I>"), style="rounded", color="#bbbbbb", fontsize="10")
+        keys = []
+        for emotion, (fill, font, text) in EMOTION_STYLE.items():
+            key = node_id(journey, "legend", "none" if emotion is None else f"e{emotion + 2}")
+            legend.node(
+                key,
+                label=html.escape(text),
+                fillcolor=fill,
+                fontcolor=font,
+                fontsize="9",
+                style="rounded,filled" + (",dashed" if emotion is None else ""),
+            )
+            keys.append(key)
+        for tail, head in zip(keys, keys[1:]):
+            legend.edge(tail, head, style="invis")
+
+
+def _clean(text: str) -> str:
+    """Drop control characters that XML (and so SVG) cannot carry."""
+    return _CONTROL.sub("\ufffd", text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _text(text: str, width: int, max_lines: int) -> str:
+    """User text for an HTML-like label: wrapped, shortened with an ellipsis, every character escaped."""
+    lines: list[str] = []
+    for paragraph in _clean(text).split("\n"):
+        lines.extend(textwrap.wrap(paragraph, width) or [""])
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(width - 1, 1)].rstrip() + "…"
+    return "<BR/>".join(html.escape(line, quote=True) for line in lines)
+
+
+def _html(markup: str) -> str:
+    """An HTML-like DOT label: the graphviz package emits ``<...>`` strings unquoted."""
+    return f"<{markup}>"
+
+
+def _tooltip(text: str) -> str:
+    """A plain quoted-string attribute; backslashes and '<...>' lose any special meaning."""
+    from graphviz import escape
+
+    return escape(_clean(text)[:1000])
