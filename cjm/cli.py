@@ -63,12 +63,12 @@ def validate(
     debug: Debug = False,
 ) -> int:
     """Parse, check schema and references, and run the lint rules."""
-    from cjm.checker import CheckOptions, check
-    from cjm.config import load_config
-    from cjm.diagnostics import Severity
-    from cjm.reporters import REPORTERS
-
     with _handled(debug):
+        from cjm.checker import CheckOptions, check
+        from cjm.config import load_config
+        from cjm.diagnostics import Severity
+        from cjm.reporters import REPORTERS
+
         settings = load_config(config)
         name = output_format or "text"
         reporter = REPORTERS.get(name)
@@ -91,10 +91,10 @@ def schema(
     debug: Debug = False,
 ) -> int:
     """Print the JSON Schema (draft 2020-12) of the journey format."""
-    from cjm.output import write_atomic
-    from cjm.schema import schema_text
-
     with _handled(debug):
+        from cjm.output import write_atomic
+        from cjm.schema import schema_text
+
         text = schema_text()
         if output:
             write_atomic(output, text)
@@ -111,11 +111,11 @@ def init(
     debug: Debug = False,
 ) -> int:
     """Scaffold a new journey file from a stage model (B2B: 7 stages, B2C: 5)."""
-    from cjm.model import slugify
-    from cjm.output import write_atomic
-    from cjm.scaffold import TEMPLATES, starter
-
     with _handled(debug):
+        from cjm.model import slugify
+        from cjm.output import write_atomic
+        from cjm.scaffold import TEMPLATES, starter
+
         if template not in TEMPLATES:
             _usage(f"unknown template '{template}'; choose from: {', '.join(TEMPLATES)}")
         target = Path(output or f"{slugify(name)}.journey.yaml")
@@ -130,11 +130,11 @@ def rules(
     debug: Debug = False,
 ) -> int:
     """List the rule catalogue, or explain one rule with a failing and a passing example."""
-    from cjm.diagnostics import CORE_CODES
-    from cjm.lint import resolve_rule
-    from cjm.rules import RULES
-
     with _handled(debug):
+        from cjm.diagnostics import CORE_CODES
+        from cjm.lint import resolve_rule
+        from cjm.rules import RULES
+
         if rule is None:
             for c in CORE_CODES.values():
                 typer.echo(f"{c.code}  {c.name:<26} error    {c.summary}")

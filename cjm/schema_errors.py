@@ -160,7 +160,11 @@ def _one(
 ) -> Diagnostic:
     kind = error["type"]
     key = loc[-1] if loc else None
-    label = f"'{key}'" if isinstance(key, str) else f"item {key + 1 if isinstance(key, int) else ''}".strip()
+    if isinstance(key, int):
+        owner = loc[-2] if len(loc) > 1 and isinstance(loc[-2], str) else None
+        label = f"item {key + 1} of '{owner}'" if owner else f"item {key + 1}"
+    else:
+        label = f"'{key}'" if key is not None else "the document"
     span = source.span(loc)
     hint: str | None = None
     if kind == "extra_forbidden":
@@ -220,7 +224,7 @@ def _one(
         return core("CJM010", path, span, f"{label} must not be empty")
     if kind == "value_error":
         message = str(error.get("msg", "")).removeprefix("Value error, ")
-        return core("CJM010", path, span, f"{label}: {message}" if isinstance(key, str) else message)
+        return core("CJM010", path, span, f"{key}: {message}" if isinstance(key, str) else message)
     if kind == "finite_number":
         return core("CJM010", path, span, f"{label} must be a finite number")
     return core("CJM010", path, span, f"{label}: {error.get('msg', 'invalid value')}")

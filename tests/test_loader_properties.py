@@ -1,0 +1,58 @@
+"""Property tests of the loader: any text gives located findings or a model, never an exception."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cjm.loader import load_bytes, load_text
+from tests.conftest import EXAMPLES
+
+SOURCES = [p.read_text("utf-8") for p in EXAMPLES]
+
+
+def _check(result_lines: int, diagnostics: list) -> None:  # type: ignore[type-arg]
+    for d in diagnostics:
+        assert d.code.startswith("CJM")
+        assert d.span.line >= 1 and d.span.column >= 1
+        assert d.span.line <= max(result_lines, 1) + 1, d
+        assert d.message
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SOURCES), st.data())
+def test_mutated_examples_never_crash(source: str, data: st.DataObject) -> None:
+    lines = source.splitlines()
+    for _ in range(data.draw(st.integers(1, 4))):
+        op = data.draw(st.sampled_from(["delete", "duplicate", "indent", "dedent", "junk", "swap"]))
+        i = data.draw(st.integers(0, len(lines) - 1))
+        if op == "delete" and len(lines) > 1:
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        elif op == "indent":
+            lines[i] = "  " + lines[i]
+        elif op == "dedent":
+            lines[i] = lines[i][2:]
+        elif op == "junk":
+            lines[i] += data.draw(st.sampled_from([" &a", " *a", " !!python/name:os.system", ": x", " [", "\t", "\x00", " yes", " 1e999", " 0x" + "f" * 5000]))
+        elif op == "swap" and i + 1 < len(lines):
+            lines[i], lines[i + 1] = lines[i + 1], lines[i]
+    text = "\n".join(lines)
+    result = load_text(text, "m.journey.yaml")
+    _check(len(lines), result.diagnostics)
+    assert (result.journey is not None) or result.diagnostics
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_never_crash(data: bytes) -> None:
+    result = load_bytes(data, "b.journey.yaml")
+    assert result.journey is None or not [d for d in result.diagnostics if d.severity.value == "error"]
+    _check(data.count(b"\n") + 1, result.diagnostics)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_arbitrary_text_never_crashes(text: str) -> None:
+    _check(text.count("\n") + 1, load_text(text, "t.journey.yaml").diagnostics)
