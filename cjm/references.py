@@ -97,7 +97,8 @@ def check_references(
     for kind, ref, where in references(journey):
         if ref in local[kind] or ref in shared.get(kind):
             continue
-        out.append(core("CJM021", path, source.span(where), f"unknown {kind} '{ref}'", _ref_hint(kind, ref, local[kind], shared)))
+        label = "backstage process" if kind == "backstage" else kind
+        out.append(core("CJM021", path, source.span(where), f"unknown {label} '{ref}'", _ref_hint(kind, ref, local[kind], shared)))
     return out
 
 
