@@ -12,6 +12,7 @@ and several maps can share one page.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import shutil
 import subprocess
@@ -105,7 +106,7 @@ def _graph(journey: Journey) -> Digraph:
         edge_attr={"fontname": _FONT, "fontsize": "9", "color": "#555555"},
     )
     flow = _stages(graph, journey)
-    for tail, head in zip(flow, flow[1:]):
+    for tail, head in itertools.pairwise(flow):
         graph.edge(tail, head, weight="10")
     _touchpoints(graph, journey)
     _backstage(graph, journey)
@@ -272,7 +273,7 @@ def _legend(graph: Digraph, journey: Journey) -> None:
                 style="rounded,filled" + (",dashed" if emotion is None else ""),
             )
             keys.append(key)
-        for tail, head in zip(keys, keys[1:]):
+        for tail, head in itertools.pairwise(keys):
             legend.edge(tail, head, style="invis")
 
 
