@@ -1,9 +1,11 @@
-"""Check a set of paths: discover files, load each one, lint it, and gather a Report."""
+"""Check a set of paths: discover files, load catalogs once, load and lint each file, gather a Report."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from cjm.config import Config
 from cjm.diagnostics import FileReport, Report
@@ -11,7 +13,7 @@ from cjm.errors import InputError
 from cjm.lint import RuleSet, lint, rule_set, source_lines
 from cjm.loader import load_bytes, read_bytes
 from cjm.source import Limits
-from cjm.workspace import discover
+from cjm.workspace import discover, load_catalogs, workspace_path
 
 
 @dataclass(frozen=True)
@@ -22,22 +24,41 @@ class CheckOptions:
     stdin_filename: str | None = None
 
 
+@dataclass(frozen=True)
+class Checked:
+    """One file's report and how many of its findings inline ignores silenced."""
+
+    report: FileReport
+    suppressed: int
+
+
 def check_file(path: str, display: str, rules: RuleSet, limits: Limits) -> FileReport:
     """Load and lint one file; the only state kept is its findings and the lines they cite."""
+    return check_one(path, display, rules, limits).report
+
+
+def check_one(path: str, display: str, rules: RuleSet, limits: Limits) -> Checked:
+    """Load and lint one file, counting what inline ignores silenced (a top-level, picklable function)."""
     result = load_bytes(read_bytes(path), display, limits, rules.shared)
-    diagnostics = lint(result, rules)
-    return FileReport(display, tuple(diagnostics), source_lines(result, diagnostics))
+    rel = workspace_path(display if path == "-" else path, Path(rules.root)) if rules.root else None
+    linted = lint(result, rules, rel)
+    report = FileReport(display, linted.diagnostics, source_lines(result, linted.diagnostics))
+    return Checked(report, linted.suppressed)
 
 
-def _reports(files: list[str], rules: RuleSet, config: Config, options: CheckOptions) -> Iterator[FileReport]:
+def _checked(files: list[str], rules: RuleSet, config: Config, options: CheckOptions) -> Iterator[Checked]:
     limits = config.limits.limits()
     for path in files:
         display = (options.stdin_filename or "<stdin>") if path == "-" else path
-        yield check_file(path, display, rules, limits)
+        yield check_one(path, display, rules, limits)
 
 
 def check(paths: list[str], config: Config, options: CheckOptions | None = None) -> Report:
-    """Validate every journey file ``paths`` name; a path matching nothing is an InputError."""
+    """Validate every journey file ``paths`` name; a path matching nothing is an InputError.
+
+    The workspace's catalogs are loaded once and shared by every journey;
+    a catalog with findings joins the report as a file of its own.
+    """
     options = options or CheckOptions()
     files = discover(paths, config)
     if not files and not options.allow_empty:
@@ -46,5 +67,10 @@ def check(paths: list[str], config: Config, options: CheckOptions | None = None)
             f"no journey files found in {where}; journey files end in .journey.yaml "
             "(pass --allow-empty if an empty set is expected)"
         )
-    rules = rule_set(config)
-    return Report(tuple(_reports(files, rules, config, options)))
+    catalogs = load_catalogs(config)
+    catalog_files = {os.path.abspath(f) for f in catalogs.files}
+    files = [f for f in files if f == "-" or os.path.abspath(f) not in catalog_files]
+    rules = rule_set(config, catalogs.shared, catalogs.departments)
+    checked = list(_checked(files, rules, config, options))
+    reports = sorted([*catalogs.reports, *(c.report for c in checked)], key=lambda r: r.path)
+    return Report(tuple(reports), sum(c.suppressed for c in checked))

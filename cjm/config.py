@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from cjm.diagnostics import CORE_CODES, closest
 from cjm.errors import ConfigError
 from cjm.source import Limits
 
@@ -24,6 +26,7 @@ class LimitsConfig(BaseModel):
     max_string: int = Field(Limits.max_string, alias="max-string", gt=0)
 
     def limits(self) -> Limits:
+        """The loader's Limits with these values."""
         return Limits(self.max_bytes, self.max_depth, self.max_nodes, self.max_alias_nodes, self.max_string)
 
 
@@ -47,6 +50,14 @@ class Config(BaseModel):
     file: Path | None = Field(None, exclude=True)
 
 
+def _keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items() if name not in ("root", "file")]
+
+
+CONFIG_KEYS = _keys(Config)
+LIMIT_KEYS = _keys(LimitsConfig)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
@@ -60,16 +71,27 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
 
+def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
+    table = data.get("tool", {}).get("cjm") if isinstance(data.get("tool"), dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: tool.cjm: must be a table ([tool.cjm])")
+    return table
+
+
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The nearest cjm.toml, or pyproject.toml with [tool.cjm], from ``start`` upward."""
+    """The nearest cjm.toml, or pyproject.toml with [tool.cjm], from ``start`` upward.
+
+    In one folder cjm.toml wins over pyproject.toml; a pyproject.toml without
+    [tool.cjm] is passed over.
+    """
     for folder in (start, *start.parents):
         candidate = folder / "cjm.toml"
         if candidate.is_file():
             return candidate, _read_toml(candidate)
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            table = _read_toml(pyproject).get("tool", {}).get("cjm")
-            if isinstance(table, dict):
+            table = _tool_table(pyproject, _read_toml(pyproject))
+            if table is not None:
                 return pyproject, table
     return None
 
@@ -82,18 +104,91 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
             raise ConfigError(f"{explicit}: no such configuration file")
         data = _read_toml(path)
         if path.name == "pyproject.toml":
-            data = data.get("tool", {}).get("cjm", {})
+            data = _tool_table(path, data) or {}
         found: tuple[Path, dict[str, Any]] | None = (path, data)
     else:
         found = find_config((start or Path.cwd()).resolve())
     if found is None:
         return Config(root=(start or Path.cwd()).resolve())
     path, data = found
-    from pydantic import ValidationError
-
     try:
-        return Config.model_validate({**data, "root": path.parent.resolve(), "file": path})
+        config = Config.model_validate({**data, "root": path.parent.resolve(), "file": path})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: {key}: {first['msg']}") from None
+        raise ConfigError(_explain(path, exc.errors(include_url=False))) from None
+    check_rule_references(config, str(path))
+    return config
+
+
+def _loc(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _explain(path: Path, errors: list[Any]) -> str:
+    """The first validation error as 'FILE: KEY: what is wrong; did you mean ...?'."""
+    error = errors[0]
+    loc = tuple(error["loc"])
+    if error["type"] == "extra_forbidden":
+        parent, key = loc[:-1], str(loc[-1])
+        valid = LIMIT_KEYS if parent == ("limits",) else CONFIG_KEYS
+        return f"{path}: {_loc(loc)}: unknown key" + _suggest(key, valid)
+    if error["type"] == "literal_error" and loc[:1] == ("severity",):
+        return f"{path}: {_loc(loc)}: severity must be 'error', 'warning' or 'info', not {error['input']!r}"
+    return f"{path}: {_loc(loc)}: {error['msg'][0].lower()}{error['msg'][1:]}"
+
+
+def _suggest(word: str, candidates: Iterable[str]) -> str:
+    best = closest(word, candidates)
+    return f"; did you mean '{best}'?" if best else "; valid keys: " + ", ".join(candidates)
+
+
+def check_rule_references(config: Config, where: str) -> None:
+    """Every rule code or name the config mentions exists, and every [rules.X] option is valid."""
+    from cjm.rules import BY_CODE, BY_NAME
+
+    def known(ref: str, key: str, allow_all: bool = False) -> None:
+        if allow_all and ref.upper() == "ALL":
+            return
+        if ref.upper() in BY_CODE or ref in BY_NAME:
+            return
+        if ref.upper() in CORE_CODES:
+            raise ConfigError(
+                f"{where}: {key}: {ref.upper()} is a core error; it cannot be selected, ignored or changed"
+            )
+        best = closest(ref.upper() if ref[:3].upper() == "CJM" else ref, [*BY_CODE, *BY_NAME])
+        raise ConfigError(
+            f"{where}: {key}: unknown rule '{ref}'"
+            + (f"; did you mean '{best}'?" if best else "; run 'cjm rules' for the list")
+        )
+
+    for name in ("select", "ignore"):
+        for i, ref in enumerate(getattr(config, name)):
+            known(ref, f"{name}[{i}]", allow_all=True)
+    for ref in config.severity:
+        known(ref, f"severity.{ref}")
+    for pattern, refs in config.per_file_ignores.items():
+        for i, ref in enumerate(refs):
+            known(ref, f'per-file-ignores."{pattern}"[{i}]', allow_all=True)
+    for ref, table in config.rules.items():
+        known(ref, f"rules.{ref}")
+        rule_options(ref, table, where)
+
+
+def rule_options(ref: str, table: Mapping[str, Any], where: str) -> Any:
+    """The validated options model of rule ``ref`` from its [rules.X] table."""
+    from cjm.rules import BY_CODE, BY_NAME
+
+    rule = BY_CODE.get(ref.upper()) or BY_NAME[ref]
+    if rule.options is None:
+        raise ConfigError(f"{where}: rules.{ref}: rule {rule.code} {rule.name} takes no options")
+    try:
+        return rule.options.model_validate(dict(table))
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        key = f"rules.{ref}" + ("." + _loc(error["loc"]) if error["loc"] else "")
+        if error["type"] == "extra_forbidden":
+            valid = list(rule.options.model_fields)
+            raise ConfigError(f"{where}: {key}: unknown option" + _suggest(str(error["loc"][-1]), valid)) from None
+        raise ConfigError(f"{where}: {key}: {error['msg'][0].lower()}{error['msg'][1:]}") from None

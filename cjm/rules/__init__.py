@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cjm.diagnostics import Severity
-from cjm.model import Journey
+from cjm.model import Journey, Opportunity, PainPoint
 from cjm.references import SharedIds
 from cjm.source import Path
 
@@ -33,31 +34,67 @@ class RuleContext:
     shared: SharedIds = field(default_factory=SharedIds)
 
 
+@dataclass(frozen=True)
+class PainAt:
+    """A pain point with where it stands and the opportunities beside it (same action or stage)."""
+
+    pain: PainPoint
+    path: Path
+    owner_id: str  # the id of the action or stage that holds it
+    beside: tuple[Opportunity, ...]
+
+
+def pain_points(journey: Journey) -> Iterator[PainAt]:
+    """Every pain point of the journey, stage-wide and per action, in file order."""
+    for s, stage in enumerate(journey.stages):
+        for p, pain in enumerate(stage.pain_points):
+            yield PainAt(pain, ("stages", s, "pain_points", p), stage.id, tuple(stage.opportunities))
+        for a, action in enumerate(stage.actions):
+            for p, pain in enumerate(action.pain_points):
+                yield PainAt(
+                    pain, ("stages", s, "actions", a, "pain_points", p), action.id, tuple(action.opportunities)
+                )
+
+
+def opportunities(journey: Journey) -> Iterator[Opportunity]:
+    """Every opportunity of the journey, stage-wide and per action."""
+    for stage in journey.stages:
+        yield from stage.opportunities
+        for action in stage.actions:
+            yield from action.opportunities
+
+
 Check = Callable[[Journey, RuleContext], Iterator[Finding]]
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A lint rule: pure ``check``; its docstring is the user documentation."""
+    """A lint rule: pure ``check``; its docstring is the user documentation.
+
+    A rule whose ``check`` is None is emitted by the engine itself (unused
+    suppressions); its documentation is then ``explanation``.
+    """
 
     code: str
     name: str
     summary: str
     default_severity: Severity
-    check: Check
+    check: Check | None
     options: type[BaseModel] | None = None
+    explanation: str | None = None
 
     @property
     def doc(self) -> str:
-        import inspect
-
-        return inspect.cleandoc(self.check.__doc__ or self.summary)
+        """The user documentation: what, why, a failing and a passing example."""
+        text = self.check.__doc__ if self.check is not None else self.explanation
+        return inspect.cleandoc(text or self.summary)
 
 
 def _gather() -> tuple[Rule, ...]:
-    from cjm.rules import content
+    from cjm.rules import content, engine, ownership, quality, structure
 
-    return (*content.RULES,)
+    found = (*engine.RULES, *structure.RULES, *content.RULES, *ownership.RULES, *quality.RULES)
+    return tuple(sorted(found, key=lambda r: r.code))
 
 
 RULES: tuple[Rule, ...] = _gather()
