@@ -150,6 +150,62 @@ def rules(
     return EXIT_OK
 
 
+import_app = typer.Typer(
+    name="import", help="Convert a journey drawn in another format into a cjm file.", no_args_is_help=True
+)
+export_app = typer.Typer(name="export", help="Export a journey to another format.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+
+
+@import_app.command("mermaid")
+def import_mermaid(
+    file: Annotated[str, typer.Argument(help="A Mermaid 'journey' diagram (.mmd or Markdown), or '-' for stdin.")],
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the journey file here.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the --output file if it exists.")] = False,
+    debug: Debug = False,
+) -> int:
+    """Convert a Mermaid journey into a cjm journey file (sections -> stages, tasks -> actions)."""
+    with _handled(debug):
+        from cjm.importers import IMPORTERS
+        from cjm.loader import read_bytes
+        from cjm.output import write_atomic
+
+        data = read_bytes(file)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            _usage(f"{file}: is not UTF-8 text")
+        fallback = "Imported journey" if file == "-" else Path(file).stem.replace("-", " ").replace("_", " ")
+        journey = IMPORTERS["mermaid"](text, "<stdin>" if file == "-" else file, fallback or "Imported journey")
+        if output:
+            write_atomic(output, journey, overwrite=force)
+            typer.echo(f"Wrote {output}. Next: cjm validate {output}", err=True)
+        else:
+            sys.stdout.write(journey)
+    return EXIT_OK
+
+
+@export_app.command("mermaid")
+def export_mermaid(
+    file: Annotated[str, typer.Argument(help="A journey file.")],
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    debug: Debug = False,
+) -> int:
+    """Export a journey as a Mermaid 'journey' diagram (score = emotion + 3)."""
+    with _handled(debug):
+        from cjm.loader import load_journey
+        from cjm.output import write_atomic
+        from cjm.render.mermaid import to_mermaid
+
+        diagram = to_mermaid(load_journey(file))
+        if output:
+            write_atomic(output, diagram)
+        else:
+            sys.stdout.write(diagram)
+    return EXIT_OK
+
+
 class _handled:
     """The one place that turns a CjmError or an unexpected exception into a message and exit 2."""
 
