@@ -150,6 +150,50 @@ def rules(
     return EXIT_OK
 
 
+@app.command()
+def diff(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="OLD NEW (either may be REV:path), or with --base the paths to limit the search to."),
+    ] = None,
+    base: Annotated[
+        str | None, typer.Option("--base", help="Diff every journey file changed between this git revision and now.")
+    ] = None,
+    output_format: Annotated[
+        str | None, typer.Option("--format", "-F", help="text, json, markdown or md (default: text).")
+    ] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when there is any change.")] = False,
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option("--fail-on", help="Exit 1 on changes of these kinds: negative, removed, action, removed:touchpoint."),
+    ] = None,
+    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    debug: Debug = False,
+) -> int:
+    """Semantic diff of two journey files, or of every journey file changed since a git revision."""
+    with _handled(debug):
+        from cjm.config import load_config
+        from cjm.diff.formats import FORMATS
+        from cjm.diff.gate import parse_fail_on, trips
+        from cjm.diff.inputs import collect
+        from cjm.output import write_atomic
+        from cjm.reporters.text import use_colour
+
+        name = output_format or "text"
+        formatter = FORMATS.get(name)
+        if formatter is None:
+            _usage(f"unknown format '{name}'; choose from: {', '.join(FORMATS)}")
+        kinds = parse_fail_on(fail_on or [])
+        report = collect(list(paths or []), base, load_config(config))
+        if output:
+            write_atomic(output, formatter(report, False))
+        else:
+            sys.stdout.write(formatter(report, use_colour(sys.stdout)))
+        return EXIT_FINDINGS if trips(report.changes, exit_code, kinds) else EXIT_OK
+    return EXIT_USAGE  # pragma: no cover - _handled always returns or exits
+
+
 import_app = typer.Typer(
     name="import", help="Convert a journey drawn in another format into a cjm file.", no_args_is_help=True
 )

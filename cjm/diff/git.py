@@ -51,7 +51,9 @@ def read_revision(spec: str) -> tuple[str, bytes]:
     try:
         return spec, _git(["cat-file", "blob", f"{rev}:{path}"])
     except InputError:
-        raise InputError(f"{spec}: no file '{path}' in revision {rev} (paths are relative to the repository root)") from None
+        raise InputError(
+            f"{spec}: no file '{path}' in revision {rev} (paths are relative to the repository root)"
+        ) from None
 
 
 def verify_revision(rev: str, cwd: Path | None = None) -> str:

@@ -194,7 +194,13 @@ class _Matcher:
         self.compare_fields(kind, ident, holder, before, after, n.pos)
 
     def compare_fields(
-        self, kind: str, ident: str, holder: str | None, before: dict[str, Any], after: dict[str, Any], pos: tuple[int, ...]
+        self,
+        kind: str,
+        ident: str,
+        holder: str | None,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        pos: tuple[int, ...],
     ) -> None:
         skip = _NESTED.get(kind, set()) | {"id", NAME_FIELD.get(kind, "")}
         for name in sorted((before.keys() | after.keys()) - skip):
@@ -213,7 +219,9 @@ class _Matcher:
             if id(o) not in taken_old:
                 parent = self.parent(o, True)
                 value = self.fields(kind, own_value(kind, o.model), True)
-                change = Change("removed", kind, self.reported_id(o, parent), parent[1] if parent else None, None, value)
+                change = Change(
+                    "removed", kind, self.reported_id(o, parent), parent[1] if parent else None, None, value
+                )
                 self.add(change, self.old_pos(o))
         for n in self.news[kind]:
             if id(n) not in taken_new:
@@ -256,7 +264,9 @@ def _pair_unique(
     for n in fresh:
         if (k := key(n, False)) is not None:
             new_keys[k].append(n)
-    found = [(olds[0], new_keys[k][0]) for k, olds in old_keys.items() if len(olds) == 1 and len(new_keys.get(k, [])) == 1]
+    found = [
+        (olds[0], new_keys[k][0]) for k, olds in old_keys.items() if len(olds) == 1 and len(new_keys.get(k, [])) == 1
+    ]
     paired = {id(item) for pair in found for item in pair}
     return found, [o for o in gone if id(o) not in paired], [n for n in fresh if id(n) not in paired]
 
