@@ -50,10 +50,24 @@ def validate(
     paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or '-' for stdin.")] = None,
     output_format: Annotated[
         str | None,
-        typer.Option("--format", "-F", help="text, json (default: text)."),
+        typer.Option(
+            "--format",
+            "-F",
+            help="text, json, github, sarif, junit, gitlab (default: text; github when GITHUB_ACTIONS=true).",
+        ),
     ] = None,
     config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the findings but no summary line.")] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Show counts per rule (on stderr for the CI formats).")
+    ] = False,
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", help="Report only findings this baseline file does not hold.")
+    ] = None,
+    write_baseline: Annotated[
+        str | None, typer.Option("--write-baseline", help="Record the current rule findings in this file.")
+    ] = None,
     allow_empty: Annotated[
         bool, typer.Option("--allow-empty", help="Exit 0 when the paths match no journey file.")
     ] = False,
@@ -64,19 +78,37 @@ def validate(
 ) -> int:
     """Parse, check schema and references, and run the lint rules."""
     with _handled(debug):
+        import os
+
+        from cjm.baseline import apply_baseline, baseline_of, baseline_text, read_baseline
         from cjm.checker import CheckOptions, check
         from cjm.config import load_config
         from cjm.diagnostics import Severity
-        from cjm.reporters import REPORTERS
+        from cjm.output import write_atomic
+        from cjm.reporters import CI_FORMATS, REPORTERS, ReportOptions
+        from cjm.reporters.text import statistics_lines
+        from cjm.workspace import repository_root
 
         settings = load_config(config)
-        name = output_format or "text"
+        name = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
         reporter = REPORTERS.get(name)
         if reporter is None:
             _usage(f"unknown format '{name}'; choose from: {', '.join(REPORTERS)}")
+        if baseline and write_baseline:
+            _usage("--baseline and --write-baseline cannot be used together")
+        accepted = read_baseline(baseline) if baseline else None
         report = check(list(paths or []), settings, CheckOptions(allow_empty, stdin_filename))
-        reporter(report, sys.stdout)
+        if write_baseline:
+            write_atomic(write_baseline, baseline_text(report, settings.root))
+            accepted = baseline_of(report, settings.root)
+            typer.echo(f"cjm: recorded {sum(accepted.accepted.values())} findings in {write_baseline}", err=True)
+        if accepted is not None:
+            report = apply_baseline(report, accepted, settings.root)
         failing = Severity.WARNING if (strict or settings.strict) else Severity.ERROR
+        root = repository_root(settings) if name in CI_FORMATS else None
+        reporter(report, sys.stdout, ReportOptions(root, failing, quiet, statistics))
+        if statistics and name in CI_FORMATS:
+            sys.stderr.write("".join(line + "\n" for line in statistics_lines(report)))
         fails = any(d.severity.rank >= failing.rank for d in report.diagnostics)
         return EXIT_FINDINGS if fails else EXIT_OK
     return EXIT_USAGE  # pragma: no cover - _handled always returns or exits
@@ -131,22 +163,9 @@ def rules(
 ) -> int:
     """List the rule catalogue, or explain one rule with a failing and a passing example."""
     with _handled(debug):
-        from cjm.diagnostics import CORE_CODES
-        from cjm.lint import resolve_rule
-        from cjm.rules import RULES
+        from cjm.reporters.catalogue import catalogue_lines, explanation
 
-        if rule is None:
-            for c in CORE_CODES.values():
-                typer.echo(f"{c.code}  {c.name:<26} error    {c.summary}")
-            for r in RULES:
-                typer.echo(f"{r.code}  {r.name:<26} {r.default_severity.value:<8} {r.summary}")
-            return EXIT_OK
-        core = CORE_CODES.get(rule.upper()) or next((c for c in CORE_CODES.values() if c.name == rule), None)
-        if core is not None:
-            typer.echo(f"{core.code} {core.name} (error, always on)\n\n{core.summary}")
-            return EXIT_OK
-        found = resolve_rule(rule)
-        typer.echo(f"{found.code} {found.name} ({found.default_severity.value} by default)\n\n{found.doc}")
+        typer.echo("\n".join(catalogue_lines()) if rule is None else explanation(rule))
     return EXIT_OK
 
 

@@ -2,24 +2,91 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
-from cjm.diagnostics import Report
-
-Reporter = Callable[[Report, TextIO], None]
+from cjm.diagnostics import Report, Severity
 
 
-def _text(report: Report, stream: TextIO) -> None:
+@dataclass(frozen=True)
+class ReportOptions:
+    """How to report: the folder paths are relative to, what fails the run, and what to leave out."""
+
+    root: Path | None = None  # repository root for the CI formats; None keeps paths as given
+    failing: Severity = Severity.ERROR
+    quiet: bool = False
+    statistics: bool = False
+
+
+Reporter = Callable[[Report, TextIO, ReportOptions], None]
+
+
+def relative(path: str, root: Path | None) -> str:
+    """``path`` relative to ``root`` with '/' separators, as CI systems want; unchanged when outside it."""
+    if root is None or path.startswith("<"):
+        return path.replace(os.sep, "/")
+    absolute = os.path.abspath(path)
+    try:
+        inside = os.path.commonpath([absolute, str(root)]) == str(root)
+    except ValueError:
+        inside = False
+    return (os.path.relpath(absolute, root) if inside else path).replace(os.sep, "/")
+
+
+def _text(report: Report, stream: TextIO, options: ReportOptions) -> None:
     from cjm.reporters.text import report_text
 
-    report_text(report, stream)
+    report_text(report, stream, options)
 
 
-def _json(report: Report, stream: TextIO) -> None:
+def _json(report: Report, stream: TextIO, options: ReportOptions) -> None:
     from cjm.reporters.json import report_json
 
-    report_json(report, stream)
+    report_json(report, stream, options)
 
 
-REPORTERS: Mapping[str, Reporter] = {"text": _text, "json": _json}
+def _github(report: Report, stream: TextIO, options: ReportOptions) -> None:
+    from cjm.reporters.github import report_github
+
+    report_github(report, stream, options)
+
+
+def _sarif(report: Report, stream: TextIO, options: ReportOptions) -> None:
+    from cjm.reporters.sarif import report_sarif
+
+    report_sarif(report, stream, options)
+
+
+def _junit(report: Report, stream: TextIO, options: ReportOptions) -> None:
+    from cjm.reporters.junit import report_junit
+
+    report_junit(report, stream, options)
+
+
+def _gitlab(report: Report, stream: TextIO, options: ReportOptions) -> None:
+    from cjm.reporters.gitlab import report_gitlab
+
+    report_gitlab(report, stream, options)
+
+
+REPORTERS: Mapping[str, Reporter] = {
+    "text": _text,
+    "json": _json,
+    "github": _github,
+    "sarif": _sarif,
+    "junit": _junit,
+    "gitlab": _gitlab,
+}
+CI_FORMATS = frozenset({"github", "sarif", "junit", "gitlab"})  # paths relative to the repository root
+
+
+def statistics(report: Report) -> list[tuple[str, str, str, int]]:
+    """(code, name, severity, count) per rule, most frequent first."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for d in report.diagnostics:
+        k = (d.code, d.name, d.severity.value)
+        counts[k] = counts.get(k, 0) + 1
+    return sorted(((*k, n) for k, n in counts.items()), key=lambda row: (-row[3], row[0]))

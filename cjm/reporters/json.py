@@ -6,6 +6,7 @@ import json
 from typing import Any, TextIO
 
 from cjm.diagnostics import Diagnostic, Report
+from cjm.reporters import ReportOptions, statistics
 
 
 def finding(d: Diagnostic) -> dict[str, Any]:
@@ -24,13 +25,21 @@ def finding(d: Diagnostic) -> dict[str, Any]:
     }
 
 
-def report_json(report: Report, stream: TextIO) -> None:
-    """Write ``{"version", "files", "findings", "summary"}``; nothing else goes to the stream."""
-    payload = {
+def report_json(report: Report, stream: TextIO, options: ReportOptions | None = None) -> None:
+    """Write ``{"version", "files", "findings", "summary"}``; nothing else goes to the stream.
+
+    ``--statistics`` adds ``"statistics": [{"rule", "name", "severity", "count"}]``.
+    """
+    payload: dict[str, Any] = {
         "version": 1,
         "files": len(report.files),
         "findings": [finding(d) for d in report.diagnostics],
         "summary": report.counts(),
     }
+    if options is not None and options.statistics:
+        payload["statistics"] = [
+            {"rule": code, "name": name, "severity": severity, "count": n}
+            for code, name, severity, n in statistics(report)
+        ]
     json.dump(payload, stream, indent=2, ensure_ascii=False)
     stream.write("\n")

@@ -7,6 +7,7 @@ import re
 from typing import TextIO
 
 from cjm.diagnostics import Diagnostic, Report, Severity
+from cjm.reporters import ReportOptions, statistics
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -14,7 +15,9 @@ _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 def safe(text: str) -> str:
     """Text with control characters shown as escapes, so a YAML value cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def use_colour(stream: TextIO) -> bool:
@@ -66,17 +69,34 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def report_text(report: Report, stream: TextIO) -> None:
-    """Write every finding with its code frame, then a one-line summary."""
+def statistics_lines(report: Report) -> list[str]:
+    """One line per rule: count, code, name and severity, most frequent first."""
+    rows = statistics(report)
+    width = max((len(str(n)) for *_, n in rows), default=1)
+    return [f"{n:>{width}}  {code}  {name:<26} {severity}" for code, name, severity, n in rows]
+
+
+def report_text(report: Report, stream: TextIO, options: ReportOptions | None = None) -> None:
+    """Write every finding with its code frame (or, with --statistics, counts per rule), then a summary."""
+    options = options or ReportOptions()
     style = _Style(use_colour(stream))
-    for file in report.files:
-        for d in file.diagnostics:
-            stream.write("\n".join(format_diagnostic(d, file.lines.get(d.span.line), style)) + "\n\n")
+    if options.statistics:
+        lines = statistics_lines(report)
+        stream.write("".join(line + "\n" for line in lines) + ("\n" if lines else ""))
+    else:
+        for file in report.files:
+            for d in file.diagnostics:
+                stream.write("\n".join(format_diagnostic(d, file.lines.get(d.span.line), style)) + "\n\n")
+    if options.quiet:
+        return
     counts = report.counts()
     files = len(report.files)
+    muted = f", {report.suppressed} suppressed" if report.suppressed else ""
     if not any(counts.values()):
-        stream.write(style("32", f"All good: {_plural(files, 'file')} checked, no findings.") + "\n")
+        stream.write(style("32", f"All good: {_plural(files, 'file')} checked{muted}, no findings.") + "\n")
         return
     parts = [_plural(counts[s], s) for s in ("error", "warning", "info") if counts[s]]
     with_findings = sum(1 for f in report.files if f.diagnostics)
-    stream.write(f"Found {', '.join(parts)} in {_plural(with_findings, 'file')} ({_plural(files, 'file')} checked).\n")
+    stream.write(
+        f"Found {', '.join(parts)} in {_plural(with_findings, 'file')} ({_plural(files, 'file')} checked{muted}).\n"
+    )

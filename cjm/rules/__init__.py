@@ -43,6 +43,11 @@ class PainAt:
     owner_id: str  # the id of the action or stage that holds it
     beside: tuple[Opportunity, ...]
 
+    @property
+    def anchor(self) -> Path:
+        """Where a finding about it points: its id, else its text (a bare string is its own text)."""
+        return (*self.path, "id" if self.pain.id else "text")
+
 
 def pain_points(journey: Journey) -> Iterator[PainAt]:
     """Every pain point of the journey, stage-wide and per action, in file order."""

@@ -150,7 +150,7 @@ def unaddressed_pain(journey: Journey, ctx: RuleContext) -> Iterator[Finding]:
             continue
         label = f"'{at.pain.id}'" if at.pain.id else f"'{_short(at.pain.text)}'"
         yield Finding(
-            at.path,
+            at.anchor,
             f"{at.pain.severity} pain point {label} in '{at.owner_id}' has no opportunity addressing it",
             "add an opportunity beside it, or one elsewhere with 'addresses: [<pain point id>]'",
         )

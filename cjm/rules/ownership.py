@@ -29,7 +29,7 @@ def pain_point_owner(journey: Journey, ctx: RuleContext) -> Iterator[Finding]:
         if not at.pain.owner:
             label = f"'{at.pain.id}'" if at.pain.id else "in '" + at.owner_id + "'"
             yield Finding(
-                at.path,
+                at.anchor,
                 f"pain point {label} has no owner",
                 "write it as a mapping and add 'owner:' (the team that owns fixing it)",
             )

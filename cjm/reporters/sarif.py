@@ -1,0 +1,102 @@
+"""SARIF 2.1.0 for code-scanning uploads, with the whole rule catalogue in ``tool.driver.rules``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from cjm import __version__
+from cjm.diagnostics import CORE_CODES, Diagnostic, Report, Severity
+from cjm.reporters import ReportOptions, relative
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """Every diagnostic cjm can emit as a SARIF reportingDescriptor: core errors, then lint rules."""
+    from cjm.rules import RULES
+
+    out: list[dict[str, Any]] = []
+    for core in CORE_CODES.values():
+        out.append(
+            {
+                "id": core.code,
+                "name": core.name,
+                "shortDescription": {"text": core.summary},
+                "fullDescription": {
+                    "text": f"{core.summary}. A core error: the file is invalid; it cannot be ignored."
+                },
+                "defaultConfiguration": {"level": "error"},
+                "properties": {"tags": ["core"]},
+            }
+        )
+    for rule in RULES:
+        doc = rule.doc
+        out.append(
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": doc.split("\n\n", 1)[0]},
+                "help": {"text": doc},
+                "defaultConfiguration": {"level": _LEVELS[rule.default_severity]},
+                "properties": {"tags": ["lint"]},
+            }
+        )
+    return out
+
+
+def _region(d: Diagnostic) -> dict[str, int]:
+    region = {"startLine": d.span.line, "startColumn": d.span.column, "endLine": d.span.end_line}
+    if d.span.end_line == d.span.line:
+        region["endColumn"] = d.span.end_column + 1  # SARIF's end column is exclusive
+    return region
+
+
+def result(d: Diagnostic, index: int, options: ReportOptions) -> dict[str, Any]:
+    """One finding as a SARIF result."""
+    from cjm.baseline import fingerprint
+
+    path = relative(d.path, options.root)
+    text = d.message + (f" (hint: {d.hint})" if d.hint else "")
+    return {
+        "ruleId": d.code,
+        "ruleIndex": index,
+        "level": _LEVELS[d.severity],
+        "message": {"text": text},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
+                    "region": _region(d),
+                }
+            }
+        ],
+        "partialFingerprints": {"cjmFinding/v1": fingerprint(d.code, path, d.message)},
+    }
+
+
+def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
+    """The SARIF log of a report: one run of the cjm driver."""
+    rules = catalogue()
+    index = {r["id"]: i for i, r in enumerate(rules)}
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {"name": "cjm", "version": __version__, "semanticVersion": __version__, "rules": rules}
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [result(d, index[d.code], options) for d in report.diagnostics],
+            }
+        ],
+    }
+
+
+def report_sarif(report: Report, stream: TextIO, options: ReportOptions) -> None:
+    """Write the SARIF log as indented JSON."""
+    json.dump(sarif_log(report, options), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
