@@ -173,8 +173,9 @@ def _changed(change: Change, word: str, labels: Labels) -> str:
         return f"{field_name.capitalize()} of “{name}”: {'; '.join(p for p in parts if p)}"
     if change.entity == "metric" and change.field in ("current", "responses"):
         return f"{name}: {short(old)} → {short(new)}"
-    target = "" if change.entity in ("journey", "scope") else f" of {word} “{name}”"
-    return f"{field_name.capitalize()}{target}: {short(old)} → {short(new)}"
+    if change.entity in ("journey", "scope"):
+        return f"{word.capitalize()} {field_name}: {short(old)} → {short(new)}"
+    return f"{field_name.capitalize()} of {word} “{name}”: {short(old)} → {short(new)}"
 
 
 def emotion_text(snap: Snapshot | None, which: str) -> str:
