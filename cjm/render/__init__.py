@@ -1,1 +1,229 @@
-"""Renderers: a journey drawn as HTML, Graphviz, Mermaid and Markdown."""
+"""Renderers and the render run: the FORMATS registry, where outputs go, and the site of a folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cjm.errors import ConfigError, InputError
+from cjm.model import Journey
+from cjm.render.overlay import NO_OVERLAY, Overlay
+from cjm.source import Limits
+
+Draw = Callable[[Journey, Overlay], "str | bytes"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: its file extension, whether it is binary, and the pure function that draws it."""
+
+    name: str
+    extension: str
+    draw: Draw
+    binary: bool = False
+    overlays: bool = False  # draws --evidence and --diff
+
+
+def _html(journey: Journey, overlay: Overlay) -> str:
+    from cjm.render.html import render_html
+
+    return render_html(journey, overlay)
+
+
+def _graphviz(fmt: str) -> Draw:
+    def draw(journey: Journey, overlay: Overlay) -> bytes:
+        from cjm.render.dot import render_graphviz
+
+        return render_graphviz(journey, fmt)
+
+    return draw
+
+
+def _dot(journey: Journey, overlay: Overlay) -> str:
+    from cjm.render.dot import to_dot
+
+    return to_dot(journey)
+
+
+def _mermaid(journey: Journey, overlay: Overlay) -> str:
+    from cjm.render.mermaid import to_mermaid
+
+    return to_mermaid(journey)
+
+
+def _markdown(journey: Journey, overlay: Overlay) -> str:
+    from cjm.render.markdown import to_markdown
+
+    return to_markdown(journey)
+
+
+FORMATS: dict[str, Format] = {
+    "html": Format("html", ".html", _html, overlays=True),
+    "svg": Format("svg", ".svg", _graphviz("svg")),
+    "png": Format("png", ".png", _graphviz("png"), binary=True),
+    "pdf": Format("pdf", ".pdf", _graphviz("pdf"), binary=True),
+    "mermaid": Format("mermaid", ".mmd", _mermaid),
+    "md": Format("md", ".md", _markdown),
+    "dot": Format("dot", ".dot", _dot),
+}
+BY_EXTENSION = {f.extension: f.name for f in FORMATS.values()} | {".htm": "html", ".mermaid": "mermaid", ".markdown": "md", ".gv": "dot"}
+INDEX = "index.html"
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """What `cjm render` was asked for."""
+
+    formats: tuple[str, ...] = ()  # empty: inferred from the output file's extension, else html
+    output: str | None = None
+    evidence: str | None = None
+    diff: str | None = None
+
+
+@dataclass(frozen=True)
+class Output:
+    """One rendered output: a file to write, or standard output when ``path`` is None."""
+
+    path: Path | None
+    data: str | bytes
+    source: str
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file the run wrote, and whether its bytes changed."""
+
+    path: Path
+    changed: bool
+    source: str
+
+
+def parse_formats(text: str | None) -> tuple[str, ...]:
+    """The formats of ``-f html,svg``; an unknown one is a ConfigError listing the choices."""
+    if not text:
+        return ()
+    names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    for name in names:
+        if name not in FORMATS:
+            raise ConfigError(f"unknown format '{name}'; choose from: {', '.join(FORMATS)}")
+    return names
+
+
+def _is_file_target(output: str) -> bool:
+    path = Path(output)
+    return not output.endswith(("/", "\\")) and not path.is_dir() and path.suffix.lower() in BY_EXTENSION
+
+
+def resolve_formats(request: RenderRequest, inputs: int) -> tuple[tuple[str, ...], Path | None, bool]:
+    """(formats, output path, whether it is a folder) for a run over ``inputs`` journeys."""
+    output = request.output
+    if output and _is_file_target(output):
+        inferred = BY_EXTENSION[Path(output).suffix.lower()]
+        formats = request.formats or (inferred,)
+        if inputs > 1:
+            raise ConfigError(f"-o {output} is a file but {inputs} journeys were given; pass a folder to -o")
+        if len(formats) > 1:
+            raise ConfigError(f"-o {output} is one file but {len(formats)} formats were asked for; pass a folder")
+        if inferred != formats[0]:
+            raise ConfigError(f"-o {output} has a .{inferred} extension but the format is {formats[0]}")
+        return formats, Path(output), False
+    formats = request.formats or ("html",)
+    if output:
+        return formats, Path(output), True
+    if inputs > 1:
+        raise ConfigError(f"{inputs} journeys were given: pass -o FOLDER to write them (e.g. -o site/)")
+    if len(formats) > 1:
+        raise ConfigError("several formats need -o FOLDER (standard output takes one)")
+    if FORMATS[formats[0]].binary:
+        raise ConfigError(f"{formats[0]} is binary: write it to a file with -o map.{formats[0]}")
+    return formats, None, False
+
+
+def child(folder: Path, name: str) -> Path:
+    """``folder/name``, refusing any name that would land outside ``folder``."""
+    target = folder / name
+    if Path(name).name != name or name in ("", ".", "..") or not target.resolve().is_relative_to(folder.resolve()):
+        raise InputError(f"refusing to write '{name}' outside the output folder {folder}")
+    return target
+
+
+def load_all(files: list[str], limits: Limits) -> list[tuple[str, Journey]]:
+    """Load every journey; an invalid one stops the run before anything is written. Ids must be unique."""
+    from cjm.loader import load_journey
+
+    journeys = [(path, load_journey(path, limits)) for path in files]
+    seen: dict[str, str] = {}
+    for path, journey in journeys:
+        if journey.id in seen:
+            raise InputError(f"{path}: journey id '{journey.id}' is also the id of {seen[journey.id]}; ids must be unique")
+        seen[journey.id] = path
+    return journeys
+
+
+def overlays(request: RenderRequest, journeys: list[tuple[str, Journey]], limits: Limits) -> dict[str, Overlay]:
+    """The evidence and diff overlays of the journeys they apply to, by journey id."""
+    out: dict[str, Overlay] = {}
+    if request.evidence:
+        from cjm.render.overlay import evidence_overlay, load_evidence
+
+        report = load_evidence(request.evidence)
+        match = [j for _, j in journeys if j.id == report.run.map]
+        if not match:
+            ids = ", ".join(j.id for _, j in journeys)
+            raise InputError(f"{request.evidence}: the evidence report is for map '{report.run.map}', not {ids}")
+        out[report.run.map] = evidence_overlay(report, match[0], request.evidence)
+    if request.diff:
+        from cjm.render.changes import diff_overlay
+
+        if len(journeys) != 1:
+            raise ConfigError("--diff compares one journey: pass exactly one journey file")
+        path, journey = journeys[0]
+        out[journey.id] = out.get(journey.id, NO_OVERLAY).merged(diff_overlay(request.diff, path, journey, limits))
+    return out
+
+
+def render_all(
+    files: list[str], request: RenderRequest, limits: Limits, on_file: Callable[[str], None] | None = None
+) -> list[Output]:
+    """Render every journey in every asked format, plus the site index in a folder; nothing is written here."""
+    formats, target, folder = resolve_formats(request, len(files))
+    if (request.evidence or request.diff) and not all(FORMATS[f].overlays for f in formats):
+        raise ConfigError("--evidence and --diff are drawn on the html map only: use -f html")
+    journeys = load_all(files, limits)
+    extra = overlays(request, journeys, limits)
+    outputs: list[Output] = []
+    for path, journey in journeys:
+        for name in formats:
+            fmt = FORMATS[name]
+            data = fmt.draw(journey, extra.get(journey.id, NO_OVERLAY))
+            if isinstance(data, bytes) and not fmt.binary:
+                data = data.decode("utf-8")  # SVG is text: it may go to standard output
+            where = child(target, journey.id + fmt.extension) if folder and target else target
+            outputs.append(Output(where, data, path))
+        if on_file:
+            on_file(path)
+    if folder and target and "html" in formats:
+        from cjm.render.site import render_index
+
+        outputs.append(Output(child(target, INDEX), render_index([j for _, j in journeys]), ""))
+    return outputs
+
+
+def write_outputs(outputs: list[Output]) -> list[Written]:
+    """Write each file output atomically; a file whose bytes are unchanged is left untouched."""
+    from cjm.output import write_atomic
+
+    written = []
+    for output in outputs:
+        if output.path is None:
+            continue
+        data = output.data.encode("utf-8") if isinstance(output.data, str) else output.data
+        try:
+            same = output.path.read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            write_atomic(output.path, data)
+        written.append(Written(output.path, not same, output.source))
+    return written

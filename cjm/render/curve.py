@@ -1,0 +1,140 @@
+"""The emotion curve's geometry: one point per action column, connected across stages, on a -2..+2 axis."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cjm.model import Journey
+
+COLUMN_WIDTH = 216  # px per action column; the table's <col> widths use the same value so points align
+HEIGHT = 176
+TOP = 34  # y of +2
+STEP = 27  # px per emotion step
+LABEL_CHARS = 22  # a feeling longer than this is shortened in the curve; the full text is in the tooltip
+TICK_LABELS = {2: "+2", 1: "+1", 0: "0", -1: "−1", -2: "−2"}
+MOODS = {2: "very positive", 1: "positive", 0: "neutral", -1: "negative", -2: "very negative"}
+
+
+def emotion_y(score: float) -> float:
+    """The y coordinate of an emotion score."""
+    return TOP + (2 - score) * STEP
+
+
+def signed(score: int) -> str:
+    """A score as the map prints it: +2, 0, −1 (with a real minus sign)."""
+    return TICK_LABELS.get(score, str(score))
+
+
+def emotion_css(score: int | None) -> str:
+    """The colour class of an emotion score (cjm-emo-p2 ... cjm-emo-m2, cjm-emo-none)."""
+    if score is None:
+        return "cjm-emo-none"
+    return f"cjm-emo-{'p' if score > 0 else 'm' if score < 0 else 'z'}{abs(score)}"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One action's emotion."""
+
+    x: float
+    y: float
+    css: str
+    label: str
+    label_y: float
+    title: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A line between two neighbouring points; dashed when it bridges a gap or touches an assumed action."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    css: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A labelled horizontal grid line of the axis."""
+
+    y: float
+    label: str
+    css: str
+
+
+@dataclass(frozen=True)
+class Curve:
+    """The inline SVG of the emotion curve."""
+
+    dom_id: str
+    width: int
+    height: int
+    points: tuple[Point, ...]
+    segments: tuple[Segment, ...]
+    ticks: tuple[Tick, ...]
+    separators: tuple[float, ...]
+    area: str
+    old_path: str
+    old_points: tuple[tuple[float, float], ...]
+    zero_y: float
+    desc: str
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def build_curve(journey: Journey, old_emotions: Mapping[str, int] | None = None) -> Curve:
+    """The emotion curve of ``journey``; ``old_emotions`` (action id -> score) draws a faint earlier curve."""
+    jid = journey.id
+    points: list[Point] = []
+    separators: list[float] = []
+    x_of: dict[str, float] = {}
+    column = 0
+    for s, stage in enumerate(journey.stages):
+        if s:
+            separators.append(column * COLUMN_WIDTH)
+        for action in stage.actions:
+            x = (column + 0.5) * COLUMN_WIDTH
+            x_of[action.id] = x
+            score = action.emotion
+            y = emotion_y(score if score is not None else 0)
+            assumed = " cjm-assumed" if action.evidence == "assumed" else ""
+            word = action.feeling or ""
+            if score is None:
+                label, title = "not recorded", f"{action.name}: emotion not recorded"
+            else:
+                label = _short(f"{signed(score)} {word}".strip())
+                title = f"{action.name}: {signed(score)} ({MOODS[score]}{', ' + word if word else ''})"
+            label_y = y + 22 if score is not None and score > 0 else y - 13
+            points.append(
+                Point(x, y, f"cjm-emotion-point {emotion_css(score)}{assumed}", label, label_y, title, action.id)
+            )
+            column += 1
+        column += 0 if stage.actions else 1  # an empty stage still takes one column
+    segments: list[Segment] = []
+    known = [(p, a) for p, (_, a) in zip(points, journey.actions()) if a.emotion is not None]
+    for (p1, a1), (p2, a2) in zip(known, known[1:]):
+        gap = p2.x - p1.x > COLUMN_WIDTH * 1.01
+        dashed = gap or "assumed" in (a1.evidence, a2.evidence)
+        segments.append(Segment(p1.x, p1.y, p2.x, p2.y, "cjm-seg cjm-seg-dashed" if dashed else "cjm-seg"))
+    zero = emotion_y(0)
+    area = ""
+    if known:
+        line = " L ".join(f"{p.x:g},{p.y:g}" for p, _ in known)
+        area = f"M {known[0][0].x:g},{zero:g} L {line} L {known[-1][0].x:g},{zero:g} Z"
+    old = [(x_of[aid], emotion_y(score)) for aid, score in (old_emotions or {}).items() if aid in x_of]
+    old.sort()
+    old_path = ("M " + " L ".join(f"{x:g},{y:g}" for x, y in old)) if len(old) > 1 else ""
+    ticks = tuple(
+        Tick(emotion_y(v), TICK_LABELS[v], "cjm-tick cjm-tick-zero" if v == 0 else "cjm-tick") for v in TICK_LABELS
+    )
+    desc = "; ".join(p.title for p in points) or "No actions yet."
+    return Curve(
+        f"{jid}--emotion", max(1, column) * COLUMN_WIDTH, HEIGHT, tuple(points), tuple(segments), ticks,
+        tuple(separators), area, old_path, tuple(old), zero, desc,
+    )  # fmt: skip

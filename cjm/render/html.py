@@ -1,0 +1,70 @@
+"""The HTML journey map: one self-contained page (inline CSS and SVG, nothing loaded from the network)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from cjm.model import Journey
+from cjm.render.curve import COLUMN_WIDTH
+from cjm.render.icons import CHANNEL_ICONS
+from cjm.render.overlay import NO_OVERLAY, Overlay
+from cjm.render.view import build_view
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+LABEL_WIDTH = 156  # px of the lane-label column
+PRINT_WIDTH = 1527  # px across an A3 landscape page with 8 mm margins, at 96 px per inch
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja environment of cjm's templates: autoescape always on, undefined names are errors."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    return Environment(
+        loader=PackageLoader("cjm.render", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@lru_cache(maxsize=4)
+def stylesheet(name: str = "map.css") -> str:
+    """The CSS that the page inlines."""
+    return (files("cjm.render") / "assets" / name).read_text(encoding="utf-8")
+
+
+def page(template: str, **context: Any) -> str:
+    """Render one of cjm's page templates with the shared stylesheet inlined."""
+    from markupsafe import Markup
+
+    css = Markup(stylesheet())  # our own file, never user text; escaping would break CSS in <style>
+    return environment().get_template(template).render(css=css, **context)
+
+
+def icon_markup(channels: tuple[str, ...]) -> dict[str, Any]:
+    """The inline SVG drawing of each channel, as trusted markup for the template's <symbol> list."""
+    from markupsafe import Markup
+
+    return {channel: Markup(CHANNEL_ICONS[channel]) for channel in channels}
+
+
+def render_html(journey: Journey, overlay: Overlay = NO_OVERLAY) -> str:
+    """The journey map of ``journey`` as one self-contained HTML page."""
+    view = build_view(journey, overlay)
+    width = LABEL_WIDTH + view.curve.width
+    return page(
+        "map.html.j2",
+        view=view,
+        icons=icon_markup(view.channels),
+        column_width=COLUMN_WIDTH,
+        label_width=LABEL_WIDTH,
+        table_width=width,
+        print_zoom=round(min(1.0, PRINT_WIDTH / width), 3),
+    )

@@ -1,0 +1,234 @@
+"""Overlays on the HTML map: what a `cjm evidence` report says about each touchpoint and stage.
+
+The evidence report is read from JSON (spec: evidence.md, "Output"); the
+overlay is a plain value the view model consults by id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from cjm.errors import InputError
+from cjm.model import Journey
+
+Count = int | float | str | None  # a string or null is a figure the report suppressed (too few customers)
+HEAT_LEVELS = 4
+EVIDENCE_LEGEND = (
+    ("cjm-heat-4", "Reach in the event data"),
+    ("cjm-swatch-never", "Never observed"),
+    ("cjm-swatch-ghost", "In the data, not on the map"),
+)
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class _Run(_Lenient):
+    map: str
+
+
+class _Touchpoint(_Lenient):
+    id: str
+    status: str = "observed"
+    events: Count = None
+    cases: Count = None
+
+
+class _Stage(_Lenient):
+    id: str
+    cases: Count = None
+    conversion: float | None = None
+    median_hours_from_previous: float | None = None
+
+
+class _Transition(_Lenient):
+    kind: str
+    count: Count = None
+    cases: Count = None
+    from_stage: str | None = None
+    to_stage: str | None = None
+
+
+class _Unmapped(_Lenient):
+    event: str
+    events: Count = None
+    cases: Count = None
+    between: list[str | None] = []
+
+
+class EvidenceReport(_Lenient):
+    """The parts of a `cjm evidence` JSON report the map shows."""
+
+    version: int
+    run: _Run
+    cases: Count = None
+    fitness: float | None = None
+    conforming_journeys: float | None = None
+    touchpoints: list[_Touchpoint] = []
+    stages: list[_Stage] = []
+    transitions: list[_Transition] = []
+    unmapped: list[_Unmapped] = []
+
+
+@dataclass(frozen=True)
+class TouchpointEvidence:
+    """What the data says about one touchpoint."""
+
+    status: str
+    label: str
+    badge: str
+    heat: int
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """A stage's reach as a bar on its header."""
+
+    share: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Ghost:
+    """An event the data shows but the map does not: drawn as a ghost card in the stage where it sits."""
+
+    event: str
+    meta: str
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Annotations by id: evidence figures, and diff marks with the old emotion curve."""
+
+    touchpoints: Mapping[str, TouchpointEvidence] = field(default_factory=dict)
+    funnels: Mapping[str, Funnel] = field(default_factory=dict)
+    stage_notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ghosts: Mapping[str, tuple[Ghost, ...]] = field(default_factory=dict)
+    marks: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    old_emotions: Mapping[str, int] = field(default_factory=dict)
+    summary: tuple[tuple[str, str], ...] = ()
+    banner: tuple[str, ...] = field(default=())
+    legend: tuple[tuple[str, str], ...] = ()
+
+    def mark(self, entity: str, ident: str) -> str:
+        """The diff class (with a leading space) of an entity, or ''."""
+        return self.marks.get((entity, ident), "")
+
+    def merged(self, other: Overlay) -> Overlay:
+        """Both overlays at once (evidence figures and diff marks)."""
+        notes = {k: (*self.stage_notes.get(k, ()), *v) for k, v in other.stage_notes.items()}
+        return Overlay(
+            {**self.touchpoints, **other.touchpoints}, {**self.funnels, **other.funnels},
+            {**self.stage_notes, **notes}, {**self.ghosts, **other.ghosts}, {**self.marks, **other.marks},
+            {**self.old_emotions, **other.old_emotions}, (*self.summary, *other.summary), (*self.banner, *other.banner),
+            (*self.legend, *other.legend),
+        )  # fmt: skip
+
+
+NO_OVERLAY = Overlay()
+
+
+def figure(value: Count) -> str:
+    """A count as printed on the map: 30,112, or 'suppressed' when the report withheld it."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.0f}"
+    return "suppressed"
+
+
+def load_evidence(path: str) -> EvidenceReport:
+    """Read a `cjm evidence` JSON report; an unreadable or malformed one is an InputError naming where."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such evidence report") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the evidence report ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    try:
+        return EvidenceReport.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise InputError(
+            f"{path}: not a cjm evidence report: {where}: {first['msg']} (produce one with 'cjm evidence check --format json')"
+        ) from None
+
+
+def _touchpoints(report: EvidenceReport) -> dict[str, TouchpointEvidence]:
+    reach = [t.cases for t in report.touchpoints if isinstance(t.cases, (int, float))]
+    top = max(reach, default=0) or 1
+    out = {}
+    for tp in report.touchpoints:
+        if tp.status == "never_observed":
+            out[tp.id] = TouchpointEvidence("never-observed", "never observed in the event data", "never seen", 0)
+        elif tp.status == "unverifiable":
+            out[tp.id] = TouchpointEvidence(
+                "unverifiable", "no events defined, so the data cannot confirm it", "no data", 0
+            )
+        else:
+            heat = round(HEAT_LEVELS * tp.cases / top) if isinstance(tp.cases, (int, float)) else 0
+            label = f"observed: {figure(tp.cases)} customers, {figure(tp.events)} events"
+            out[tp.id] = TouchpointEvidence("observed", label, figure(tp.cases), max(1, heat))
+    return out
+
+
+def _funnels(report: EvidenceReport) -> dict[str, Funnel]:
+    reach = [s.cases for s in report.stages if isinstance(s.cases, (int, float))]
+    top = max(reach, default=0) or 1
+    out = {}
+    for stage in report.stages:
+        share = stage.cases / top if isinstance(stage.cases, (int, float)) else 0.0
+        parts = [f"{figure(stage.cases)} customers"]
+        if stage.conversion is not None:
+            parts.append(f"{stage.conversion:.0%} from the previous stage")
+        if stage.median_hours_from_previous is not None:
+            parts.append(f"median {stage.median_hours_from_previous:,.1f} h after it")
+        out[stage.id] = Funnel(round(100 * share, 1), " · ".join(parts))
+    return out
+
+
+def evidence_overlay(report: EvidenceReport, journey: Journey, source: str) -> Overlay:
+    """The overlay of an evidence report on the journey it was made for."""
+    if report.run.map != journey.id:
+        raise InputError(f"{source}: the evidence report is for map '{report.run.map}', not '{journey.id}'")
+    names = {s.id: s.name for s in journey.stages}
+    notes: dict[str, list[str]] = {}
+    for t in report.transitions:
+        if t.from_stage not in names or t.kind not in ("skip", "loop_back"):
+            continue
+        arrow, verb = ("↷", "skip to") if t.kind == "skip" else ("↺", "loop back to")
+        target = names.get(t.to_stage or "", t.to_stage or "a later stage")
+        notes.setdefault(t.from_stage, []).append(
+            f"{arrow} {figure(t.count)} {verb} {target} ({figure(t.cases)} customers)"
+        )
+    ghosts: dict[str, list[Ghost]] = {}
+    unplaced = []
+    for u in report.unmapped:
+        home = next((s for s in u.between if s in names), None)
+        meta = f"{figure(u.events)} events · {figure(u.cases)} customers"
+        if home is None:
+            unplaced.append(f"{u.event} ({meta})")
+        else:
+            ghosts.setdefault(home, []).append(Ghost(u.event, meta))
+    summary = [("Customers in the data", figure(report.cases))]
+    if report.fitness is not None:
+        summary.append(("Map fitness", f"{report.fitness:.0%} of transitions follow the map"))
+    if report.conforming_journeys is not None:
+        summary.append(("Conforming journeys", f"{report.conforming_journeys:.0%}"))
+    banner = (f"Events the map does not place in a stage: {', '.join(unplaced)}",) if unplaced else ()
+    return Overlay(
+        touchpoints=_touchpoints(report),
+        funnels=_funnels(report),
+        stage_notes={k: tuple(v) for k, v in notes.items()},
+        ghosts={k: tuple(v) for k, v in ghosts.items()},
+        summary=tuple(summary),
+        banner=banner,
+        legend=EVIDENCE_LEGEND,
+    )

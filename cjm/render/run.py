@@ -1,0 +1,92 @@
+"""One `cjm render` run, and `--watch`: discover inputs, render, write atomically, say what changed."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cjm.config import Config
+from cjm.errors import CjmError, InputError
+from cjm.render import Output, RenderRequest, Written, render_all, write_outputs
+from cjm.workspace import JOURNEY_SUFFIX, discover
+
+if TYPE_CHECKING:
+    import threading
+
+PROGRESS_FROM = 5  # files; fewer render too fast for a bar to help
+Say = Callable[[str], None]
+
+
+def inputs(paths: list[str], config: Config) -> list[str]:
+    """The journey files ``paths`` name; none at all is an InputError (a render that draws nothing is a mistake)."""
+    if "-" in paths:
+        raise InputError("render reads journey files, not standard input: pass a file or a folder")
+    files = discover(paths, config)
+    if not files:
+        where = ", ".join(paths) if paths else "the workspace include patterns"
+        raise InputError(f"no journey files found in {where}; journey files end in {JOURNEY_SUFFIX}")
+    return files
+
+
+@contextmanager
+def progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A rich progress bar on stderr, only on a terminal and only for many files; yields the per-file tick."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield lambda path: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=total)
+        yield lambda path: bar.update(task, advance=1, description=Path(path).name)
+
+
+def render_once(paths: list[str], request: RenderRequest, config: Config) -> tuple[list[Output], list[Written]]:
+    """Render and write every output; returns the outputs and what was written to disk."""
+    files = inputs(paths, config)
+    with progress(len(files)) as tick:
+        outputs = render_all(files, request, config.limits.limits(), tick)
+    return outputs, write_outputs(outputs)
+
+
+def summary(written: list[Written]) -> str:
+    """One line for stderr: what the run wrote."""
+    changed = [w for w in written if w.changed]
+    if not written:
+        return ""
+    if len(written) == 1:
+        return f"Wrote {written[0].path}" + ("" if changed else " (unchanged)")
+    folders = sorted({str(w.path.parent) for w in written})
+    return f"Wrote {len(written)} files to {', '.join(folders)} ({len(changed)} changed)"
+
+
+def watch(paths: list[str], request: RenderRequest, config: Config, say: Say, stop: threading.Event | None = None) -> int:
+    """Re-render whenever an input journey (or the evidence report) is saved, until interrupted."""
+    from watchfiles import Change, watch as watch_files
+
+    roots = [p for p in paths if Path(p).exists()]
+    if request.evidence:
+        roots.append(request.evidence)
+    say(f"Watching {', '.join(roots)} for changes (Ctrl-C to stop)")
+    evidence = Path(request.evidence).resolve() if request.evidence else None
+
+    def relevant(change: Change, path: str) -> bool:
+        return path.endswith(JOURNEY_SUFFIX) or Path(path).resolve() == evidence or Path(path) in explicit
+
+    explicit = {Path(p).resolve() for p in paths if Path(p).is_file()}
+    for changes in watch_files(*roots, watch_filter=relevant, stop_event=stop, raise_interrupt=False, debounce=300):
+        edited = sorted({str(Path(path).relative_to(Path.cwd())) if Path(path).is_relative_to(Path.cwd()) else path
+                         for _, path in changes})  # fmt: skip
+        try:
+            _, written = render_once(paths, request, config)
+        except CjmError as exc:
+            say(f"{', '.join(edited)} changed; not rendered: {exc}")
+            continue
+        redrawn = [str(w.path) for w in written if w.changed]
+        say(f"{', '.join(edited)} changed -> " + (f"rewrote {', '.join(redrawn)}" if redrawn else "no output changed"))
+    return 0

@@ -1,0 +1,342 @@
+"""The view model of one HTML journey map: everything the template shows, computed here, never in Jinja."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from cjm.model import (
+    SEVERITY_RANK,
+    Action,
+    Expectation,
+    Journey,
+    Opportunity,
+    PainPoint,
+    ResearchSource,
+    Stage,
+    Touchpoint,
+)
+from cjm.render.curve import Curve, build_curve
+from cjm.render.overlay import NO_OVERLAY, Ghost, Overlay, TouchpointEvidence
+from cjm.render.panels import MatrixView, MetricView, build_matrix, build_metrics
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+CHANNEL_LABELS: Mapping[str, str] = {
+    "web": "Web", "email": "Email", "phone": "Phone", "chat": "Chat", "social": "Social", "ads": "Ads",
+    "video": "Video", "podcast": "Podcast", "document": "Document", "event": "Event", "in-person": "In person",
+    "app": "App", "mail": "Mail", "sms": "SMS", "community": "Community", "partner": "Partner", "other": "Other",
+}  # fmt: skip
+LEGEND = (
+    ("cjm-sev-critical", "Critical pain"),
+    ("cjm-sev-high", "High"),
+    ("cjm-sev-medium", "Medium"),
+    ("cjm-sev-low", "Low"),
+    ("cjm-swatch-opp", "Opportunity"),
+    ("cjm-swatch-assumed", "Assumed, not yet evidenced"),
+)
+EVIDENCE_LABELS: Mapping[str, str] = {"observed": "Observed", "reported": "Reported", "assumed": "Assumed"}
+
+
+def safe_href(url: str | None) -> str | None:
+    """The URL when it is an http(s) or mailto link a page may follow, else None (shown as text)."""
+    if not url:
+        return None
+    text = url.strip()
+    if any(ord(c) < 0x21 or c in "\x7f\\" for c in text):
+        return None
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme not in SAFE_SCHEMES or (scheme != "mailto" and not parts.netloc):
+        return None
+    return text
+
+
+@dataclass(frozen=True)
+class Item:
+    """A text with an optional safe link, as research sources and stakeholders are shown."""
+
+    text: str
+    detail: str = ""
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A touchpoint as shown in an action's cell: channel icon, name, and evidence figures."""
+
+    id: str
+    name: str
+    channel: str
+    channel_label: str
+    icon: str
+    css: str
+    title: str
+    evidence: TouchpointEvidence | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """A pain point, opportunity or backstage process card."""
+
+    text: str
+    css: str
+    badges: tuple[str, ...] = ()
+    meta: str = ""
+    dom_id: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One action: the map's unit column, with every lane's content for it."""
+
+    dom_id: str
+    id: str
+    name: str
+    description: str
+    css: str
+    badges: tuple[str, ...]
+    touchpoints: tuple[Chip, ...]
+    thoughts: tuple[str, ...]
+    pains: tuple[Card, ...]
+    opportunities: tuple[Card, ...]
+    backstage: tuple[Card, ...]
+    departments: tuple[str, ...]
+    source: str = ""
+    empty: bool = False
+
+    @property
+    def cell(self) -> str:
+        """The class of this column's lane cells: a stage's first column draws the stage border."""
+        return "cjm-stage-start" if "cjm-stage-start" in self.css else ""
+
+
+@dataclass(frozen=True)
+class StageView:
+    """A stage header spanning its actions' columns, with stage-wide items and overlays."""
+
+    dom_id: str
+    name: str
+    goal: str
+    description: str
+    span: int
+    css: str
+    pains: tuple[Card, ...]
+    opportunities: tuple[Card, ...]
+    notes: tuple[str, ...] = ()
+    funnel: float | None = None
+    funnel_label: str = ""
+    ghosts: tuple[Ghost, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonaView:
+    """The persona card."""
+
+    name: str
+    role: str
+    description: str
+    goals: tuple[str, ...]
+    needs: tuple[str, ...]
+    frustrations: tuple[str, ...]
+    facts: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Everything one journey page shows."""
+
+    id: str
+    title: str
+    description: str
+    owner: str
+    tags: tuple[str, ...]
+    stakeholders: tuple[Item, ...]
+    scenario: str
+    start: str
+    end: str
+    goal: str
+    expectations: tuple[Item, ...]
+    research: tuple[Item, ...]
+    persona: PersonaView | None
+    persona_ref: str
+    stages: tuple[StageView, ...]
+    columns: tuple[Column, ...]
+    curve: Curve
+    metrics: tuple[MetricView, ...]
+    matrix: MatrixView
+    channels: tuple[str, ...]
+    has_stage_items: bool
+    has_ghosts: bool
+    legend: tuple[tuple[str, str], ...] = ()
+    summary: tuple[tuple[str, str], ...] = ()
+    banner: tuple[str, ...] = field(default=())
+
+
+def _evidence_badges(evidence: str | None) -> tuple[str, ...]:
+    return (EVIDENCE_LABELS[evidence],) if evidence else ()
+
+
+def pain_card(pain: PainPoint, dom_id: str, mark: str = "") -> Card:
+    """A pain point card, coloured by severity, dashed when assumed."""
+    css = f"cjm-pain cjm-sev-{pain.severity}" + (" cjm-assumed" if pain.evidence == "assumed" else "") + mark
+    meta = " · ".join(x for x in (pain.owner and f"Owner: {pain.owner}", pain.source and f"Source: {pain.source}") if x)
+    return Card(pain.text, css, (pain.severity.capitalize(), *_evidence_badges(pain.evidence)), meta, dom_id)
+
+
+def opportunity_card(opp: Opportunity, dom_id: str, mark: str = "") -> Card:
+    """An opportunity card with its impact and effort."""
+    badges = tuple(
+        x
+        for x in (
+            "Quick win" if opp.impact == "high" and opp.effort == "low" else "",
+            opp.impact and f"Impact {opp.impact}",
+            opp.effort and f"Effort {opp.effort}",
+        )
+        if x
+    )
+    css = "cjm-opp" + (f" cjm-impact-{opp.impact}" if opp.impact else "") + mark
+    return Card(opp.text, css, badges, f"Owner: {opp.owner}" if opp.owner else "", dom_id)
+
+
+def _sorted_pains(pains: Iterable[PainPoint]) -> list[PainPoint]:
+    return sorted(pains, key=lambda p: -SEVERITY_RANK[p.severity])
+
+
+def _chip(jid: str, ref: str, touchpoints: Mapping[str, Touchpoint], overlay: Overlay) -> Chip:
+    tp = touchpoints.get(ref)
+    channel = tp.channel if tp else "other"
+    name = tp.name if tp else ref
+    found = overlay.touchpoints.get(ref)
+    css = "cjm-tp" + (f" cjm-tp-{found.status}" if found else "") + overlay.mark("touchpoint", ref)
+    title = f"{CHANNEL_LABELS[channel]} touchpoint" + (f", owned by {tp.owner}" if tp and tp.owner else "")
+    if found:
+        title += f"; {found.label}"
+    return Chip(ref, name, channel, CHANNEL_LABELS[channel], f"{jid}-ch-{channel}", css, title, found)
+
+
+def _column(jid: str, action: Action, journey: Journey, overlay: Overlay, first: bool) -> Column:
+    touchpoints = {tp.id: tp for tp in journey.touchpoints}
+    backstage = {b.id: b for b in journey.backstage}
+    chips = tuple(_chip(jid, ref, touchpoints, overlay) for ref in action.touchpoints)
+    departments: list[str] = []
+    for ref in action.touchpoints:
+        for dept in touchpoints[ref].departments if ref in touchpoints else ():
+            if dept not in departments:
+                departments.append(dept)
+    base = f"{jid}--{action.id}"
+    pains = tuple(
+        pain_card(p, f"{base}--pain-{p.id or i}", overlay.mark("pain_point", p.id or ""))
+        for i, p in enumerate(_sorted_pains(action.pain_points))
+    )
+    opps = tuple(
+        opportunity_card(o, f"{base}--opp-{o.id or i}", overlay.mark("opportunity", o.id or ""))
+        for i, o in enumerate(action.opportunities)
+    )
+    cards = []
+    for ref in action.backstage:
+        b = backstage.get(ref)
+        meta = " · ".join(x for x in (b and b.owner and f"Owner: {b.owner}", b and ", ".join(b.systems)) if x)
+        cards.append(Card(b.name if b else ref, "cjm-back" + overlay.mark("backstage", ref), (), meta))
+    badges = tuple(x for x in (action.duration and f"Takes {action.duration}", *_evidence_badges(action.evidence)) if x)
+    css = (
+        "cjm-action" + (" cjm-stage-start" if first else "") + (" cjm-assumed" if action.evidence == "assumed" else "")
+    )
+    return Column(
+        base, action.id, action.name, action.description or "", css + overlay.mark("action", action.id), badges,
+        chips, tuple(action.thoughts), pains, opps, tuple(cards), tuple(departments), action.source or "",
+    )  # fmt: skip
+
+
+def _placeholder(jid: str, stage: Stage) -> Column:
+    """The one column an empty stage still takes, so the map shows the gap."""
+    return Column(
+        f"{jid}--stage-{stage.id}--empty", "", "No actions mapped yet", "", "cjm-action cjm-stage-start cjm-empty",
+        (), (), (), (), (), (), (), empty=True,
+    )  # fmt: skip
+
+
+def _stage(jid: str, stage: Stage, overlay: Overlay) -> StageView:
+    base = f"{jid}--stage-{stage.id}"
+    pains = tuple(
+        pain_card(p, f"{base}--pain-{p.id or i}", overlay.mark("pain_point", p.id or ""))
+        for i, p in enumerate(_sorted_pains(stage.pain_points))
+    )
+    opps = tuple(
+        opportunity_card(o, f"{base}--opp-{o.id or i}", overlay.mark("opportunity", o.id or ""))
+        for i, o in enumerate(stage.opportunities)
+    )
+    funnel = overlay.funnels.get(stage.id)
+    return StageView(
+        base, stage.name, stage.goal or "", stage.description or "", max(1, len(stage.actions)),
+        "cjm-stage" + overlay.mark("stage", stage.id), pains, opps, overlay.stage_notes.get(stage.id, ()),
+        funnel.share if funnel else None, funnel.label if funnel else "", overlay.ghosts.get(stage.id, ()),
+    )  # fmt: skip
+
+
+def _persona(journey: Journey) -> PersonaView | None:
+    persona = next((p for p in journey.personas if p.id == journey.scope.persona), None)
+    if persona is None:
+        return None
+    return PersonaView(
+        persona.name, persona.role or "", persona.description or "", tuple(persona.goals), tuple(persona.needs),
+        tuple(persona.frustrations), tuple(persona.demographics.items()),
+    )  # fmt: skip
+
+
+def _expectation(expectation: Expectation) -> Item:
+    parts = [f"measured by {expectation.metric}"] if expectation.metric else []
+    target = expectation.target
+    if target is not None:
+        parts.append(f"target {target:g}" if isinstance(target, float) else f"target {target}")
+    return Item(expectation.text, " · ".join(parts))
+
+
+def _research(source: ResearchSource) -> Item:
+    href = safe_href(source.link)
+    detail = [source.date.isoformat()] if source.date else []
+    if source.link and not href:
+        detail.append(source.link)  # not a web link: shown as text, never followed
+    return Item(source.source, " · ".join(detail), href)
+
+
+def build_view(journey: Journey, overlay: Overlay = NO_OVERLAY) -> MapView:
+    """The complete view of one journey, with an optional evidence or diff overlay."""
+    jid = journey.id
+    scope = journey.scope
+    columns: list[Column] = []
+    for stage in journey.stages:
+        columns.extend(_column(jid, a, journey, overlay, i == 0) for i, a in enumerate(stage.actions))
+        if not stage.actions:
+            columns.append(_placeholder(jid, stage))
+    stages = tuple(_stage(jid, s, overlay) for s in journey.stages)
+    expectations = tuple(_expectation(e) for e in scope.expectations)
+    research = tuple(_research(r) for r in scope.research)
+    used = sorted({tp.channel for tp in journey.touchpoints} | {"other"})
+    return MapView(
+        id=jid,
+        title=journey.title,
+        description=journey.description or "",
+        owner=journey.owner or "",
+        tags=tuple(journey.tags),
+        stakeholders=tuple(Item(s.name, s.role.replace("-", " ")) for s in journey.stakeholders),
+        scenario=scope.scenario,
+        start=scope.start or "",
+        end=scope.end or "",
+        goal=scope.goal or "",
+        expectations=expectations,
+        research=research,
+        persona=_persona(journey),
+        persona_ref=scope.persona,
+        stages=stages,
+        columns=tuple(columns),
+        curve=build_curve(journey, overlay.old_emotions),
+        metrics=build_metrics(journey),
+        matrix=build_matrix(journey),
+        channels=tuple(used),
+        has_stage_items=any(s.pains or s.opportunities for s in stages),
+        has_ghosts=any(s.ghosts for s in stages),
+        legend=(*LEGEND, *overlay.legend),
+        summary=overlay.summary,
+        banner=overlay.banner,
+    )
