@@ -269,6 +269,51 @@ def export_mermaid(
     return EXIT_OK
 
 
+@app.command()
+def render(
+    paths: Annotated[list[str], typer.Argument(help="Journey files or folders; a folder renders a site with an index.")],
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="html, svg, png, pdf, mermaid, md, dot; comma-separated (default: from -o, else html)."
+        ),
+    ] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="A file (one journey) or a folder; default: standard output.")
+    ] = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help="Overlay a 'cjm evidence' JSON report on the HTML map.")
+    ] = None,
+    diff_from: Annotated[
+        str | None,
+        typer.Option("--diff", help="Highlight what changed since OLD: a journey file, REV:path, or a git revision."),
+    ] = None,
+    watch: Annotated[bool, typer.Option("--watch", help="Re-render whenever an input is saved.")] = False,
+    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    debug: Debug = False,
+) -> int:
+    """Draw journey maps: an HTML map (default), Graphviz SVG/PNG/PDF, Mermaid, Markdown or DOT."""
+    with _handled(debug):
+        from cjm.config import load_config
+        from cjm.render import RenderRequest, parse_formats
+        from cjm.render.run import render_once, summary
+        from cjm.render.run import watch as watch_inputs
+
+        if watch and not output:
+            _usage("--watch rewrites files: pass -o FILE or -o FOLDER")
+        settings = load_config(config)
+        request = RenderRequest(parse_formats(output_format), output, evidence, diff_from)
+        outputs, written = render_once(list(paths), request, settings)
+        for item in outputs:
+            if item.path is None and isinstance(item.data, str):
+                sys.stdout.write(item.data)
+        if written:
+            typer.echo(summary(written), err=True)
+        if watch:
+            return watch_inputs(list(paths), request, settings, lambda line: typer.echo(line, err=True))
+    return EXIT_OK
+
+
 class _handled:
     """The one place that turns a CjmError or an unexpected exception into a message and exit 2."""
 
