@@ -90,3 +90,53 @@ def golden() -> Callable[[str, str], None]:
         assert actual == expected, f"{name} differs from its golden; run 'make goldens' and review the diff"
 
     return check
+
+
+HOSTILE_LONG = "Long name " + "x" * 490
+
+
+@pytest.fixture
+def hostile_journey(tmp_path: Path) -> Path:
+    """A valid journey whose every name is hostile to some output format (markup, quotes, DOT, Markdown, Mermaid)."""
+    import yaml
+
+    nasty = {
+        "script": "<script>alert('x')</script> & <b>bold</b>",
+        "quotes": 'He said "no" and \'yes\'',
+        "dot": '"]; x [label="pwned"]; //',
+        "emoji": "Pays 💳 then waits ⏳ 🚚",
+        "rtl": "مرحبا بالعالم — שלום עולם",
+        "newlines": "line one\nline two\n\nline four",
+        "table": "a | b `code` ```fence``` \\| end",
+        "mermaid": "Step 1: pay; #1 priority, 100%% sure %%{init}%% #58;",
+        "keyword": "title deed check",
+        "markdown": "# not a heading",
+        "list": "- not a list",
+        "backslash": "C:\\path\\new \\N \\l \\",
+        "padded": "  padded name  ",
+    }
+    actions = [
+        {"id": f"act-{key}", "name": text, "emotion": (i % 5) - 2, "feeling": text, "touchpoints": ["tp-hostile"]}
+        for i, (key, text) in enumerate(nasty.items())
+    ]
+    actions.append({"id": "act-long", "name": HOSTILE_LONG, "backstage": ["bs-hostile"], "evidence": "assumed"})
+    actions[0]["pain_points"] = [{"id": "pain-pipe", "text": "Pipe | in `pain`\nsecond line", "severity": "critical"}]
+    actions[0]["opportunities"] = [{"text": "Fix | it <now>", "addresses": ["pain-pipe"], "impact": "high"}]
+    data = {
+        "cjm": 1,
+        "id": "hostile",
+        "title": 'Hostile "title" <script>: #1; | `x`',
+        "description": "- starts like a list\n1. and a numbered one",
+        "scope": {"persona": "zoe", "scenario": "Everything | escaped `here`", "goal": "<i>goal</i>"},
+        "personas": [{"id": "zoe", "name": 'Zoë, "the" <admin>: #1; ok'}],
+        "stages": [
+            {"id": "first", "name": nasty["dot"], "actions": actions[:7]},
+            {"id": "empty", "name": "Empty | stage", "pain_points": ["Stage-wide | pain"]},
+            {"id": "second", "name": "Section: two; #2 %% `x`", "actions": actions[7:]},
+        ],
+        "touchpoints": [{"id": "tp-hostile", "name": nasty["script"], "channel": "web"}],
+        "backstage": [{"id": "bs-hostile", "name": nasty["dot"], "systems": ["<CRM>", "ERP | SAP"]}],
+    }
+    path = tmp_path / "hostile.journey.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path

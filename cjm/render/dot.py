@@ -290,7 +290,8 @@ def _text(text: str, width: int, max_lines: int) -> str:
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: max(width - 1, 1)].rstrip() + "…"
-    return "<BR/>".join(html.escape(line, quote=True) for line in lines)
+    # Graphviz expands escString sequences (\N, \G, \L) even in HTML-like labels; a doubled backslash is literal.
+    return "<BR/>".join(html.escape(line, quote=True).replace("\\", "\\\\") for line in lines)
 
 
 def _html(markup: str) -> str:

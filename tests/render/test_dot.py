@@ -1,0 +1,137 @@
+"""Graphviz output: DOT goldens, escaping of hostile text, and dot's absence, failure and timeout."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cjm.errors import CjmError, DependencyError
+from cjm.loader import load_journey
+from cjm.render.dot import node_id, render_graphviz, run_dot, to_dot
+from tests.conftest import EXAMPLES, HOSTILE_LONG
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None and not os.environ.get("CI"), reason="Graphviz not installed")
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def canon(source: str) -> str:
+    """Graphviz's own parse of DOT source; a syntax error fails the test."""
+    done = subprocess.run(["dot", "-Tcanon"], input=source.encode(), capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0 and not done.stderr, done.stderr.decode()
+    return done.stdout.decode()
+
+
+def svg_nodes(svg: bytes) -> dict[str, str]:
+    """Each drawn node of a Graphviz SVG: its DOT id -> all the text drawn in it."""
+    root = ET.fromstring(svg)
+    nodes = {}
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == "node":
+            title = group.find(f"{SVG}title")
+            assert title is not None and title.text
+            nodes[title.text] = " ".join(t.text or "" for t in group.iter(f"{SVG}text"))
+    return nodes
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_dot_matches_golden(example: Path, golden: Callable[[str, str], None]) -> None:
+    journey = load_journey(str(example))
+    golden(f"render/{example.name.removesuffix('.journey.yaml')}.dot", to_dot(journey))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_dot_is_deterministic_and_lays_out_stages_in_order(example: Path) -> None:
+    journey = load_journey(str(example))
+    first, second = to_dot(journey), to_dot(load_journey(str(example)))
+    assert first == second
+    assert "rankdir=LR" in first
+    positions = [first.index(f'"cluster_{node_id(journey, "stage", s.id)}"') for s in journey.stages]
+    assert positions == sorted(positions)
+    for _, action in journey.actions():
+        assert f'"{node_id(journey, "action", action.id)}"' in first
+
+
+@needs_dot
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_svg_draws_every_action_touchpoint_and_backstage_process(example: Path) -> None:
+    journey = load_journey(str(example))
+    nodes = svg_nodes(render_graphviz(journey, "svg"))
+    for _, action in journey.actions():
+        assert node_id(journey, "action", action.id) in nodes
+    for touchpoint in journey.touchpoints:
+        assert touchpoint.name in nodes[node_id(journey, "touchpoint", touchpoint.id)]
+    for process in journey.backstage:
+        assert node_id(journey, "backstage", process.id) in nodes
+
+
+@needs_dot
+def test_hostile_text_is_escaped_in_dot_and_svg(hostile_journey: Path) -> None:
+    journey = load_journey(str(hostile_journey))
+    source = to_dot(journey)
+    canon(source)
+    assert "&lt;script&gt;alert" in source  # HTML-like labels carry the escaped text
+    assert 'tooltip="<script>alert' in source  # quoted strings carry it verbatim, quotes escaped
+    nodes = svg_nodes(render_graphviz(journey, "svg"))
+    expected = {node_id(journey, "action", a.id) for _, a in journey.actions()}
+    expected |= {node_id(journey, "touchpoint", "tp-hostile"), node_id(journey, "backstage", "bs-hostile")}
+    expected.add(node_id(journey, "stage", "empty") + "__empty")
+    assert expected <= set(nodes)
+    assert not any(name.strip() in {"x", "pwned"} for name in nodes)  # the '"]; x [label=' text made no node
+    assert '"]; x [label="pwned"]; //' in nodes[node_id(journey, "action", "act-dot")]
+    assert "<script>alert('x')</script>" in nodes[node_id(journey, "action", "act-script")]
+    assert "💳" in nodes[node_id(journey, "action", "act-emoji")]
+    assert "مرحبا" in nodes[node_id(journey, "action", "act-rtl")]
+    assert "line one" in nodes[node_id(journey, "action", "act-newlines")]
+    assert "line two" in nodes[node_id(journey, "action", "act-newlines")]
+    assert "C:\\path\\new \\N \\l \\" in nodes[node_id(journey, "action", "act-backslash")]
+    long_text = nodes[node_id(journey, "action", "act-long")]
+    assert long_text.startswith("Long name") and "…" in long_text and len(long_text) < len(HOSTILE_LONG)
+
+
+@needs_dot
+@pytest.mark.parametrize(("fmt", "magic"), [("png", b"\x89PNG"), ("pdf", b"%PDF")])
+def test_binary_formats(fmt: str, magic: bytes) -> None:
+    journey = load_journey(str(EXAMPLES[0]))
+    assert render_graphviz(journey, fmt).startswith(magic)
+
+
+def test_missing_dot_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    journey = load_journey(str(EXAMPLES[0]))
+    with pytest.raises(DependencyError) as caught:
+        render_graphviz(journey, "svg")
+    assert "apt-get install graphviz" in str(caught.value)
+    assert "brew install graphviz" in str(caught.value)
+    assert to_dot(journey).startswith("digraph")  # the DOT text itself never needs the program
+
+
+def _fake_dot(folder: Path, body: str) -> None:
+    script = folder / "dot"
+    script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+
+
+def test_slow_dot_is_stopped_by_the_timeout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _fake_dot(tmp_path, "exec sleep 30")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(CjmError, match=r"took more than 0.5 s"):
+        run_dot("digraph {}", "svg", timeout=0.5)
+
+
+def test_failing_dot_reports_its_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _fake_dot(tmp_path, "echo 'Error: out of memory' >&2; exit 3")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(CjmError, match=r"Graphviz 'dot' failed \(Error: out of memory\)"):
+        run_dot("digraph {}", "png")
+
+
+def test_unknown_graphviz_format_is_refused() -> None:
+    with pytest.raises(CjmError, match="choose from: svg, png, pdf"):
+        render_graphviz(load_journey(str(EXAMPLES[0])), "gif")
