@@ -17,7 +17,9 @@ from cjm.loader import load_journey
 from cjm.render.dot import node_id, render_graphviz, run_dot, to_dot
 from tests.conftest import EXAMPLES, HOSTILE_LONG
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None and not os.environ.get("CI"), reason="Graphviz not installed")
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None and not os.environ.get("CI"), reason="Graphviz is not installed"
+)
 SVG = "{http://www.w3.org/2000/svg}"
 
 
