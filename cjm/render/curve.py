@@ -110,7 +110,7 @@ def build_curve(journey: Journey, old_emotions: Mapping[str, int] | None = None)
             else:
                 label = _short(f"{signed(score)} {word}".strip())
                 title = f"{action.name}: {signed(score)} ({MOODS[score]}{', ' + word if word else ''})"
-            label_y = y + 22 if score is not None and score > 0 else y - 13
+            label_y = y + 22 if score is not None and score < 0 else y - 13  # away from the zero line
             points.append(
                 Point(x, y, f"cjm-emotion-point {emotion_css(score)}{assumed}", label, label_y, title, action.id)
             )
