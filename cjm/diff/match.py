@@ -275,9 +275,14 @@ def _closest(item: _Item, candidates: list[_Item], similar: bool) -> _Item | Non
     text = item.model.text  # type: ignore[attr-defined]
     if not similar:
         return next((c for c in candidates if c.model.text == text), None)  # type: ignore[attr-defined]
-    scored = [(difflib.SequenceMatcher(None, text, c.model.text).ratio(), -c.index, c) for c in candidates]  # type: ignore[attr-defined]
+    scored = [(similarity(text, c.model.text), -c.index, c) for c in candidates]  # type: ignore[attr-defined]
     best = max(scored, default=None, key=lambda s: (s[0], s[1]))
     return best[2] if best is not None and best[0] >= _SIMILAR else None
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two texts are, 0..1, the same whichever comes first."""
+    return max(difflib.SequenceMatcher(None, a, b).ratio(), difflib.SequenceMatcher(None, b, a).ratio())
 
 
 # Referenced kinds first, so references inside later kinds are read in new terms.

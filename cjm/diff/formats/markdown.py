@@ -14,7 +14,7 @@ MARKER = "<!-- cjm-diff -->"
 LIMIT = 65_536  # GitHub's comment limit, in characters
 _BUDGET = LIMIT - 1_536  # room for what a CI step adds around the comment
 ICONS = {"positive": "🟢", "negative": "🔴", "neutral": "⚪"}
-_ESCAPE = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#~"})
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: f"\\{c}" for c in "\\`*_[]|#~"}})
 
 
 def md(text: str) -> str:
@@ -87,12 +87,13 @@ def _details(diff: FileDiff) -> list[str]:
     return [*lines, "", "</details>"]
 
 
-def _file(diff: FileDiff, level: int) -> list[str]:
+def _file(diff: FileDiff, level: int, several: bool) -> list[str]:
     """One file's section; higher levels drop detail to fit the comment limit."""
     labels = Labels.of(diff.old, diff.new)
     both = diff.old_path and diff.new_path and diff.old_path != diff.new_path
     where = f"`{md(diff.old_path or '')}` → `{md(diff.new_path or '')}`" if both else f"`{md(diff.path)}`"
-    lines = [f"### {md(diff.title)}", "", f"{where} · {diff.status} · **{md(headline(diff))}**"]
+    status = f"{where} · {diff.status}" + (f" · **{md(headline(diff))}**" if several else "")
+    lines = [f"### {md(diff.title)}", "", status]
     if level >= 4:
         return lines
     lines += ["", *_figures(diff.summary.old, diff.summary.new)]
@@ -126,7 +127,8 @@ def format_markdown(report: DiffReport) -> str:
     head = [MARKER, "## Customer journey changes", "", _top(report)]
     text = ""
     for level in range(5):
-        body = [line for diff in report.files for line in ["", *_file(diff, level)]]
+        several = len(report.files) > 1
+        body = [line for diff in report.files for line in ["", *_file(diff, level, several)]]
         text = "\n".join([*head, *body]) + "\n"
         if len(text) <= _BUDGET:
             return text
