@@ -1,0 +1,272 @@
+"""The analysis as a fixed list of portable SQL statements (DuckDB dialect, transpiled for warehouses).
+
+Input: a table or view ``cjm_events(case_id, ts, event, channel, source)``
+and the small parameter tables of :mod:`cjm.evidence.tables` (the map, as
+numbers). Output: the aggregate tables in ``RESULT_TABLES``, from which
+:mod:`cjm.evidence.report` builds the report. Only window functions,
+joins and conditional aggregation are used; no user text is ever part of
+a statement (stage numbers and limits are integers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cjm.evidence.matching import MapModel
+
+# Each result table and its columns, in order: the contract with `cjm evidence check --aggregates DIR`.
+RESULT_TABLES: dict[str, tuple[str, ...]] = {
+    "cjm_totals": ("cases", "journeys", "events", "matched_events", "steps", "moves", "conformant_moves",
+                   "journeys_with_steps", "nonconforming_journeys", "variants"),
+    "cjm_key_stats": ("event", "channel", "source", "events", "tp"),
+    "cjm_touchpoint_stats": ("tp", "events", "cases", "rework"),
+    "cjm_channel_stats": ("tp", "channel", "events"),
+    "cjm_stage_stats": ("stage", "journeys", "cases", "median_hours", "skipped_journeys", "beyond_journeys"),
+    "cjm_transition_stats": ("kind", "from_stage", "to_stage", "transitions", "cases"),
+    "cjm_edge_stats": ("from_tp", "to_tp", "transitions", "cases", "median_hours"),
+    "cjm_variant_stats": ("path", "journeys", "cases"),
+    "cjm_unmapped_stats": ("event", "events", "cases", "from_stage", "to_stage"),
+}  # fmt: skip
+
+_JOURNEY = "PARTITION BY case_id, journey_no ORDER BY pos"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One step of the analysis: the table it creates and its SQL."""
+
+    table: str
+    sql: str
+
+
+def _median(expr: str, approximate: bool) -> str:
+    return f"approx_quantile({expr}, 0.5)" if approximate else f"quantile_cont({expr}, 0.5)"
+
+
+def statements(model: MapModel, top_variants: int, approximate: bool) -> list[Statement]:
+    """Every statement of the analysis, in order."""
+    return [
+        Statement("cjm_key_stats", _KEYS),
+        Statement("cjm_ev", _EVENTS),
+        Statement("cjm_steps", _STEPS),
+        Statement("cjm_journeys", _JOURNEYS),
+        Statement("cjm_hits", _HITS),
+        Statement("cjm_reach", _reach(model)),
+        Statement("cjm_totals", _TOTALS),
+        Statement("cjm_touchpoint_stats", _TOUCHPOINTS),
+        Statement("cjm_channel_stats", _CHANNELS),
+        Statement("cjm_stage_stats", _stage_stats(approximate)),
+        Statement("cjm_transition_stats", _TRANSITIONS),
+        Statement("cjm_edge_stats", _edges(approximate)),
+        Statement("cjm_variant_stats", _variants(int(top_variants))),
+        Statement("cjm_unmapped_stats", _UNMAPPED),
+    ]
+
+
+_KEYS = r"""
+SELECT k.event, k.channel, k.source, k.events, MIN(p.tp) AS tp
+FROM (
+  SELECT event, COALESCE(channel, '') AS channel, COALESCE(source, '') AS source, COUNT(*) AS events
+  FROM cjm_events GROUP BY event, COALESCE(channel, ''), COALESCE(source, '')
+) AS k
+LEFT JOIN cjm_patterns AS p
+  ON k.event LIKE p.event_like ESCAPE '\' AND k.channel LIKE p.channel_like ESCAPE '\'
+  AND k.source LIKE p.source_like ESCAPE '\'
+GROUP BY k.event, k.channel, k.source, k.events
+"""
+
+_EVENTS = f"""
+WITH base AS (
+  SELECT e.case_id, epoch(e.ts) AS t, e.event, COALESCE(e.channel, '') AS channel,
+    COALESCE(e.source, '') AS source, k.tp, CASE WHEN tp.flow = 1 THEN k.tp END AS flow_tp,
+    COALESCE(tp.first_stage, 1000000) AS tie
+  FROM cjm_events AS e
+  JOIN cjm_key_stats AS k
+    ON k.event = e.event AND k.channel = COALESCE(e.channel, '') AND k.source = COALESCE(e.source, '')
+  LEFT JOIN cjm_touchpoints AS tp ON tp.tp = k.tp
+), ordered AS (
+  SELECT case_id, t, event, channel, tp, flow_tp,
+    ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY t, tie, event, channel, source) AS pos,
+    LAG(t) OVER (PARTITION BY case_id ORDER BY t, tie, event, channel, source) AS prev_any_t
+  FROM base
+), flagged AS (
+  SELECT o.case_id, o.t, o.event, o.channel, o.tp, o.flow_tp, o.pos,
+    CASE WHEN o.prev_any_t IS NULL OR o.t - o.prev_any_t > s.gap_seconds THEN 1 ELSE 0 END AS is_start
+  FROM ordered AS o CROSS JOIN cjm_settings AS s
+), split AS (
+  SELECT case_id, t, event, channel, tp, flow_tp, pos, is_start,
+    SUM(is_start) OVER (PARTITION BY case_id ORDER BY pos ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+      AS journey_no
+  FROM flagged
+)
+SELECT case_id, journey_no, pos, t, event, channel, tp, flow_tp, is_start,
+  LAST_VALUE(flow_tp IGNORE NULLS) OVER ({_JOURNEY} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_tp,
+  LAST_VALUE(CASE WHEN flow_tp IS NOT NULL THEN t END IGNORE NULLS)
+    OVER ({_JOURNEY} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_t,
+  FIRST_VALUE(flow_tp IGNORE NULLS) OVER ({_JOURNEY} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_tp
+FROM split
+"""
+
+_STEPS = """
+SELECT e.case_id, e.journey_no, e.pos, e.flow_tp AS tp, e.prev_tp, e.t - e.prev_t AS dt,
+  p.kind, p.from_stage, COALESCE(p.to_stage, f.first_stage) AS stage
+FROM cjm_ev AS e
+JOIN cjm_touchpoints AS f ON f.tp = e.flow_tp
+LEFT JOIN cjm_pairs AS p ON p.from_tp = e.prev_tp AND p.to_tp = e.flow_tp
+WHERE e.flow_tp IS NOT NULL AND (e.prev_tp IS NULL OR e.prev_tp <> e.flow_tp)
+"""
+
+# The last step's stage rides along with the highest position (pos * 1000 + stage): no DuckDB-only arg_max.
+_JOURNEYS = """
+SELECT case_id, journey_no, COUNT(*) AS steps,
+  STRING_AGG(CAST(tp AS VARCHAR), ' ' ORDER BY pos NULLS FIRST) AS path,
+  CAST(MAX(pos * 1000 + stage) % 1000 AS INTEGER) AS last_stage,
+  MAX(stage) AS max_stage,
+  MAX(CASE WHEN kind IN ('skip', 'loop_back') THEN 1 ELSE 0 END) AS nonconforming
+FROM cjm_steps GROUP BY case_id, journey_no
+"""
+
+_HITS = """
+SELECT e.case_id, e.journey_no, e.pos, e.t, s.stage
+FROM cjm_ev AS e JOIN cjm_tp_stages AS s ON s.tp = e.flow_tp
+"""
+
+
+def _reach(model: MapModel) -> str:
+    """Ordered, eventual funnel: stage k at the first stage-k evidence after reaching k-1, within the window.
+
+    A stage no evidence can show (no touchpoint with events) is passed through: it is reached with the
+    stage before it, so it never blocks the funnel.
+    """
+    ctes = ["rs AS (SELECT case_id, journey_no, CAST(0 AS BIGINT) AS pos, MIN(t) AS t FROM cjm_ev "
+            "GROUP BY case_id, journey_no)"]  # fmt: skip
+    selects = []
+    for k, ok in enumerate(model.verifiable):
+        prev = "rs" if k == 0 else f"r{k - 1}"
+        if not ok:
+            entry = "t" if k == 0 else "entry_t"
+            ctes.append(f"r{k} AS (SELECT case_id, journey_no, pos, t, {entry} AS entry_t, t AS prev_t FROM {prev})")
+        else:
+            entry = "MIN(h.t)" if k == 0 else "MIN(p.entry_t)"
+            window = "" if k == 0 else " AND h.t - p.entry_t <= s.window_seconds"
+            ctes.append(
+                f"r{k} AS (SELECT h.case_id, h.journey_no, MIN(h.pos) AS pos, MIN(h.t) AS t, {entry} AS entry_t, "
+                f"MIN(p.t) AS prev_t FROM cjm_hits AS h JOIN {prev} AS p ON h.case_id = p.case_id "
+                f"AND h.journey_no = p.journey_no AND h.pos > p.pos CROSS JOIN cjm_settings AS s "
+                f"WHERE h.stage = {k}{window} GROUP BY h.case_id, h.journey_no)"
+            )
+        selects.append(f"SELECT CAST({k} AS INTEGER) AS stage, case_id, journey_no, t - prev_t AS dt FROM r{k}")
+    return "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(selects)
+
+
+_TOTALS = """
+SELECT e.cases, e.journeys, e.events, e.matched_events, s.steps, s.moves, s.conformant_moves,
+  j.journeys_with_steps, j.nonconforming_journeys, j.variants
+FROM (
+  SELECT COUNT(DISTINCT case_id) AS cases, COALESCE(SUM(is_start), 0) AS journeys, COUNT(*) AS events,
+    COALESCE(SUM(CASE WHEN tp IS NOT NULL THEN 1 ELSE 0 END), 0) AS matched_events
+  FROM cjm_ev
+) AS e
+CROSS JOIN (
+  SELECT COUNT(*) AS steps, COALESCE(SUM(CASE WHEN prev_tp IS NOT NULL THEN 1 ELSE 0 END), 0) AS moves,
+    COALESCE(SUM(CASE WHEN kind IN ('forward', 'within_stage') THEN 1 ELSE 0 END), 0) AS conformant_moves
+  FROM cjm_steps
+) AS s
+CROSS JOIN (
+  SELECT COUNT(*) AS journeys_with_steps, COALESCE(SUM(nonconforming), 0) AS nonconforming_journeys,
+    COUNT(DISTINCT path) AS variants
+  FROM cjm_journeys
+) AS j
+"""
+
+_TOUCHPOINTS = """
+SELECT tp, COUNT(*) AS events, COUNT(DISTINCT case_id) AS cases,
+  SUM(CASE WHEN flow_tp IS NOT NULL AND prev_tp = flow_tp THEN 1 ELSE 0 END) AS rework
+FROM cjm_ev WHERE tp IS NOT NULL GROUP BY tp
+"""
+
+_CHANNELS = """
+SELECT tp, channel, SUM(events) AS events FROM cjm_key_stats WHERE tp IS NOT NULL GROUP BY tp, channel
+"""
+
+
+def _stage_stats(approximate: bool) -> str:
+    return f"""
+WITH reached AS (
+  SELECT stage, COUNT(*) AS journeys, COUNT(DISTINCT case_id) AS cases,
+    {_median("dt / 3600.0", approximate)} AS median_hours
+  FROM cjm_reach GROUP BY stage
+), skipped AS (
+  SELECT stage, COUNT(*) AS skipped_journeys FROM (
+    SELECT DISTINCT m.stage, st.case_id, st.journey_no
+    FROM cjm_steps AS st
+    JOIN cjm_stages AS f ON f.stage = st.from_stage
+    JOIN cjm_stages AS g ON g.stage = st.stage
+    JOIN cjm_stages AS m ON m.verifiable = 1 AND m.stage_rank > f.stage_rank AND m.stage_rank < g.stage_rank
+    WHERE st.kind = 'skip'
+  ) AS x GROUP BY stage
+), beyond AS (
+  SELECT m.stage, SUM(j.n) AS beyond_journeys
+  FROM (SELECT max_stage, COUNT(*) AS n FROM cjm_journeys GROUP BY max_stage) AS j
+  JOIN cjm_stages AS m ON m.verifiable = 1 AND j.max_stage > m.stage
+  GROUP BY m.stage
+)
+SELECT s.stage, COALESCE(r.journeys, 0) AS journeys, COALESCE(r.cases, 0) AS cases, r.median_hours,
+  COALESCE(k.skipped_journeys, 0) AS skipped_journeys, COALESCE(b.beyond_journeys, 0) AS beyond_journeys
+FROM cjm_stages AS s
+LEFT JOIN reached AS r ON r.stage = s.stage
+LEFT JOIN skipped AS k ON k.stage = s.stage
+LEFT JOIN beyond AS b ON b.stage = s.stage
+"""
+
+
+_TRANSITIONS = """
+SELECT kind, from_stage, stage AS to_stage, COUNT(*) AS transitions, COUNT(DISTINCT case_id) AS cases
+FROM cjm_steps WHERE prev_tp IS NOT NULL GROUP BY kind, from_stage, stage
+UNION ALL
+SELECT 'end' AS kind, last_stage AS from_stage, CAST(NULL AS INTEGER) AS to_stage, COUNT(*) AS transitions,
+  COUNT(DISTINCT case_id) AS cases
+FROM cjm_journeys GROUP BY last_stage
+"""
+
+
+def _edges(approximate: bool) -> str:
+    return f"""
+SELECT prev_tp AS from_tp, tp AS to_tp, COUNT(*) AS transitions, COUNT(DISTINCT case_id) AS cases,
+  {_median("dt / 3600.0", approximate)} AS median_hours
+FROM cjm_steps WHERE prev_tp IS NOT NULL GROUP BY prev_tp, tp
+"""
+
+
+def _variants(top: int) -> str:
+    return f"""
+SELECT path, COUNT(*) AS journeys, COUNT(DISTINCT case_id) AS cases
+FROM cjm_journeys GROUP BY path ORDER BY journeys DESC, path LIMIT {top}
+"""
+
+
+# An unmapped event sits in the transition between the flow touchpoints around it, classed like any
+# other; before the first step it sits at that step's stage, after the last step at the last stage.
+_UNMAPPED = """
+WITH u AS (
+  SELECT e.event, e.case_id,
+    CASE WHEN e.prev_tp IS NULL THEN NULL WHEN e.next_tp IS NULL THEN j.last_stage ELSE p.from_stage END
+      AS from_stage,
+    CASE WHEN e.next_tp IS NULL THEN NULL WHEN e.prev_tp IS NULL THEN n.first_stage ELSE p.to_stage END
+      AS to_stage
+  FROM cjm_ev AS e
+  LEFT JOIN cjm_pairs AS p ON p.from_tp = e.prev_tp AND p.to_tp = e.next_tp
+  LEFT JOIN cjm_touchpoints AS n ON n.tp = e.next_tp
+  LEFT JOIN cjm_journeys AS j ON j.case_id = e.case_id AND j.journey_no = e.journey_no
+  WHERE e.tp IS NULL
+), totals AS (
+  SELECT event, COUNT(*) AS events, COUNT(DISTINCT case_id) AS cases FROM u GROUP BY event
+), places AS (
+  SELECT event, from_stage, to_stage,
+    ROW_NUMBER() OVER (PARTITION BY event ORDER BY COUNT(*) DESC, from_stage NULLS FIRST, to_stage NULLS FIRST)
+      AS rn
+  FROM u GROUP BY event, from_stage, to_stage
+)
+SELECT t.event, t.events, t.cases, p.from_stage, p.to_stage
+FROM totals AS t JOIN places AS p ON p.event = t.event AND p.rn = 1
+"""

@@ -1,0 +1,146 @@
+"""`cjm evidence check`: map + event log (or aggregates computed elsewhere) -> report with ranked findings."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cjm import __version__
+from cjm.errors import ConfigError, InputError
+from cjm.evidence.analysis import RESULT_TABLES, statements
+from cjm.evidence.engine import Limits, connect, execute, fetch
+from cjm.evidence.findings import rank_findings
+from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_mapping
+from cjm.evidence.matching import CONFORMANT, MapModel, explain, overlaps
+from cjm.evidence.report import Aggregates, Report, RunInfo, build_report
+from cjm.evidence.tables import Settings, load_parameters
+from cjm.loader import load_journey
+
+APPROX_THRESHOLD = 5_000_000
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Everything a check run needs besides the map."""
+
+    events: list[str] = field(default_factory=list)
+    columns: str | None = None
+    mapping: str | None = None
+    preset: str | None = None
+    settings: Settings = field(default_factory=Settings)
+    min_cases: int = 1
+    top_variants: int = 10
+    quantiles: str = "auto"  # auto, exact or approximate
+    limits: Limits = field(default_factory=Limits)
+    progress: bool = False
+    explain_matching: bool = False
+
+
+def resolve_mapping(options: CheckOptions) -> LogMapping:
+    """The log mapping from --mapping, --preset or --columns (with --events as the files)."""
+    chosen = [o for o in (options.mapping, options.preset) if o]
+    if len(chosen) > 1:
+        raise ConfigError("give either --mapping or --preset, not both")
+    if options.columns and chosen:
+        raise ConfigError("--columns cannot be combined with --mapping or --preset (put the columns in the mapping)")
+    if options.mapping:
+        return load_mapping(options.mapping, list(options.events))
+    if not options.events:
+        raise ConfigError("name the event log with --events FILE (globs allowed)")
+    if options.preset:
+        return from_preset(options.preset, list(options.events))
+    return from_columns(list(options.events), options.columns)
+
+
+def validate(options: CheckOptions) -> None:
+    """Reject impossible option values before any data is read."""
+    if options.settings.gap_days <= 0 or options.settings.window_days <= 0:
+        raise ConfigError("--gap-days and --window-days must be positive")
+    if options.min_cases < 1:
+        raise ConfigError("--min-cases must be 1 or more")
+    if not 1 <= options.top_variants <= 10_000:
+        raise ConfigError("--top-variants must be between 1 and 10000")
+    if options.quantiles not in ("auto", "exact", "approximate"):
+        raise ConfigError("--quantiles must be auto, exact or approximate")
+
+
+def load_model(map_path: str) -> tuple[MapModel, str]:
+    """The map (which must be valid) and the SHA-256 of its bytes."""
+    journey = load_journey(map_path)
+    if len(journey.stages) >= 1000:
+        raise InputError(f"{map_path}: cjm evidence handles up to 999 stages")
+    digest = hashlib.sha256(Path(map_path).read_bytes()).hexdigest()
+    return MapModel(journey), digest
+
+
+def semantics(options: CheckOptions, approximate: bool) -> dict[str, Any]:
+    """Every analysis choice, recorded in the report."""
+    return {
+        "gap_days": options.settings.gap_days,
+        "window_days": options.settings.window_days,
+        "min_cases": options.min_cases,
+        "top_variants": options.top_variants,
+        "order": "time, then the touchpoint's earliest stage, then event name",
+        "collapse": "consecutive events at one touchpoint are one step; the repeats count as rework",
+        "funnel": "ordered and eventual, per journey; window counted from reaching the first stage",
+        "unverifiable_stages": "passed through by the funnel and never counted as skipped",
+        "shared_touchpoints": "funnel: earliest stage not yet reached; transitions: the most conformant stage",
+        "conformant": list(CONFORMANT),
+        "conforming_journeys": "share of journeys with mapped steps and no skip or loop_back",
+        "edge_time": "from the last event of a step to the first event of the next",
+        "quantiles": "approximate" if approximate else "exact",
+        "approx_threshold": APPROX_THRESHOLD,
+    }
+
+
+def run_check(map_path: str, options: CheckOptions) -> Report:
+    """Read the log, run the analysis in DuckDB and build the report."""
+    from cjm.evidence.io import load
+
+    validate(options)
+    model, digest = load_model(map_path)
+    mapping = resolve_mapping(options)
+    with connect(options.limits) as con:
+        stats = load(con, mapping)
+        approximate = options.quantiles == "approximate" or (
+            options.quantiles == "auto" and stats.usable > APPROX_THRESHOLD
+        )
+        load_parameters(con, model, options.settings)
+        steps = [(s.table, s.sql) for s in statements(model, options.top_variants, approximate)]
+        execute(con, steps, options.progress)
+        aggregates = fetch(con, RESULT_TABLES)
+    info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
+            "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
+    run = RunInfo(__version__, model.journey.id, digest, stats.files, semantics(options, approximate), info)
+    return finish(model, aggregates, run, options)
+
+
+def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> Report:
+    """Build the report from aggregate tables computed elsewhere (`cjm evidence sql`)."""
+    from cjm.evidence.aggregates import read_aggregates
+
+    validate(options)
+    model, digest = load_model(map_path)
+    aggregates, meta = read_aggregates(folder, options.limits)
+    if meta.get("map_sha256") and meta["map_sha256"] != digest:
+        raise InputError(f"{folder}: the aggregates were computed for another version of {map_path} "
+                         f"(map_sha256 {meta['map_sha256'][:12]}..., this map {digest[:12]}...)")  # fmt: skip
+    recorded = semantics(options, meta.get("quantiles") == "approximate")
+    for key in ("gap_days", "window_days", "top_variants"):
+        if key in meta:
+            recorded[key] = meta[key]
+    run = RunInfo(__version__, model.journey.id, digest, [folder], recorded, {"aggregates": folder})
+    return finish(model, aggregates, run, options)
+
+
+def finish(model: MapModel, aggregates: Aggregates, run: RunInfo, options: CheckOptions) -> Report:
+    """Report, matching overlaps and ranked findings."""
+    report = build_report(model, aggregates, run, options.min_cases)
+    keys = [(str(r[0]), str(r[1] or ""), str(r[2] or ""), int(r[3])) for r in aggregates.get("cjm_key_stats", [])]
+    report["run"]["matching"] = {"overlaps": overlaps(model, keys)}
+    if options.explain_matching:
+        report["run"]["matching"]["keys"] = explain(model, keys)
+    report["findings"] = rank_findings(report)
+    return report

@@ -1,0 +1,97 @@
+"""The DuckDB connection: always bounded in memory, threads and temporary disk, and its errors made readable."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cjm.errors import ConfigError, DependencyError
+
+if TYPE_CHECKING:
+    import duckdb
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource bounds of one run."""
+
+    memory_limit: str = "2GB"
+    threads: int = 0  # 0: every core
+    temp_dir: str | None = None
+    max_temp_size: str = "20GB"
+
+    def thread_count(self) -> int:
+        """The thread count DuckDB gets: the option, or the machine's cores."""
+        return self.threads if self.threads > 0 else max(1, os.cpu_count() or 1)
+
+
+def check_size(text: str, option: str) -> str:
+    """A DuckDB size like '2GB'; anything else is a usage error naming the option."""
+    if not _SIZE.match(text):
+        raise ConfigError(f"{option}: '{text}' is not a size; write e.g. 512MB or 2GB")
+    return text.strip().replace(" ", "")
+
+
+@contextmanager
+def connect(limits: Limits) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB connection with memory, thread and spill limits; the spill folder is removed after."""
+    try:
+        import duckdb
+    except ImportError:  # pragma: no cover - duckdb is a dependency of cjm
+        raise DependencyError("cjm evidence needs the 'duckdb' package: pip install duckdb") from None
+    owned = limits.temp_dir is None
+    folder = tempfile.mkdtemp(prefix="cjm-evidence-") if owned else str(limits.temp_dir)
+    config = {
+        "memory_limit": check_size(limits.memory_limit, "--memory-limit"),
+        "threads": limits.thread_count(),
+        "temp_directory": folder,
+        "max_temp_directory_size": check_size(limits.max_temp_size, "--max-temp-size"),
+        "enable_external_access": True,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+    }
+    try:
+        con = duckdb.connect(":memory:", config=config)
+    except duckdb.Error as exc:
+        raise ConfigError(f"cannot start DuckDB with these limits: {exc}") from None
+    try:
+        yield con
+    finally:
+        con.close()
+        if owned:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def execute(con: duckdb.DuckDBPyConnection, steps: list[tuple[str, str]], progress: bool) -> None:
+    """Run (table, SELECT) steps as CREATE TABLE statements; a progress bar on stderr when asked (a TTY)."""
+    if not progress:
+        for table, sql in steps:
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description:<24}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("analysing", total=len(steps))
+        for table, sql in steps:
+            bar.update(task, description=table)
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
+            bar.advance(task)
+
+
+def fetch(con: duckdb.DuckDBPyConnection, tables: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the named result tables, columns in the given order."""
+    return {
+        name: [tuple(r) for r in con.execute(f"SELECT {', '.join(columns)} FROM {name}").fetchall()]
+        for name, columns in tables.items()
+    }

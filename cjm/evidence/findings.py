@@ -1,0 +1,162 @@
+"""Ranked findings: what in the report matters most, as values with a severity, a message and the ids concerned.
+
+Each check is a small function over the report; ``CHECKS`` lists them. Findings
+are ranked by severity, then by the share of customers or journeys they
+concern, so the first lines of a report are the ones to act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+Report = dict[str, Any]
+_SEVERITY_RANK = {"warning": 0, "info": 1}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a figure becomes a finding."""
+
+    skip_share: float = 0.5  # a stage skipped by at least this share of the journeys that got past it
+    loop_share: float = 0.1  # a loop-back reaching at least this share of customers
+    unmapped_share: float = 0.05  # an unmapped event reaching at least this share of customers
+    channel_share: float = 0.5  # below this share of events on the declared channel, the data contradicts it
+    low_fitness: float = 0.8
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding; ``weight`` (0..1) ranks findings of the same severity."""
+
+    severity: str
+    kind: str
+    message: str
+    ids: tuple[str, ...]
+    weight: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form of the finding."""
+        return {"severity": self.severity, "kind": self.kind, "message": self.message, "ids": list(self.ids),
+                "weight": round(self.weight, 4)}  # fmt: skip
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.0f}%"
+
+
+def never_observed(report: Report, t: Thresholds) -> Iterator[Finding]:
+    """Touchpoints whose patterns no event matched."""
+    for tp in report["touchpoints"]:
+        if tp["status"] == "never_observed":
+            yield Finding("warning", "never-observed", f"touchpoint '{tp['id']}' is never observed in the data "
+                          "(no event matches its patterns): is it real, or are its patterns wrong?", (tp["id"],), 1.0)  # fmt: skip
+
+
+def skipped_stages(report: Report, t: Thresholds) -> Iterator[Finding]:
+    """Stages most journeys jump over."""
+    for stage in report["stages"]:
+        share = stage.get("skipped_share")
+        if share is not None and share >= t.skip_share:
+            yield Finding("warning", "skipped-stage", f"stage '{stage['id']}' is skipped by {_pct(share)} of the "
+                          "journeys that got past it", (stage["id"],), share)  # fmt: skip
+
+
+def loop_backs(report: Report, t: Thresholds) -> Iterator[Finding]:
+    """Loop-backs that many customers make."""
+    cases = report["cases"] or 0
+    for move in report["transitions"]:
+        if move["kind"] != "loop_back" or move.get("cases") is None or not cases:
+            continue
+        share = move["cases"] / cases
+        if share >= t.loop_share:
+            yield Finding("warning", "loop-back", f"{_pct(share)} of customers go back from '{move['from_stage']}' "
+                          f"to '{move['to_stage']}' ({move['count']} times)",
+                          (move["from_stage"], move["to_stage"]), share)  # fmt: skip
+
+
+def unmapped_events(report: Report, t: Thresholds) -> Iterator[Finding]:
+    """Events the map lacks that reach many customers, with where they sit."""
+    cases = report["cases"] or 0
+    for item in report["unmapped"]:
+        if item.get("cases") is None or not cases:
+            continue
+        share = item["cases"] / cases
+        if share >= t.unmapped_share:
+            before, after = item["between"]
+            where = _where(before, after)
+            yield Finding("warning", "unmapped-event", f"event '{item['event']}' reaches {_pct(share)} of customers "
+                          f"but no touchpoint maps it; it sits {where}", (item["event"],), share)  # fmt: skip
+
+
+def _where(before: str | None, after: str | None) -> str:
+    if before and after:
+        return f"in stage '{before}'" if before == after else f"between '{before}' and '{after}'"
+    if after:
+        return f"before '{after}'"
+    return f"after '{before}'" if before else "in journeys with no mapped touchpoint"
+
+
+def channel_mismatch(report: Report, t: Thresholds) -> Iterator[Finding]:
+    """A touchpoint whose events mostly come from another channel than the map declares."""
+    for tp in report["touchpoints"]:
+        channels = {k.lower(): v for k, v in (tp.get("channels") or {}).items() if k != "unknown"}
+        total = sum(channels.values())
+        if not total:
+            continue
+        share = channels.get(tp["declared_channel"], 0) / total
+        if share < t.channel_share:
+            top = max(channels.items(), key=lambda kv: (kv[1], kv[0]))[0]
+            yield Finding("warning", "channel-mismatch", f"touchpoint '{tp['id']}' is declared as "
+                          f"{tp['declared_channel']}, but {_pct(1 - share)} of its events come from other channels "
+                          f"(mostly '{top}')", (tp["id"],), 1 - share)  # fmt: skip
+
+
+def low_fitness(report: Report, t: Thresholds) -> Iterator[Finding]:
+    """The map explains too few of the observed transitions."""
+    fitness = report.get("fitness")
+    if fitness is not None and fitness < t.low_fitness:
+        yield Finding("warning", "low-fitness", f"map fitness is {fitness:.2f}: {_pct(1 - fitness)} of transitions "
+                      "skip stages or loop back", (report["run"]["map"],), 1 - fitness)  # fmt: skip
+
+
+def unverifiable(report: Report, t: Thresholds) -> Iterator[Finding]:
+    """Touchpoints without event patterns: the data can say nothing about them."""
+    ids = tuple(tp["id"] for tp in report["touchpoints"] if tp["status"] == "unverifiable")
+    if ids:
+        yield Finding("info", "unverifiable", f"{len(ids)} touchpoint(s) declare no events and cannot be checked: "
+                      f"{', '.join(ids)}", ids, len(ids) / max(1, len(report["touchpoints"])))  # fmt: skip
+
+
+def rejected_rows(report: Report, t: Thresholds) -> Iterator[Finding]:
+    """Rows of the log that could not be used."""
+    rejected = report["run"].get("input", {}).get("rejected_rows", 0)
+    rows = report["run"].get("input", {}).get("rows", 0)
+    if rejected:
+        yield Finding("warning", "rejected-rows", f"{rejected} of {rows} rows lack a case id, an event or a time "
+                      "and were not used (see run.input.rejected)", (), rejected / max(1, rows))  # fmt: skip
+
+
+def overlapping_patterns(report: Report, t: Thresholds) -> Iterator[Finding]:
+    """Events that several touchpoints' patterns match."""
+    overlaps = report["run"].get("matching", {}).get("overlaps", [])
+    if overlaps:
+        events = sum(o["events"] for o in overlaps)
+        ids = tuple(sorted({tp for o in overlaps for tp in o["touchpoints"]}))
+        yield Finding("info", "overlapping-patterns", f"{events} events match several touchpoints and went to the "
+                      "first in map order; see --explain-matching", ids, 0.0)  # fmt: skip
+
+
+CHECKS: tuple[Callable[[Report, Thresholds], Iterator[Finding]], ...] = (
+    never_observed, skipped_stages, loop_backs, unmapped_events, channel_mismatch, low_fitness,
+    rejected_rows, unverifiable, overlapping_patterns,
+)  # fmt: skip
+
+
+def rank_findings(report: Report, thresholds: Thresholds | None = None) -> list[dict[str, Any]]:
+    """Every finding, most important first."""
+    t = thresholds or Thresholds()
+    found = [f for check in CHECKS for f in check(report, t)]
+    found.sort(key=lambda f: (_SEVERITY_RANK[f.severity], -f.weight, f.kind, f.ids))
+    return [f.as_dict() for f in found]

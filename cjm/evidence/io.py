@@ -1,0 +1,272 @@
+"""Reading event logs into DuckDB: files and globs, formats, mapped columns only, timestamps and bad rows.
+
+Every file is described before it is read, so a missing column is reported
+with the file's name and its real columns. The usable events land in the
+table ``cjm_input``; rows without a case id, an event name or a time are kept
+there and counted (never silently dropped); a time that is present but does
+not parse stops the run with the file, row and column named.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from cjm.diagnostics import did_you_mean
+from cjm.errors import InputError
+from cjm.evidence.locate import locate_value
+from cjm.evidence.mapping import EmitSpec, FieldSpec, LogMapping, SourceSpec, TimeSpec
+
+if TYPE_CHECKING:
+    import duckdb
+
+_EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet",
+               ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}  # fmt: skip
+# An explicit UTC offset (or Z) after a clock time: such values are instants, not naive local times.
+_OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)$"
+_NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+            "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL")  # fmt: skip
+_EPOCH_MICROS = {"epoch_s": 1_000_000, "epoch_ms": 1_000, "epoch_us": 1}
+
+
+def quote_ident(name: str) -> str:
+    """A column name as a quoted DuckDB identifier (never spliced raw)."""
+    return exp.to_identifier(name, quoted=True).sql("duckdb")
+
+
+def quote_text(value: str) -> str:
+    """A string as a quoted SQL literal."""
+    return exp.Literal.string(value).sql("duckdb")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One file read under one event spec of one source: the unit errors and rejects are reported by."""
+
+    file: str
+    format: str
+    time_column: str
+    time_format: str
+
+
+@dataclass(frozen=True)
+class LoadStats:
+    """What reading the log gave: usable events and, per file, rows that could not be used."""
+
+    files: list[str]
+    rows: int
+    usable: int
+    rejected: list[dict[str, Any]]
+
+
+def expand(patterns: list[str]) -> list[str]:
+    """The files a list of paths and globs names, sorted; a pattern that matches nothing is an InputError."""
+    found: list[str] = []
+    for pattern in patterns:
+        if any(ch in pattern for ch in "*?["):
+            matches = sorted(m for m in glob.glob(pattern, recursive=True) if os.path.isfile(m))
+            if not matches:
+                raise InputError(f"{pattern}: matches no file")
+            found.extend(matches)
+        elif os.path.isdir(pattern):
+            raise InputError(f"{pattern}: is a folder; name the files or a glob like '{pattern}/*.csv'")
+        elif not os.path.isfile(pattern):
+            raise InputError(f"{pattern}: no such file")
+        else:
+            found.append(pattern)
+    return list(dict.fromkeys(found))
+
+
+def file_format(path: str, declared: str | None) -> str:
+    """The log format of a file: as declared, or from its extension (``.gz`` looked through)."""
+    if declared:
+        return declared
+    suffixes = [s.lower() for s in Path(path).suffixes if s.lower() not in (".gz", ".gzip", ".zst")]
+    fmt = _EXTENSIONS.get(suffixes[-1]) if suffixes else None
+    if fmt is None:
+        raise InputError(f"{path}: cannot tell the format from the name; add 'format:' (csv, tsv, parquet, json, jsonl)")
+    return fmt
+
+
+def scan(path: str, fmt: str, delimiter: str | None = None) -> str:
+    """The DuckDB table function that reads one file, every CSV column as text."""
+    where = quote_text(path)
+    if fmt in ("csv", "tsv"):
+        delim = quote_text(delimiter or ("\t" if fmt == "tsv" else ","))
+        return f"read_csv({where}, all_varchar = true, header = true, delim = {delim})"
+    if fmt == "parquet":
+        return f"read_parquet({where})"
+    shape = "'newline_delimited'" if fmt == "jsonl" else "'auto'"
+    return f"read_json({where}, format = {shape})"
+
+
+def describe(con: duckdb.DuckDBPyConnection, path: str, fmt: str, delimiter: str | None) -> dict[str, str]:
+    """The columns and DuckDB types of one file; an empty or unreadable file is an InputError naming it."""
+    import duckdb
+
+    if os.path.getsize(path) == 0:
+        raise InputError(f"{path}: the file is empty")
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {scan(path, fmt, delimiter)}").fetchall()
+    except duckdb.Error as exc:
+        raise InputError(f"{path}: cannot read as {fmt}: {_first_line(exc)}") from None
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
+def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping) -> LoadStats:
+    """Read every source into ``cjm_input`` and the view ``cjm_events``; raise InputError on unusable data."""
+    import duckdb
+
+    parts: list[Part] = []
+    selects: list[str] = []
+    for source in mapping.sources:
+        for path in expand(source.files):
+            fmt = file_format(path, source.format)
+            columns = describe(con, path, fmt, source.delimiter)
+            for emit in source.emits():
+                part = len(parts)
+                sql, part_info = _select(part, path, fmt, columns, source, emit, mapping.timezone)
+                parts.append(part_info)
+                selects.append(sql)
+    body = "\nUNION ALL\n".join(selects)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE cjm_input AS {body}")
+    except duckdb.Error as exc:
+        files = ", ".join(sorted({p.file for p in parts}))
+        raise InputError(f"{files}: cannot read: {_first_line(exc)}") from None
+    bad = con.execute("SELECT part, bad_time FROM cjm_input WHERE bad_time IS NOT NULL LIMIT 1").fetchone()
+    if bad is not None:
+        part = parts[int(bad[0])]
+        where = locate_value(part.file, part.format, part.time_column, str(bad[1]))
+        hint = "set the time format in a --mapping file (format: epoch_ms, or a strptime pattern like '%d.%m.%Y %H:%M')"
+        raise InputError(
+            f"{part.file}:{where}: column '{part.time_column}': cannot read '{bad[1]}' as a time "
+            f"(format {part.time_format})\n  {hint}"
+        )
+    counts = con.execute(
+        "SELECT part, COUNT(*), SUM(CASE WHEN case_id IS NULL THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN event IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN ts IS NULL THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN case_id IS NULL OR event IS NULL OR ts IS NULL THEN 1 ELSE 0 END) "
+        "FROM cjm_input GROUP BY part ORDER BY part"
+    ).fetchall()
+    per_part = {int(r[0]): r for r in counts}
+    with_rows = {parts[i].file for i in per_part}
+    for part in parts:
+        if part.file not in with_rows:
+            raise InputError(f"{part.file}: has a header but no rows")
+    con.execute(
+        "CREATE OR REPLACE VIEW cjm_events AS SELECT case_id, ts, event, channel, source FROM cjm_input "
+        "WHERE case_id IS NOT NULL AND event IS NOT NULL AND ts IS NOT NULL"
+    )
+    rejected = [
+        {"file": parts[i].file, "time_column": parts[i].time_column, "rows": int(r[5]), "missing_case": int(r[2]),
+         "missing_event": int(r[3]), "missing_time": int(r[4])}
+        for i, r in sorted(per_part.items()) if r[5]
+    ]  # fmt: skip
+    rows = sum(int(r[1]) for r in counts)
+    usable = rows - sum(int(r[5]) for r in counts)
+    return LoadStats(sorted({p.file for p in parts}), rows, usable, rejected)
+
+
+def _select(
+    part: int, path: str, fmt: str, columns: dict[str, str], source: SourceSpec, emit: EmitSpec, zone: str
+) -> tuple[str, Part]:
+    """The SELECT that turns one file's rows into (part, case_id, ts, event, channel, source, bad_time)."""
+    assert emit.event is not None and emit.time is not None  # checked by SourceSpec
+    time = emit.time
+    for spec in (source.case, emit.event, emit.channel, emit.source):
+        if spec is not None and spec.column is not None:
+            _require(path, columns, spec.column)
+    _require(path, columns, time.column)
+    raw_time = _text(time.column, columns[time.column])
+    ts = _time_expr(path, time, columns[time.column], raw_time, time.timezone or zone)
+    case = _field(source.case, columns)
+    inner_case = f"COALESCE({case}, '')" if source.case_separator else case
+    inner = (
+        f"SELECT {inner_case} AS case_raw, {_field(emit.event, columns)} AS event, "
+        f"{_field(emit.channel, columns)} AS channel, {_field(emit.source, columns)} AS source, "
+        f"{raw_time} AS time_raw, {ts} AS ts FROM {scan(path, fmt, source.delimiter)}"
+    )
+    if source.case_separator:
+        split = f"UNNEST(string_split(case_raw, {quote_text(source.case_separator)}))"
+        inner = f"SELECT {split} AS case_raw, event, channel, source, time_raw, ts FROM ({inner})"
+    sql = (
+        f"SELECT CAST({part} AS INTEGER) AS part, NULLIF(TRIM(case_raw), '') AS case_id, ts, event, channel, source, "
+        f"CASE WHEN time_raw IS NOT NULL AND ts IS NULL THEN time_raw END AS bad_time FROM ({inner})"
+    )
+    return sql, Part(path, fmt, time.column, time.format)
+
+
+def _require(path: str, columns: dict[str, str], name: str) -> None:
+    if name not in columns:
+        hint = did_you_mean(name, columns)
+        listed = ", ".join(list(columns)[:20])
+        raise InputError(
+            f"{path}: column '{name}' is missing" + (f"; {hint}" if hint else "") + f" (the file has: {listed})"
+        )
+
+
+def _text(column: str, kind: str) -> str:
+    """A column as trimmed text, NULL when empty (JSON values unquoted)."""
+    ref = quote_ident(column)
+    value = f"({ref} ->> '$')" if kind == "JSON" else f"CAST({ref} AS VARCHAR)"
+    return f"NULLIF(TRIM({value}), '')"
+
+
+def _field(spec: FieldSpec | None, columns: dict[str, str]) -> str:
+    if spec is None:
+        return "CAST(NULL AS VARCHAR)"
+    if spec.value is not None:
+        return quote_text(spec.value)
+    assert spec.column is not None
+    text = _text(spec.column, columns[spec.column])
+    if not spec.map:
+        return text
+    whens = " ".join(f"WHEN {quote_text(k)} THEN {quote_text(v)}" for k, v in spec.map.items())
+    fallback = quote_text(spec.default) if spec.default is not None else text
+    return f"CASE {text} {whens} ELSE {fallback} END"
+
+
+def _naive(expr: str, zone: str) -> str:
+    """A naive local timestamp read in ``zone`` and expressed as naive UTC."""
+    return expr if zone == "UTC" else f"timezone('UTC', timezone({quote_text(zone)}, {expr}))"
+
+
+def _time_expr(path: str, spec: TimeSpec, kind: str, raw: str, zone: str) -> str:
+    """The expression giving a naive UTC TIMESTAMP (NULL when the value is missing or does not parse)."""
+    ref = quote_ident(spec.column)
+    base = kind.split("(")[0].upper()
+    if base in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
+        return f"timezone('UTC', {ref})"
+    if base.startswith("TIMESTAMP") or base == "DATE":
+        return _naive(f"CAST({ref} AS TIMESTAMP)", zone)
+    if spec.format in _EPOCH_MICROS:
+        micros = f"TRY_CAST(TRY_CAST({raw} AS DOUBLE) * {_EPOCH_MICROS[spec.format]} AS BIGINT)"
+        # make_timestamp fails outside its range; such values are unparseable, not an internal error
+        return f"CASE WHEN abs({micros}) < 9000000000000000 THEN make_timestamp({micros}) END"
+    if base in _NUMERIC or base.startswith("DECIMAL"):
+        raise InputError(
+            f"{path}: column '{spec.column}' holds numbers ({kind}); say how to read them in a --mapping file: "
+            "time: {column: ..., format: epoch_ms} (or epoch_s, epoch_us)"
+        )
+    if base not in ("VARCHAR", "JSON"):
+        raise InputError(f"{path}: column '{spec.column}' has type {kind}, which is not a time")
+    if spec.format == "auto":
+        instant = f"timezone('UTC', TRY_CAST({raw} AS TIMESTAMPTZ))"
+        local = _naive(f"TRY_CAST({raw} AS TIMESTAMP)", zone)
+        return f"CASE WHEN regexp_matches({raw}, {quote_text(_OFFSET)}) THEN {instant} ELSE {local} END"
+    parsed = f"try_strptime({raw}, {quote_text(spec.format)})"
+    if "%z" in spec.format or "%Z" in spec.format:
+        return f"timezone('UTC', {parsed})"
+    return _naive(parsed, zone)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return re.sub(r"\s+", " ", text.splitlines()[0] if text else type(exc).__name__)[:400]

@@ -1,0 +1,236 @@
+"""How an event log's columns become events: --columns, --mapping files and presets for CRM exports.
+
+A mapping names, for each source (a file or glob), which column holds the
+case id, the time, the event name and optionally the channel and the source
+system; a field may also be a constant (``{value: ...}``) or a column whose
+values are renamed (``{column: ..., map: {...}}``). One row can yield several
+events (``events: [...]``), and a multi-valued id column can be split into one
+event per id (``case_separator``). Only the columns named here are read.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from cjm.errors import ConfigError, InputError
+
+FORMATS = ("csv", "tsv", "parquet", "json", "jsonl")
+ROLES = ("case", "time", "event", "channel", "source")
+DEFAULT_COLUMNS = {"case": "case_id", "time": "timestamp", "event": "event", "channel": "channel"}
+TIME_FORMATS = ("auto", "epoch_s", "epoch_ms", "epoch_us")
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _column_or(value: Any) -> Any:
+    return {"column": value} if isinstance(value, str) else value
+
+
+class FieldSpec(_Spec):
+    """Where one event field comes from: a column (optionally with renamed values) or a constant."""
+
+    column: str | None = Field(None, description="Column name.")
+    value: str | None = Field(None, description="A constant for every row.")
+    map: dict[str, str] = Field(default_factory=dict, description="Column value -> event value.")
+    default: str | None = Field(None, description="Value for column values missing from map (default: kept).")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> FieldSpec:
+        if (self.column is None) == (self.value is None):
+            raise ValueError("give exactly one of 'column' or 'value'")
+        if self.value is not None and (self.map or self.default is not None):
+            raise ValueError("'map' and 'default' only apply to a 'column'")
+        return self
+
+
+class TimeSpec(_Spec):
+    """The time column, its format and the time zone of naive values."""
+
+    column: str = Field(description="Column name.")
+    format: str = Field("auto", description="auto (ISO 8601), epoch_s, epoch_ms, epoch_us or a strptime pattern.")
+    timezone: str | None = Field(None, description="IANA zone of naive timestamps (default: the mapping's, or UTC).")
+
+
+Field_ = Annotated[FieldSpec, BeforeValidator(_column_or)]
+Time_ = Annotated[TimeSpec, BeforeValidator(_column_or)]
+
+
+class EmitSpec(_Spec):
+    """One event a row yields; fields left out come from the source."""
+
+    event: Field_ | None = None
+    time: Time_ | None = None
+    channel: Field_ | None = None
+    source: Field_ | None = None
+
+
+class SourceSpec(_Spec):
+    """One export: its files and how its columns become events."""
+
+    files: list[str] = Field(default_factory=list, description="Paths or globs (.gz allowed).")
+    format: Literal["csv", "tsv", "parquet", "json", "jsonl"] | None = None
+    delimiter: str | None = None
+    case: Field_
+    case_separator: str | None = Field(None, description="Split a multi-valued id column into one event per id.")
+    event: Field_ | None = None
+    time: Time_ | None = None
+    channel: Field_ | None = None
+    source: Field_ | None = None
+    events: list[EmitSpec] = Field(default_factory=list, description="Several events per row.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _files_list(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("files"), str):
+            return {**data, "files": [data["files"]]}
+        return data
+
+    @model_validator(mode="after")
+    def _complete(self) -> SourceSpec:
+        for emit in self.emits():
+            if emit.event is None or emit.time is None:
+                raise ValueError("every event needs an 'event' and a 'time' (at the source or under 'events')")
+        return self
+
+    def emits(self) -> list[EmitSpec]:
+        """The events one row yields, with the source's fields filled in."""
+        base = EmitSpec(event=self.event, time=self.time, channel=self.channel, source=self.source)
+        if not self.events:
+            return [base]
+        return [
+            EmitSpec(
+                event=e.event or base.event,
+                time=e.time or base.time,
+                channel=e.channel or base.channel,
+                source=e.source or base.source,
+            )
+            for e in self.events
+        ]
+
+
+class LogMapping(_Spec):
+    """A whole mapping file: a default time zone and one or more sources."""
+
+    timezone: str = Field("UTC", description="IANA zone of naive timestamps.")
+    sources: list[SourceSpec] = Field(min_length=1)
+
+
+def _hubspot() -> dict[str, Any]:
+    return {
+        "case": "Associated Contact IDs",
+        "case_separator": ";",
+        "time": {"column": "Activity date", "format": "epoch_ms"},
+        "event": {"column": "Activity type", "map": {"CALL": "call_logged", "EMAIL": "email_sent",
+                                                      "MEETING": "meeting_held", "NOTE": "note_added"}},
+        "source": {"value": "hubspot"},
+    }  # fmt: skip
+
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "hubspot-engagements": _hubspot(),
+    "salesforce-task": {
+        "case": "WhoId",
+        "time": "CreatedDate",
+        "event": {"column": "TaskSubtype", "map": {"Call": "call_logged", "Email": "email_sent", "Task": "task_done"}},
+        "channel": {"column": "TaskSubtype", "map": {"Call": "phone", "Email": "email"}, "default": "other"},
+        "source": {"value": "salesforce"},
+    },
+    "salesforce-case": {
+        "case": "ContactId",
+        "channel": {"column": "Origin", "map": {"Phone": "phone", "Email": "email", "Web": "web"}, "default": "other"},
+        "source": {"value": "salesforce"},
+        "events": [
+            {"event": {"value": "case_opened"}, "time": "CreatedDate"},
+            {"event": {"value": "case_closed"}, "time": "ClosedDate"},
+        ],
+    },
+    "dynamics-activities": {
+        "case": "regardingobjectid",
+        "time": "actualstart",
+        "event": "activitytypecode",
+        "channel": {"column": "activitytypecode", "map": {"phonecall": "phone", "email": "email",
+                                                          "appointment": "in-person"}, "default": "other"},
+        "source": {"value": "dynamics"},
+    },  # fmt: skip
+}
+
+
+def from_columns(files: list[str], columns: str | None) -> LogMapping:
+    """A one-source mapping from ``--columns case=contact_id,time=occurred_at,...`` (defaults otherwise)."""
+    names = dict(DEFAULT_COLUMNS)
+    for part in (columns or "").split(","):
+        if not part.strip():
+            continue
+        role, sep, column = part.partition("=")
+        role, column = role.strip(), column.strip()
+        if not sep or not column:
+            raise ConfigError(f"--columns: '{part}' is not ROLE=COLUMN (e.g. case=contact_id)")
+        if role not in ROLES:
+            raise ConfigError(f"--columns: unknown role '{role}'; choose from: {', '.join(ROLES)}")
+        names[role] = column
+    spec = {role: column for role, column in names.items()}
+    return _validated({"sources": [{"files": files, **spec}]}, "--columns")
+
+
+def from_preset(name: str, files: list[str]) -> LogMapping:
+    """The mapping of a named CRM export preset, applied to ``files``."""
+    if name not in PRESETS:
+        raise ConfigError(f"unknown preset '{name}'; choose from: {', '.join(PRESETS)}")
+    return _validated({"sources": [{"files": files, **PRESETS[name]}]}, f"preset {name}")
+
+
+def load_mapping(path: str, files: list[str]) -> LogMapping:
+    """Read a mapping file; ``files`` from --events apply to sources that name none. Relative globs are
+    resolved against the mapping file's folder."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such mapping file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: not valid YAML ({exc})".replace("\n", " ")) from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: a mapping file is a YAML mapping with 'sources: [...]'")
+    base = Path(path).parent
+    sources = data.get("sources")
+    if isinstance(sources, list):
+        fixed = []
+        for source in sources:
+            if isinstance(source, dict):
+                named = source.get("files") or []
+                named = [named] if isinstance(named, str) else named
+                source = {**source, "files": [str(base / f) if not Path(f).is_absolute() else f for f in named]}
+                if not source["files"]:
+                    source["files"] = list(files)
+            fixed.append(source)
+        data = {**data, "sources": fixed}
+    return _validated(data, path)
+
+
+def _validated(data: dict[str, Any], where: str) -> LogMapping:
+    try:
+        mapping = LogMapping.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        loc = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
+        raise ConfigError(f"{where}: {loc or 'mapping'}: {first['msg']}") from None
+    zones = {mapping.timezone} | {
+        e.time.timezone for s in mapping.sources for e in s.emits() if e.time and e.time.timezone
+    }
+    for zone in zones:
+        try:
+            zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"{where}: unknown time zone '{zone}' (use an IANA name like Europe/Berlin)") from None
+    for source in mapping.sources:
+        if not source.files:
+            raise ConfigError(f"{where}: a source names no files; pass --events FILE or add 'files:'")
+    return mapping

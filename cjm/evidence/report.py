@@ -1,0 +1,197 @@
+"""The evidence report (JSON shape version 1), built from the aggregate tables and the map.
+
+The same builder serves DuckDB runs and aggregates computed elsewhere
+(``--aggregates DIR``), so both give the same report for the same data.
+Figures from fewer than ``min_cases`` customers are nulled and marked
+``"suppressed": true``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cjm.evidence.matching import CONFORMANT, MapModel
+
+Aggregates = dict[str, list[tuple[Any, ...]]]
+Report = dict[str, Any]
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the run read and which choices it made (recorded in ``run``)."""
+
+    cjm: str
+    map_id: str
+    map_sha256: str
+    events_files: list[str]
+    semantics: dict[str, Any]
+    input: dict[str, Any] = field(default_factory=dict)
+
+
+def _rows(aggregates: Aggregates, table: str, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [dict(zip(columns, row)) for row in aggregates.get(table, [])]
+
+
+def _share(part: float | None, whole: float | None) -> float | None:
+    return round(part / whole, 4) if part is not None and whole else None
+
+
+def _hours(value: Any) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def build_report(model: MapModel, aggregates: Aggregates, run: RunInfo, min_cases: int = 1) -> Report:
+    """The report without findings (see :func:`cjm.evidence.findings.rank_findings`)."""
+    from cjm.evidence.analysis import RESULT_TABLES as T
+
+    totals = dict(zip(T["cjm_totals"], aggregates["cjm_totals"][0])) if aggregates.get("cjm_totals") else {}
+    total = {k: int(v or 0) for k, v in totals.items()}
+    ends = total.get("journeys_with_steps", 0)
+    moves = total.get("moves", 0) + ends
+    conformant = total.get("conformant_moves", 0) + ends
+    hidden = _Suppress(min_cases)
+    return {
+        "version": VERSION,
+        "run": {
+            "cjm": run.cjm, "map": run.map_id, "map_sha256": run.map_sha256, "events_files": run.events_files,
+            "semantics": run.semantics, "input": run.input,
+        },
+        "cases": total.get("cases", 0),
+        "journeys": total.get("journeys", 0),
+        "events": total.get("events", 0),
+        "matched_events": total.get("matched_events", 0),
+        "touchpoints": _touchpoints(model, aggregates, hidden),
+        "stages": _stages(model, aggregates, total.get("journeys", 0), hidden),
+        "transitions": _transitions(model, aggregates, hidden),
+        "fitness": _share(conformant, moves),
+        "conforming_journeys": _share(ends - total.get("nonconforming_journeys", 0), ends),
+        "edges": _edges(model, aggregates, hidden),
+        "variants": _variants(model, aggregates, hidden),
+        "unmapped": _unmapped(model, aggregates, hidden),
+        "findings": [],
+    }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Suppress:
+    min_cases: int
+
+    def apply(self, entry: dict[str, Any], figures: tuple[str, ...]) -> dict[str, Any]:
+        cases = entry.get("cases")
+        if self.min_cases > 1 and cases is not None and 0 < cases < self.min_cases:
+            entry.update({k: None for k in (*figures, "cases")})
+            entry["suppressed"] = True
+        return entry
+
+
+def _touchpoints(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> list[dict[str, Any]]:
+    from cjm.evidence.analysis import RESULT_TABLES as T
+
+    stats = {int(r["tp"]): r for r in _rows(aggregates, "cjm_touchpoint_stats", T["cjm_touchpoint_stats"])}
+    channels: dict[int, dict[str, int]] = {}
+    for r in sorted(_rows(aggregates, "cjm_channel_stats", T["cjm_channel_stats"]), key=lambda r: str(r["channel"])):
+        channels.setdefault(int(r["tp"]), {})[str(r["channel"] or "unknown")] = int(r["events"])
+    out = []
+    for i, tp in enumerate(model.journey.touchpoints):
+        found = stats.get(i)
+        stages = [model.stages[s] for s in model.tp_stages[i]]
+        if not tp.events:
+            entry: dict[str, Any] = {"id": tp.id, "status": "unverifiable", "events": None, "cases": None,
+                                     "channels": {}, "rework": None}  # fmt: skip
+        elif found is None:
+            entry = {"id": tp.id, "status": "never_observed", "events": 0, "cases": 0, "channels": {}, "rework": 0}
+        else:
+            entry = {"id": tp.id, "status": "observed", "events": int(found["events"]), "cases": int(found["cases"]),
+                     "channels": dict(sorted(channels.get(i, {}).items(), key=lambda kv: (-kv[1], kv[0]))),
+                     "rework": int(found["rework"] or 0)}  # fmt: skip
+        entry["declared_channel"] = tp.channel
+        entry["stages"] = stages
+        out.append(hidden.apply(entry, ("events", "cases", "channels", "rework")))
+    return out
+
+
+def _stages(model: MapModel, aggregates: Aggregates, journeys: int, hidden: _Suppress) -> list[dict[str, Any]]:
+    from cjm.evidence.analysis import RESULT_TABLES as T
+
+    stats = {int(r["stage"]): r for r in _rows(aggregates, "cjm_stage_stats", T["cjm_stage_stats"])}
+    out = []
+    previous = journeys
+    seen_verifiable = False
+    for s, stage_id in enumerate(model.stages):
+        r = stats.get(s, {})
+        reached = int(r.get("journeys") or 0)
+        if not model.verifiable[s]:
+            out.append({"id": stage_id, "status": "unverifiable", "cases": None, "journeys": None,
+                        "conversion": None, "median_hours_from_previous": None, "skipped_share": None})  # fmt: skip
+            previous = reached
+            continue
+        entry = {
+            "id": stage_id,
+            "status": "observed" if reached else "never_observed",
+            "cases": int(r.get("cases") or 0),
+            "journeys": reached,
+            "conversion": _share(reached, previous),
+            "median_hours_from_previous": _hours(r.get("median_hours")) if seen_verifiable else None,
+            "skipped_share": _share(int(r.get("skipped_journeys") or 0), int(r.get("beyond_journeys") or 0)),
+        }
+        seen_verifiable = True
+        previous = reached
+        out.append(hidden.apply(entry, ("journeys", "conversion", "median_hours_from_previous")))
+    return out
+
+
+def _stage(model: MapModel, value: Any) -> str | None:
+    return None if value is None else model.stages[int(value)]
+
+
+def _transitions(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> list[dict[str, Any]]:
+    from cjm.evidence.analysis import RESULT_TABLES as T
+
+    out = []
+    for r in _rows(aggregates, "cjm_transition_stats", T["cjm_transition_stats"]):
+        entry: dict[str, Any] = {"kind": str(r["kind"]), "count": int(r["transitions"]), "cases": int(r["cases"]),
+                                 "from_stage": _stage(model, r["from_stage"]), "to_stage": _stage(model, r["to_stage"]),
+                                 "conformant": str(r["kind"]) in CONFORMANT}  # fmt: skip
+        if entry["kind"] == "skip":
+            entry["skipped"] = model.skipped(int(r["from_stage"]), int(r["to_stage"]))
+        out.append(entry)
+    out.sort(key=lambda e: (-e["count"], e["kind"], e["from_stage"] or "", e["to_stage"] or ""))
+    return [hidden.apply(e, ("count", "cases")) for e in out]
+
+
+def _edges(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> list[dict[str, Any]]:
+    from cjm.evidence.analysis import RESULT_TABLES as T
+
+    out = [
+        {"from": model.touchpoints[int(r["from_tp"])], "to": model.touchpoints[int(r["to_tp"])],
+         "count": int(r["transitions"]), "cases": int(r["cases"]), "median_hours": _hours(r["median_hours"])}
+        for r in _rows(aggregates, "cjm_edge_stats", T["cjm_edge_stats"])
+    ]  # fmt: skip
+    out.sort(key=lambda e: (-e["count"], e["from"], e["to"]))
+    return [hidden.apply(e, ("count", "median_hours")) for e in out]
+
+
+def _variants(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> list[dict[str, Any]]:
+    from cjm.evidence.analysis import RESULT_TABLES as T
+
+    out = [
+        {"path": [model.touchpoints[int(p)] for p in str(r["path"]).split()], "journeys": int(r["journeys"]),
+         "cases": int(r["cases"])}
+        for r in _rows(aggregates, "cjm_variant_stats", T["cjm_variant_stats"])
+    ]  # fmt: skip
+    out.sort(key=lambda e: (-e["journeys"], " ".join(e["path"])))
+    return [hidden.apply(e, ("journeys",)) for e in out]
+
+
+def _unmapped(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> list[dict[str, Any]]:
+    from cjm.evidence.analysis import RESULT_TABLES as T
+
+    out = [
+        {"event": str(r["event"]), "events": int(r["events"]), "cases": int(r["cases"]),
+         "between": [_stage(model, r["from_stage"]), _stage(model, r["to_stage"])]}
+        for r in _rows(aggregates, "cjm_unmapped_stats", T["cjm_unmapped_stats"])
+    ]  # fmt: skip
+    out.sort(key=lambda e: (-e["cases"], -e["events"], e["event"]))
+    return [hidden.apply(e, ("events", "between")) for e in out]

@@ -1,0 +1,85 @@
+"""The map and the run's settings as small parameter tables: loaded with bound parameters, or emitted as SQL.
+
+User text (event patterns) reaches DuckDB only as bound parameters; in an
+emitted script it is a literal quoted by SQLGlot for the target dialect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import sqlglot
+from sqlglot import exp
+
+from cjm.evidence.matching import MapModel, pair_rows, pattern_rows, stage_rows, touchpoint_rows, tp_stage_rows
+
+if TYPE_CHECKING:
+    import duckdb
+
+Row = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The analysis choices that are data, not SQL: the journey gap and the funnel window."""
+
+    gap_days: float = 90.0
+    window_days: float = 60.0
+
+
+# Each parameter table and its columns with their (DuckDB) types.
+PARAMETER_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "cjm_settings": (("gap_seconds", "DOUBLE"), ("window_seconds", "DOUBLE")),
+    "cjm_patterns": (("tp", "INTEGER"), ("event_like", "VARCHAR"), ("channel_like", "VARCHAR"),
+                     ("source_like", "VARCHAR")),
+    "cjm_touchpoints": (("tp", "INTEGER"), ("first_stage", "INTEGER"), ("flow", "INTEGER")),
+    "cjm_tp_stages": (("tp", "INTEGER"), ("stage", "INTEGER")),
+    "cjm_stages": (("stage", "INTEGER"), ("verifiable", "INTEGER"), ("stage_rank", "INTEGER")),
+    "cjm_pairs": (("from_tp", "INTEGER"), ("to_tp", "INTEGER"), ("kind", "VARCHAR"), ("from_stage", "INTEGER"),
+                  ("to_stage", "INTEGER")),
+}  # fmt: skip
+
+
+def parameter_rows(model: MapModel, settings: Settings) -> dict[str, list[Row]]:
+    """The rows of every parameter table."""
+    return {
+        "cjm_settings": [(settings.gap_days * 86400.0, settings.window_days * 86400.0)],
+        "cjm_patterns": list(pattern_rows(model)),
+        "cjm_touchpoints": list(touchpoint_rows(model)),
+        "cjm_tp_stages": list(tp_stage_rows(model)),
+        "cjm_stages": list(stage_rows(model)),
+        "cjm_pairs": list(pair_rows(model)),
+    }
+
+
+def load_parameters(con: duckdb.DuckDBPyConnection, model: MapModel, settings: Settings) -> None:
+    """Create the parameter tables in DuckDB, filled with bound parameters."""
+    for name, rows in parameter_rows(model, settings).items():
+        columns = PARAMETER_TABLES[name]
+        con.execute(f"CREATE OR REPLACE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
+        if rows:
+            marks = ", ".join("?" for _ in columns)
+            con.executemany(f"INSERT INTO {name} VALUES ({marks})", [list(r) for r in rows])
+
+
+def parameter_sql(model: MapModel, settings: Settings, dialect: str) -> list[str]:
+    """CREATE TABLE and INSERT statements for the parameter tables, literals quoted for ``dialect``."""
+    out = []
+    for name, rows in parameter_rows(model, settings).items():
+        columns = PARAMETER_TABLES[name]
+        create = f"CREATE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})"
+        out.append(sqlglot.transpile(create, read="duckdb", write=dialect)[0])
+        if rows:
+            values = exp.values([tuple(_literal(v, t) for v, (_, t) in zip(r, columns)) for r in rows])
+            insert = exp.insert(values, name, columns=[c for c, _ in columns])
+            out.append(insert.sql(dialect=dialect))
+    return out
+
+
+def _literal(value: object, kind: str) -> exp.Expression:
+    if value is None:
+        return exp.cast(exp.null(), kind)
+    if kind == "VARCHAR":
+        return exp.Literal.string(str(value))
+    return exp.Literal.number(value)
