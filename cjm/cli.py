@@ -159,13 +159,21 @@ def init(
 @app.command()
 def rules(
     rule: Annotated[str | None, typer.Argument(help="A rule code or name to explain.")] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-F", help="text, or markdown for the whole catalogue with every explanation.")
+    ] = "text",
     debug: Debug = False,
 ) -> int:
     """List the rule catalogue, or explain one rule with a failing and a passing example."""
     with _handled(debug):
-        from cjm.reporters.catalogue import catalogue_lines, explanation
+        from cjm.reporters.catalogue import catalogue_lines, catalogue_markdown, explanation
 
-        typer.echo("\n".join(catalogue_lines()) if rule is None else explanation(rule))
+        if output_format not in ("text", "markdown"):
+            _usage(f"unknown format '{output_format}'; choose from: text, markdown")
+        if output_format == "markdown":
+            sys.stdout.write(catalogue_markdown())
+        else:
+            typer.echo("\n".join(catalogue_lines()) if rule is None else explanation(rule))
     return EXIT_OK
 
 
