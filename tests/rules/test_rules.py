@@ -28,7 +28,7 @@ def header(path: Path) -> tuple[set[tuple[str, int, int]], str]:
 
 
 def lint(run_cli: Callable[..., Result], path: Path, tmp_path: Path) -> tuple[Result, set[tuple[str, int, int]]]:
-    expected, config = header(path)
+    _, config = header(path)
     (tmp_path / "cjm.toml").write_text(config, encoding="utf-8")
     result = run_cli("validate", "-F", "json", "--config", str(tmp_path / "cjm.toml"), str(path))
     assert result.exit_code in (0, 1), result.stderr
