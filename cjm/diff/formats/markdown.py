@@ -90,7 +90,7 @@ def _details(diff: FileDiff) -> list[str]:
 def _file(diff: FileDiff, level: int, several: bool) -> list[str]:
     """One file's section; higher levels drop detail to fit the comment limit."""
     labels = Labels.of(diff.old, diff.new)
-    both = diff.old_path and diff.new_path and diff.old_path != diff.new_path
+    both = diff.old_path and diff.new_path and not diff.old_path.endswith((f":{diff.new_path}", diff.new_path))
     where = f"`{md(diff.old_path or '')}` → `{md(diff.new_path or '')}`" if both else f"`{md(diff.path)}`"
     status = f"{where} · {diff.status}" + (f" · **{md(headline(diff))}**" if several else "")
     lines = [f"### {md(diff.title)}", "", status]

@@ -24,7 +24,7 @@ def grouped(diff: FileDiff, labels: Labels) -> list[tuple[str | None, list[int]]
 
 def _file(diff: FileDiff, colour: bool) -> list[str]:
     labels = Labels.of(diff.old, diff.new)
-    both = diff.old_path and diff.new_path and diff.old_path != diff.new_path
+    both = diff.old_path and diff.new_path and not diff.old_path.endswith((f":{diff.new_path}", diff.new_path))
     where = f"{diff.old_path} → {diff.new_path}" if both else diff.path
     lines = [_style(colour, "1", f"{safe(where)} ({diff.status}): {safe(diff.title)}"), f"  {safe(headline(diff))}"]
     for stage, indexes in grouped(diff, labels):
