@@ -17,7 +17,7 @@ from cjm.source import Limits
 class LimitsConfig(BaseModel):
     """``[limits]``: bounds on untrusted input."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
 
     max_bytes: int = Field(Limits.max_bytes, alias="max-bytes", gt=0)
     max_depth: int = Field(Limits.max_depth, alias="max-depth", gt=0)
@@ -33,7 +33,7 @@ class LimitsConfig(BaseModel):
 class Config(BaseModel):
     """The workspace settings; every key is optional."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
 
     include: list[str] = Field(default_factory=lambda: ["**/*.journey.yaml"])
     exclude: list[str] = Field(default_factory=list)

@@ -32,11 +32,15 @@ def test_line_ignore_silences_that_rule_on_that_line(run_cli: Callable[..., Resu
     assert run(run_cli, tmp_path, text) == []
     by_name = BASE.replace(NO_EMOTION, "      - id: compare  # cjm: ignore[missing-emotion, CJM104]\n")
     found = run(run_cli, tmp_path, by_name)
-    assert [(c, m) for c, _, m in found] == [("CJM100", "ignore[missing-emotion, CJM104] suppresses no CJM104 finding on this line")]
+    assert [(c, m) for c, _, m in found] == [
+        ("CJM100", "ignore[missing-emotion, CJM104] suppresses no CJM104 finding on this line")
+    ]
 
 
 def test_ignore_on_another_line_is_unused_and_the_finding_stays(run_cli: Callable[..., Result], tmp_path: Path) -> None:
-    text = BASE.replace("        name: Compares two models\n", "        name: Compares two models  # cjm: ignore[CJM103]\n")
+    text = BASE.replace(
+        "        name: Compares two models\n", "        name: Compares two models  # cjm: ignore[CJM103]\n"
+    )
     found = run(run_cli, tmp_path, text)
     assert sorted(code for code, _, _ in found) == ["CJM100", "CJM103"]
 
@@ -49,7 +53,10 @@ def test_file_ignore_anywhere_silences_the_rule_in_the_file(run_cli: Callable[..
 def test_unknown_and_core_codes_in_ignores_are_reported(run_cli: Callable[..., Result], tmp_path: Path) -> None:
     text = BASE.replace(NO_EMOTION, "      - id: compare  # cjm: ignore[CJM103, CJM130, CJM021]\n")
     messages = {m for c, _, m in run(run_cli, tmp_path, text) if c == "CJM100"}
-    assert messages == {"unknown rule 'CJM130' in ignore[CJM103, CJM130, CJM021]", "CJM021 is a core error and cannot be ignored"}
+    assert messages == {
+        "unknown rule 'CJM130' in ignore[CJM103, CJM130, CJM021]",
+        "CJM021 is a core error and cannot be ignored",
+    }
 
 
 def test_core_errors_are_never_silenced(run_cli: Callable[..., Result], tmp_path: Path) -> None:
