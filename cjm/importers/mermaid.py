@@ -77,7 +77,7 @@ def decode(raw: str, path: str, line: int) -> str:
         code = match.group(1)
         if code.isdigit():
             number = int(code)
-            if 0 < number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF:
+            if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF:
                 return chr(number)
             raise InputError(f"{path}:{line}: '#{code};' is not a valid character code")
         named = html.unescape(f"&{code};")

@@ -94,6 +94,9 @@ def _graph(journey: Journey) -> Digraph:
         name=journey.id,
         graph_attr={
             "rankdir": "LR",
+            # Orthogonal edges read like a service blueprint, and dot's curved splines fail
+            # ("triangulation failed") on flat edges between a column's clusters.
+            "splines": "ortho",
             "newrank": "true",
             "compound": "true",
             "fontname": _FONT,
@@ -284,6 +287,8 @@ def _clean(text: str) -> str:
 
 def _text(text: str, width: int, max_lines: int) -> str:
     """User text for an HTML-like label: wrapped, shortened with an ellipsis, every character escaped."""
+    if not text.strip():
+        return "&#160;"  # Graphviz rejects an empty <B></B>; a blank name still gets a visible box
     lines: list[str] = []
     for paragraph in _clean(text).split("\n"):
         lines.extend(textwrap.wrap(paragraph, width) or [""])
