@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from cjm import __version__
 
@@ -319,6 +320,147 @@ def render(
             typer.echo(summary(written), err=True)
         if watch:
             return watch_inputs(list(paths), request, settings, lambda line: typer.echo(line, err=True))
+    return EXIT_OK
+
+
+class _EvidenceGroup(TyperGroup):
+    """`cjm evidence MAP --events FILE` is short for `cjm evidence check MAP --events FILE`."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+evidence_app = typer.Typer(
+    name="evidence",
+    cls=_EvidenceGroup,
+    help="Check a journey map against a CRM/analytics event log (`cjm evidence MAP --events FILE`).",
+    no_args_is_help=True,
+)
+app.add_typer(evidence_app, name="evidence")
+Events = Annotated[
+    list[str] | None, typer.Option("--events", "-e", help="Event log files or globs: CSV, TSV, Parquet, JSON, JSONL, .gz.")
+]
+Columns = Annotated[
+    str | None, typer.Option("--columns", help="Column names, e.g. case=contact_id,time=occurred_at,event=name.")
+]
+GapDays = Annotated[float, typer.Option("--gap-days", help="Inactivity that splits a customer's journeys.")]
+WindowDays = Annotated[float, typer.Option("--window-days", help="Funnel window from the first stage.")]
+TopVariants = Annotated[int, typer.Option("--top-variants", help="How many path variants to report.")]
+
+
+@evidence_app.command("check")
+def evidence_check(
+    journey: Annotated[str, typer.Argument(help="The journey map.")],
+    events: Events = None,
+    columns: Columns = None,
+    mapping: Annotated[str | None, typer.Option("--mapping", help="A mapping file for CRM exports.")] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option("--preset", help="hubspot-engagements, salesforce-task, salesforce-case, dynamics-activities."),
+    ] = None,
+    aggregates: Annotated[
+        str | None, typer.Option("--aggregates", help="Build the report from tables computed by 'cjm evidence sql'.")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-F", help="text, json or md.")] = "text",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write evidence.json and CSV tables here.")] = None,
+    fail_on: Annotated[
+        list[str] | None, typer.Option("--fail-on", help="Exit 1 when e.g. fitness<0.8 or never_observed>0.")
+    ] = None,
+    gap_days: GapDays = 90.0,
+    window_days: WindowDays = 60.0,
+    min_cases: Annotated[int, typer.Option("--min-cases", help="Suppress figures from fewer customers.")] = 1,
+    top_variants: TopVariants = 10,
+    quantiles: Annotated[str, typer.Option("--quantiles", help="auto, exact or approximate medians.")] = "auto",
+    memory_limit: Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 2GB.")] = "2GB",
+    threads: Annotated[int, typer.Option("--threads", help="DuckDB threads (0: every core).")] = 0,
+    temp_dir: Annotated[str | None, typer.Option("--temp-dir", help="Where DuckDB may spill.")] = None,
+    max_temp_size: Annotated[str, typer.Option("--max-temp-size", help="Cap on spilled data.")] = "20GB",
+    explain_matching: Annotated[
+        bool, typer.Option("--explain-matching", help="List every event key, its touchpoint and overlaps.")
+    ] = False,
+    debug: Debug = False,
+) -> int:
+    """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
+    with _handled(debug):
+        from cjm.evidence.check import CheckOptions, run_aggregates, run_check
+        from cjm.evidence.engine import Limits
+        from cjm.evidence.formats import FORMATS
+        from cjm.evidence.gates import parse_gates, tripped
+        from cjm.evidence.outputs import write_outputs
+        from cjm.evidence.tables import Settings
+        from cjm.reporters.text import use_colour
+
+        formatter = FORMATS.get(output_format)
+        if formatter is None:
+            _usage(f"unknown format '{output_format}'; choose from: {', '.join(FORMATS)}")
+        gates = parse_gates(fail_on or [])
+        options = CheckOptions(
+            list(events or []), columns, mapping, preset, Settings(gap_days, window_days), min_cases, top_variants,
+            quantiles, Limits(memory_limit, threads, temp_dir, max_temp_size), sys.stderr.isatty(), explain_matching,
+        )
+        if aggregates and (events or mapping or preset or columns):
+            _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
+        result = run_aggregates(journey, aggregates, options) if aggregates else run_check(journey, options)
+        if output:
+            written = write_outputs(output, result.report, None if aggregates else result.aggregates, result.meta)
+            typer.echo(f"Wrote {len(written)} files to {output}", err=True)
+        sys.stdout.write(formatter(result.report, use_colour(sys.stdout)))
+        failures = tripped(result.report, gates)
+        for line in failures:
+            typer.echo(f"cjm: {line}", err=True)
+        return EXIT_FINDINGS if failures else EXIT_OK
+    return EXIT_USAGE  # pragma: no cover - _handled always returns or exits
+
+
+@evidence_app.command("profile")
+def evidence_profile(
+    files: Annotated[list[str], typer.Argument(help="Event log files or globs.")],
+    columns: Columns = None,
+    output_format: Annotated[str, typer.Option("--format", "-F", help="text or json.")] = "text",
+    debug: Debug = False,
+) -> int:
+    """Describe an event log before writing a mapping: columns, types, time range, top events, ties."""
+    with _handled(debug):
+        from cjm.evidence.profile import PROFILE_FORMATS, profile_log
+
+        formatter = PROFILE_FORMATS.get(output_format)
+        if formatter is None:
+            _usage(f"unknown format '{output_format}'; choose from: {', '.join(PROFILE_FORMATS)}")
+        sys.stdout.write(formatter(profile_log(list(files), columns)))
+    return EXIT_OK
+
+
+@evidence_app.command("sql")
+def evidence_sql(
+    journey: Annotated[str, typer.Argument(help="The journey map.")],
+    dialect: Annotated[str, typer.Option("--dialect", help="spark, databricks, bigquery, snowflake, trino, duckdb.")],
+    events_table: Annotated[
+        str, typer.Option("--events-table", help="Your table of (case_id, ts, event, channel, source).")
+    ] = "events",
+    gap_days: GapDays = 90.0,
+    window_days: WindowDays = 60.0,
+    top_variants: TopVariants = 10,
+    approximate: Annotated[bool, typer.Option("--approximate", help="Approximate medians (large tables).")] = False,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the script to this file.")] = None,
+    debug: Debug = False,
+) -> int:
+    """Emit the analysis as SQL for a warehouse or Spark; bring back its tables with 'check --aggregates'."""
+    with _handled(debug):
+        from cjm.evidence.check import load_model
+        from cjm.evidence.dialects import emit_statements, script
+        from cjm.evidence.tables import Settings
+        from cjm.output import write_atomic
+
+        model, digest = load_model(journey)
+        settings = Settings(gap_days, window_days)
+        sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate)
+        text = script(sql, dialect, events_table, model.journey.id)
+        if output:
+            write_atomic(output, text)
+        else:
+            sys.stdout.write(text)
     return EXIT_OK
 
 

@@ -28,7 +28,9 @@ RESULT_TABLES: dict[str, tuple[str, ...]] = {
     "cjm_unmapped_stats": ("event", "events", "cases", "from_stage", "to_stage"),
 }  # fmt: skip
 
-_JOURNEY = "PARTITION BY case_id, journey_no ORDER BY pos"
+_JOURNEY = "PARTITION BY case_id, journey_no ORDER BY pos NULLS FIRST"
+# Orderings name NULLS FIRST although these values are never NULL: dialects differ in the default.
+_ORDER = "ORDER BY t NULLS FIRST, tie NULLS FIRST, event NULLS FIRST, channel NULLS FIRST, source NULLS FIRST"
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,8 @@ WITH base AS (
   LEFT JOIN cjm_touchpoints AS tp ON tp.tp = k.tp
 ), ordered AS (
   SELECT case_id, t, event, channel, tp, flow_tp,
-    ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY t, tie, event, channel, source) AS pos,
-    LAG(t) OVER (PARTITION BY case_id ORDER BY t, tie, event, channel, source) AS prev_any_t
+    ROW_NUMBER() OVER (PARTITION BY case_id {_ORDER}) AS pos,
+    LAG(t) OVER (PARTITION BY case_id {_ORDER}) AS prev_any_t
   FROM base
 ), flagged AS (
   SELECT o.case_id, o.t, o.event, o.channel, o.tp, o.flow_tp, o.pos,
@@ -95,7 +97,7 @@ WITH base AS (
   FROM ordered AS o CROSS JOIN cjm_settings AS s
 ), split AS (
   SELECT case_id, t, event, channel, tp, flow_tp, pos, is_start,
-    SUM(is_start) OVER (PARTITION BY case_id ORDER BY pos ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+    SUM(is_start) OVER (PARTITION BY case_id ORDER BY pos NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
       AS journey_no
   FROM flagged
 )
@@ -241,7 +243,7 @@ FROM cjm_steps WHERE prev_tp IS NOT NULL GROUP BY prev_tp, tp
 def _variants(top: int) -> str:
     return f"""
 SELECT path, COUNT(*) AS journeys, COUNT(DISTINCT case_id) AS cases
-FROM cjm_journeys GROUP BY path ORDER BY journeys DESC, path LIMIT {top}
+FROM cjm_journeys GROUP BY path ORDER BY journeys DESC NULLS LAST, path NULLS FIRST LIMIT {top}
 """
 
 
@@ -263,7 +265,7 @@ WITH u AS (
   SELECT event, COUNT(*) AS events, COUNT(DISTINCT case_id) AS cases FROM u GROUP BY event
 ), places AS (
   SELECT event, from_stage, to_stage,
-    ROW_NUMBER() OVER (PARTITION BY event ORDER BY COUNT(*) DESC, from_stage NULLS FIRST, to_stage NULLS FIRST)
+    ROW_NUMBER() OVER (PARTITION BY event ORDER BY COUNT(*) DESC NULLS LAST, from_stage NULLS FIRST, to_stage NULLS FIRST)
       AS rn
   FROM u GROUP BY event, from_stage, to_stage
 )

@@ -95,7 +95,16 @@ def semantics(options: CheckOptions, approximate: bool) -> dict[str, Any]:
     }
 
 
-def run_check(map_path: str, options: CheckOptions) -> Report:
+@dataclass(frozen=True)
+class CheckResult:
+    """A report with the aggregate tables it was built from and the settings to rebuild it."""
+
+    report: Report
+    aggregates: Aggregates
+    meta: dict[str, Any]
+
+
+def run_check(map_path: str, options: CheckOptions) -> CheckResult:
     """Read the log, run the analysis in DuckDB and build the report."""
     from cjm.evidence.io import load
 
@@ -114,10 +123,12 @@ def run_check(map_path: str, options: CheckOptions) -> Report:
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
     run = RunInfo(__version__, model.journey.id, digest, stats.files, semantics(options, approximate), info)
-    return finish(model, aggregates, run, options)
+    meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
+            "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
+    return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
 
 
-def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> Report:
+def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckResult:
     """Build the report from aggregate tables computed elsewhere (`cjm evidence sql`)."""
     from cjm.evidence.aggregates import read_aggregates
 
@@ -132,7 +143,7 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> Report:
         if key in meta:
             recorded[key] = meta[key]
     run = RunInfo(__version__, model.journey.id, digest, [folder], recorded, {"aggregates": folder})
-    return finish(model, aggregates, run, options)
+    return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
 
 
 def finish(model: MapModel, aggregates: Aggregates, run: RunInfo, options: CheckOptions) -> Report:

@@ -1,0 +1,88 @@
+"""`cjm evidence sql`: the same analysis as a script for a warehouse or Spark, transpiled by SQLGlot.
+
+The script creates the parameter tables (the map as numbers), a view
+``cjm_events`` over the team's own events table, runs every statement of
+:mod:`cjm.evidence.analysis`, and leaves the result tables (plus ``cjm_meta``)
+to export as CSV or Parquet into a folder for ``cjm evidence check --aggregates DIR``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlglot
+from sqlglot import exp
+
+from cjm.errors import ConfigError
+from cjm.evidence.analysis import RESULT_TABLES, statements
+from cjm.evidence.matching import MapModel
+from cjm.evidence.tables import Settings, parameter_sql
+
+
+def _bigquery_epoch(node: exp.Expression) -> exp.Expression:
+    """BigQuery has no epoch(): seconds are UNIX_MICROS / 1e6."""
+    if isinstance(node, exp.TimeToUnix):
+        micros = exp.Anonymous(this="UNIX_MICROS", expressions=[node.this])
+        return exp.Div(this=micros, expression=exp.Literal.number("1e6"))
+    return node
+
+
+# Each dialect SQLGlot writes for us, with the rewrites its SQL needs beyond SQLGlot's own.
+DIALECTS: dict[str, Callable[[exp.Expression], exp.Expression] | None] = {
+    "spark": None,
+    "databricks": None,
+    "bigquery": _bigquery_epoch,
+    "snowflake": None,
+    "trino": None,
+    "duckdb": None,
+}
+# Dialects without an exact median: the script always uses approximate quantiles there.
+APPROXIMATE_ONLY = ("trino",)
+
+
+def emit_statements(
+    model: MapModel, digest: str, settings: Settings, dialect: str, events_table: str, top_variants: int,
+    approximate: bool,
+) -> list[str]:  # fmt: skip
+    """Every statement of the script, in order, written in ``dialect``."""
+    if dialect not in DIALECTS:
+        raise ConfigError(f"unknown dialect '{dialect}'; choose from: {', '.join(DIALECTS)}")
+    approximate = approximate or dialect in APPROXIMATE_ONLY
+    fix = DIALECTS[dialect]
+    out = parameter_sql(model, settings, dialect)
+    try:
+        source = exp.to_table(events_table)
+    except sqlglot.errors.ParseError:
+        raise ConfigError(f"--events-table: '{events_table}' is not a table name") from None
+    columns = ", ".join(("case_id", "ts", "event", "channel", "source"))
+    view = f"CREATE VIEW cjm_events AS SELECT {columns} FROM {source.sql('duckdb')}"
+    out.append(_write(view, dialect, fix))
+    for step in statements(model, top_variants, approximate):
+        out.append(_write(f"CREATE TABLE {step.table} AS {step.sql}", dialect, fix))
+    meta = exp.select(
+        exp.alias_(exp.Literal.string(digest), "map_sha256"),
+        exp.alias_(exp.Literal.number(settings.gap_days), "gap_days"),
+        exp.alias_(exp.Literal.number(settings.window_days), "window_days"),
+        exp.alias_(exp.Literal.number(top_variants), "top_variants"),
+        exp.alias_(exp.Literal.string("approximate" if approximate else "exact"), "quantiles"),
+    )
+    out.append(_write(f"CREATE TABLE cjm_meta AS {meta.sql('duckdb')}", dialect, fix))
+    return out
+
+
+def _write(sql: str, dialect: str, fix: Callable[[exp.Expression], exp.Expression] | None) -> str:
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if fix is not None:
+        tree = tree.transform(fix)
+    return tree.sql(dialect=dialect, pretty=True, unsupported_level=sqlglot.ErrorLevel.RAISE)
+
+
+def script(statements_sql: list[str], dialect: str, events_table: str, map_id: str) -> str:
+    """The statements as one script with a header saying what goes in and what comes out."""
+    header = [
+        f"-- cjm evidence analysis of journey '{map_id}', written for {dialect} by SQLGlot.",
+        f"-- Input: {events_table}(case_id, ts, event, channel, source): one row per event; ts a timestamp in UTC.",
+        "-- Output: export these tables as CSV or Parquet into one folder, named after the table,",
+        f"--   then run: cjm evidence check MAP --aggregates FOLDER. Tables: {', '.join(RESULT_TABLES)}, cjm_meta.",
+    ]
+    return "\n".join(header) + "\n\n" + ";\n\n".join(statements_sql) + ";\n"

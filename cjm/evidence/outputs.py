@@ -1,0 +1,68 @@
+"""`-o DIR`: the report as evidence.json, its tables as CSV, and the aggregate tables to rebuild it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from cjm.evidence.analysis import RESULT_TABLES
+from cjm.evidence.formats import render_json
+from cjm.output import write_atomic
+
+Report = dict[str, Any]
+
+# Each CSV table: the report list it comes from and its columns (lists and maps are joined as text).
+CSV_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "touchpoints.csv": ("touchpoints", ("id", "status", "events", "cases", "rework", "declared_channel", "channels",
+                                        "stages")),
+    "stages.csv": ("stages", ("id", "status", "journeys", "cases", "conversion", "median_hours_from_previous",
+                              "skipped_share")),
+    "transitions.csv": ("transitions", ("kind", "from_stage", "to_stage", "count", "cases", "skipped")),
+    "edges.csv": ("edges", ("from", "to", "count", "cases", "median_hours")),
+    "variants.csv": ("variants", ("journeys", "cases", "path")),
+    "unmapped.csv": ("unmapped", ("event", "events", "cases", "between")),
+    "findings.csv": ("findings", ("severity", "kind", "message", "ids")),
+}  # fmt: skip
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return ";".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ">".join("" if v is None else str(v) for v in value)
+    return str(value)
+
+
+def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_outputs(folder: str, report: Report, aggregates: dict[str, list[tuple[Any, ...]]] | None,
+                  meta: dict[str, Any]) -> list[str]:  # fmt: skip
+    """Write every output file atomically; returns the paths written."""
+    base = Path(folder)
+    written = []
+    write_atomic(base / "evidence.json", render_json(report))
+    written.append(str(base / "evidence.json"))
+    for name, (key, columns) in CSV_TABLES.items():
+        rows = [[_cell(item.get(c)) for c in columns] for item in report[key]]
+        write_atomic(base / name, _csv(columns, rows))
+        written.append(str(base / name))
+    if aggregates is not None:
+        for table, columns in RESULT_TABLES.items():
+            path = base / "aggregates" / f"{table}.csv"
+            write_atomic(path, _csv(columns, [list(r) for r in aggregates.get(table, [])]))
+            written.append(str(path))
+        path = base / "aggregates" / "cjm_meta.csv"
+        write_atomic(path, _csv(tuple(meta), [[json.dumps(v) if isinstance(v, (dict, list)) else v for v in meta.values()]]))
+        written.append(str(path))
+    return written
