@@ -15,11 +15,13 @@ $(VENV)/.installed: pyproject.toml
 	@if [ -f tests/browser/package.json ]; then (cd tests/browser && npm install --no-audit --no-fund --silent); fi
 	@touch $@
 
-# Graphviz draws the SVG/PNG/PDF maps; Chromium checks the rendered pages in tests.
+# Graphviz draws the SVG/PNG/PDF maps; Chromium checks the rendered pages in tests;
+# a Java runtime runs the Spark SQL of `cjm evidence sql` in tests (PySpark).
 system-deps:
 	@missing=""; \
 	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing$$missing with apt-get"; \
