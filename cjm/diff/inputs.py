@@ -12,8 +12,9 @@ from cjm.diff.report import DiffReport, FileDiff, diff_file
 from cjm.errors import InputError
 from cjm.loader import load_bytes, read_bytes
 from cjm.model import Journey
+from cjm.references import SharedIds
 from cjm.source import Limits
-from cjm.workspace import JOURNEY_SUFFIX
+from cjm.workspace import JOURNEY_SUFFIX, load_catalogs
 
 
 def read_side(spec: str) -> tuple[str, bytes]:
@@ -23,9 +24,12 @@ def read_side(spec: str) -> tuple[str, bytes]:
     return spec, read_bytes(spec)
 
 
-def parse_journey(display: str, data: bytes, limits: Limits) -> Journey:
-    """The journey in ``data``; an invalid one is an InputError naming the file and its first error."""
-    result = load_bytes(data, display, limits)
+def parse_journey(display: str, data: bytes, limits: Limits, shared: SharedIds | None = None) -> Journey:
+    """The journey in ``data``; an invalid one is an InputError naming the file and its first error.
+
+    ``shared`` holds the ids of the workspace catalogs, which journeys may reference.
+    """
+    result = load_bytes(data, display, limits, shared)
     errors = [d for d in result.diagnostics if d.severity.value == "error"]
     if result.journey is not None and not errors:
         return result.journey
@@ -41,12 +45,15 @@ def parse_journey(display: str, data: bytes, limits: Limits) -> Journey:
     raise InputError(f"{where}\n  not a valid journey, so it cannot be compared: run '{check}' for every finding")
 
 
-def compare_two(old_spec: str, new_spec: str, limits: Limits | None = None) -> DiffReport:
+def compare_two(
+    old_spec: str, new_spec: str, limits: Limits | None = None, shared: SharedIds | None = None
+) -> DiffReport:
     """Diff two files; either may be ``REV:path``."""
     limits = limits or Limits()
     old_path, old_bytes = read_side(old_spec)
     new_path, new_bytes = read_side(new_spec)
-    old, new = parse_journey(old_path, old_bytes, limits), parse_journey(new_path, new_bytes, limits)
+    old = parse_journey(old_path, old_bytes, limits, shared)
+    new = parse_journey(new_path, new_bytes, limits, shared)
     return DiffReport((diff_file(old, new, old_path, new_path),))
 
 
@@ -73,6 +80,7 @@ def compare_base(rev: str, paths: list[str], config: Config, cwd: Path | None = 
     commit = git.verify_revision(rev, cwd)
     explicit = {(cwd / p).resolve() for p in paths if (cwd / p).is_file()}
     limits = config.limits.limits()
+    shared = load_catalogs(config).shared  # today's catalogs serve both sides
     files: list[FileDiff] = []
     for changed in git.changed_files(commit, paths, cwd):
         if not _is_journey_file(changed.new_path or changed.old_path or "", root, config, explicit):
@@ -80,9 +88,9 @@ def compare_base(rev: str, paths: list[str], config: Config, cwd: Path | None = 
         old = new = None
         old_display = f"{rev}:{changed.old_path}" if changed.old_path else None
         if changed.old_path and old_display:
-            old = parse_journey(old_display, git.read_at(commit, changed.old_path, root), limits)
+            old = parse_journey(old_display, git.read_at(commit, changed.old_path, root), limits, shared)
         if changed.new_path:
-            new = parse_journey(changed.new_path, read_bytes(str(root / changed.new_path)), limits)
+            new = parse_journey(changed.new_path, read_bytes(str(root / changed.new_path)), limits, shared)
         files.append(diff_file(old, new, old_display, changed.new_path, changed.status))
     return DiffReport(tuple(files), base=rev)
 
@@ -97,4 +105,4 @@ def collect(paths: list[str], base: str | None, config: Config) -> DiffReport:
         raise ConfigError(
             f"cjm diff takes OLD and NEW (either may be REV:path), or --base REV [PATHS...]; got {len(paths)} path(s)"
         )
-    return compare_two(paths[0], paths[1], config.limits.limits())
+    return compare_two(paths[0], paths[1], config.limits.limits(), load_catalogs(config).shared)
