@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 LABEL_WIDTH = 156  # px of the lane-label column
-PRINT_WIDTH = 1527  # px across an A3 landscape page with 8 mm margins, at 96 px per inch
+PRINT_WIDTH = 1512  # px across an A3 landscape page with 8 mm margins at 96 px per inch (1527), less a safety margin
 
 
 @lru_cache(maxsize=1)
