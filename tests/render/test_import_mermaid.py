@@ -1,0 +1,194 @@
+"""'cjm import mermaid': Mermaid journeys become valid cjm files; bad input is a located error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cjm.loader import load_journey
+from tests.conftest import EXAMPLES, Result
+
+# The example of Mermaid's own documentation.
+WORKING_DAY = """\
+journey
+    title My working day
+    section Go to work
+      Make tea: 5: Me
+      Go upstairs: 3: Me
+      Do work: 1: Me, Cat
+    section Go home
+      Go downstairs: 5: Me
+      Sit down: 5: Me
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_mermaid_docs_example_becomes_a_valid_journey(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    source = write(tmp_path, "day.mmd", WORKING_DAY)
+    out = tmp_path / "day.journey.yaml"
+    result = run_cli("import", "mermaid", str(source), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert run_cli("validate", str(out)).exit_code == 0
+    journey = load_journey(str(out))
+    assert (journey.id, journey.title) == ("my-working-day", "My working day")
+    assert journey.scope.persona == "me" and [p.name for p in journey.personas] == ["Me"]
+    assert [(s.id, s.name) for s in journey.stages] == [("go-to-work", "Go to work"), ("go-home", "Go home")]
+    actions = [(a.id, a.name, a.emotion) for _, a in journey.actions()]
+    assert actions == [
+        ("make-tea", "Make tea", 2),
+        ("go-upstairs", "Go upstairs", 0),
+        ("do-work", "Do work", -2),
+        ("go-downstairs", "Go downstairs", 2),
+        ("sit-down", "Sit down", 2),
+    ]
+    assert journey.stages[0].actions[2].description == "Other actors in the Mermaid diagram: Cat"
+
+
+def test_stdout_is_the_default_and_matches_the_written_file(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    source = write(tmp_path, "day.mmd", WORKING_DAY)
+    printed = run_cli("import", "mermaid", str(source))
+    assert printed.exit_code == 0
+    out = tmp_path / "day.journey.yaml"
+    run_cli("import", "mermaid", str(source), "-o", str(out))
+    assert out.read_text(encoding="utf-8") == printed.stdout
+    assert run_cli("import", "mermaid", "-", stdin=WORKING_DAY.encode()).stdout.endswith(
+        printed.stdout.split("\n", 2)[2]
+    )
+
+
+def test_refuses_to_overwrite_without_force(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    source = write(tmp_path, "day.mmd", WORKING_DAY)
+    out = write(tmp_path, "day.journey.yaml", "precious: true\n")
+    refused = run_cli("import", "mermaid", str(source), "-o", str(out))
+    assert refused.exit_code == 2 and "already exists" in refused.stderr
+    assert out.read_text(encoding="utf-8") == "precious: true\n"
+    assert run_cli("import", "mermaid", str(source), "-o", str(out), "--force").exit_code == 0
+    assert load_journey(str(out)).title == "My working day"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["day.journey.yaml", "day.mmd"]  # no temp files left
+
+
+def test_ids_are_slugified_and_deduplicated_and_comments_skipped(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    text = """---
+title: From front matter
+---
+%% exported somewhere
+journey
+  accDescr: Weekly shop, as the customer tells it
+  section Shop
+    Pay!: 2: Anna # she hates this
+    Pay?: 4: Anna
+    Pay #58; twice: 3
+    #35;1 priority: 3: Anna, Bob
+  section Shop
+    日本語のタスク: 3
+    ✨: 5
+"""
+    out = tmp_path / "shop.journey.yaml"
+    assert run_cli("import", "mermaid", str(write(tmp_path, "shop.mmd", text)), "-o", str(out)).exit_code == 0
+    journey = load_journey(str(out))
+    assert journey.title == "From front matter"
+    assert journey.description == "Weekly shop, as the customer tells it"
+    assert [s.id for s in journey.stages] == ["shop", "shop-2"]
+    assert [(a.id, a.name) for _, a in journey.actions()] == [
+        ("pay", "Pay!"),
+        ("pay-2", "Pay?"),
+        ("pay-twice", "Pay : twice"),
+        ("1-priority", "#1 priority"),
+        ("action-5", "日本語のタスク"),
+        ("action-6", "✨"),
+    ]
+
+
+def test_imports_the_journey_block_of_a_markdown_file(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    text = "# Notes\n\n```mermaid\nflowchart LR\n  A --> B\n```\n\nOur map:\n\n```mermaid\n" + WORKING_DAY + "```\n"
+    result = run_cli("import", "mermaid", str(write(tmp_path, "README.md", text)))
+    assert result.exit_code == 0, result.stderr
+    assert yaml.safe_load(result.stdout)["title"] == "My working day"
+    broken = text.replace("Sit down: 5: Me", "Sit down: 9: Me")
+    failed = run_cli("import", "mermaid", str(write(tmp_path, "BROKEN.md", broken)))
+    assert failed.exit_code == 2 and f"{tmp_path / 'BROKEN.md'}:19: the score" in failed.stderr
+
+
+def test_untitled_diagram_is_named_after_the_file(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    text = "journey\n  Task before any section: 3: Me\n"
+    result = run_cli("import", "mermaid", str(write(tmp_path, "first-order.mmd", text)))
+    data = yaml.safe_load(result.stdout)
+    assert data["title"] == "first order"
+    assert data["stages"][0]["name"] == "first order" and data["stages"][0]["actions"][0]["emotion"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("flowchart LR\n  A --> B\n", 1, "expected a Mermaid 'journey' diagram, found 'flowchart LR'"),
+        ("", 1, "no Mermaid 'journey' diagram found"),
+        ("journey\n  title Only a title\n", 1, "the journey has no sections or tasks"),
+        ("journey\n  section A\n    Task: 7: Me\n", 3, "the score must be a whole number from 1 to 5"),
+        ("journey\n  section A\n    Task: 4.5: Me\n", 3, "the score must be a whole number from 1 to 5"),
+        (
+            "journey\n  section A\n    Task:: Me\n",
+            3,
+            "the score must be a whole number from 1 to 5 (emotion + 3), found nothing",
+        ),
+        ("journey\n  section A\n    Task without a score\n", 3, "expected 'Task name: score: Actor, Actor'"),
+        ("journey\n  section A\n    : 3: Me\n", 3, "the task has no name"),
+        ("journey\n  section A: B\n", 2, "a section name cannot contain ':'"),
+        ("journey\n  section A\n    Pay; now: 3: Me\n", 3, "';' is not allowed"),
+        ("journey\n  section A\n    Pay: 3: Me: Bob\n", 3, "a task has at most two ':'"),
+        ("journey\n  section A\n    Pay #1114112;: 3\n", 3, "'#1114112;' is not a valid character code"),
+        ("journey\n  section A\n    Pay #nosuch;: 3\n", 3, "'#nosuch;' is not a known entity name"),
+        ("journey extra\n", 1, "unexpected 'extra' after 'journey'"),
+        ("---\ntitle: [unclosed\n---\njourney\n", 2, "front matter is not valid YAML"),
+        ("---\ntitle: x\njourney\n", 1, "front matter opened with '---' is never closed"),
+        ("journey\n  accDescr {\n  never closed\n", 2, "'accDescr {' is never closed"),
+    ],
+)
+def test_bad_mermaid_is_a_located_error(
+    text: str, line: int, message: str, run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    source = write(tmp_path, "bad.mmd", text)
+    result = run_cli("import", "mermaid", str(source), "-o", str(tmp_path / "out.journey.yaml"))
+    assert result.exit_code == 2
+    assert f"{source}:{line}: {message}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out.journey.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["missing.mmd"], "missing.mmd: no such file"), (["latin1.mmd"], "latin1.mmd: is not UTF-8 text")],
+)
+def test_unreadable_input_is_a_usage_error(
+    args: list[str], message: str, run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    (tmp_path / "latin1.mmd").write_bytes("journey\n  section Café\n    Thé: 3\n".encode("latin-1"))
+    result = run_cli("import", "mermaid", *(str(tmp_path / a) for a in args))
+    assert result.exit_code == 2 and message in result.stderr
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_export_then_import_keeps_stages_actions_emotions_and_persona(
+    example: Path, run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    diagram = tmp_path / "map.mmd"
+    assert run_cli("export", "mermaid", str(example), "-o", str(diagram)).exit_code == 0
+    out = tmp_path / "back.journey.yaml"
+    assert run_cli("import", "mermaid", str(diagram), "-o", str(out)).exit_code == 0
+    assert run_cli("validate", str(out)).exit_code == 0
+    original, back = load_journey(str(example)), load_journey(str(out))
+    assert back.title == original.title
+    assert [s.name for s in back.stages] == [s.name for s in original.stages]
+    assert [(a.name, a.emotion) for _, a in back.actions()] == [(a.name, a.emotion) for _, a in original.actions()]
+    persona = next(p for p in original.personas if p.id == original.scope.persona)
+    assert back.personas[0].name == persona.name
