@@ -72,7 +72,7 @@ def loop_backs(report: Report, t: Thresholds) -> Iterator[Finding]:
         share = move["cases"] / cases
         if share >= t.loop_share:
             yield Finding("warning", "loop-back", f"{_pct(share)} of customers go back from '{move['from_stage']}' "
-                          f"to '{move['to_stage']}' ({move['count']} times)",
+                          f"to '{move['to_stage']}' ({move['count']:,} transitions)",
                           (move["from_stage"], move["to_stage"]), share)  # fmt: skip
 
 
@@ -134,7 +134,7 @@ def rejected_rows(report: Report, t: Thresholds) -> Iterator[Finding]:
     rejected = report["run"].get("input", {}).get("rejected_rows", 0)
     rows = report["run"].get("input", {}).get("rows", 0)
     if rejected:
-        yield Finding("warning", "rejected-rows", f"{rejected} of {rows} rows lack a case id, an event or a time "
+        yield Finding("warning", "rejected-rows", f"{rejected:,} of {rows:,} rows lack a case id, an event or a time "
                       "and were not used (see run.input.rejected)", (), rejected / max(1, rows))  # fmt: skip
 
 

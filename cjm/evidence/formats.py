@@ -69,7 +69,7 @@ def render_text(report: Report, color: bool = False) -> str:
     first = report["journeys"] or 0
     for stage in report["stages"]:
         if stage["status"] == "unverifiable":
-            funnel.add_row(stage["id"], "(unverifiable: no touchpoint declares events)", "", "", "", "")
+            funnel.add_row(stage["id"], Text("(unverifiable)", style="dim"), "", "", "", "")
             continue
         share = (stage["journeys"] or 0) / first if first else 0.0
         funnel.add_row(stage["id"], Text(_bar(share), style="cyan"), _num(stage["journeys"]), _pct(stage["conversion"]),
@@ -95,15 +95,15 @@ def render_text(report: Report, color: bool = False) -> str:
         console.print("Unmapped events (the map lacks them):")
         for item in report["unmapped"][:5]:
             before, after = item["between"]
-            console.print(f"  {item['event']}: {_num(item['events'])} events, {_num(item['cases'])} customers, "
-                          f"between {before or 'start'} and {after or 'end'}")  # fmt: skip
+            place = f"in {before}" if before and before == after else f"between {before or 'start'} and {after or 'end'}"
+            console.print(f"  {item['event']}: {_num(item['events'])} events, {_num(item['cases'])} customers, {place}")
     console.print()
     console.print(Text("Findings", style="bold"))
     if not report["findings"]:
         console.print("  none: the data agrees with the map")
     for finding in report["findings"][:10]:
         style = "yellow" if finding["severity"] == "warning" else "dim"
-        console.print(Text(f"  {_ICONS[finding['severity']]} {finding['message']}", style=style))
+        console.print(Text(f"  {_ICONS[finding['severity']]} {finding['message']}", style=style), soft_wrap=True)
     if len(report["findings"]) > 10:
         console.print(f"  ... and {len(report['findings']) - 10} more (--format json for all)")
     return buffer.getvalue()

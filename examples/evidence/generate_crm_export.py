@@ -1,0 +1,140 @@
+"""Write a synthetic CRM export for examples/b2b-fleet-software.journey.yaml: crm-export.csv.gz.
+
+About 3,000 accounts of a fleet-software vendor, as a marketing-automation +
+CRM export would list them: ad clicks, guide downloads, demo requests, sales
+calls, trials, contracts, onboarding chats, app logins and quarterly reviews.
+The data is deliberately not the map: some accounts skip the evaluation and
+buy from the price list, some loop back to evaluation after signing, many
+drop off, a community forum the map does not know is busy
+(``community_post``), review-site visits arrive under another name than the
+map expects (``partner_referral``), and a few rows lack a time (the export's
+own gaps). Times are naive local times in Europe/Berlin, as CRMs export them.
+
+Deterministic: the same seed writes the same bytes. Run from the repository root:
+
+    python examples/evidence/generate_crm_export.py
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import random
+from pathlib import Path
+
+SEED = 20261122
+ACCOUNTS = 3000
+OUT = Path(__file__).with_name("crm-export.csv.gz")
+START = dt.datetime(2025, 1, 6, 8, 0)
+
+
+class Account:
+    """One account's events, written in time order as the journey unfolds."""
+
+    def __init__(self, rng: random.Random, number: int) -> None:
+        self.rng = rng
+        self.id = f"ACC-{number:05d}"
+        self.now = START + dt.timedelta(days=rng.uniform(0, 420), minutes=rng.randint(0, 600))
+        self.rows: list[tuple[str, str, str, str, str]] = []
+
+    def wait(self, low_hours: float, high_hours: float) -> None:
+        """Let time pass (business hours are not modelled: CRMs log around the clock)."""
+        self.now += dt.timedelta(hours=self.rng.uniform(low_hours, high_hours))
+
+    def log(self, event: str, medium: str, system: str, same_time: bool = False) -> None:
+        """Record one event now (or at the very time of the previous one: a tie)."""
+        if not same_time:
+            self.wait(0.05, 2.0)
+        self.rows.append((self.id, self.now.strftime("%Y-%m-%d %H:%M:%S"), event, medium, system))
+
+
+def journey(rng: random.Random, account: Account) -> None:
+    """Walk one account through (a version of) the buying journey."""
+    if rng.random() < 0.35:
+        account.log("newsletter_click", "Email", "marketing-automation")
+        account.wait(24, 24 * 20)
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        account.log(rng.choice(("ad_click_search", "ad_click_display")), "Ads", "ads")
+        account.wait(1, 72)
+    if rng.random() < 0.45:
+        account.log("partner_referral", "Partner", "g2")
+        account.wait(1, 48)
+    if rng.random() < 0.6:
+        for _ in range(rng.choice((1, 1, 2))):
+            account.log("guide_download", "Document", "marketing-automation")
+    if rng.random() < 0.30:
+        return  # drop-off after initial consideration
+    account.wait(24, 24 * 10)
+    if rng.random() < 0.18:  # self-serve: straight to the price list and the contract, no evaluation
+        account.log("contract_viewed", "Web", "clm")
+    else:
+        account.log("demo_request", "Web", "crm")
+        account.wait(24, 24 * 4)
+        account.log("call_discovery", "Phone", "crm")
+        if rng.random() < 0.7:
+            account.wait(2, 48)
+            account.log("trial_started", "App", "billing")
+            for _ in range(rng.randint(1, 6)):
+                account.wait(6, 60)
+                account.log("trial_active", "App", "billing")
+            if rng.random() < 0.4:
+                account.log("chat_opened", "Chat", "helpdesk")
+        if rng.random() < 0.35:
+            account.wait(2, 96)
+            account.log("community_post", "Community", "forum")
+        if rng.random() < 0.35:
+            return  # drop-off after evaluation
+        account.wait(24, 24 * 14)
+        account.log("call_negotiation", "Phone", "crm")
+        account.wait(24, 24 * 7)
+        account.log("contract_viewed", "Web", "clm")
+    account.wait(2, 24 * 5)
+    account.log("contract_signed", "Web", "clm", same_time=rng.random() < 0.1)
+    if rng.random() < 0.25:  # second thoughts: back to evaluation after signing
+        account.wait(24, 24 * 10)
+        account.log("demo_request", "Web", "crm")
+        account.log("call_discovery", "Phone", "crm")
+    account.wait(24, 24 * 7)
+    account.log("chat_opened", "Chat", "helpdesk")
+    if rng.random() < 0.25:
+        account.log("community_post", "Community", "forum")
+    for _ in range(rng.randint(2, 10)):
+        account.wait(4, 72)
+        account.log("app_login", "App", "product")
+    if rng.random() < 0.45:
+        return  # never reaches a quarterly review
+    for _ in range(rng.choice((1, 1, 2))):
+        account.wait(24 * 40, 24 * 80)
+        account.log("qbr_held", "Event", "crm")
+    if rng.random() < 0.5:
+        account.wait(24 * 20, 24 * 60)
+        account.log("contract_signed", "Web", "clm")
+
+
+def export(seed: int = SEED, accounts: int = ACCOUNTS) -> bytes:
+    """The gzip CSV bytes (a fixed gzip mtime keeps them reproducible)."""
+    rng = random.Random(seed)
+    rows: list[tuple[str, str, str, str, str]] = []
+    for number in range(1, accounts + 1):
+        account = Account(rng, number)
+        journey(rng, account)
+        rows.extend(account.rows)
+    rows.sort(key=lambda r: (r[1], r[0], r[2]))
+    for index in rng.sample(range(len(rows)), 7):  # the export's own gaps: a few rows without a time
+        rows[index] = (rows[index][0], "", rows[index][2], rows[index][3], rows[index][4])
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(("contact_id", "occurred_at", "event_name", "medium", "source_system"))
+    writer.writerows(rows)
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as handle:
+        handle.write(text.getvalue().encode("utf-8"))
+    return buffer.getvalue()
+
+
+if __name__ == "__main__":
+    data = export()
+    OUT.write_bytes(data)
+    print(f"wrote {OUT} ({len(data):,} bytes)")
