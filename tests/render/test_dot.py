@@ -15,7 +15,7 @@ import pytest
 from cjm.errors import CjmError, DependencyError
 from cjm.loader import load_journey
 from cjm.render.dot import node_id, render_graphviz, run_dot, to_dot
-from tests.conftest import EXAMPLES, HOSTILE_LONG
+from tests.conftest import EXAMPLES, GOLDEN, HOSTILE_LONG, Result
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None and not os.environ.get("CI"), reason="Graphviz is not installed"
@@ -137,3 +137,26 @@ def test_failing_dot_reports_its_message(monkeypatch: pytest.MonkeyPatch, tmp_pa
 def test_unknown_graphviz_format_is_refused() -> None:
     with pytest.raises(CjmError, match="choose from: svg, png, pdf"):
         render_graphviz(load_journey(str(EXAMPLES[0])), "gif")
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_render_command_writes_the_golden_dot(example: Path, run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    out = tmp_path / "map.dot"
+    result = run_cli("render", str(example), "-f", "dot", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    golden = GOLDEN / "render" / f"{example.name.removesuffix('.journey.yaml')}.dot"
+    assert out.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8")
+
+
+def test_without_dot_svg_fails_with_install_steps_and_text_formats_still_work(
+    run_process: Callable[..., Result], tmp_path: Path
+) -> None:
+    env = {"PATH": str(tmp_path)}  # a folder with no 'dot' in it
+    failed = run_process("render", str(EXAMPLES[0]), "-f", "svg", "-o", str(tmp_path / "map.svg"), env=env)
+    assert failed.exit_code == 2
+    assert "apt-get install graphviz" in failed.stderr and "Traceback" not in failed.stderr
+    assert not (tmp_path / "map.svg").exists()
+    for fmt in ("dot", "mermaid", "md"):
+        worked = run_process("render", str(EXAMPLES[0]), "-f", fmt, env=env)
+        assert worked.exit_code == 0, worked.stderr
+        assert worked.stdout
