@@ -17,7 +17,7 @@ import re
 import shutil
 import subprocess
 import textwrap
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from cjm.errors import CjmError, DependencyError
 
@@ -52,7 +52,7 @@ _FONT = "Helvetica"
 
 def to_dot(journey: Journey) -> str:
     """The journey as Graphviz DOT source: deterministic, every user string escaped."""
-    return _graph(journey).source
+    return cast(str, _graph(journey).source)
 
 
 def render_graphviz(journey: Journey, fmt: str) -> bytes:
@@ -308,4 +308,4 @@ def _tooltip(text: str) -> str:
     """A plain quoted-string attribute; backslashes and '<...>' lose any special meaning."""
     from graphviz import escape
 
-    return escape(_clean(text)[:1000])
+    return cast(str, escape(_clean(text)[:1000]))  # keeps graphviz's NoHtml str subclass
