@@ -67,7 +67,12 @@ FORMATS: dict[str, Format] = {
     "md": Format("md", ".md", _markdown),
     "dot": Format("dot", ".dot", _dot),
 }
-BY_EXTENSION = {f.extension: f.name for f in FORMATS.values()} | {".htm": "html", ".mermaid": "mermaid", ".markdown": "md", ".gv": "dot"}
+BY_EXTENSION = {f.extension: f.name for f in FORMATS.values()} | {
+    ".htm": "html",
+    ".mermaid": "mermaid",
+    ".markdown": "md",
+    ".gv": "dot",
+}
 INDEX = "index.html"
 
 
@@ -156,7 +161,9 @@ def load_all(files: list[str], limits: Limits) -> list[tuple[str, Journey]]:
     seen: dict[str, str] = {}
     for path, journey in journeys:
         if journey.id in seen:
-            raise InputError(f"{path}: journey id '{journey.id}' is also the id of {seen[journey.id]}; ids must be unique")
+            raise InputError(
+                f"{path}: journey id '{journey.id}' is also the id of {seen[journey.id]}; ids must be unique"
+            )
         seen[journey.id] = path
     return journeys
 

@@ -12,7 +12,11 @@ from cjm.source import Limits
 
 ADDED, CHANGED = " cjm-diff-added", " cjm-diff-changed"
 MARKED = ("stage", "action", "touchpoint", "backstage", "pain_point", "opportunity")
-DIFF_LEGEND = (("cjm-diff-added", "Added"), ("cjm-diff-changed", "Changed"), ("cjm-swatch-old", "Previous emotion curve"))
+DIFF_LEGEND = (
+    ("cjm-diff-added", "Added"),
+    ("cjm-diff-changed", "Changed"),
+    ("cjm-swatch-old", "Previous emotion curve"),
+)
 
 
 def read_old(spec: str, new_path: str, limits: Limits) -> tuple[str, Journey]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 from cjm.model import Journey
 
@@ -117,8 +118,8 @@ def build_curve(journey: Journey, old_emotions: Mapping[str, int] | None = None)
             column += 1
         column += 0 if stage.actions else 1  # an empty stage still takes one column
     segments: list[Segment] = []
-    known = [(p, a) for p, (_, a) in zip(points, journey.actions()) if a.emotion is not None]
-    for (p1, a1), (p2, a2) in zip(known, known[1:]):
+    known = [(p, a) for p, (_, a) in zip(points, journey.actions(), strict=True) if a.emotion is not None]
+    for (p1, a1), (p2, a2) in pairwise(known):
         gap = p2.x - p1.x > COLUMN_WIDTH * 1.01
         dashed = gap or "assumed" in (a1.evidence, a2.evidence)
         segments.append(Segment(p1.x, p1.y, p2.x, p2.y, "cjm-seg cjm-seg-dashed" if dashed else "cjm-seg"))

@@ -14,7 +14,8 @@ CHANNEL_ICONS: Mapping[str, str] = {
     '<path d="M5.8 7l4.4-2.3M5.8 9l4.4 2.3"/>',
     "ads": '<path d="M2 6.5h2.5L11 3v10L4.5 9.5H2z"/><path d="M4.5 9.5l1 4h2l-1-4M13 6.2v3.6"/>',
     "video": '<rect x="1.5" y="3" width="13" height="10" rx="1.5"/><path d="M6.5 5.8v4.4L10.2 8z"/>',
-    "podcast": '<rect x="6" y="1.5" width="4" height="7.5" rx="2"/><path d="M3.5 7.5a4.5 4.5 0 009 0M8 12v2.5M5.5 14.5h5"/>',
+    "podcast": '<rect x="6" y="1.5" width="4" height="7.5" rx="2"/>'
+    '<path d="M3.5 7.5a4.5 4.5 0 009 0M8 12v2.5M5.5 14.5h5"/>',
     "document": '<path d="M3.5 1.5h6l3 3v10h-9z"/><path d="M9.5 1.5v3h3M5.5 8h5M5.5 10.5h5"/>',
     "event": '<rect x="2" y="3" width="12" height="11" rx="1.5"/><path d="M2 6.5h12M5 1.5v3M11 1.5v3M5 9.5h2"/>',
     "in-person": '<circle cx="8" cy="4.5" r="2.6"/><path d="M3 14.5c0-3 2.2-5 5-5s5 2 5 5"/>',

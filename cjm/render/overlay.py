@@ -157,7 +157,8 @@ def load_evidence(path: str) -> EvidenceReport:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         raise InputError(
-            f"{path}: not a cjm evidence report: {where}: {first['msg']} (produce one with 'cjm evidence check --format json')"
+            f"{path}: not a cjm evidence report: {where}: {first['msg']}"
+            " (produce one with 'cjm evidence check --format json')"
         ) from None
 
 

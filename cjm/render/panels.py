@@ -1,10 +1,11 @@
-"""The panels under the map: metrics (target vs current, coloured by gap) and who is involved where."""
+"""The panels around the map: highlights, metrics (target vs current, coloured by gap), who is involved where."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cjm.model import Journey, Metric, metric_range
+from cjm.model import SEVERITY_RANK, Journey, Metric, metric_range
+from cjm.render.curve import signed
 
 KIND_LABELS = {"nps": "NPS", "ces": "CES", "csat": "CSAT", "custom": "Custom"}
 NEAR = 0.1  # within a tenth of the scale from the target counts as "close"
@@ -108,11 +109,46 @@ def _metric(journey: Journey, metric: Metric) -> MetricView:
     if metric.kind == "ces":
         notes.append("lower is better")
     return MetricView(
-        f"{journey.id}--metric-{metric.id}", metric.name or metric.id, KIND_LABELS[metric.kind],
-        stages.get(metric.stage, metric.stage) if metric.stage else "Whole journey",
-        _number(current, unit) if current is not None else "—", _number(metric.target, unit) if metric.target is not None else "—",
-        status, label, gap, pct(current), pct(metric.target), f"{_number(low, '')} to {_number(high, '')}", " · ".join(notes),
-    )  # fmt: skip
+        dom_id=f"{journey.id}--metric-{metric.id}",
+        name=metric.name or metric.id,
+        kind=KIND_LABELS[metric.kind],
+        stage=stages.get(metric.stage, metric.stage) if metric.stage else "Whole journey",
+        current=_number(current, unit) if current is not None else "—",
+        target=_number(metric.target, unit) if metric.target is not None else "—",
+        status=status,
+        status_label=label,
+        gap=gap,
+        current_pct=pct(current),
+        target_pct=pct(metric.target),
+        scale=f"{_number(low, '')} to {_number(high, '')}",
+        note=" · ".join(notes),
+    )
+
+
+def build_highlights(journey: Journey) -> tuple[tuple[str, str], ...]:
+    """The few facts a presenter opens with: the low and high points, the worst pains, the quick wins."""
+    scored = [(a.emotion, i, a) for i, (_, a) in enumerate(journey.actions()) if a.emotion is not None]
+    out = []
+    if scored:
+        low, high = min(scored, key=lambda t: (t[0], t[1])), max(scored, key=lambda t: (t[0], -t[1]))
+        out.append(("Lowest moment", f"{low[2].name} ({signed(low[0])})"))
+        out.append(("Best moment", f"{high[2].name} ({signed(high[0])})"))
+    pains = [p for s in journey.stages for p in s.pain_points] + [
+        p for _, a in journey.actions() for p in a.pain_points
+    ]
+    severe = sum(1 for p in pains if SEVERITY_RANK[p.severity] >= SEVERITY_RANK["high"])
+    out.append(("Pain points", f"{len(pains)}, of which {severe} high or critical"))
+    opps = [o for s in journey.stages for o in s.opportunities] + [
+        o for _, a in journey.actions() for o in a.opportunities
+    ]
+    quick = sum(1 for o in opps if o.impact == "high" and o.effort == "low")
+    out.append(("Opportunities", f"{len(opps)}, of which {quick} quick wins"))
+    assumed = sum(1 for _, a in journey.actions() if a.evidence == "assumed") + sum(
+        1 for p in pains if p.evidence == "assumed"
+    )
+    if assumed:
+        out.append(("Still assumed", f"{assumed} item{'s' if assumed != 1 else ''} to verify"))
+    return tuple(out)
 
 
 def build_metrics(journey: Journey) -> tuple[MetricView, ...]:

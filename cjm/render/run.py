@@ -65,9 +65,12 @@ def summary(written: list[Written]) -> str:
     return f"Wrote {len(written)} files to {', '.join(folders)} ({len(changed)} changed)"
 
 
-def watch(paths: list[str], request: RenderRequest, config: Config, say: Say, stop: threading.Event | None = None) -> int:
+def watch(
+    paths: list[str], request: RenderRequest, config: Config, say: Say, stop: threading.Event | None = None
+) -> int:
     """Re-render whenever an input journey (or the evidence report) is saved, until interrupted."""
-    from watchfiles import Change, watch as watch_files
+    from watchfiles import Change
+    from watchfiles import watch as watch_files
 
     roots = [p for p in paths if Path(p).exists()]
     if request.evidence:

@@ -101,13 +101,15 @@ def build_site(journeys: list[Journey]) -> SiteView:
         used = {ref for _, a in journey.actions() for ref in a.touchpoints}
         for tp in journey.touchpoints:
             departments.extend(d for d in tp.departments if d not in departments)
-            name, channel, depts, titles = touchpoints.setdefault((tp.id, tp.name), (tp.name, tp.channel, set(), []))
+            _, _, depts, titles = touchpoints.setdefault((tp.id, tp.name), (tp.name, tp.channel, set(), []))
             depts.update(tp.departments)
             if tp.id in used and journey.title not in titles:
                 titles.append(journey.title)
     departments.sort(key=str.lower)
     rows = tuple(
-        CrossRow(name, CHANNEL_LABELS[channel], tuple(d in depts for d in departments), ", ".join(titles) or "no action")
+        CrossRow(
+            name, CHANNEL_LABELS[channel], tuple(d in depts for d in departments), ", ".join(titles) or "no action"
+        )
         for name, channel, depts, titles in sorted(touchpoints.values(), key=lambda t: (t[0].lower(), t[1]))
     )
     return SiteView(tuple(_card(j) for j in ordered), tuple(departments), rows, SPARK_WIDTH, SPARK_HEIGHT)

@@ -19,7 +19,7 @@ from cjm.model import (
 )
 from cjm.render.curve import Curve, build_curve
 from cjm.render.overlay import NO_OVERLAY, Ghost, Overlay, TouchpointEvidence
-from cjm.render.panels import MatrixView, MetricView, build_matrix, build_metrics
+from cjm.render.panels import MatrixView, MetricView, build_highlights, build_matrix, build_metrics
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 CHANNEL_LABELS: Mapping[str, str] = {
@@ -168,6 +168,7 @@ class MapView:
     channels: tuple[str, ...]
     has_stage_items: bool
     has_ghosts: bool
+    highlights: tuple[tuple[str, str], ...] = ()
     legend: tuple[tuple[str, str], ...] = ()
     summary: tuple[tuple[str, str], ...] = ()
     banner: tuple[str, ...] = field(default=())
@@ -336,6 +337,7 @@ def build_view(journey: Journey, overlay: Overlay = NO_OVERLAY) -> MapView:
         channels=tuple(used),
         has_stage_items=any(s.pains or s.opportunities for s in stages),
         has_ghosts=any(s.ghosts for s in stages),
+        highlights=build_highlights(journey),
         legend=(*LEGEND, *overlay.legend),
         summary=overlay.summary,
         banner=overlay.banner,

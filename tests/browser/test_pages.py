@@ -67,7 +67,8 @@ CONTRAST = """
       if (c[3] >= 1) break;
     }
     let out = [255, 255, 255];
-    for (const [r, g, b, a] of layers.reverse()) out = [r * a + out[0] * (1 - a), g * a + out[1] * (1 - a), b * a + out[2] * (1 - a)];
+    for (const [r, g, b, a] of layers.reverse())
+      out = [r * a + out[0] * (1 - a), g * a + out[1] * (1 - a), b * a + out[2] * (1 - a)];
     return out;
   };
   const low = [];
@@ -84,7 +85,8 @@ CONTRAST = """
 TEXT = (
     ".cjm-detail, .cjm-lane, .cjm-tp-channel, .cjm-badge, .cjm-stage-goal, .cjm-stage-name, .cjm-action-name, "
     ".cjm-card-text, .cjm-thought, .cjm-label, .cjm-legend li, .cjm-status-pill, .cjm-metric-target, .cjm-tag, "
-    ".cjm-visibility-label, .cjm-depts li, .cjm-reach, .cjm-funnel-label, .cjm-stage-note, .cjm-kicker, p"
+    ".cjm-visibility-label, .cjm-depts li, .cjm-reach, .cjm-funnel-label, .cjm-stage-note, .cjm-kicker, "
+    ".cjm-stage-number, dt, dd, p"
 )
 
 
@@ -139,15 +141,18 @@ def open_page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
-def _screenshot(page: Any, folder: Path, name: str) -> Path:
+def _screenshot(page: Any, folder: Path, name: str, publish: bool = True) -> Path:
     """A full-page PNG, the viewport widened to show the whole map; also copied to $CJM_SCREENSHOTS."""
-    width = page.evaluate("() => Math.ceil(document.documentElement.scrollWidth)")
+    width = page.evaluate(
+        "() => Math.ceil(Math.max(document.documentElement.scrollWidth,"
+        " ...[...document.querySelectorAll('.cjm-map')].map(t => t.getBoundingClientRect().right + 32)))"
+    )
     page.set_viewport_size({"width": min(MAX_SHOT_WIDTH, max(1280, width)), "height": 1000})
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and path.stat().st_size > 10_000
     target = os.environ.get("CJM_SCREENSHOTS")
-    if target:
+    if target and publish:
         Path(target).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(target) / path.name)
     return path
@@ -203,7 +208,7 @@ def test_hostile_text_stays_text_and_inside_its_cells(site: Path, open_page: Any
     assert page.locator("script, img, iframe").count() == 0
     assert "<script>alert('title')</script>" in page.locator("h1").inner_text()
     assert page.evaluate(OVERFLOWS) == []
-    _screenshot(page, tmp_path, "hostile-text")
+    _screenshot(page, tmp_path, "hostile-text", publish=False)
 
 
 def test_index_links_every_map_and_loads_nothing(site: Path, open_page: Any, tmp_path: Path) -> None:

@@ -189,8 +189,10 @@ EVIDENCE = {
         {"id": "purchase-decision", "cases": 900, "conversion": 0.32, "median_hours_from_previous": 200.0},
     ],
     "transitions": [
-        {"kind": "loop_back", "count": 512, "cases": 441, "from_stage": "implementation", "to_stage": "active-evaluation"},
-        {"kind": "skip", "count": 80, "cases": 75, "from_stage": "initial-consideration", "to_stage": "purchase-decision"},
+        {"kind": "loop_back", "count": 512, "cases": 441,
+         "from_stage": "implementation", "to_stage": "active-evaluation"},
+        {"kind": "skip", "count": 80, "cases": 75,
+         "from_stage": "initial-consideration", "to_stage": "purchase-decision"},
         {"kind": "forward", "count": 9000, "cases": 4000, "from_stage": "trigger", "to_stage": "initial-consideration"},
     ],
     "fitness": 0.93, "conforming_journeys": 0.81,
@@ -210,9 +212,11 @@ def test_evidence_overlay_draws_reach_funnels_ghosts_and_flows(run_cli, tmp_path
     assert result.exit_code == 0, result.stderr
     html = result.stdout
     parse(html)
-    assert re.search(r'class="cjm-tp cjm-tp-observed cjm-heat-4"[^>]*>\s*<svg[^>]*><use href="#b2b-fleet-software-ch-ads"', html)
-    assert 'cjm-tp-never-observed' in html and "never observed in the event data" in html
-    assert 'cjm-tp-unverifiable' in html
+    assert re.search(
+        r'class="cjm-tp cjm-tp-observed cjm-heat-4"[^>]*>\s*<svg[^>]*><use href="#b2b-fleet-software-ch-ads"', html
+    )
+    assert "cjm-tp-never-observed" in html and "never observed in the event data" in html
+    assert "cjm-tp-unverifiable" in html
     assert ">4,100</span>" in html and ">suppressed</span>" in html  # reach badges, withheld figures stay withheld
     assert 'style="width: 100.0%"' in html and 'style="width: 65.0%"' in html  # funnel bars on stage headers
     assert "65% from the previous stage" in html
@@ -251,7 +255,7 @@ def _edited(text: str) -> str:
     return text.replace(
         "      - id: quarterly-review\n        name: Reviews overtime savings in a quarterly business review\n"
         "        touchpoints: [account-review]\n        emotion: 1\n        feeling: confident\n"
-        "        thoughts: [\"Overtime is down 18 percent\"]\n",
+        '        thoughts: ["Overtime is down 18 percent"]\n',
         "",
     )
 
@@ -293,7 +297,10 @@ def test_render_usage_errors_are_exit_2_without_traceback(run_cli, tmp_path: Pat
         (("render", str(B2B), "-f", "gif"), "unknown format 'gif'"),
         (("render", str(B2B), "-f", "png"), "png is binary"),
         (("render", str(B2B), "-f", "html,md"), "several formats need -o FOLDER"),
-        (("render", str(B2B), "-f", "md", "-o", str(tmp_path / "x.html")), "has a .html extension but the format is md"),
+        (
+            ("render", str(B2B), "-f", "md", "-o", str(tmp_path / "x.html")),
+            "has a .html extension but the format is md",
+        ),
         (("render", str(tmp_path / "missing.journey.yaml")), "no such file or folder"),
         (("render", str(tmp_path)), "no journey files found"),
         (("render", "-"), "not standard input"),
@@ -314,6 +321,8 @@ def test_an_invalid_journey_is_a_located_error(run_cli, tmp_path: Path) -> None:
 
 
 def test_importing_the_cli_does_not_import_the_renderers() -> None:
-    code = "import sys, cjm.cli; bad = {'jinja2', 'rich', 'watchfiles', 'cjm.render.html'} & set(sys.modules); print(bad)"
+    code = (
+        "import sys, cjm.cli; bad = {'jinja2', 'rich', 'watchfiles', 'cjm.render.html'} & set(sys.modules); print(bad)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "set()"
