@@ -1,0 +1,224 @@
+"""A straightforward pure-Python implementation of the evidence semantics, to check the SQL against.
+
+It walks each customer's events one by one, the way the spec describes the
+semantics, and computes the same figures the report holds. It shares only the
+map's structure (stages, touchpoint stages, pair classes) with cjm.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from cjm.evidence.matching import MapModel
+
+BIG = 1_000_000
+
+
+@dataclass(frozen=True)
+class Event:
+    """One usable event; ``t`` in epoch seconds."""
+
+    case: str
+    t: float
+    event: str
+    channel: str = ""
+    source: str = ""
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 2) if values else None
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def reference(model: MapModel, events: list[Event], gap_days: float = 90, window_days: float = 60,
+              top: int = 10) -> dict[str, Any]:  # fmt: skip
+    """The report's figures (a subset of its shape) computed event by event."""
+    gap, window = gap_days * 86400, window_days * 86400
+    K = len(model.stages)
+    tp_events: Counter[int] = Counter()
+    tp_cases: dict[int, set[str]] = defaultdict(set)
+    tp_rework: Counter[int] = Counter()
+    channels: dict[int, Counter[str]] = defaultdict(Counter)
+    moves: list[tuple[str, str, int | None, int | None, str]] = []  # kind, case, from, to, journey key
+    edges: dict[tuple[int, int], list[tuple[str, float]]] = defaultdict(list)
+    reach: dict[int, list[tuple[str, float]]] = defaultdict(list)  # stage -> (case, dt)
+    skipped: dict[int, set[str]] = defaultdict(set)
+    max_stage: dict[str, int] = {}
+    paths: dict[str, tuple[str, str]] = {}  # journey key -> (case, code path)
+    nonconforming: set[str] = set()
+    unmapped: dict[str, list[tuple[str, int | None, int | None]]] = defaultdict(list)
+    journeys = 0
+    by_case: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for e in events:
+        tp = model.first_match(e.event, e.channel, e.source)
+        tie = model.tp_stages[tp][0] if tp is not None and model.tp_stages[tp] else BIG
+        by_case[e.case].append((e.t, tie, e.event, e.channel, e.source, tp))
+        if tp is not None:
+            tp_events[tp] += 1
+            tp_cases[tp].add(e.case)
+            channels[tp][e.channel] += 1
+    for case, rows in by_case.items():
+        rows.sort(key=lambda r: r[:5])
+        split: list[list[tuple[Any, ...]]] = []
+        for row in rows:
+            if not split or row[0] - split[-1][-1][0] > gap:
+                split.append([])
+            split[-1].append(row)
+        for number, journey in enumerate(split):
+            journeys += 1
+            key = f"{case}#{number}"
+            _journey(model, case, key, journey, window, K, tp_rework, moves, edges, reach, skipped, max_stage,
+                     paths, nonconforming, unmapped)  # fmt: skip
+    return _summarise(model, locals())
+
+
+def _journey(model: MapModel, case: str, key: str, journey: list[tuple[Any, ...]], window: float, K: int,
+             tp_rework: Counter[int], moves: list[Any], edges: dict[Any, Any], reach: dict[int, Any],
+             skipped: dict[int, set[str]], max_stage: dict[str, int], paths: dict[str, Any], nonconforming: set[str],
+             unmapped: dict[str, Any]) -> None:  # fmt: skip
+    flows = [(i, r) for i, r in enumerate(journey) if r[5] is not None and model.flow(r[5])]
+    steps: list[dict[str, Any]] = []
+    for i, r in flows:
+        if steps and steps[-1]["tp"] == r[5]:
+            tp_rework[r[5]] += 1
+            steps[-1]["last_t"] = r[0]
+            steps[-1]["last_i"] = i
+            continue
+        step = {"tp": r[5], "first_t": r[0], "last_t": r[0], "first_i": i, "last_i": i}
+        if steps:
+            prev = steps[-1]
+            pair = model.classify(prev["tp"], r[5])
+            step["stage"] = pair.to_stage
+            moves.append((pair.kind, case, pair.from_stage, pair.to_stage, key))
+            edges[(prev["tp"], r[5])].append((case, r[0] - prev["last_t"]))
+            if pair.kind in ("skip", "loop_back"):
+                nonconforming.add(key)
+            if pair.kind == "skip":
+                for m in range(pair.from_stage + 1, pair.to_stage):
+                    if model.verifiable[m]:
+                        skipped[m].add(key)
+        else:
+            step["stage"] = model.tp_stages[r[5]][0]
+        steps.append(step)
+    if steps:
+        moves.append(("end", case, steps[-1]["stage"], None, key))
+        max_stage[key] = max(s["stage"] for s in steps)
+        paths[key] = (case, " ".join(str(s["tp"]) for s in steps))
+    # funnel: stage k at the first stage-k evidence after reaching k-1, within the window from entry
+    prev_i, prev_t, entry_t = -1, journey[0][0], None
+    for k in range(K):
+        if not model.verifiable[k]:
+            if k == 0:
+                entry_t = prev_t
+            reach[k].append((case, 0.0))
+            continue
+        hit = next(
+            (
+                (i, r[0]) for i, r in flows
+                if i > prev_i and k in model.tp_stages[r[5]] and (k == 0 or entry_t is None or r[0] - entry_t <= window)
+            ),
+            None,
+        )  # fmt: skip
+        if hit is None:
+            break
+        if entry_t is None:
+            entry_t = hit[1]
+        reach[k].append((case, hit[1] - prev_t))
+        prev_i, prev_t = hit
+    # unmapped events: between the flow touchpoints around them
+    for i, r in enumerate(journey):
+        if r[5] is not None:
+            continue
+        prev_tp = flows_tp(flows, i, -1)
+        next_tp = flows_tp(flows, i, 1)
+        if prev_tp is None:
+            place = (None, None if next_tp is None else model.tp_stages[next_tp][0])
+        elif next_tp is None:
+            place = (steps[-1]["stage"], None)
+        else:
+            pair = model.classify(prev_tp, next_tp)
+            place = (pair.from_stage, pair.to_stage)
+        unmapped[r[2]].append((case, *place))
+
+
+def flows_tp(flows: list[tuple[int, tuple[Any, ...]]], i: int, direction: int) -> int | None:
+    """The touchpoint of the nearest flow event before (-1) or after (+1) position i."""
+    found = [r[5] for j, r in flows if (j < i if direction < 0 else j > i)]
+    if not found:
+        return None
+    return int(found[-1] if direction < 0 else found[0])
+
+
+def _summarise(model: MapModel, v: dict[str, Any]) -> dict[str, Any]:
+    cases = len(v["by_case"])
+    ends = len(v["paths"])
+    moves = v["moves"]
+    conformant = sum(1 for m in moves if m[0] in ("forward", "within_stage", "end"))
+    kinds: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for kind, case, a, b, _ in moves:
+        kinds[(kind, a, b)].append(case)
+    stages = []
+    previous = v["journeys"]
+    first = True
+    for k, stage in enumerate(model.stages):
+        got = v["reach"].get(k, [])
+        if not model.verifiable[k]:
+            previous = len(got)
+            continue
+        beyond = sum(1 for s in v["max_stage"].values() if s > k)
+        stages.append({
+            "id": stage, "journeys": len(got), "cases": len({c for c, _ in got}),
+            "conversion": _share(len(got), previous),
+            "median_hours_from_previous": None if first else _median([d / 3600 for _, d in got]),
+            "skipped_share": _share(len(v["skipped"].get(k, ())), beyond),
+        })  # fmt: skip
+        first = False
+        previous = len(got)
+    variants: dict[str, list[str]] = defaultdict(list)
+    for case, path in v["paths"].values():
+        variants[path].append(case)
+    top = sorted(variants.items(), key=lambda kv: (-len(kv[1]), kv[0]))[: v["top"]]
+    unmapped = {}
+    for event, rows in v["unmapped"].items():
+        places = Counter((a, b) for _, a, b in rows)
+        best = sorted(places.items(), key=lambda kv: (-kv[1], _nf(kv[0][0]), _nf(kv[0][1])))[0][0]
+        unmapped[event] = {"events": len(rows), "cases": len({c for c, _, _ in rows}),
+                           "between": [None if s is None else model.stages[s] for s in best]}  # fmt: skip
+    name = model.touchpoints
+    return {
+        "cases": cases,
+        "journeys": v["journeys"],
+        "events": sum(len(r) for r in v["by_case"].values()),
+        "matched_events": sum(v["tp_events"].values()),
+        "touchpoints": {
+            name[tp]: {"events": n, "cases": len(v["tp_cases"][tp]), "rework": v["tp_rework"][tp],
+                       "channels": {(c or "unknown"): k for c, k in v["channels"][tp].items()}}
+            for tp, n in v["tp_events"].items()
+        },  # fmt: skip
+        "stages": stages,
+        "transitions": {
+            (kind, _id(model, a), _id(model, b)): (len(cs), len(set(cs))) for (kind, a, b), cs in kinds.items()
+        },
+        "fitness": _share(conformant, len(moves)),
+        "conforming_journeys": _share(ends - len(v["nonconforming"]), ends),
+        "edges": {
+            (name[a], name[b]): (len(d), len({c for c, _ in d}), _median([x / 3600 for _, x in d]))
+            for (a, b), d in v["edges"].items()
+        },
+        "variants": {tuple(name[int(p)] for p in path.split()): len(cs) for path, cs in top},
+        "unmapped": unmapped,
+    }
+
+
+def _nf(value: int | None) -> int:
+    return -1 if value is None else value
+
+
+def _id(model: MapModel, stage: int | None) -> str | None:
+    return None if stage is None else model.stages[stage]

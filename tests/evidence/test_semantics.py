@@ -1,0 +1,181 @@
+"""Hand-computed expectations on small logs for every metric and every transition class.
+
+The map (tests/evidence/data/shop.journey.yaml): discover(ads, blog) -> consider(site, hotline) ->
+decide (unverifiable) -> buy(checkout, hotline) -> use(app); newsletter is in no stage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.evidence.helpers import at, check_json, moves, stage, touchpoint, write_log
+
+
+def test_forward_within_and_end_through_an_unverifiable_stage(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.csv", [
+        ("c1", at(0, 0), "ad_click", "ads"),
+        ("c1", at(0, 1), "blog_read", "web"),     # within discover
+        ("c1", at(0, 3), "page_view", "web"),     # forward discover -> consider
+        ("c1", at(1, 3), "order_placed", "web"),  # forward: decide is unverifiable, so not skipped
+        ("c1", at(2, 3), "app_open", "app"),      # forward buy -> use, then end at use
+    ])  # fmt: skip
+    report = check_json(run_cli, log)
+    assert moves(report) == {
+        ("within_stage", "discover", "discover"): (1, 1),
+        ("forward", "discover", "consider"): (1, 1),
+        ("forward", "consider", "buy"): (1, 1),
+        ("forward", "buy", "use"): (1, 1),
+        ("end", "use", None): (1, 1),
+    }
+    assert report["fitness"] == 1.0 and report["conforming_journeys"] == 1.0
+    assert [(s["id"], s["status"], s["journeys"]) for s in report["stages"]] == [
+        ("discover", "observed", 1), ("consider", "observed", 1), ("decide", "unverifiable", None),
+        ("buy", "observed", 1), ("use", "observed", 1),
+    ]  # fmt: skip
+    # from the first discover evidence (0h) to consider (3h), buy (27h), use (51h)
+    assert stage(report, "consider")["median_hours_from_previous"] == 3.0
+    assert stage(report, "buy")["median_hours_from_previous"] == 24.0
+    assert stage(report, "discover")["median_hours_from_previous"] is None
+    assert {(e["from"], e["to"]): e["median_hours"] for e in report["edges"]} == {
+        ("ads", "blog"): 1.0, ("blog", "site"): 2.0, ("site", "checkout"): 24.0, ("checkout", "app"): 24.0,
+    }
+    assert report["variants"] == [{"path": ["ads", "blog", "site", "checkout", "app"], "journeys": 1, "cases": 1}]
+
+
+def test_skip_records_the_skipped_verifiable_stages_and_loop_back(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.csv", [
+        ("c1", at(0), "ad_click", "ads"), ("c1", at(1), "order_placed", "web"),   # skip discover -> buy
+        ("c2", at(0), "page_view", "web"), ("c2", at(1), "app_open", "app"),      # skip consider -> use
+        ("c2", at(2), "blog_read", "web"),                                          # loop_back use -> discover
+    ])  # fmt: skip
+    report = check_json(run_cli, log)
+    skips = {(m["from_stage"], m["to_stage"]): m["skipped"] for m in report["transitions"] if m["kind"] == "skip"}
+    assert skips == {("discover", "buy"): ["consider"], ("consider", "use"): ["buy"]}
+    assert moves(report)[("loop_back", "use", "discover")] == (1, 1)
+    assert moves(report)[("end", "discover", None)] == (1, 1)
+    assert report["fitness"] == round(2 / 5, 4)  # 2 ends conform; 2 skips and 1 loop-back do not
+    assert report["conforming_journeys"] == 0.0
+    # consider: skipped by c1 (discover -> buy); journeys past it: c1 (buy) and c2 (use) -> 1/2
+    assert stage(report, "consider")["skipped_share"] == 0.5
+    assert stage(report, "buy")["skipped_share"] == 1.0  # c2 jumped over buy; c2 is the only one past it
+
+
+def test_shared_touchpoint_takes_the_most_conformant_stage_and_the_funnel_earliest_unreached(
+    run_cli, tmp_path: Path
+) -> None:
+    log = write_log(tmp_path / "a.csv", [
+        ("c1", at(0, 0), "ad_click", "ads"),
+        ("c1", at(0, 1), "call", "phone"),          # hotline {consider, buy}: forward to consider
+        ("c1", at(0, 2), "order_placed", "web"),    # hotline -> checkout: within buy (preferred over forward)
+        ("c2", at(0, 0), "ad_click", "ads"),
+        ("c2", at(0, 1), "page_view", "web"),
+        ("c2", at(0, 2), "call", "phone"),          # within consider
+        ("c2", at(0, 3), "call", "phone"),          # a repeat: rework; funnel: counts for buy (consider reached)
+    ])  # fmt: skip
+    report = check_json(run_cli, log)
+    m = moves(report)
+    assert m[("forward", "discover", "consider")] == (2, 2)
+    assert m[("within_stage", "buy", "buy")] == (1, 1)
+    assert m[("within_stage", "consider", "consider")] == (1, 1)
+    assert m[("end", "buy", None)] == (1, 1) and m[("end", "consider", None)] == (1, 1)
+    assert stage(report, "consider")["journeys"] == 2
+    assert stage(report, "buy")["journeys"] == 2  # c1 by order_placed, c2 by its second call
+    assert touchpoint(report, "hotline")["rework"] == 1
+    assert touchpoint(report, "hotline")["events"] == 3 and touchpoint(report, "hotline")["cases"] == 2
+
+
+def test_ties_are_broken_by_stage_order_then_event_name(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.csv", [
+        ("c1", at(0), "order_placed", "web"),   # same second as the ad: the ad (discover) goes first
+        ("c1", at(0), "ad_view", "ads"),
+        ("c1", at(0), "ad_click", "ads"),       # same stage: by event name, ad_click before ad_view
+    ])  # fmt: skip
+    report = check_json(run_cli, log)
+    assert moves(report) == {("skip", "discover", "buy"): (1, 1), ("end", "buy", None): (1, 1)}
+    assert touchpoint(report, "ads")["rework"] == 1
+    assert report["variants"][0]["path"] == ["ads", "checkout"]
+
+
+def test_an_inactivity_gap_splits_journeys(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.csv", [
+        ("c1", at(0), "ad_click", "ads"), ("c1", at(30), "page_view", "web"),
+        ("c1", at(121), "ad_click", "ads"),  # 91 days later: a new journey
+    ])  # fmt: skip
+    report = check_json(run_cli, log)
+    assert (report["cases"], report["journeys"]) == (1, 2)
+    assert moves(report) == {("forward", "discover", "consider"): (1, 1), ("end", "consider", None): (1, 1),
+                             ("end", "discover", None): (1, 1)}  # fmt: skip
+    assert check_json(run_cli, log, "--gap-days", "100")["journeys"] == 1
+
+
+def test_the_funnel_window_counts_from_the_first_stage(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.csv", [
+        ("c1", at(0), "ad_click", "ads"), ("c1", at(61), "page_view", "web"),  # after the 60-day window
+        ("c2", at(0), "ad_click", "ads"), ("c2", at(59), "page_view", "web"),
+    ])  # fmt: skip
+    report = check_json(run_cli, log)
+    assert stage(report, "discover")["journeys"] == 2
+    assert stage(report, "consider")["journeys"] == 1 and stage(report, "consider")["conversion"] == 0.5
+    assert moves(report)[("forward", "discover", "consider")] == (2, 2)  # transitions ignore the window
+    assert stage(check_json(run_cli, log, "--window-days", "70"), "consider")["journeys"] == 2
+
+
+def test_the_funnel_is_ordered(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.csv", [
+        ("c1", at(0), "page_view", "web"), ("c1", at(1), "ad_click", "ads"),  # consider before discover
+        ("c2", at(0), "app_open", "app"),                                       # never enters the funnel
+    ])  # fmt: skip
+    report = check_json(run_cli, log)
+    assert stage(report, "discover")["journeys"] == 1 and stage(report, "discover")["conversion"] == 0.5
+    assert stage(report, "consider")["journeys"] == 0 and stage(report, "consider")["status"] == "never_observed"
+
+
+def test_unmapped_events_channels_and_touchpoints_outside_flows(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.csv", [
+        ("c1", at(0, 0), "ad_click", "ads"),
+        ("c1", at(0, 1), "wishlist_add", "web"),     # unmapped, between discover and consider
+        ("c1", at(0, 2), "newsletter_open", "email"),  # matched, but newsletter is in no stage: not a step
+        ("c1", at(0, 3), "page_view", "email"),       # site wants channel web: unmapped
+        ("c1", at(0, 4), "page_view", "web"),
+        ("c2", at(0, 0), "wishlist_add", "web"),     # before any step: between start and discover
+        ("c2", at(0, 1), "ad_click", "ads"),
+    ])  # fmt: skip
+    report = check_json(run_cli, log)
+    unmapped = {u["event"]: (u["events"], u["cases"], u["between"]) for u in report["unmapped"]}
+    assert unmapped == {"wishlist_add": (2, 2, [None, "discover"]), "page_view": (1, 1, ["discover", "consider"])}
+    # wishlist_add's two places tie (one each); the tie goes to the earliest (start first)
+    assert touchpoint(report, "newsletter")["status"] == "observed" and touchpoint(report, "newsletter")["events"] == 1
+    assert moves(report)[("forward", "discover", "consider")] == (1, 1)
+    assert touchpoint(report, "site")["channels"] == {"web": 1}
+    assert touchpoint(report, "word-of-mouth")["status"] == "unverifiable"
+    assert touchpoint(report, "app")["status"] == "never_observed"
+    assert (report["events"], report["matched_events"]) == (7, 4)
+
+
+def test_small_cells_are_suppressed(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.csv", [
+        ("c1", at(0), "ad_click", "ads"), ("c1", at(1), "page_view", "web"),
+        ("c2", at(0), "ad_click", "ads"), ("c2", at(1), "page_view", "web"),
+        ("c3", at(0), "ad_click", "ads"), ("c3", at(1), "app_open", "app"),
+    ])  # fmt: skip
+    report = check_json(run_cli, log, "--min-cases", "2")
+    assert touchpoint(report, "ads")["cases"] == 3 and "suppressed" not in touchpoint(report, "ads")
+    app = touchpoint(report, "app")
+    assert app["suppressed"] is True and app["events"] is None and app["cases"] is None
+    skip = next(m for m in report["transitions"] if m["kind"] == "skip")
+    assert skip["suppressed"] is True and skip["count"] is None
+    assert moves(report)[("forward", "discover", "consider")] == (2, 2)
+    assert report["run"]["semantics"]["min_cases"] == 2
+
+
+def test_rejected_rows_are_counted_not_dropped_silently(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.csv", [
+        ("c1", at(0), "ad_click", "ads"), ("", at(1), "page_view", "web"), ("c1", "", "page_view", "web"),
+        ("c1", at(2), "", "web"),
+    ])  # fmt: skip
+    report = check_json(run_cli, log)
+    assert report["events"] == 1
+    assert report["run"]["input"]["rejected"] == [
+        {"file": log, "time_column": "timestamp", "rows": 3, "missing_case": 1, "missing_event": 1, "missing_time": 1}
+    ]
+    assert any(f["kind"] == "rejected-rows" for f in report["findings"])
