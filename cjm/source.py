@@ -28,6 +28,8 @@ BOOLEAN_WORDS = frozenset(
 )
 _TRAP_WORDS = frozenset(w for w in BOOLEAN_WORDS if w.lower() in ("yes", "no", "on", "off"))
 _CORE = "tag:yaml.org,2002:"
+# the first characters an implicit resolver looks at; a plain scalar starting otherwise is text
+_RESOLVABLE = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 _DISCARD = "\0discard"  # compared by identity: marks the value of a duplicate key
 _ALLOWED_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp"))
 
@@ -58,22 +60,24 @@ class SourceMap:
     when a finding asks for one: most values are never asked about.
     """
 
-    values: dict[Path, Any] = field(default_factory=dict)  # path -> (start mark, end mark)
-    keys: dict[Path, Any] = field(default_factory=dict)  # path -> (start mark, end mark) of the key
+    values: dict[Path, Any] = field(default_factory=dict)  # path -> the parser event that started the value
+    ends: dict[Path, Any] = field(default_factory=dict)  # path -> end mark of a mapping or sequence
+    keys: dict[Path, Any] = field(default_factory=dict)  # path -> the parser event of the key
     scalars: dict[Path, str] = field(default_factory=dict)  # raw text of plain scalars that are not strings
 
     def span(self, path: Path) -> Span:
         """The span of the value at ``path``, or of its nearest located ancestor."""
         for n in range(len(path), -1, -1):
-            marks = self.values.get(path[:n])
-            if marks is not None:
-                return _span(*marks)
+            prefix = path[:n]
+            event = self.values.get(prefix)
+            if event is not None:
+                return _span(event.start_mark, self.ends.get(prefix, event.end_mark))
         return Span()
 
     def key_span(self, path: Path) -> Span:
         """The span of the key that introduces ``path``, falling back to the value."""
-        marks = self.keys.get(path)
-        return _span(*marks) if marks is not None else self.span(path)
+        event = self.keys.get(path)
+        return _span(event.start_mark, event.end_mark) if event is not None else self.span(path)
 
     def has_key(self, path: Path) -> bool:
         return path in self.keys
@@ -160,21 +164,27 @@ class _Builder:
         )
 
     def build(self, next_event: Callable[[], Any]) -> Any:
-        """Consume one document's events (after DocumentStart) and return its value."""
+        """Consume one document's events (after DocumentStart) and return its value.
+
+        This loop runs once per YAML node of every file, so the common cases
+        (a key, a plain word, a quoted string) take the shortest path.
+        """
         stack: list[_Frame] = []
         root: Any = None
         limits = self.limits
-        values, scalars = self.source.values, self.source.scalars
-        scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
-        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        max_string = limits.max_string
+        values, ends, keys, scalars = self.source.values, self.source.ends, self.source.keys, self.source.scalars
+        scalar_event, mapping_start = yaml.ScalarEvent, yaml.MappingStartEvent
+        end_events = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        resolvable = _RESOLVABLE
         while True:
             event = next_event()
             kind = type(event)
             if kind is yaml.DocumentEndEvent:
                 return root
-            if kind in ends:
+            if kind in end_events:
                 frame = stack.pop()
-                values[frame.path] = (values[frame.path][0], event.end_mark)
+                ends[frame.path] = event.end_mark
                 for merged in frame.merges:
                     for k, v in merged.items():
                         frame.container.setdefault(k, v)
@@ -183,7 +193,12 @@ class _Builder:
                 continue
             top = stack[-1] if stack else None
             if top is not None and top.key is None and top.is_map:
-                self.key(event, top)
+                key = event.value if kind is scalar_event else None
+                if key is not None and key != "<<" and key not in top.container and len(key) <= max_string:
+                    keys[(*top.path, key)] = event
+                    top.key = key
+                else:
+                    self.key(event, top)
                 continue
             if top is None:
                 path: Path = ()
@@ -201,15 +216,20 @@ class _Builder:
                     f"the document has more than {limits.max_nodes:,} nodes",
                     "raise max-nodes under [limits] in cjm.toml if this is intended",
                 )
-            values[path] = (event.start_mark, event.end_mark)
+            values[path] = event
             new_frame = None
             if kind is scalar_event:
-                if event.style or not event.implicit[0]:
-                    value = self.scalar(event) if event.tag or len(event.value) > limits.max_string else event.value
+                text = event.value
+                if len(text) > max_string or event.tag:
+                    value = self.scalar(event)
+                elif event.style or not event.implicit[0]:
+                    value = text  # quoted or block scalar: always text
+                elif text and text[0] not in resolvable:
+                    value = text  # a plain word no implicit resolver can claim
                 else:
                     value = self.scalar(event)
                     if type(value) is not str:
-                        scalars[path] = event.value
+                        scalars[path] = text
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
             elif kind is yaml.AliasEvent:
@@ -248,7 +268,7 @@ class _Builder:
         if key in frame.container or (key == "<<" and frame.merges):
             kspan = _span(event.start_mark, event.end_mark)
             first = self.source.keys.get(kpath)
-            where = f" (first at line {first[0].line + 1})" if first else ""
+            where = f" (first at line {first.start_mark.line + 1})" if first else ""
             self.parsed.diagnostics.append(
                 core(
                     "CJM002",
@@ -260,7 +280,9 @@ class _Builder:
             )
             frame.key = _DISCARD  # the repeat is read (and checked) but never reaches the model
             return
-        self.source.keys[kpath] = (event.start_mark, event.end_mark)
+        if len(key) > self.limits.max_string:
+            raise self.stop("CJM005", _span(event.start_mark, event.end_mark), "a mapping key is over the string limit")
+        self.source.keys[kpath] = event
         frame.key = key
 
     def alias(self, event: Any) -> Any:
