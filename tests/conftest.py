@@ -52,8 +52,8 @@ def run_cli_process(*args: str, stdin: bytes = b"", cwd: Path | None = None, env
     """Run the installed ``cjm`` as a separate process, as a user or CI would."""
     exe = Path(sys.executable).parent / "cjm"
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "cjm"]
-    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    full_env.pop("FORCE_COLOR", None)
+    base = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "GITHUB_ACTIONS")}
+    full_env = {**base, "NO_COLOR": "1", **(env or {})}
     done = subprocess.run(
         [*command, *args], input=stdin, capture_output=True, cwd=cwd, env=full_env, timeout=120, check=False
     )
