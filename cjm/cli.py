@@ -497,10 +497,26 @@ def _usage(message: str) -> NoReturn:
     raise ConfigError(message)
 
 
+def _safe_streams() -> None:
+    """UTF-8 on stdout whatever the locale (JSON and SARIF must be UTF-8); stderr never fails on a character."""
+    for stream, encoding in ((sys.stdout, "utf-8"), (sys.stderr, None)):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            if encoding and (stream.encoding or "").lower().replace("-", "") != "utf8":
+                reconfigure(encoding=encoding, errors="replace")
+            else:
+                reconfigure(errors="backslashreplace")
+        except (ValueError, OSError):  # a stream already written to in another encoding stays as it is
+            pass
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console entry point: every failure that is not a finding exits 2, never 1."""
     from typer._click.exceptions import ClickException
 
+    _safe_streams()
     try:
         result = app(args=argv, prog_name="cjm", standalone_mode=False)
     except ClickException as exc:

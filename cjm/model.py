@@ -406,5 +406,8 @@ class Catalog(_Model):
 
 def slugify(text: str) -> str:
     """A valid id close to ``text`` ("Guide PDF" -> "guide-pdf")."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64].strip("-")
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:64].strip("-")
     return slug or "id"
