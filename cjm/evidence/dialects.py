@@ -27,10 +27,17 @@ def _bigquery_epoch(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _spark_percentile(node: exp.Expression) -> exp.Expression:
+    """Spark's exact median is PERCENTILE(x, q); its PERCENTILE_CONT takes only WITHIN GROUP."""
+    if isinstance(node, exp.PercentileCont) and node.expression is not None:
+        return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
+    return node
+
+
 # Each dialect SQLGlot writes for us, with the rewrites its SQL needs beyond SQLGlot's own.
 DIALECTS: dict[str, Callable[[exp.Expression], exp.Expression] | None] = {
-    "spark": None,
-    "databricks": None,
+    "spark": _spark_percentile,
+    "databricks": _spark_percentile,
     "bigquery": _bigquery_epoch,
     "snowflake": None,
     "trino": None,
