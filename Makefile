@@ -52,9 +52,11 @@ goldens:
 bench:
 	$(PY) bench/run.py
 
+# libFuzzer adds inputs to its corpus folder, so it works on a scratch copy of the corpus
 fuzz:
 	$(PY) -m pip install --quiet atheris
-	$(PY) tests/fuzz/fuzz_loader.py -max_total_time=300 tests/corpus/invalid tests/corpus/valid
+	mkdir -p .fuzz/corpus && cp tests/corpus/invalid/*.yaml tests/corpus/valid/*.yaml examples/*.yaml .fuzz/corpus/
+	$(PY) tests/fuzz/fuzz_loader.py -max_total_time=$${FUZZ_SECONDS:-300} -rss_limit_mb=2048 -timeout=10 -artifact_prefix=.fuzz/ .fuzz/corpus
 
 clean:
 	rm -rf $(VENV) site build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

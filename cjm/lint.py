@@ -13,6 +13,7 @@ from cjm.errors import ConfigError
 from cjm.loader import LoadResult
 from cjm.references import SharedIds
 from cjm.rules import BY_CODE, BY_NAME, RULES, Rule, RuleContext
+from cjm.source import split_lines
 from cjm.suppress import apply, directives
 
 _CODES = {**{code: code for code in BY_CODE}, **{name: r.code for name, r in BY_NAME.items()}}
@@ -134,6 +135,6 @@ def source_lines(result: LoadResult, diagnostics: Sequence[Diagnostic]) -> dict[
     """The source lines the diagnostics point at, for code frames."""
     if not diagnostics or not result.text:
         return {}
-    lines = result.text.splitlines()
+    lines = split_lines(result.text)
     wanted = {d.span.line for d in diagnostics}
     return {n: lines[n - 1] for n in wanted if 0 < n <= len(lines)}

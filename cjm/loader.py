@@ -14,7 +14,7 @@ from cjm.errors import InputError
 from cjm.model import SUPPORTED_VERSIONS, Catalog, Journey
 from cjm.references import SharedIds, check_references
 from cjm.schema_errors import diagnose
-from cjm.source import Limits, SourceMap, parse_yaml
+from cjm.source import Limits, SourceMap, parse_yaml, split_lines
 
 
 @dataclass
@@ -34,7 +34,7 @@ class LoadResult:
 
     def line(self, number: int) -> str:
         """The source line ``number`` (1-based), or '' when out of range."""
-        lines = self.text.splitlines()
+        lines = split_lines(self.text)
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 

@@ -8,6 +8,7 @@ language tags are refused, and duplicate keys are reported where they stand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -373,6 +374,17 @@ def _syntax_hint(problem: str) -> str | None:
     if "could not find expected ':'" in problem:
         return "a key needs ': ' after it; check the line above for a missing colon or quote"
     return None
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` as YAML counts them (CR, LF, CRLF, NEL, LS, PS), so line N is the parser's line N."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def is_boolean_trap(raw: str | None) -> bool:

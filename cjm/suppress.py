@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from cjm.diagnostics import CORE_CODES, Diagnostic, Severity, Span, closest
+from cjm.source import split_lines
 
 _DIRECTIVE = re.compile(r"#\s*cjm:\s*(ignore-file|ignore)\s*\[([^\]]*)\]")
 _UNUSED = "CJM100"
@@ -58,7 +59,7 @@ def _comment_start(line: str) -> int | None:
 def directives(text: str) -> list[Directive]:
     """Every ignore directive in ``text``, in file order."""
     out = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         if "cjm:" not in line:
             continue
         start = _comment_start(line)
