@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,18 @@ LABEL_WIDTH = 156  # px of the lane-label column
 PRINT_WIDTH = 1512  # px across an A3 landscape page with 8 mm margins at 96 px per inch (1527), less a safety margin
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _printable(value: Any) -> Any:
+    """Every printed value without control characters (a parse error in HTML, an escape on a terminal)."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _CONTROL.sub("\ufffd", value)
+    return value
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The Jinja environment of cjm's templates: autoescape always on, undefined names are errors."""
@@ -27,6 +41,7 @@ def environment() -> Environment:
     return Environment(
         loader=PackageLoader("cjm.render", "templates"),
         autoescape=True,
+        finalize=_printable,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
