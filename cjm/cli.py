@@ -266,11 +266,13 @@ def export_mermaid(
 ) -> int:
     """Export a journey as a Mermaid 'journey' diagram (score = emotion + 3)."""
     with _handled(debug):
-        from cjm.loader import load_journey
+        from cjm.config import load_config
         from cjm.output import write_atomic
         from cjm.render.mermaid import to_mermaid
+        from cjm.workspace import load_workspace_journey, workspace_catalogs
 
-        diagram = to_mermaid(load_journey(file))
+        settings = load_config()
+        diagram = to_mermaid(load_workspace_journey(file, settings, workspace_catalogs(settings)))
         if output:
             write_atomic(output, diagram)
         else:

@@ -13,7 +13,8 @@ from cjm.diagnostics import Diagnostic, FileReport, Span, core
 from cjm.errors import InputError
 from cjm.lint import source_lines
 from cjm.loader import LoadResult, load_bytes, read_bytes
-from cjm.references import SharedIds
+from cjm.model import Catalog, Journey
+from cjm.references import SharedIds, references
 
 JOURNEY_SUFFIX = ".journey.yaml"
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site"})
@@ -106,6 +107,24 @@ class Catalogs:
     departments: tuple[str, ...]
     reports: tuple[FileReport, ...]
     files: tuple[str, ...]
+    definitions: tuple[Catalog, ...] = ()
+
+    def complete(self, journey: Journey) -> Journey:
+        """The journey with the catalog personas, touchpoints and backstage processes it references added,
+        so views that show names (render, export) draw them as if declared in the file."""
+        referenced = {(kind, ref) for kind, ref, _ in references(journey)}
+        update = {}
+        for section, kind in (("personas", "persona"), ("touchpoints", "touchpoint"), ("backstage", "backstage")):
+            local = {item.id for item in getattr(journey, section)}
+            extra = [
+                item
+                for catalog in self.definitions
+                for item in getattr(catalog, section)
+                if item.id not in local and (kind, item.id) in referenced
+            ]
+            if extra:
+                update[section] = [*getattr(journey, section), *dict((i.id, i) for i in extra).values()]
+        return journey.model_copy(update=update) if update else journey
 
 
 def load_catalogs(config: Config) -> Catalogs:
@@ -120,6 +139,7 @@ def load_catalogs(config: Config) -> Catalogs:
     departments: list[str] = []
     reports: list[FileReport] = []
     files: list[str] = []
+    definitions: list[Catalog] = []
     limits = config.limits.limits()
     for pattern in config.catalog:
         if not _glob(config, [pattern]):
@@ -128,6 +148,8 @@ def load_catalogs(config: Config) -> Catalogs:
         shown = _shown(path)
         files.append(shown)
         result = load_bytes(read_bytes(str(path)), shown, limits)
+        if result.catalog is not None:
+            definitions.append(result.catalog)
         problems = list(result.diagnostics)
         if result.catalog is None and not problems:
             problems.append(
@@ -144,7 +166,24 @@ def load_catalogs(config: Config) -> Catalogs:
             reports.append(
                 FileReport(shown, tuple(sorted(problems, key=lambda d: d.sort_key)), source_lines(result, problems))
             )
-    return Catalogs(SharedIds(ids), tuple(dict.fromkeys(departments)), tuple(reports), tuple(files))
+    return Catalogs(SharedIds(ids), tuple(dict.fromkeys(departments)), tuple(reports), tuple(files), tuple(definitions))
+
+
+def workspace_catalogs(config: Config) -> Catalogs | None:
+    """The workspace catalogs, for commands that load journeys outside validate (None without any).
+
+    Problems inside the catalogs themselves are validate's to report; here a
+    catalog that does not load simply shares nothing.
+    """
+    return load_catalogs(config) if config.catalog else None
+
+
+def load_workspace_journey(path: str, config: Config, catalogs: Catalogs | None = None) -> Journey:
+    """A valid journey with the catalog definitions it references, or InputError naming its first error."""
+    from cjm.loader import load_journey
+
+    journey = load_journey(path, config.limits.limits(), catalogs.shared if catalogs else None)
+    return catalogs.complete(journey) if catalogs else journey
 
 
 def _record(result: LoadResult, shown: str, ids: dict[str, dict[str, str]], departments: list[str]) -> list[Diagnostic]:

@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cjm.errors import ConfigError, InputError
+from typing import TYPE_CHECKING
+
 from cjm.model import Journey
 from cjm.render.overlay import NO_OVERLAY, Overlay
 from cjm.source import Limits
+
+if TYPE_CHECKING:
+    from cjm.workspace import Catalogs
 
 Draw = Callable[[Journey, Overlay], "str | bytes"]
 
@@ -153,11 +158,14 @@ def child(folder: Path, name: str) -> Path:
     return target
 
 
-def load_all(files: list[str], limits: Limits) -> list[tuple[str, Journey]]:
+def load_all(files: list[str], limits: Limits, catalogs: Catalogs | None = None) -> list[tuple[str, Journey]]:
     """Load every journey; an invalid one stops the run before anything is written. Ids must be unique."""
     from cjm.loader import load_journey
 
-    journeys = [(path, load_journey(path, limits)) for path in files]
+    shared = catalogs.shared if catalogs else None
+    journeys = [(path, load_journey(path, limits, shared)) for path in files]
+    if catalogs is not None:
+        journeys = [(path, catalogs.complete(journey)) for path, journey in journeys]
     seen: dict[str, str] = {}
     for path, journey in journeys:
         if journey.id in seen:
@@ -191,13 +199,17 @@ def overlays(request: RenderRequest, journeys: list[tuple[str, Journey]], limits
 
 
 def render_all(
-    files: list[str], request: RenderRequest, limits: Limits, on_file: Callable[[str], None] | None = None
+    files: list[str],
+    request: RenderRequest,
+    limits: Limits,
+    on_file: Callable[[str], None] | None = None,
+    catalogs: Catalogs | None = None,
 ) -> list[Output]:
     """Render every journey in every asked format, plus the site index in a folder; nothing is written here."""
     formats, target, folder = resolve_formats(request, len(files))
     if (request.evidence or request.diff) and not all(FORMATS[f].overlays for f in formats):
         raise ConfigError("--evidence and --diff are drawn on the html map only: use -f html")
-    journeys = load_all(files, limits)
+    journeys = load_all(files, limits, catalogs)
     extra = overlays(request, journeys, limits)
     outputs: list[Output] = []
     for path, journey in journeys:

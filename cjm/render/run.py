@@ -48,9 +48,12 @@ def progress(total: int) -> Iterator[Callable[[str], None]]:
 
 def render_once(paths: list[str], request: RenderRequest, config: Config) -> tuple[list[Output], list[Written]]:
     """Render and write every output; returns the outputs and what was written to disk."""
+    from cjm.workspace import workspace_catalogs
+
     files = inputs(paths, config)
+    catalogs = workspace_catalogs(config)
     with progress(len(files)) as tick:
-        outputs = render_all(files, request, config.limits.limits(), tick)
+        outputs = render_all(files, request, config.limits.limits(), tick, catalogs)
     return outputs, write_outputs(outputs)
 
 
