@@ -75,6 +75,9 @@ def validate(
     stdin_filename: Annotated[
         str | None, typer.Option("--stdin-filename", help="The name to report for '-'.")
     ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 picks by files and cores, 1 disables.")
+    ] = 0,
     debug: Debug = False,
 ) -> int:
     """Parse, check schema and references, and run the lint rules."""
@@ -98,7 +101,7 @@ def validate(
         if baseline and write_baseline:
             _usage("--baseline and --write-baseline cannot be used together")
         accepted = read_baseline(baseline) if baseline else None
-        report = check(list(paths or []), settings, CheckOptions(allow_empty, stdin_filename))
+        report = check(list(paths or []), settings, CheckOptions(allow_empty, stdin_filename, jobs))
         if write_baseline:
             write_atomic(write_baseline, baseline_text(report, settings.root))
             accepted = baseline_of(report, settings.root)

@@ -109,3 +109,17 @@ def test_version_and_help(run_process: Callable[..., Result]) -> None:
     assert result.stdout.strip() == f"cjm {__version__}"
     assert result.exit_code == 0
     assert "validate" in run_process("--help").stdout
+
+
+def test_a_process_pool_reports_exactly_what_one_process_does(run_process: Callable[..., Result], tmp_path: Path) -> None:
+    source = EXAMPLES[0].read_text()
+    for i in range(60):
+        text = source.replace("id: b2b-fleet-software", f"id: copy-{i}")
+        if i % 7 == 0:
+            text = text.replace("[buyers-guide-pdf]", "[buyers-guide-pfd]")
+        (tmp_path / f"c{i:03d}.journey.yaml").write_text(text)
+    serial = run_process("validate", "-F", "json", "--jobs", "1", str(tmp_path))
+    pooled = run_process("validate", "-F", "json", "--jobs", "2", str(tmp_path))
+    assert serial.exit_code == pooled.exit_code == 1
+    assert json.loads(serial.stdout) == json.loads(pooled.stdout)
+    assert json.loads(pooled.stdout)["summary"]["error"] == 9
