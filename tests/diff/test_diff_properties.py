@@ -23,7 +23,7 @@ def journeys(draw: st.DrawFn) -> Journey:
     touchpoints = draw(st.lists(st.sampled_from(TOUCHPOINTS), unique=True, max_size=4))
     stage_ids = draw(st.lists(st.sampled_from([f"s{i}" for i in range(5)]), unique=True, min_size=1, max_size=4))
     action_ids = draw(st.permutations([f"a{i}" for i in range(8)]))
-    pain_ids = iter(draw(st.permutations([f"p{i}" for i in range(8)])))
+    pain_ids = iter(draw(st.permutations([f"p{i}" for i in range(16)])))  # 8 actions x 2 pain points at most
     stages: list[dict[str, Any]] = []
     taken = 0
     for sid in stage_ids:
