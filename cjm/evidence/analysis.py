@@ -18,7 +18,7 @@ from cjm.evidence.matching import MapModel
 RESULT_TABLES: dict[str, tuple[str, ...]] = {
     "cjm_totals": ("cases", "journeys", "events", "matched_events", "steps", "moves", "conformant_moves",
                    "journeys_with_steps", "nonconforming_journeys", "variants"),
-    "cjm_key_stats": ("event", "channel", "source", "events", "tp"),
+    "cjm_key_stats": ("event", "channel", "source", "events", "tp", "key_rank"),
     "cjm_touchpoint_stats": ("tp", "events", "cases", "rework"),
     "cjm_channel_stats": ("tp", "channel", "events"),
     "cjm_stage_stats": ("stage", "journeys", "cases", "median_hours", "skipped_journeys", "beyond_journeys"),
@@ -28,9 +28,8 @@ RESULT_TABLES: dict[str, tuple[str, ...]] = {
     "cjm_unmapped_stats": ("event", "events", "cases", "from_stage", "to_stage"),
 }  # fmt: skip
 
-_JOURNEY = "PARTITION BY case_id, journey_no ORDER BY pos NULLS FIRST"
 # Orderings name NULLS FIRST although these values are never NULL: dialects differ in the default.
-_ORDER = "ORDER BY t NULLS FIRST, tie NULLS FIRST, event NULLS FIRST, channel NULLS FIRST, source NULLS FIRST"
+_ORDER = "ORDER BY t NULLS FIRST, tie NULLS FIRST, key_rank NULLS FIRST"
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,8 @@ def statements(model: MapModel, top_variants: int, approximate: bool) -> list[St
 
 
 _KEYS = r"""
-SELECT k.event, k.channel, k.source, k.events, MIN(p.tp) AS tp
+SELECT k.event, k.channel, k.source, k.events, MIN(p.tp) AS tp,
+  ROW_NUMBER() OVER (ORDER BY k.event NULLS FIRST, k.channel NULLS FIRST, k.source NULLS FIRST) AS key_rank
 FROM (
   SELECT event, COALESCE(channel, '') AS channel, COALESCE(source, '') AS source, COUNT(*) AS events
   FROM cjm_events GROUP BY event, COALESCE(channel, ''), COALESCE(source, '')
@@ -77,36 +77,47 @@ LEFT JOIN cjm_patterns AS p
 GROUP BY k.event, k.channel, k.source, k.events
 """
 
+# Two sorts of the events: one to order them (by time, stage, then the key's rank: event, channel, source),
+# one by position for everything else. Journey boundaries are positions, so the neighbouring mapped
+# events of an event are looked up per customer and kept only when they lie in the same journey.
+_BEFORE = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
+_AFTER = "ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING"
+_CASE = "PARTITION BY case_id ORDER BY pos NULLS FIRST"
 _EVENTS = f"""
 WITH base AS (
-  SELECT e.case_id, epoch(e.ts) AS t, e.event, COALESCE(e.channel, '') AS channel,
-    COALESCE(e.source, '') AS source, k.tp, CASE WHEN tp.flow = 1 THEN k.tp END AS flow_tp,
-    COALESCE(tp.first_stage, 1000000) AS tie
+  SELECT e.case_id, epoch(e.ts) AS t, k.tp,
+    CASE WHEN tp.flow = 1 THEN k.tp END AS flow_tp, COALESCE(tp.first_stage, 1000000) AS tie, k.key_rank
   FROM cjm_events AS e
   JOIN cjm_key_stats AS k
     ON k.event = e.event AND k.channel = COALESCE(e.channel, '') AND k.source = COALESCE(e.source, '')
   LEFT JOIN cjm_touchpoints AS tp ON tp.tp = k.tp
 ), ordered AS (
-  SELECT case_id, t, event, channel, tp, flow_tp,
+  SELECT case_id, t, key_rank, tp, flow_tp,
     ROW_NUMBER() OVER (PARTITION BY case_id {_ORDER}) AS pos,
     LAG(t) OVER (PARTITION BY case_id {_ORDER}) AS prev_any_t
   FROM base
 ), flagged AS (
-  SELECT o.case_id, o.t, o.event, o.channel, o.tp, o.flow_tp, o.pos,
+  SELECT o.case_id, o.t, o.key_rank, o.tp, o.flow_tp, o.pos,
     CASE WHEN o.prev_any_t IS NULL OR o.t - o.prev_any_t > s.gap_seconds THEN 1 ELSE 0 END AS is_start
   FROM ordered AS o CROSS JOIN cjm_settings AS s
-), split AS (
-  SELECT case_id, t, event, channel, tp, flow_tp, pos, is_start,
-    SUM(is_start) OVER (PARTITION BY case_id ORDER BY pos NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-      AS journey_no
+), linked AS (
+  SELECT case_id, t, key_rank, tp, flow_tp, pos, is_start,
+    SUM(is_start) OVER ({_CASE} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS journey_no,
+    MAX(CASE WHEN is_start = 1 THEN pos END) OVER ({_CASE} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+      AS start_pos,
+    FIRST_VALUE(CASE WHEN is_start = 1 THEN pos END IGNORE NULLS) OVER ({_CASE} {_AFTER}) AS next_start_pos,
+    LAST_VALUE(flow_tp IGNORE NULLS) OVER ({_CASE} {_BEFORE}) AS prev_flow_tp,
+    LAST_VALUE(CASE WHEN flow_tp IS NOT NULL THEN t END IGNORE NULLS) OVER ({_CASE} {_BEFORE}) AS prev_flow_t,
+    LAST_VALUE(CASE WHEN flow_tp IS NOT NULL THEN pos END IGNORE NULLS) OVER ({_CASE} {_BEFORE}) AS prev_flow_pos,
+    FIRST_VALUE(flow_tp IGNORE NULLS) OVER ({_CASE} {_AFTER}) AS next_flow_tp,
+    FIRST_VALUE(CASE WHEN flow_tp IS NOT NULL THEN pos END IGNORE NULLS) OVER ({_CASE} {_AFTER}) AS next_flow_pos
   FROM flagged
 )
-SELECT case_id, journey_no, pos, t, event, channel, tp, flow_tp, is_start,
-  LAST_VALUE(flow_tp IGNORE NULLS) OVER ({_JOURNEY} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_tp,
-  LAST_VALUE(CASE WHEN flow_tp IS NOT NULL THEN t END IGNORE NULLS)
-    OVER ({_JOURNEY} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_t,
-  FIRST_VALUE(flow_tp IGNORE NULLS) OVER ({_JOURNEY} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_tp
-FROM split
+SELECT case_id, journey_no, pos, t, key_rank, tp, flow_tp, is_start,
+  CASE WHEN prev_flow_pos >= start_pos THEN prev_flow_tp END AS prev_tp,
+  CASE WHEN prev_flow_pos >= start_pos THEN prev_flow_t END AS prev_t,
+  CASE WHEN next_start_pos IS NULL OR next_flow_pos < next_start_pos THEN next_flow_tp END AS next_tp
+FROM linked
 """
 
 _STEPS = """
@@ -251,12 +262,13 @@ FROM cjm_journeys GROUP BY path ORDER BY journeys DESC NULLS LAST, path NULLS FI
 # other; before the first step it sits at that step's stage, after the last step at the last stage.
 _UNMAPPED = """
 WITH u AS (
-  SELECT e.event, e.case_id,
+  SELECT k.event, e.case_id,
     CASE WHEN e.prev_tp IS NULL THEN NULL WHEN e.next_tp IS NULL THEN j.last_stage ELSE p.from_stage END
       AS from_stage,
     CASE WHEN e.next_tp IS NULL THEN NULL WHEN e.prev_tp IS NULL THEN n.first_stage ELSE p.to_stage END
       AS to_stage
   FROM cjm_ev AS e
+  JOIN cjm_key_stats AS k ON k.key_rank = e.key_rank
   LEFT JOIN cjm_pairs AS p ON p.from_tp = e.prev_tp AND p.to_tp = e.next_tp
   LEFT JOIN cjm_touchpoints AS n ON n.tp = e.next_tp
   LEFT JOIN cjm_journeys AS j ON j.case_id = e.case_id AND j.journey_no = e.journey_no

@@ -135,8 +135,10 @@ def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping) -> LoadStats:
                 parts.append(part_info)
                 selects.append(sql)
     body = "\nUNION ALL\n".join(selects)
+    # Parquet is cheap to scan twice (checks, then analysis); text formats are parsed once into a table.
+    kind = "VIEW" if all(p.format == "parquet" for p in parts) else "TABLE"
     try:
-        con.execute(f"CREATE OR REPLACE TABLE cjm_input AS {body}")
+        con.execute(f"CREATE OR REPLACE {kind} cjm_input AS {body}")
     except duckdb.Error as exc:
         files = ", ".join(sorted({p.file for p in parts}))
         raise InputError(f"{files}: cannot read: {_first_line(exc)}") from None

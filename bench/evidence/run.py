@@ -1,0 +1,149 @@
+"""Benchmark `cjm evidence check` on a generated 10-million-event log, and DuckDB's DFG against pm4py's.
+
+Run inside the benchmark's own environment (pm4py is AGPL and never a
+dependency of cjm), pointing at the project's cjm:
+
+    python3 -m venv /tmp/cjm-bench && /tmp/cjm-bench/bin/pip install -r bench/evidence/requirements.txt
+    /tmp/cjm-bench/bin/python bench/evidence/run.py --cjm .venv/bin/cjm
+
+Figures: the wall time and peak memory of the whole `cjm evidence check`
+(as a subprocess, with --memory-limit), and, side by side in this one run,
+the performance directly-follows graph (pairs of consecutive events per
+case, with counts and median times) by DuckDB and by pm4py's
+discover_performance_dfg on the same events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MAP = ROOT / "examples" / "b2b-fleet-software.journey.yaml"
+# Events per stage of the B2B example (one is unmapped: the map does not know the community forum).
+STAGE_EVENTS = [
+    ["newsletter_click"],
+    ["ad_click_search", "ad_click_display", "review_site_referral", "guide_download"],
+    ["demo_request", "call_discovery", "trial_started", "trial_active", "chat_opened", "community_post"],
+    ["call_negotiation", "contract_viewed", "contract_signed"],
+    ["chat_opened", "app_login", "app_login", "app_login"],
+    ["qbr_held", "contract_signed"],
+]
+
+
+def generate(path: Path, cases: int, per_case: int) -> None:
+    """A synthetic log: each case walks the stages with jitter, so skips, loops and repeats occur."""
+    import duckdb
+
+    lists = ", ".join("[" + ", ".join(f"'{e}'" for e in stage) + "]" for stage in STAGE_EVENTS)
+    con = duckdb.connect()
+    con.execute(f"""
+        COPY (
+          WITH walk AS (
+            SELECT c, i, hash(c * 7919 + i) AS h,
+              greatest(0, least({len(STAGE_EVENTS) - 1},
+                CAST(i * {len(STAGE_EVENTS)} / {per_case} AS INTEGER)
+                + CASE WHEN hash(c * 104729 + i) % 10 < 8 THEN 0 ELSE CAST(hash(c * 31 + i) % 3 AS INTEGER) - 1 END))
+                AS stage
+            FROM range({cases}) AS a(c), range({per_case}) AS b(i)
+          )
+          SELECT 'C' || lpad(CAST(c AS VARCHAR), 8, '0') AS case_id,
+            TIMESTAMP '2025-01-01' + to_seconds(CAST(c % 15000000 AS BIGINT))
+              + to_seconds(CAST(i * 7200 + h % 7000 AS BIGINT)) AS ts,
+            list_element([{lists}][stage + 1], CAST(h % len([{lists}][stage + 1]) AS INTEGER) + 1) AS event,
+            CASE WHEN h % 3 = 0 THEN 'phone' ELSE 'web' END AS channel
+          FROM walk
+        ) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 500000)
+    """)
+    con.close()
+
+
+def run_cjm(cjm: str, log: Path, memory: str, threads: int) -> dict[str, float]:
+    """Time the whole check as a user runs it; peak RSS from the child's rusage."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run(
+        [cjm, "evidence", "check", str(MAP), "--events", str(log), "--columns",
+         "case=case_id,time=ts,event=event,channel=channel", "--memory-limit", memory, "--threads", str(threads),
+         "--format", "json"],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"cjm failed ({done.returncode}): {done.stderr.decode()[:2000]}")
+    report = json.loads(done.stdout)
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak), "events": report["events"],
+            "fitness": report["fitness"], "quantiles": report["run"]["semantics"]["quantiles"]}  # fmt: skip
+
+
+def duckdb_dfg(log: Path, memory: str, threads: int) -> tuple[float, int]:
+    """DuckDB's performance DFG: consecutive pairs per case, counts and median seconds (read included)."""
+    import duckdb
+
+    con = duckdb.connect(config={"memory_limit": memory, "threads": threads})
+    start = time.perf_counter()
+    rows = con.execute(f"""
+        WITH ordered AS (
+          SELECT event, epoch(ts) AS t,
+            LAG(event) OVER (PARTITION BY case_id ORDER BY ts, event) AS prev_event,
+            LAG(epoch(ts)) OVER (PARTITION BY case_id ORDER BY ts, event) AS prev_t
+          FROM read_parquet('{log}')
+        )
+        SELECT prev_event, event, COUNT(*), approx_quantile(t - prev_t, 0.5)
+        FROM ordered WHERE prev_event IS NOT NULL GROUP BY prev_event, event
+    """).fetchall()
+    seconds = time.perf_counter() - start
+    con.close()
+    return seconds, len(rows)
+
+
+def pm4py_dfg(log: Path) -> tuple[float, int, float]:
+    """pm4py's discover_performance_dfg on the same events, loaded into pandas first (load not timed)."""
+    import pandas as pd
+    import pm4py
+
+    start = time.perf_counter()
+    frame = pd.read_parquet(log)
+    frame = frame.rename(columns={"case_id": "case:concept:name", "event": "concept:name", "ts": "time:timestamp"})
+    load = time.perf_counter() - start
+    start = time.perf_counter()
+    dfg, _, _ = pm4py.discover_performance_dfg(frame)
+    return time.perf_counter() - start, len(dfg), load
+
+
+def main() -> None:
+    """Generate (once), then measure and print the figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cjm", default=str(ROOT / ".venv" / "bin" / "cjm"))
+    parser.add_argument("--cases", type=int, default=500_000)
+    parser.add_argument("--per-case", type=int, default=20)
+    parser.add_argument("--memory-limit", default="2GB")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--data", default=os.environ.get("TMPDIR", "/tmp"))
+    parser.add_argument("--skip-pm4py", action="store_true")
+    args = parser.parse_args()
+    log = Path(args.data) / f"cjm-bench-{args.cases}x{args.per_case}.parquet"
+    if not log.exists():
+        start = time.perf_counter()
+        generate(log, args.cases, args.per_case)
+        print(f"generated {log} in {time.perf_counter() - start:.1f}s", file=sys.stderr)
+    result: dict[str, object] = {"events": args.cases * args.per_case, "cpus": os.cpu_count(),
+                                 "check": run_cjm(args.cjm, log, args.memory_limit, args.threads)}  # fmt: skip
+    duck_seconds, duck_edges = duckdb_dfg(log, args.memory_limit, args.threads)
+    result["dfg_duckdb"] = {"seconds": round(duck_seconds, 2), "edges": duck_edges}
+    if not args.skip_pm4py:
+        pm_seconds, pm_edges, load = pm4py_dfg(log)
+        result["dfg_pm4py"] = {"seconds": round(pm_seconds, 2), "edges": pm_edges, "pandas_load_seconds": round(load, 2)}
+        result["dfg_speedup"] = round(pm_seconds / duck_seconds, 1)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
