@@ -478,16 +478,16 @@ class _handled:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         from cjm.errors import CjmError
 
         if exc is None or isinstance(exc, (typer.Exit, SystemExit, KeyboardInterrupt)):
-            return False
+            return None
         if isinstance(exc, CjmError):
             typer.echo(f"cjm: error: {exc}", err=True)
             raise typer.Exit(EXIT_USAGE)
         if self.debug:
-            return False
+            return None
         typer.echo(
             f"cjm: internal error: {type(exc).__name__}: {exc}\n"
             "  this is a bug in cjm; run again with --debug for the traceback and report it",

@@ -307,7 +307,7 @@ def metric_from_responses(kind: str, responses: NpsResponses | CsatResponses | C
     return round(responses.mean, 2)
 
 
-_RESPONSES = {"nps": NpsResponses, "csat": CsatResponses, "ces": CesResponses}
+_RESPONSES: dict[str, type[_Model]] = {"nps": NpsResponses, "csat": CsatResponses, "ces": CesResponses}
 
 
 class Metric(_Model):

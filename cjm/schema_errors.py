@@ -128,7 +128,12 @@ def _where(root: type[BaseModel], data: Any, path: Path) -> str:
     name = _ENTITY.get(model.__name__, model.__name__) if model else "this mapping"
     node = data
     for part in path:
-        node = node[part] if isinstance(node, (dict, list)) else None
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
     ident = node.get("id") if isinstance(node, dict) else None
     return f"{name} '{ident}'" if isinstance(ident, str) else name
 

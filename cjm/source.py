@@ -142,7 +142,7 @@ class _Builder:
         if tag in (None, "!"):
             if not event.implicit[0]:
                 return text
-            tag = self._resolver.resolve(ScalarNode, text, (True, False))
+            tag = self._resolver.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
         if tag not in _ALLOWED_TAGS:
             raise self.unsafe_tag(tag, event)
         if tag == _CORE + "str":
