@@ -519,7 +519,10 @@ def _safe_streams() -> None:
 
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console entry point: every failure that is not a finding exits 2, never 1."""
-    from typer._click.exceptions import ClickException
+    try:  # typer >= 0.26 vendors click; earlier versions depend on it
+        from typer._click.exceptions import ClickException
+    except ImportError:  # pragma: no cover - depends on the installed typer
+        from click.exceptions import ClickException  # type: ignore[no-redef]
 
     _safe_streams()
     try:
