@@ -7,7 +7,9 @@ warm-up each, as whole processes, and reports medians, the median of the
 per-pair ratios A/B, the spread of those ratios (machine noise), and peak
 memory (max RSS of the process tree's largest process, from wait4). The
 anchor tools (check-jsonschema, yamllint) live in bench/.venv, never in
-cjm's own environment. ``--write`` stores the table in bench/README.md.
+cjm's own environment; cjm itself is measured from bench/.venv-cjm, where
+this checkout is installed the way users install it (not editable, so no
+import hook runs at start-up). ``--write`` stores the table in bench/README.md.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS = HERE / "corpus"
 ANCHORS = HERE / ".venv"
-CJM = [str(Path(sys.executable).parent / "cjm")]
+CJM_ENV = HERE / ".venv-cjm"  # cjm installed as a user installs it (not editable: no import hook at start-up)
+CJM = [str(CJM_ENV / "bin" / "cjm")]
 SCHEMA = str(ROOT / "schemas" / "journey.schema.json")
 
 
@@ -46,7 +49,7 @@ class Sample:
 def run_once(command: Sequence[str]) -> Sample:
     """Run ``command`` to completion, output discarded, and read the kernel's accounting of it."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=HERE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -115,6 +118,15 @@ def ensure_anchors() -> None:
     )
 
 
+def ensure_cjm() -> None:
+    """Install this checkout of cjm, non-editable, into bench/.venv-cjm (dependencies once, cjm every run)."""
+    pip = str(CJM_ENV / "bin" / "pip")
+    if not (CJM_ENV / "bin" / "pip").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(CJM_ENV)], check=True)
+        subprocess.run([pip, "install", "--quiet", str(ROOT)], check=True)
+    subprocess.run([pip, "install", "--quiet", "--no-deps", "--force-reinstall", str(ROOT)], check=True)
+
+
 def ensure_corpus() -> None:
     """Generate the deterministic corpus once."""
     if (CORPUS / "small" / "0999.journey.yaml").exists() and (CORPUS / "large" / "0099.journey.yaml").exists():
@@ -160,7 +172,8 @@ def render_own_time(path: str, runs: int) -> float:
         "    t = time.perf_counter(); render_html(load_journey(sys.argv[1])); times.append(time.perf_counter() - t)\n"
         "times.sort(); print(times[len(times[1:]) // 2 + 1] if len(times) > 2 else times[-1])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, check=True, cwd=ROOT)
+    python = str(CJM_ENV / "bin" / "python")
+    out = subprocess.run([python, "-c", code, path], capture_output=True, text=True, check=True, cwd=HERE)
     return float(out.stdout.strip())
 
 
@@ -173,6 +186,7 @@ def main() -> int:
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
     ensure_anchors()
+    ensure_cjm()
     ensure_corpus()
     header = (
         f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
