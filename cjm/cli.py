@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -331,7 +331,7 @@ def render(
 class _EvidenceGroup(TyperGroup):
     """`cjm evidence MAP --events FILE` is short for `cjm evidence check MAP --events FILE`."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # a click Context
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["check", *args]
         return super().parse_args(ctx, args)
@@ -453,13 +453,14 @@ def evidence_sql(
 ) -> int:
     """Emit the analysis as SQL for a warehouse or Spark; bring back its tables with 'check --aggregates'."""
     with _handled(debug):
-        from cjm.evidence.check import load_model
+        from cjm.evidence.check import CheckOptions, load_model, validate
         from cjm.evidence.dialects import emit_statements, script
         from cjm.evidence.tables import Settings
         from cjm.output import write_atomic
 
-        model, digest = load_model(journey)
         settings = Settings(gap_days, window_days)
+        validate(CheckOptions(settings=settings, top_variants=top_variants))
+        model, digest = load_model(journey)
         sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate)
         text = script(sql, dialect, events_table, model.journey.id)
         if output:

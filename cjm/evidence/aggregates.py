@@ -66,7 +66,7 @@ def read_aggregates(folder: str, limits: Limits) -> tuple[dict[str, list[tuple[A
             select = ", ".join(f"CAST({quote_ident(lower[c])} AS VARCHAR)" for c in columns)
             rows = con.execute(f"SELECT {select} FROM {_scan(files, ext)}").fetchall()
             if table == META_TABLE:
-                meta = dict(zip(columns, rows[0])) if rows else {}
+                meta = dict(zip(columns, rows[0], strict=True)) if rows else {}
             else:
                 tables[table] = [tuple(r) for r in rows]
     for key in ("gap_days", "window_days"):

@@ -277,8 +277,9 @@ WITH u AS (
   SELECT event, COUNT(*) AS events, COUNT(DISTINCT case_id) AS cases FROM u GROUP BY event
 ), places AS (
   SELECT event, from_stage, to_stage,
-    ROW_NUMBER() OVER (PARTITION BY event ORDER BY COUNT(*) DESC NULLS LAST, from_stage NULLS FIRST, to_stage NULLS FIRST)
-      AS rn
+    ROW_NUMBER() OVER (
+      PARTITION BY event ORDER BY COUNT(*) DESC NULLS LAST, from_stage NULLS FIRST, to_stage NULLS FIRST
+    ) AS rn
   FROM u GROUP BY event, from_stage, to_stage
 )
 SELECT t.event, t.events, t.cases, p.from_stage, p.to_stage

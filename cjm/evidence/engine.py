@@ -49,7 +49,7 @@ def connect(limits: Limits) -> Iterator[duckdb.DuckDBPyConnection]:
         raise DependencyError("cjm evidence needs the 'duckdb' package: pip install duckdb") from None
     owned = limits.temp_dir is None
     folder = tempfile.mkdtemp(prefix="cjm-evidence-") if owned else str(limits.temp_dir)
-    config = {
+    config: dict[str, str | bool | int | float | list[str]] = {
         "memory_limit": check_size(limits.memory_limit, "--memory-limit"),
         "threads": limits.thread_count(),
         "temp_directory": folder,

@@ -50,8 +50,9 @@ def never_observed(report: Report, t: Thresholds) -> Iterator[Finding]:
     """Touchpoints whose patterns no event matched."""
     for tp in report["touchpoints"]:
         if tp["status"] == "never_observed":
-            yield Finding("warning", "never-observed", f"touchpoint '{tp['id']}' is never observed in the data "
-                          "(no event matches its patterns): is it real, or are its patterns wrong?", (tp["id"],), 1.0)  # fmt: skip
+            message = (f"touchpoint '{tp['id']}' is never observed in the data (no event matches its patterns): "
+                       "is it real, or are its patterns wrong?")  # fmt: skip
+            yield Finding("warning", "never-observed", message, (tp["id"],), 1.0)
 
 
 def skipped_stages(report: Report, t: Thresholds) -> Iterator[Finding]:

@@ -46,7 +46,9 @@ def _kinds(report: Report) -> str:
     totals: dict[str, int] = {}
     for move in report["transitions"]:
         totals[move["kind"]] = totals.get(move["kind"], 0) + (move["count"] or 0)
-    return ", ".join(f"{k} {totals[k]:,}" for k in ("forward", "within_stage", "skip", "loop_back", "end") if k in totals)
+    return ", ".join(
+        f"{k} {totals[k]:,}" for k in ("forward", "within_stage", "skip", "loop_back", "end") if k in totals
+    )
 
 
 def render_text(report: Report, color: bool = False) -> str:
@@ -95,7 +97,9 @@ def render_text(report: Report, color: bool = False) -> str:
         console.print("Unmapped events (the map lacks them):")
         for item in report["unmapped"][:5]:
             before, after = item["between"]
-            place = f"in {before}" if before and before == after else f"between {before or 'start'} and {after or 'end'}"
+            place = (
+                f"in {before}" if before and before == after else f"between {before or 'start'} and {after or 'end'}"
+            )
             console.print(f"  {item['event']}: {_num(item['events'])} events, {_num(item['cases'])} customers, {place}")
     console.print()
     console.print(Text("Findings", style="bold"))
@@ -140,7 +144,10 @@ def render_markdown(report: Report, color: bool = False) -> str:
     out += ["", f"### Transitions: {_kinds(report) or 'none'}", ""]
     out += _md_table(
         ["kind", "from", "to", "count", "customers"],
-        [[m["kind"], m["from_stage"], m["to_stage"], _num(m["count"]), _num(m["cases"])] for m in report["transitions"]],
+        [
+            [m["kind"], m["from_stage"], m["to_stage"], _num(m["count"]), _num(m["cases"])]
+            for m in report["transitions"]
+        ],
     )
     if report["unmapped"]:
         out += ["", "### Unmapped events", ""]

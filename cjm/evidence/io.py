@@ -90,7 +90,9 @@ def file_format(path: str, declared: str | None) -> str:
     suffixes = [s.lower() for s in Path(path).suffixes if s.lower() not in (".gz", ".gzip", ".zst")]
     fmt = _EXTENSIONS.get(suffixes[-1]) if suffixes else None
     if fmt is None:
-        raise InputError(f"{path}: cannot tell the format from the name; add 'format:' (csv, tsv, parquet, json, jsonl)")
+        raise InputError(
+            f"{path}: cannot tell the format from the name; add 'format:' (csv, tsv, parquet, json, jsonl)"
+        )
     return fmt
 
 
@@ -130,8 +132,7 @@ def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping) -> LoadStats:
             fmt = file_format(path, source.format)
             columns = describe(con, path, fmt, source.delimiter)
             for emit in source.emits():
-                part = len(parts)
-                sql, part_info = _select(part, path, fmt, columns, source, emit, mapping.timezone)
+                sql, part_info = _select(len(parts), path, fmt, columns, source, emit, mapping.timezone)
                 parts.append(part_info)
                 selects.append(sql)
     body = "\nUNION ALL\n".join(selects)
@@ -144,12 +145,12 @@ def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping) -> LoadStats:
         raise InputError(f"{files}: cannot read: {_first_line(exc)}") from None
     bad = con.execute("SELECT part, bad_time FROM cjm_input WHERE bad_time IS NOT NULL LIMIT 1").fetchone()
     if bad is not None:
-        part = parts[int(bad[0])]
-        where = locate_value(part.file, part.format, part.time_column, str(bad[1]))
+        failed = parts[int(bad[0])]
+        where = locate_value(failed.file, failed.format, failed.time_column, str(bad[1]))
         hint = "set the time format in a --mapping file (format: epoch_ms, or a strptime pattern like '%d.%m.%Y %H:%M')"
         raise InputError(
-            f"{part.file}:{where}: column '{part.time_column}': cannot read '{bad[1]}' as a time "
-            f"(format {part.time_format})\n  {hint}"
+            f"{failed.file}:{where}: column '{failed.time_column}': cannot read '{bad[1]}' as a time "
+            f"(format {failed.time_format})\n  {hint}"
         )
     counts = con.execute(
         "SELECT part, COUNT(*), SUM(CASE WHEN case_id IS NULL THEN 1 ELSE 0 END), "
@@ -159,9 +160,9 @@ def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping) -> LoadStats:
     ).fetchall()
     per_part = {int(r[0]): r for r in counts}
     with_rows = {parts[i].file for i in per_part}
-    for part in parts:
-        if part.file not in with_rows:
-            raise InputError(f"{part.file}: has a header but no rows")
+    for each in parts:
+        if each.file not in with_rows:
+            raise InputError(f"{each.file}: has a header but no rows")
     con.execute(
         "CREATE OR REPLACE VIEW cjm_events AS SELECT case_id, ts, event, channel, source FROM cjm_input "
         "WHERE case_id IS NOT NULL AND event IS NOT NULL AND ts IS NOT NULL"
@@ -183,7 +184,7 @@ def _select(
     assert emit.event is not None and emit.time is not None  # checked by SourceSpec
     time = emit.time
     for spec in (source.case, emit.event, emit.channel, emit.source):
-        if spec is not None and spec.column is not None:
+        if spec is not None and spec.column is not None and not (spec.optional and spec.column not in columns):
             _require(path, columns, spec.column)
     _require(path, columns, time.column)
     raw_time = _text(time.column, columns[time.column])
@@ -222,7 +223,7 @@ def _text(column: str, kind: str) -> str:
 
 
 def _field(spec: FieldSpec | None, columns: dict[str, str]) -> str:
-    if spec is None:
+    if spec is None or (spec.optional and spec.column not in columns):
         return "CAST(NULL AS VARCHAR)"
     if spec.value is not None:
         return quote_text(spec.value)

@@ -33,7 +33,7 @@ def _open(path: str) -> IO[str]:
     raw = open(path, "rb")  # noqa: SIM115 - wrapped and closed by the caller's with
     head = raw.read(2)
     raw.seek(0)
-    stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
+    stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw  # type: ignore[assignment]
     return io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
 
 

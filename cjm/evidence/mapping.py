@@ -40,6 +40,7 @@ class FieldSpec(_Spec):
     value: str | None = Field(None, description="A constant for every row.")
     map: dict[str, str] = Field(default_factory=dict, description="Column value -> event value.")
     default: str | None = Field(None, description="Value for column values missing from map (default: kept).")
+    optional: bool = Field(False, description="The column may be absent from a file (the field is then empty).")
 
     @model_validator(mode="after")
     def _one_source(self) -> FieldSpec:
@@ -155,10 +156,13 @@ PRESETS: dict[str, dict[str, Any]] = {
         "case": "regardingobjectid",
         "time": "actualstart",
         "event": "activitytypecode",
-        "channel": {"column": "activitytypecode", "map": {"phonecall": "phone", "email": "email",
-                                                          "appointment": "in-person"}, "default": "other"},
+        "channel": {
+            "column": "activitytypecode",
+            "map": {"phonecall": "phone", "email": "email", "appointment": "in-person"},
+            "default": "other",
+        },
         "source": {"value": "dynamics"},
-    },  # fmt: skip
+    },
 }
 
 
@@ -175,7 +179,9 @@ def from_columns(files: list[str], columns: str | None) -> LogMapping:
         if role not in ROLES:
             raise ConfigError(f"--columns: unknown role '{role}'; choose from: {', '.join(ROLES)}")
         names[role] = column
-    spec = {role: column for role, column in names.items()}
+    spec: dict[str, Any] = dict(names)
+    if "channel=" not in (columns or "").replace(" ", ""):
+        spec["channel"] = {"column": names["channel"], "optional": True}  # the default channel column may be absent
     return _validated({"sources": [{"files": files, **spec}]}, "--columns")
 
 

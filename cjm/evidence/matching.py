@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from cjm.model import EventPattern, Journey
 
@@ -188,9 +189,9 @@ def pair_rows(model: MapModel) -> list[tuple[int, int, str, int, int]]:
     return rows
 
 
-def overlaps(model: MapModel, keys: list[tuple[str, str, str, int]]) -> list[dict[str, object]]:
+def overlaps(model: MapModel, keys: list[tuple[str, str, str, int]]) -> list[dict[str, Any]]:
     """Observed (event, channel, source) keys that several touchpoints' patterns match, with the winner."""
-    found = []
+    found: list[dict[str, Any]] = []
     for event, channel, source, count in keys:
         matches = model.all_matches(event, channel, source)
         if len(matches) > 1:
@@ -198,12 +199,12 @@ def overlaps(model: MapModel, keys: list[tuple[str, str, str, int]]) -> list[dic
                 "event": event, "channel": channel or None, "source": source or None, "events": count,
                 "touchpoints": [model.touchpoints[i] for i in matches], "chosen": model.touchpoints[matches[0]],
             })  # fmt: skip
-    return sorted(found, key=lambda o: (-int(o["events"]), str(o["event"])))  # type: ignore[call-overload]
+    return sorted(found, key=lambda o: (-int(o["events"]), str(o["event"])))
 
 
-def explain(model: MapModel, keys: list[tuple[str, str, str, int]]) -> list[dict[str, object]]:
+def explain(model: MapModel, keys: list[tuple[str, str, str, int]]) -> list[dict[str, Any]]:
     """Every observed (event, channel, source) key with the touchpoints it matches, most frequent first."""
-    out = []
+    out: list[dict[str, Any]] = []
     for event, channel, source, count in sorted(keys, key=lambda k: (-k[3], k[0], k[1], k[2])):
         matches = [model.touchpoints[i] for i in model.all_matches(event, channel, source)]
         out.append({"event": event, "channel": channel or None, "source": source or None, "events": count,

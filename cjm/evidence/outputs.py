@@ -63,6 +63,8 @@ def write_outputs(folder: str, report: Report, aggregates: dict[str, list[tuple[
             write_atomic(path, _csv(columns, [list(r) for r in aggregates.get(table, [])]))
             written.append(str(path))
         path = base / "aggregates" / "cjm_meta.csv"
-        write_atomic(path, _csv(tuple(meta), [[json.dumps(v) if isinstance(v, (dict, list)) else v for v in meta.values()]]))
+        write_atomic(
+            path, _csv(tuple(meta), [[json.dumps(v) if isinstance(v, (dict, list)) else v for v in meta.values()]])
+        )
         written.append(str(path))
     return written

@@ -49,9 +49,7 @@ def profile_log(patterns: list[str], columns: str | None) -> Profile:
         out: Profile = {"files": files, "format": fmt, "rows": rows, "columns": []}
         for name, kind in kinds.items():
             ref = quote_ident(name)
-            filled, distinct = con.execute(
-                f"SELECT COUNT({ref}), approx_count_distinct({ref}) FROM log"
-            ).fetchone()  # type: ignore[misc]
+            filled, distinct = con.execute(f"SELECT COUNT({ref}), approx_count_distinct({ref}) FROM log").fetchone()  # type: ignore[misc]
             out["columns"].append({"name": name, "type": kind, "filled": int(filled), "distinct": int(distinct)})
         time_col = _pick(source.time.column if source.time else None, kinds, _TIME_HINTS)
         case_col = source.case.column if source.case.column in kinds else None
@@ -97,7 +95,9 @@ def _time(con: Any, column: str, kind: str) -> dict[str, Any]:
         if numeric:
             info["hint"] = f"{numeric} values are plain numbers: epoch time? set format: epoch_ms or epoch_s"
     elif kind.upper().startswith(("TIMESTAMP", "DATE")):
-        first, last = con.execute(f"SELECT CAST(MIN({ref}) AS VARCHAR), CAST(MAX({ref}) AS VARCHAR) FROM log").fetchone()
+        first, last = con.execute(
+            f"SELECT CAST(MIN({ref}) AS VARCHAR), CAST(MAX({ref}) AS VARCHAR) FROM log"
+        ).fetchone()
         info.update({"min": first, "max": last, "unparseable": 0,
                      "date_only": len(first or "") == 10})  # fmt: skip
     else:

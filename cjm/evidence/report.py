@@ -31,7 +31,7 @@ class RunInfo:
 
 
 def _rows(aggregates: Aggregates, table: str, columns: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [dict(zip(columns, row)) for row in aggregates.get(table, [])]
+    return [dict(zip(columns, row, strict=True)) for row in aggregates.get(table, [])]
 
 
 def _share(part: float | None, whole: float | None) -> float | None:
@@ -46,7 +46,9 @@ def build_report(model: MapModel, aggregates: Aggregates, run: RunInfo, min_case
     """The report without findings (see :func:`cjm.evidence.findings.rank_findings`)."""
     from cjm.evidence.analysis import RESULT_TABLES as T
 
-    totals = dict(zip(T["cjm_totals"], aggregates["cjm_totals"][0])) if aggregates.get("cjm_totals") else {}
+    totals = (
+        dict(zip(T["cjm_totals"], aggregates["cjm_totals"][0], strict=True)) if aggregates.get("cjm_totals") else {}
+    )
     total = {k: int(v or 0) for k, v in totals.items()}
     ends = total.get("journeys_with_steps", 0)
     moves = total.get("moves", 0) + ends
@@ -164,7 +166,7 @@ def _transitions(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> 
 def _edges(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> list[dict[str, Any]]:
     from cjm.evidence.analysis import RESULT_TABLES as T
 
-    out = [
+    out: list[dict[str, Any]] = [
         {"from": model.touchpoints[int(r["from_tp"])], "to": model.touchpoints[int(r["to_tp"])],
          "count": int(r["transitions"]), "cases": int(r["cases"]), "median_hours": _hours(r["median_hours"])}
         for r in _rows(aggregates, "cjm_edge_stats", T["cjm_edge_stats"])
@@ -176,7 +178,7 @@ def _edges(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> list[d
 def _variants(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> list[dict[str, Any]]:
     from cjm.evidence.analysis import RESULT_TABLES as T
 
-    out = [
+    out: list[dict[str, Any]] = [
         {"path": [model.touchpoints[int(p)] for p in str(r["path"]).split()], "journeys": int(r["journeys"]),
          "cases": int(r["cases"])}
         for r in _rows(aggregates, "cjm_variant_stats", T["cjm_variant_stats"])
@@ -188,7 +190,7 @@ def _variants(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> lis
 def _unmapped(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> list[dict[str, Any]]:
     from cjm.evidence.analysis import RESULT_TABLES as T
 
-    out = [
+    out: list[dict[str, Any]] = [
         {"event": str(r["event"]), "events": int(r["events"]), "cases": int(r["cases"]),
          "between": [_stage(model, r["from_stage"]), _stage(model, r["to_stage"])]}
         for r in _rows(aggregates, "cjm_unmapped_stats", T["cjm_unmapped_stats"])

@@ -71,7 +71,7 @@ def parameter_sql(model: MapModel, settings: Settings, dialect: str) -> list[str
         create = f"CREATE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})"
         out.append(sqlglot.transpile(create, read="duckdb", write=dialect)[0])
         if rows:
-            values = exp.values([tuple(_literal(v, t) for v, (_, t) in zip(r, columns)) for r in rows])
+            values = exp.values([tuple(_literal(v, t) for v, (_, t) in zip(r, columns, strict=True)) for r in rows])
             insert = exp.insert(values, name, columns=[c for c, _ in columns])
             out.append(insert.sql(dialect=dialect))
     return out

@@ -197,10 +197,14 @@ def _summarise(model: MapModel, v: dict[str, Any]) -> dict[str, Any]:
         "events": sum(len(r) for r in v["by_case"].values()),
         "matched_events": sum(v["tp_events"].values()),
         "touchpoints": {
-            name[tp]: {"events": n, "cases": len(v["tp_cases"][tp]), "rework": v["tp_rework"][tp],
-                       "channels": {(c or "unknown"): k for c, k in v["channels"][tp].items()}}
+            name[tp]: {
+                "events": n,
+                "cases": len(v["tp_cases"][tp]),
+                "rework": v["tp_rework"][tp],
+                "channels": {(c or "unknown"): k for c, k in v["channels"][tp].items()},
+            }
             for tp, n in v["tp_events"].items()
-        },  # fmt: skip
+        },
         "stages": stages,
         "transitions": {
             (kind, _id(model, a), _id(model, b)): (len(cs), len(set(cs))) for (kind, a, b), cs in kinds.items()

@@ -50,7 +50,9 @@ def _as_compared(report: dict[str, Any]) -> dict[str, Any]:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=events, gap=st.sampled_from([30.0, 90.0]), window=st.sampled_from([10.0, 60.0]), top=st.sampled_from([2, 10]))
+@given(
+    rows=events, gap=st.sampled_from([30.0, 90.0]), window=st.sampled_from([10.0, 60.0]), top=st.sampled_from([2, 10])
+)
 def test_duckdb_equals_the_reference(rows: list[tuple[str, int, tuple[str, str]]], gap: float, window: float,
                                      top: int) -> None:  # fmt: skip
     model, _ = load_model(SHOP)
@@ -66,7 +68,12 @@ def test_duckdb_equals_the_reference(rows: list[tuple[str, int, tuple[str, str]]
         report = run_check(SHOP, options).report
     expected = reference(
         model,
-        [Event(case, (EPOCH + dt.timedelta(hours=h)).replace(tzinfo=dt.timezone.utc).timestamp(), e, c) for case, h, (e, c) in rows],
-        gap, window, top,
+        [
+            Event(case, (EPOCH + dt.timedelta(hours=h)).replace(tzinfo=dt.timezone.utc).timestamp(), e, c)
+            for case, h, (e, c) in rows
+        ],
+        gap,
+        window,
+        top,
     )
     assert _as_compared(report) == expected

@@ -37,7 +37,10 @@ def test_forward_within_and_end_through_an_unverifiable_stage(run_cli, tmp_path:
     assert stage(report, "buy")["median_hours_from_previous"] == 24.0
     assert stage(report, "discover")["median_hours_from_previous"] is None
     assert {(e["from"], e["to"]): e["median_hours"] for e in report["edges"]} == {
-        ("ads", "blog"): 1.0, ("blog", "site"): 2.0, ("site", "checkout"): 24.0, ("checkout", "app"): 24.0,
+        ("ads", "blog"): 1.0,
+        ("blog", "site"): 2.0,
+        ("site", "checkout"): 24.0,
+        ("checkout", "app"): 24.0,
     }
     assert report["variants"] == [{"path": ["ads", "blog", "site", "checkout", "app"], "journeys": 1, "cases": 1}]
 

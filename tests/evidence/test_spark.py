@@ -21,7 +21,6 @@ from cjm.evidence.tables import Settings
 from tests.evidence.helpers import SHOP, at, write_log
 
 
-
 def _spark_available() -> bool:
     try:
         import pyspark  # noqa: F401
@@ -35,6 +34,7 @@ pytestmark = [
     pytest.mark.skipif(not _spark_available() and not os.environ.get("CI"), reason="needs pyspark and Java"),
 ]
 
+JVM_OPTIONS = "-Duser.timezone=UTC -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"  # a short run: the quick JIT
 ROWS = [
     ("c1", at(0, 0), "ad_click", "ads"), ("c1", at(0, 1), "blog_read", "web"), ("c1", at(0, 1), "ad_view", "ads"),
     ("c1", at(0, 3), "wishlist_add", "web"), ("c1", at(0, 5), "page_view", "web"), ("c1", at(1, 0), "call", "phone"),
@@ -42,7 +42,8 @@ ROWS = [
     ("c1", at(3, 5), "blog_read", "web"), ("c1", at(120, 0), "ad_click", "ads"), ("c2", at(0, 0), "page_view", "web"),
     ("c2", at(0, 2), "app_open", "app"), ("c2", at(0, 4), "newsletter_open", "email"), ("c3", at(0, 0), "review", ""),
     ("c3", at(0, 1), "ad_click", "ads"), ("c3", at(70, 0), "page_view", "email"), ("c3", at(71, 0), "page_view", "web"),
-    ("c4", at(5, 0), "order_placed", "web"), ("c4", at(5, 0), "ad_click", "ads"), ("c4", at(6, 0), "wishlist_add", "web"),
+    ("c4", at(5, 0), "order_placed", "web"), ("c4", at(5, 0), "ad_click", "ads"),
+    ("c4", at(6, 0), "wishlist_add", "web"),
 ]  # fmt: skip
 
 
@@ -58,7 +59,7 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Any:
         .config("spark.ui.enabled", "false").config("spark.sql.adaptive.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC").config("spark.sql.warehouse.dir", str(warehouse))
-        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC -XX:TieredStopAtLevel=1 -XX:+UseSerialGC").getOrCreate()
+        .config("spark.driver.extraJavaOptions", JVM_OPTIONS).getOrCreate()
     )  # fmt: skip
     session.sparkContext.setLogLevel("ERROR")
     yield session
@@ -88,14 +89,18 @@ def test_spark_sql_equals_duckdb(spark: Any, tmp_path: Path) -> None:
     for table in ("cjm_events", *RESULT_TABLES, "cjm_ev", "cjm_steps", "cjm_journeys", "cjm_hits", "cjm_reach",
                   "cjm_meta", "cjm_settings", "cjm_patterns", "cjm_touchpoints", "cjm_tp_stages", "cjm_stages",
                   "cjm_pairs"):  # fmt: skip
-        spark.sql(f"DROP VIEW IF EXISTS {table}") if table == "cjm_events" else spark.sql(f"DROP TABLE IF EXISTS {table}")
+        spark.sql(f"DROP VIEW IF EXISTS {table}") if table == "cjm_events" else spark.sql(
+            f"DROP TABLE IF EXISTS {table}"
+        )
     frame = spark.createDataFrame(
         [(c, t, e, ch or None, None) for c, t, e, ch in ROWS],
         "case_id string, ts string, event string, channel string, source string",
     )
     frame.createOrReplaceTempView("raw_events")
     spark.sql("DROP TABLE IF EXISTS events")
-    spark.sql("CREATE TABLE events AS SELECT case_id, CAST(ts AS TIMESTAMP) AS ts, event, channel, source FROM raw_events")
+    spark.sql(
+        "CREATE TABLE events AS SELECT case_id, CAST(ts AS TIMESTAMP) AS ts, event, channel, source FROM raw_events"
+    )
     for statement in emit_statements(model, digest, Settings(), "spark", "events", 10, False):
         spark.sql(statement)
     for table, columns in RESULT_TABLES.items():
