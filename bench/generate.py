@@ -18,8 +18,26 @@ import yaml
 
 CHANNELS = ["web", "email", "phone", "chat", "social", "ads", "video", "document", "event", "in-person", "app", "sms"]
 DEPARTMENTS = ["marketing", "sales", "support", "product", "legal", "finance", "logistics", "design"]
-VERBS = ["Reads", "Compares", "Requests", "Downloads", "Calls", "Chats about", "Signs", "Configures", "Pays for",
-         "Reviews", "Shares", "Asks about", "Books", "Cancels", "Renews", "Installs", "Explores", "Negotiates"]  # fmt: skip
+VERBS = [
+    "Reads",
+    "Compares",
+    "Requests",
+    "Downloads",
+    "Calls",
+    "Chats about",
+    "Signs",
+    "Configures",
+    "Pays for",
+    "Reviews",
+    "Shares",
+    "Asks about",
+    "Books",
+    "Cancels",
+    "Renews",
+    "Installs",
+    "Explores",
+    "Negotiates",
+]
 OBJECTS = ["the pricing page", "a demo", "the contract", "a product sheet", "an invoice", "the onboarding guide",
            "delivery options", "a support ticket", "the mobile app", "a webinar", "the proposal", "a refund",
            "the renewal offer", "a case study", "the setup wizard", "an integration"]  # fmt: skip
@@ -43,7 +61,12 @@ def journey(rng: random.Random, index: int, stages: int, actions_per_stage: int,
             }
         )
     backstage = [
-        {"id": f"bs-{b}", "name": f"Process {b}", "owner": f"Ops {b}", "systems": ["CRM", rng.choice(["ERP", "WMS", "billing"])]}
+        {
+            "id": f"bs-{b}",
+            "name": f"Process {b}",
+            "owner": f"Ops {b}",
+            "systems": ["CRM", rng.choice(["ERP", "WMS", "billing"])],
+        }
         for b in range(max(3, touchpoints // 4))
     ]
     stage_list = []
@@ -65,16 +88,18 @@ def journey(rng: random.Random, index: int, stages: int, actions_per_stage: int,
                 action["thoughts"] = [f"I hope {rng.choice(OBJECTS)} is quick"]
             if (emotion < 0 and rng.random() < 0.5) or rng.random() < 0.1:
                 pid = f"pain-{s}-{a}"
-                action["pain_points"] = [
-                    {"id": pid, "text": f"Waiting for {rng.choice(OBJECTS)}", "severity": rng.choice(["low", "medium", "high"]),
-                     "owner": f"Team {rng.randint(1, 9)}"}
-                ]  # fmt: skip
+                text = f"Waiting for {rng.choice(OBJECTS)}"
+                severity = rng.choice(["low", "medium", "high"])
+                owner = f"Team {rng.randint(1, 9)}"
+                action["pain_points"] = [{"id": pid, "text": text, "severity": severity, "owner": owner}]
                 action["opportunities"] = [
                     {"text": f"Automate {rng.choice(OBJECTS)}", "impact": "high", "effort": "low", "owner": "Product",
                      "addresses": [pid]}
                 ]  # fmt: skip
             actions.append(action)
-        stage_list.append({"id": f"stage-{s}", "name": STAGES[s % len(STAGES)], "goal": "Move forward", "actions": actions})
+        stage_list.append(
+            {"id": f"stage-{s}", "name": STAGES[s % len(STAGES)], "goal": "Move forward", "actions": actions}
+        )
     return {
         "cjm": 1,
         "id": f"journey-{index}",

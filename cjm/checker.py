@@ -15,7 +15,6 @@ from cjm.loader import load_bytes, read_bytes
 from cjm.source import Limits
 from cjm.workspace import discover, load_catalogs, workspace_path
 
-
 PARALLEL_FROM = 48  # files per worker below which a process pool costs more than it saves
 CHUNK = 16  # files a worker takes at a time
 

@@ -72,9 +72,7 @@ def validate(
     allow_empty: Annotated[
         bool, typer.Option("--allow-empty", help="Exit 0 when the paths match no journey file.")
     ] = False,
-    stdin_filename: Annotated[
-        str | None, typer.Option("--stdin-filename", help="The name to report for '-'.")
-    ] = None,
+    stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="The name to report for '-'.")] = None,
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 picks by files and cores, 1 disables.")
     ] = 0,
@@ -197,7 +195,9 @@ def diff(
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when there is any change.")] = False,
     fail_on: Annotated[
         list[str] | None,
-        typer.Option("--fail-on", help="Exit 1 on changes of these kinds: negative, removed, action, removed:touchpoint."),
+        typer.Option(
+            "--fail-on", help="Exit 1 on changes of these kinds: negative, removed, action, removed:touchpoint."
+        ),
     ] = None,
     config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
     debug: Debug = False,
@@ -285,11 +285,15 @@ def export_mermaid(
 
 @app.command()
 def render(
-    paths: Annotated[list[str], typer.Argument(help="Journey files or folders; a folder renders a site with an index.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Journey files or folders; a folder renders a site with an index.")
+    ],
     output_format: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="html, svg, png, pdf, mermaid, md, dot; comma-separated (default: from -o, else html)."
+            "--format",
+            "-f",
+            help="html, svg, png, pdf, mermaid, md, dot; comma-separated (default: from -o, else html).",
         ),
     ] = None,
     output: Annotated[
@@ -345,7 +349,8 @@ evidence_app = typer.Typer(
 )
 app.add_typer(evidence_app, name="evidence")
 Events = Annotated[
-    list[str] | None, typer.Option("--events", "-e", help="Event log files or globs: CSV, TSV, Parquet, JSON, JSONL, .gz.")
+    list[str] | None,
+    typer.Option("--events", "-e", help="Event log files or globs: CSV, TSV, Parquet, JSON, JSONL, .gz."),
 ]
 Columns = Annotated[
     str | None, typer.Option("--columns", help="Column names, e.g. case=contact_id,time=occurred_at,event=name.")
@@ -369,7 +374,9 @@ def evidence_check(
         str | None, typer.Option("--aggregates", help="Build the report from tables computed by 'cjm evidence sql'.")
     ] = None,
     output_format: Annotated[str, typer.Option("--format", "-F", help="text, json or md.")] = "text",
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write evidence.json and CSV tables here.")] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write evidence.json and CSV tables here.")
+    ] = None,
     fail_on: Annotated[
         list[str] | None, typer.Option("--fail-on", help="Exit 1 when e.g. fitness<0.8 or never_observed>0.")
     ] = None,
@@ -402,8 +409,17 @@ def evidence_check(
             _usage(f"unknown format '{output_format}'; choose from: {', '.join(FORMATS)}")
         gates = parse_gates(fail_on or [])
         options = CheckOptions(
-            list(events or []), columns, mapping, preset, Settings(gap_days, window_days), min_cases, top_variants,
-            quantiles, Limits(memory_limit, threads, temp_dir, max_temp_size), sys.stderr.isatty(), explain_matching,
+            list(events or []),
+            columns,
+            mapping,
+            preset,
+            Settings(gap_days, window_days),
+            min_cases,
+            top_variants,
+            quantiles,
+            Limits(memory_limit, threads, temp_dir, max_temp_size),
+            sys.stderr.isatty(),
+            explain_matching,
         )
         if aggregates and (events or mapping or preset or columns):
             _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")

@@ -109,7 +109,13 @@ def load_text(text: str, path: str, limits: Limits | None = None, shared: Shared
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else "a single value"
         result.diagnostics.append(
-            core("CJM003", path, parsed.source.span(()), f"the top level is {what}, not a mapping", "a journey file starts with 'cjm: 1' and 'id: ...'")
+            core(
+                "CJM003",
+                path,
+                parsed.source.span(()),
+                f"the top level is {what}, not a mapping",
+                "a journey file starts with 'cjm: 1' and 'id: ...'",
+            )
         )
         return result
     version = _check_version(data, parsed.source, path)
@@ -134,7 +140,11 @@ def _check_version(data: dict[str, Any], source: SourceMap, path: str) -> Diagno
     supported = ", ".join(map(str, SUPPORTED_VERSIONS))
     if "cjm" not in data:
         return core(
-            "CJM004", path, Span.point(1, 1), "the file does not say its format version", "add 'cjm: 1' as the first line"
+            "CJM004",
+            path,
+            Span.point(1, 1),
+            "the file does not say its format version",
+            "add 'cjm: 1' as the first line",
         )
     version = data["cjm"]
     if type(version) is not int or version not in SUPPORTED_VERSIONS:

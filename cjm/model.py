@@ -40,9 +40,7 @@ Channel = Literal[
 Severity = Literal["low", "medium", "high", "critical"]
 Level = Literal["low", "medium", "high"]
 Evidence = Literal["observed", "reported", "assumed"]
-StakeholderRole = Literal[
-    "process-owner", "technology-owner", "leadership", "end-user", "ux-lead", "other"
-]
+StakeholderRole = Literal["process-owner", "technology-owner", "leadership", "end-user", "ux-lead", "other"]
 MetricKind = Literal["nps", "ces", "csat", "custom"]
 
 CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
@@ -124,9 +122,7 @@ class ResearchSource(_Model):
     link: str | None = Field(None, description="Where to find it (http, https or mailto URL, or a path).")
 
 
-ExpectationItem = Annotated[
-    Expectation, BeforeValidator(_text_or("text"), json_schema_input_type=str | Expectation)
-]
+ExpectationItem = Annotated[Expectation, BeforeValidator(_text_or("text"), json_schema_input_type=str | Expectation)]
 ResearchItem = Annotated[
     ResearchSource, BeforeValidator(_text_or("source"), json_schema_input_type=str | ResearchSource)
 ]
@@ -183,12 +179,8 @@ class Opportunity(_Model):
     addresses: list[Slug] = Field(default_factory=list, description="Ids of the pain points it addresses.")
 
 
-PainPointItem = Annotated[
-    PainPoint, BeforeValidator(_text_or("text"), json_schema_input_type=str | PainPoint)
-]
-OpportunityItem = Annotated[
-    Opportunity, BeforeValidator(_text_or("text"), json_schema_input_type=str | Opportunity)
-]
+PainPointItem = Annotated[PainPoint, BeforeValidator(_text_or("text"), json_schema_input_type=str | PainPoint)]
+OpportunityItem = Annotated[Opportunity, BeforeValidator(_text_or("text"), json_schema_input_type=str | Opportunity)]
 
 
 class Action(_Model):
@@ -198,9 +190,7 @@ class Action(_Model):
     name: Text = Field(description="What the customer does.")
     description: str | None = Field(None, description="More detail.")
     touchpoints: list[Slug] = Field(default_factory=list, description="References to touchpoints where it happens.")
-    emotion: int | None = Field(
-        None, ge=-2, le=2, description="-2 very negative, 0 neutral, +2 very positive."
-    )
+    emotion: int | None = Field(None, ge=-2, le=2, description="-2 very negative, 0 neutral, +2 very positive.")
     feeling: str | None = Field(None, description="One word for the emotion, e.g. 'anxious'.")
     thoughts: list[str] = Field(default_factory=list, description="What the customer thinks or says.")
     pain_points: list[PainPointItem] = Field(default_factory=list, description="What hurts here.")

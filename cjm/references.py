@@ -98,7 +98,15 @@ def check_references(
         if ref in local[kind] or ref in shared.get(kind):
             continue
         label = "backstage process" if kind == "backstage" else kind
-        out.append(core("CJM021", path, source.span(where), f"unknown {label} '{ref}'", _ref_hint(kind, ref, local[kind], shared)))
+        out.append(
+            core(
+                "CJM021",
+                path,
+                source.span(where),
+                f"unknown {label} '{ref}'",
+                _ref_hint(kind, ref, local[kind], shared),
+            )
+        )
     return out
 
 

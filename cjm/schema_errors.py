@@ -193,7 +193,7 @@ def _one(
                 path,
                 span,
                 f"{label} is the YAML boolean {str(value).lower()} (from the bare word '{raw}'), not text",
-                f"YAML 1.1 reads bare {raw} as a boolean: quote it, \"{raw}\"",
+                f'YAML 1.1 reads bare {raw} as a boolean: quote it, "{raw}"',
             )
         if value is None:
             message = f"{label} is empty; it must be {expected}"
@@ -208,7 +208,9 @@ def _one(
         expected = error.get("ctx", {}).get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",") if c.strip()]
         shown = f"'{value}'" if isinstance(value, str) else _describe(value)
-        message = f"{shown} is not a valid {key if isinstance(key, str) else 'value'}; expected one of: {', '.join(choices)}"
+        message = (
+            f"{shown} is not a valid {key if isinstance(key, str) else 'value'}; expected one of: {', '.join(choices)}"
+        )
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else None
         return core("CJM010", path, span, message, hint)
     if kind == "string_pattern_mismatch":

@@ -290,7 +290,9 @@ class _Builder:
         """The anchored value, counted against the alias-expansion limit."""
         span = _span(event.start_mark, event.end_mark)
         if event.anchor not in self.anchors:
-            raise self.stop("CJM001", span, f"unknown alias '*{event.anchor}'", "define the anchor '&name' before using it")
+            raise self.stop(
+                "CJM001", span, f"unknown alias '*{event.anchor}'", "define the anchor '&name' before using it"
+            )
         value, size = self.anchors[event.anchor]
         self.alias_nodes += size
         if self.alias_nodes > self.limits.max_alias_nodes:

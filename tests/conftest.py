@@ -48,7 +48,9 @@ def run_cli_inprocess(*args: str, stdin: bytes = b"", cwd: Path | None = None) -
     return Result(code, out.getvalue(), err.getvalue())
 
 
-def run_cli_process(*args: str, stdin: bytes = b"", cwd: Path | None = None, env: dict[str, str] | None = None) -> Result:
+def run_cli_process(
+    *args: str, stdin: bytes = b"", cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Result:
     """Run the installed ``cjm`` as a separate process, as a user or CI would."""
     exe = Path(sys.executable).parent / "cjm"
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "cjm"]
@@ -102,7 +104,7 @@ def hostile_journey(tmp_path: Path) -> Path:
 
     nasty = {
         "script": "<script>alert('x')</script> & <b>bold</b>",
-        "quotes": 'He said "no" and \'yes\'',
+        "quotes": "He said \"no\" and 'yes'",
         "dot": '"]; x [label="pwned"]; //',
         "emoji": "Pays 💳 then waits ⏳ 🚚",
         "rtl": "مرحبا بالعالم — שלום עולם",

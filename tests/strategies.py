@@ -59,14 +59,21 @@ def journey_documents(draw: st.DrawFn, max_stages: int = 5, max_actions: int = 4
             action: dict[str, Any] = {"id": f"s{s}-a{a}", "name": draw(texts)}
             if draw(st.booleans()):
                 action["emotion"] = draw(st.integers(-2, 2))
-            action["touchpoints"] = draw(st.lists(st.sampled_from([t["id"] for t in touchpoints]), max_size=2, unique=True))
+            action["touchpoints"] = draw(
+                st.lists(st.sampled_from([t["id"] for t in touchpoints]), max_size=2, unique=True)
+            )
             if backstage and draw(st.booleans()):
                 action["backstage"] = [draw(st.sampled_from([b["id"] for b in backstage]))]
             if draw(st.booleans()):
                 pid = f"pain-{s}-{a}"
                 pains.append(pid)
                 action["pain_points"] = [
-                    {"id": pid, "text": draw(texts), "severity": draw(st.sampled_from(SEVERITIES)), "owner": draw(texts)}
+                    {
+                        "id": pid,
+                        "text": draw(texts),
+                        "severity": draw(st.sampled_from(SEVERITIES)),
+                        "owner": draw(texts),
+                    }
                 ]
             if draw(st.booleans()):
                 action["thoughts"] = draw(st.lists(texts, max_size=2))
@@ -79,9 +86,18 @@ def journey_documents(draw: st.DrawFn, max_stages: int = 5, max_actions: int = 4
         stages.append(stage)
     metrics = []
     if draw(st.booleans()):
-        metrics.append({"id": "nps", "kind": "nps", "target": draw(st.integers(-100, 100)), "current": draw(st.integers(-100, 100))})
+        metrics.append(
+            {
+                "id": "nps",
+                "kind": "nps",
+                "target": draw(st.integers(-100, 100)),
+                "current": draw(st.integers(-100, 100)),
+            }
+        )
     if draw(st.booleans()):
-        metrics.append({"id": "csat", "kind": "csat", "stage": "stage-0", "target": 90, "current": draw(st.integers(0, 100))})
+        metrics.append(
+            {"id": "csat", "kind": "csat", "stage": "stage-0", "target": 90, "current": draw(st.integers(0, 100))}
+        )
     return {
         "cjm": 1,
         "id": draw(slugs),
@@ -89,7 +105,12 @@ def journey_documents(draw: st.DrawFn, max_stages: int = 5, max_actions: int = 4
         "scope": {
             "persona": "p",
             "scenario": draw(texts),
-            "research": [{"source": draw(texts), "link": draw(st.sampled_from(["https://example.com/a", "javascript:alert(1)", "data:text/html,x"]))}],
+            "research": [
+                {
+                    "source": draw(texts),
+                    "link": draw(st.sampled_from(["https://example.com/a", "javascript:alert(1)", "data:text/html,x"])),
+                }
+            ],
         },
         "personas": [{"id": "p", "name": draw(texts)}],
         "stages": stages,

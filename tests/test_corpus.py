@@ -56,13 +56,19 @@ def test_corpus_covers_every_core_code() -> None:
 
 def test_corpus_covers_every_reference_kind() -> None:
     messages = " ".join(p.read_text("utf-8", "replace") for p in INVALID if p.name.startswith("cjm021"))
-    for section in ("touchpoints: [delivry]", "backstage: [payment]", "persona: shoper", "stage: buying", "addresses: [slow-paymnt]"):
+    for section in (
+        "touchpoints: [delivry]",
+        "backstage: [payment]",
+        "persona: shoper",
+        "stage: buying",
+        "addresses: [slow-paymnt]",
+    ):
         assert section in messages
 
 
 def test_python_tag_is_never_executed(run_cli: Callable[..., Result], tmp_path: Path) -> None:
     marker = Path("/tmp/cjm-pwned")
     marker.unlink(missing_ok=True)
-    result, found = findings(run_cli, ROOT / "tests/corpus/invalid/cjm005-python-object-tag.yaml")
+    _, found = findings(run_cli, ROOT / "tests/corpus/invalid/cjm005-python-object-tag.yaml")
     assert [f["rule"] for f in found] == ["CJM005"]
     assert not marker.exists()

@@ -24,7 +24,11 @@ def test_complete_example_is_valid() -> None:
 def test_every_field_of_the_model_is_documented() -> None:
     prose = re.sub(r"```.*?```", "", FORMAT, flags=re.S)
     code = " ".join(re.findall(r"`([^`]+)`", prose))
-    models = [m for m in vars(model).values() if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == model.__name__]
+    models = [
+        m
+        for m in vars(model).values()
+        if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == model.__name__
+    ]
     for cls in models:
         if cls.__name__.startswith("_"):
             continue

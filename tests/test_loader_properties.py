@@ -35,7 +35,22 @@ def test_mutated_examples_never_crash(source: str, data: st.DataObject) -> None:
         elif op == "dedent":
             lines[i] = lines[i][2:]
         elif op == "junk":
-            lines[i] += data.draw(st.sampled_from([" &a", " *a", " !!python/name:os.system", ": x", " [", "\t", "\x00", " yes", " 1e999", " 0x" + "f" * 5000]))
+            lines[i] += data.draw(
+                st.sampled_from(
+                    [
+                        " &a",
+                        " *a",
+                        " !!python/name:os.system",
+                        ": x",
+                        " [",
+                        "\t",
+                        "\x00",
+                        " yes",
+                        " 1e999",
+                        " 0x" + "f" * 5000,
+                    ]
+                )
+            )
         elif op == "swap" and i + 1 < len(lines):
             lines[i], lines[i + 1] = lines[i + 1], lines[i]
     text = "\n".join(lines)

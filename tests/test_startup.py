@@ -21,5 +21,7 @@ def test_importing_the_cli_imports_no_heavy_package() -> None:
 
 
 def test_version_imports_no_heavy_package() -> None:
-    loaded = _modules_after("import sys; sys.argv=['cjm','--version']\ntry:\n import cjm.cli as c; c.main()\nexcept SystemExit: pass")
+    loaded = _modules_after(
+        "import sys; sys.argv=['cjm','--version']\ntry:\n import cjm.cli as c; c.main()\nexcept SystemExit: pass"
+    )
     assert not loaded & set(HEAVY), loaded & set(HEAVY)

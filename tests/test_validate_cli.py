@@ -25,12 +25,17 @@ def test_lint_is_an_alias_of_validate(run_cli: Callable[..., Result]) -> None:
     assert run_cli("lint", str(EXAMPLES[0])).exit_code == 0
 
 
-def test_text_report_shows_location_code_frame_and_hint(run_cli: Callable[..., Result], golden: Callable[[str, str], None]) -> None:
+def test_text_report_shows_location_code_frame_and_hint(
+    run_cli: Callable[..., Result], golden: Callable[[str, str], None]
+) -> None:
     path = INVALID / "cjm021-unknown-touchpoint.yaml"
     result = run_cli("validate", str(path.relative_to(ROOT)), cwd=ROOT)
     assert result.exit_code == 1
     golden("validate/unknown-touchpoint.txt", result.stdout)
-    assert "tests/corpus/invalid/cjm021-unknown-touchpoint.yaml:46:23: CJM021 error unknown touchpoint 'delivry'" in result.stdout
+    assert (
+        "tests/corpus/invalid/cjm021-unknown-touchpoint.yaml:46:23: CJM021 error unknown touchpoint 'delivry'"
+        in result.stdout
+    )
     assert "hint: did you mean 'delivery'?" in result.stdout
     assert "^^^^^^^" in result.stdout
 
@@ -111,7 +116,9 @@ def test_version_and_help(run_process: Callable[..., Result]) -> None:
     assert "validate" in run_process("--help").stdout
 
 
-def test_a_process_pool_reports_exactly_what_one_process_does(run_process: Callable[..., Result], tmp_path: Path) -> None:
+def test_a_process_pool_reports_exactly_what_one_process_does(
+    run_process: Callable[..., Result], tmp_path: Path
+) -> None:
     source = EXAMPLES[0].read_text()
     for i in range(60):
         text = source.replace("id: b2b-fleet-software", f"id: copy-{i}")

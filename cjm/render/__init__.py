@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from cjm.errors import ConfigError, InputError
 from typing import TYPE_CHECKING
 
+from cjm.errors import ConfigError, InputError
 from cjm.model import Journey
 from cjm.render.overlay import NO_OVERLAY, Overlay
 from cjm.source import Limits

@@ -17,10 +17,14 @@ from tests.conftest import EXAMPLES, ROOT
 CJM = [str(Path(sys.executable).parent / "cjm")]
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, stdin: bytes = b""
+) -> subprocess.CompletedProcess[bytes]:
     """Run cjm with exactly ``env`` (plus PATH when absent): nothing inherited by accident."""
     environment = {"PATH": os.environ["PATH"], **(env or {})}
-    return subprocess.run([*CJM, *args], input=stdin, capture_output=True, env=environment, cwd=cwd, timeout=120, check=False)
+    return subprocess.run(
+        [*CJM, *args], input=stdin, capture_output=True, env=environment, cwd=cwd, timeout=120, check=False
+    )
 
 
 def fingerprint(folder: Path) -> dict[str, tuple[str, int]]:

@@ -21,7 +21,9 @@ from cjm.render.mermaid import to_mermaid
 from tests.conftest import EXAMPLES, run_cli_inprocess
 from tests.strategies import journey_documents
 
-FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 def _load(document: dict[str, Any]) -> Journey:
@@ -43,7 +45,11 @@ def test_generated_journeys_load_and_render_in_every_text_format(document: dict[
     dot = to_dot(journey)
     assert '"]; x [label="pwned"' not in dot
     mermaid = to_mermaid(journey)
-    tasks = [line for line in mermaid.splitlines() if line.startswith("    ") and ":" in line and not line.strip().startswith("%%")]
+    tasks = [
+        line
+        for line in mermaid.splitlines()
+        if line.startswith("    ") and ":" in line and not line.strip().startswith("%%")
+    ]
     assert len(tasks) == len(journey.actions())
     markdown = to_markdown(journey)
     assert "<script>" not in markdown
@@ -59,7 +65,24 @@ def test_generated_pairs_always_diff(a: dict[str, Any], b: dict[str, Any]) -> No
 
 
 SOURCES = [p.read_text("utf-8") for p in EXAMPLES]
-JUNK = [" &a", " *a", " !!python/object:os.system", ": x", " [", "\t", " yes", " 1e999", " ~", " <<: *a", " \x1b[2J", " '", ' "', " {", " -", " ? x"]
+JUNK = [
+    " &a",
+    " *a",
+    " !!python/object:os.system",
+    ": x",
+    " [",
+    "\t",
+    " yes",
+    " 1e999",
+    " ~",
+    " <<: *a",
+    " \x1b[2J",
+    " '",
+    ' "',
+    " {",
+    " -",
+    " ? x",
+]
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
