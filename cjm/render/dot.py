@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import textwrap
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from cjm.errors import CjmError, DependencyError
@@ -111,8 +112,8 @@ def _graph(journey: Journey) -> Digraph:
     flow = _stages(graph, journey)
     for tail, head in itertools.pairwise(flow):
         graph.edge(tail, head, weight="10")
-    _touchpoints(graph, journey)
-    _backstage(graph, journey)
+    for row in _ROWS:
+        _row(graph, journey, row)
     _align(graph, journey)
     _legend(graph, journey)
     return graph
@@ -174,71 +175,63 @@ def _action_label(action: Action) -> str:
     return "<BR/>".join(lines)
 
 
-def _touchpoints(graph: Digraph, journey: Journey) -> None:
-    """The touchpoints row, each linked from the actions that use it."""
-    names = {t.id: (t.name, t.channel) for t in journey.touchpoints}
-    used = [ref for _, action in journey.actions() for ref in action.touchpoints]
-    ids = [t.id for t in journey.touchpoints] + [ref for ref in dict.fromkeys(used) if ref not in names]
-    if not ids:
-        return
-    with graph.subgraph(name=f"cluster_{node_id(journey, 'row', 'touchpoints')}") as row:
-        row.attr(label=_html("<I>Touchpoints (line of interaction)</I>"), style="dashed", color="#4575b4")
-        for ref in ids:
-            name, channel = names.get(ref, (ref, None))
-            extra = f'<BR/><FONT POINT-SIZE="9">{_text(channel, 16, 1)}</FONT>' if channel else ""
-            row.node(
-                node_id(journey, "touchpoint", ref),
-                label=_html(f"{_text(name, _WRAP, 3)}{extra}"),
-                shape="note",
-                style="filled",
-                fillcolor="#deebf7",
-                tooltip=_tooltip(name),
-            )
-    for _, action in journey.actions():
-        for ref in dict.fromkeys(action.touchpoints):
-            graph.edge(
-                node_id(journey, "action", action.id),
-                node_id(journey, "touchpoint", ref),
-                style="dashed",
-                arrowhead="none",
-                color="#4575b4",
-                constraint="false",
-            )
+@dataclass(frozen=True)
+class _Row:
+    """How one row below the actions is drawn: the touchpoints, or the backstage processes."""
+
+    kind: str  # node kind, also the action field that references the row's items
+    label: str
+    color: str
+    shape: str
+    fill: str
+    edge: dict[str, str]
+    cluster: dict[str, str]
 
 
-def _backstage(graph: Digraph, journey: Journey) -> None:
-    """The backstage processes, below the line of visibility, linked from the actions that need them."""
-    names = {b.id: (b.name, b.systems) for b in journey.backstage}
-    used = [ref for _, action in journey.actions() for ref in action.backstage]
-    ids = [b.id for b in journey.backstage] + [ref for ref in dict.fromkeys(used) if ref not in names]
+_ROWS = (
+    _Row("touchpoint", "Touchpoints (line of interaction)", "#4575b4", "note", "#deebf7",
+         {"style": "dashed", "arrowhead": "none"}, {}),
+    _Row("backstage", "Backstage, below the line of visibility", "#7f7f7f", "component", "#f0f0f0",
+         {"style": "dotted"}, {"labelloc": "b"}),
+)  # fmt: skip
+
+
+def _details(journey: Journey, kind: str) -> dict[str, tuple[str, str]]:
+    """Id -> (name, small print under it) of a row's declared items: a touchpoint's channel, a process's systems."""
+    if kind == "touchpoint":
+        return {t.id: (t.name, _text(t.channel, 16, 1)) for t in journey.touchpoints}
+    return {b.id: (b.name, _text(", ".join(b.systems), _WRAP, 2)) for b in journey.backstage}
+
+
+def _row(graph: Digraph, journey: Journey, row: _Row) -> None:
+    """One row of items (declared ones first, then referenced but undeclared), each linked from its actions."""
+    field = "touchpoints" if row.kind == "touchpoint" else "backstage"
+    details = _details(journey, row.kind)
+    refs = {action.id: list(dict.fromkeys(getattr(action, field))) for _, action in journey.actions()}
+    ids = [*details, *(ref for ref in dict.fromkeys(r for rs in refs.values() for r in rs) if ref not in details)]
     if not ids:
         return
-    with graph.subgraph(name=f"cluster_{node_id(journey, 'row', 'backstage')}") as row:
-        row.attr(
-            label=_html("<I>Backstage, below the line of visibility</I>"),
-            style="dashed",
-            color="#7f7f7f",
-            labelloc="b",
-        )
+    with graph.subgraph(name=f"cluster_{node_id(journey, 'row', field)}") as cluster:
+        cluster.attr(label=_html(f"<I>{row.label}</I>"), style="dashed", color=row.color, **row.cluster)
         for ref in ids:
-            name, systems = names.get(ref, (ref, []))
-            extra = f'<BR/><FONT POINT-SIZE="9">{_text(", ".join(systems), _WRAP, 2)}</FONT>' if systems else ""
-            row.node(
-                node_id(journey, "backstage", ref),
+            name, small = details.get(ref, (ref, ""))
+            extra = f'<BR/><FONT POINT-SIZE="9">{small}</FONT>' if small else ""
+            cluster.node(
+                node_id(journey, row.kind, ref),
                 label=_html(f"{_text(name, _WRAP, 3)}{extra}"),
-                shape="component",
+                shape=row.shape,
                 style="filled",
-                fillcolor="#f0f0f0",
+                fillcolor=row.fill,
                 tooltip=_tooltip(name),
             )
-    for _, action in journey.actions():
-        for ref in dict.fromkeys(action.backstage):
+    for action_id, targets in refs.items():
+        for ref in targets:
             graph.edge(
-                node_id(journey, "action", action.id),
-                node_id(journey, "backstage", ref),
-                style="dotted",
-                color="#7f7f7f",
+                node_id(journey, "action", action_id),
+                node_id(journey, row.kind, ref),
+                color=row.color,
                 constraint="false",
+                **row.edge,
             )
 
 
