@@ -139,21 +139,22 @@ def schema(
 
 @app.command()
 def init(
-    name: Annotated[str, typer.Argument(help="Journey name; the file is NAME.journey.yaml.")] = "my-journey",
+    name: Annotated[
+        str, typer.Argument(help="Journey name (the file is NAME.journey.yaml) or a path such as journeys/onboarding.")
+    ] = "my-journey",
     template: Annotated[str, typer.Option("--template", "-t", help="b2b, b2c or blank.")] = "b2b",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead.")] = None,
     debug: Debug = False,
 ) -> int:
     """Scaffold a new journey file from a stage model (B2B: 7 stages, B2C: 5)."""
     with _handled(debug):
-        from cjm.model import slugify
         from cjm.output import write_atomic
-        from cjm.scaffold import TEMPLATES, starter
+        from cjm.scaffold import TEMPLATES, starter, starter_path
 
         if template not in TEMPLATES:
             _usage(f"unknown template '{template}'; choose from: {', '.join(TEMPLATES)}")
-        target = Path(output or f"{slugify(name)}.journey.yaml")
-        write_atomic(target, starter(name, template), overwrite=False)
+        title, target = starter_path(name, output)
+        write_atomic(target, starter(title, template), overwrite=False)
         typer.echo(f"Wrote {target} ({template} template). Next: cjm validate {target}", err=True)
     return EXIT_OK
 

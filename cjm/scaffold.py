@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from cjm.model import slugify
 
@@ -26,6 +27,17 @@ STAGE_MODELS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "blank": (("first-stage", "First stage", "What the customer wants here"),),
 }
 TEMPLATES = tuple(STAGE_MODELS)
+
+
+def starter_path(name: str, output: str | None = None) -> tuple[str, Path]:
+    """The journey name and the file for ``cjm init NAME``: NAME may be a plain name or a path."""
+    if output:
+        return name, Path(output)
+    given = Path(name)
+    if len(given.parts) > 1 or name.endswith(".yaml"):
+        stem = given.name.removesuffix(".yaml").removesuffix(".journey")
+        return stem, given.with_name(f"{slugify(stem)}.journey.yaml")
+    return name, Path(f"{slugify(name)}.journey.yaml")
 
 
 def _q(text: str) -> str:

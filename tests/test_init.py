@@ -37,3 +37,11 @@ def test_unknown_template_is_a_usage_error(run_cli: Callable[..., Result], tmp_p
     result = run_cli("init", "x", "--template", "b2g", cwd=tmp_path)
     assert result.exit_code == 2
     assert "b2b, b2c, blank" in result.stderr
+
+
+def test_a_path_names_the_file_and_its_folder(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    result = run_cli("init", "journeys/Partner Onboarding", "--template", "b2c", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    target = tmp_path / "journeys" / "partner-onboarding.journey.yaml"
+    assert yaml.safe_load(target.read_text())["id"] == "partner-onboarding"
+    assert run_cli("validate", str(target)).exit_code == 0
