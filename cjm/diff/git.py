@@ -57,7 +57,12 @@ def read_revision(spec: str) -> tuple[str, bytes]:
 
 
 def verify_revision(rev: str, cwd: Path | None = None) -> str:
-    """The commit id ``rev`` names; an unknown revision is an InputError."""
+    """The commit id ``rev`` names; an unknown revision, or no repository at all, is an InputError."""
+    try:
+        _git(["rev-parse", "--git-dir"], cwd)
+    except InputError:
+        where = cwd or Path.cwd()
+        raise InputError(f"'{rev}' names a git revision, but {where} is not inside a git repository") from None
     try:
         return _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd).decode().strip()
     except InputError:
