@@ -48,6 +48,7 @@ def statements(model: MapModel, top_variants: int, approximate: bool) -> list[St
     """Every statement of the analysis, in order."""
     return [
         Statement("cjm_key_stats", _KEYS),
+        Statement("cjm_cases", _CASES),
         Statement("cjm_ev", _EVENTS),
         Statement("cjm_steps", _STEPS),
         Statement("cjm_journeys", _JOURNEYS),
@@ -77,7 +78,13 @@ LEFT JOIN cjm_patterns AS p
 GROUP BY k.event, k.channel, k.source, k.events
 """
 
-# Two sorts of the events: one to order them (by time, stage, then the key's rank: event, channel, source),
+# Every case id as a number: the sorts, joins and distinct counts that follow compare integers, not text.
+_CASES = """
+SELECT case_id, ROW_NUMBER() OVER (ORDER BY case_id NULLS FIRST) AS cid
+FROM (SELECT case_id FROM cjm_events GROUP BY case_id) AS c
+"""
+
+# From here on, case_id is the case's number (cjm_cases.cid). Two sorts of the events: one to order them (by time, stage, then the key's rank: event, channel, source),
 # one by position for everything else. Journey boundaries are positions, so the neighbouring mapped
 # events of an event are looked up per customer and kept only when they lie in the same journey.
 _BEFORE = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
@@ -85,9 +92,10 @@ _AFTER = "ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING"
 _CASE = "PARTITION BY case_id ORDER BY pos NULLS FIRST"
 _EVENTS = f"""
 WITH base AS (
-  SELECT e.case_id, epoch(e.ts) AS t, k.tp,
+  SELECT c.cid AS case_id, epoch(e.ts) AS t, k.tp,
     CASE WHEN tp.flow = 1 THEN k.tp END AS flow_tp, COALESCE(tp.first_stage, 1000000) AS tie, k.key_rank
   FROM cjm_events AS e
+  JOIN cjm_cases AS c ON c.case_id = e.case_id
   JOIN cjm_key_stats AS k
     ON k.event = e.event AND k.channel = COALESCE(e.channel, '') AND k.source = COALESCE(e.source, '')
   LEFT JOIN cjm_touchpoints AS tp ON tp.tp = k.tp
