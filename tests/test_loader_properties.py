@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cjm.loader import load_bytes, load_text
+from cjm.source import split_lines
 from tests.conftest import EXAMPLES
 
 SOURCES = [p.read_text("utf-8") for p in EXAMPLES]
@@ -19,7 +20,7 @@ def _check(result_lines: int, diagnostics: list) -> None:  # type: ignore[type-a
         assert d.message
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SOURCES), st.data())
 def test_mutated_examples_never_crash(source: str, data: st.DataObject) -> None:
     lines = source.splitlines()
@@ -59,15 +60,17 @@ def test_mutated_examples_never_crash(source: str, data: st.DataObject) -> None:
     assert (result.journey is not None) or result.diagnostics
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=3000, deadline=None)
 @given(st.binary(max_size=400))
 def test_arbitrary_bytes_never_crash(data: bytes) -> None:
     result = load_bytes(data, "b.journey.yaml")
     assert result.journey is None or not [d for d in result.diagnostics if d.severity.value == "error"]
-    _check(data.count(b"\n") + 1, result.diagnostics)
+    _check(
+        len(split_lines(result.text)) if result.text else data.count(b"\n") + data.count(b"\r") + 1, result.diagnostics
+    )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
 def test_arbitrary_text_never_crashes(text: str) -> None:
-    _check(text.count("\n") + 1, load_text(text, "t.journey.yaml").diagnostics)
+    _check(len(split_lines(text)), load_text(text, "t.journey.yaml").diagnostics)

@@ -22,7 +22,7 @@ from tests.conftest import EXAMPLES, run_cli_inprocess
 from tests.strategies import journey_documents
 
 FAST = settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 
 
@@ -85,7 +85,7 @@ JUNK = [
 ]
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SOURCES), st.data())
 def test_mutated_files_through_the_cli_exit_0_or_1_with_json(source: str, data: st.DataObject) -> None:
     lines = source.splitlines()
