@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from cjm.model import (
     SEVERITY_RANK,
     Action,
+    Backstage,
     Expectation,
     Journey,
     Opportunity,
@@ -216,9 +217,29 @@ def _chip(jid: str, ref: str, touchpoints: Mapping[str, Touchpoint], overlay: Ov
     return Chip(ref, name, channel, CHANNEL_LABELS[channel], f"{jid}-ch-{channel}", css, title, found)
 
 
-def _column(jid: str, action: Action, journey: Journey, overlay: Overlay, first: bool) -> Column:
-    touchpoints = {tp.id: tp for tp in journey.touchpoints}
-    backstage = {b.id: b for b in journey.backstage}
+def _cards(
+    base: str, pains: list[PainPoint], opportunities: list[Opportunity], overlay: Overlay
+) -> tuple[tuple[Card, ...], tuple[Card, ...]]:
+    """The pain point cards (most severe first) and opportunity cards of an action or a stage."""
+    pain_cards = tuple(
+        pain_card(p, f"{base}--pain-{p.id or i}", overlay.mark("pain_point", p.id or ""))
+        for i, p in enumerate(_sorted_pains(pains))
+    )
+    opportunity_cards = tuple(
+        opportunity_card(o, f"{base}--opp-{o.id or i}", overlay.mark("opportunity", o.id or ""))
+        for i, o in enumerate(opportunities)
+    )
+    return pain_cards, opportunity_cards
+
+
+def _column(
+    jid: str,
+    action: Action,
+    touchpoints: dict[str, Touchpoint],
+    backstage: dict[str, Backstage],
+    overlay: Overlay,
+    first: bool,
+) -> Column:
     chips = tuple(_chip(jid, ref, touchpoints, overlay) for ref in action.touchpoints)
     departments: list[str] = []
     for ref in action.touchpoints:
@@ -226,14 +247,7 @@ def _column(jid: str, action: Action, journey: Journey, overlay: Overlay, first:
             if dept not in departments:
                 departments.append(dept)
     base = f"{jid}--{action.id}"
-    pains = tuple(
-        pain_card(p, f"{base}--pain-{p.id or i}", overlay.mark("pain_point", p.id or ""))
-        for i, p in enumerate(_sorted_pains(action.pain_points))
-    )
-    opps = tuple(
-        opportunity_card(o, f"{base}--opp-{o.id or i}", overlay.mark("opportunity", o.id or ""))
-        for i, o in enumerate(action.opportunities)
-    )
+    pains, opps = _cards(base, action.pain_points, action.opportunities, overlay)
     cards = []
     for ref in action.backstage:
         b = backstage.get(ref)
@@ -259,14 +273,7 @@ def _placeholder(jid: str, stage: Stage) -> Column:
 
 def _stage(jid: str, stage: Stage, overlay: Overlay) -> StageView:
     base = f"{jid}--stage-{stage.id}"
-    pains = tuple(
-        pain_card(p, f"{base}--pain-{p.id or i}", overlay.mark("pain_point", p.id or ""))
-        for i, p in enumerate(_sorted_pains(stage.pain_points))
-    )
-    opps = tuple(
-        opportunity_card(o, f"{base}--opp-{o.id or i}", overlay.mark("opportunity", o.id or ""))
-        for i, o in enumerate(stage.opportunities)
-    )
+    pains, opps = _cards(base, stage.pain_points, stage.opportunities, overlay)
     funnel = overlay.funnels.get(stage.id)
     return StageView(
         base, stage.name, stage.goal or "", stage.description or "", max(1, len(stage.actions)),
@@ -306,8 +313,10 @@ def build_view(journey: Journey, overlay: Overlay = NO_OVERLAY) -> MapView:
     jid = journey.id
     scope = journey.scope
     columns: list[Column] = []
+    touchpoints = {tp.id: tp for tp in journey.touchpoints}
+    backstage = {b.id: b for b in journey.backstage}
     for stage in journey.stages:
-        columns.extend(_column(jid, a, journey, overlay, i == 0) for i, a in enumerate(stage.actions))
+        columns.extend(_column(jid, a, touchpoints, backstage, overlay, i == 0) for i, a in enumerate(stage.actions))
         if not stage.actions:
             columns.append(_placeholder(jid, stage))
     stages = tuple(_stage(jid, s, overlay) for s in journey.stages)
