@@ -84,9 +84,10 @@ SELECT case_id, ROW_NUMBER() OVER (ORDER BY case_id NULLS FIRST) AS cid
 FROM (SELECT case_id FROM cjm_events GROUP BY case_id) AS c
 """
 
-# From here on, case_id is the case's number (cjm_cases.cid). Two sorts of the events: one to order them (by time, stage, then the key's rank: event, channel, source),
-# one by position for everything else. Journey boundaries are positions, so the neighbouring mapped
-# events of an event are looked up per customer and kept only when they lie in the same journey.
+# From here on, case_id is the case's number (cjm_cases.cid). Two sorts of the events: one to order them
+# (by time, stage, then the key's rank: event, channel, source), one by position for everything else.
+# Journey boundaries are positions, so the neighbouring mapped events of an event are looked up per
+# customer and kept only when they lie in the same journey.
 _BEFORE = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
 _AFTER = "ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING"
 _CASE = "PARTITION BY case_id ORDER BY pos NULLS FIRST"

@@ -86,9 +86,9 @@ def test_spark_sql_equals_duckdb(spark: Any, tmp_path: Path) -> None:
     options = CheckOptions(events=[log], limits=Limits(memory_limit="512MB", threads=1))
     duck = run_check(journey, options).aggregates
     model, digest = load_model(journey)
-    for table in ("cjm_events", *RESULT_TABLES, "cjm_cases", "cjm_ev", "cjm_steps", "cjm_journeys", "cjm_hits", "cjm_reach",
-                  "cjm_meta", "cjm_settings", "cjm_patterns", "cjm_touchpoints", "cjm_tp_stages", "cjm_stages",
-                  "cjm_pairs"):  # fmt: skip
+    for table in ("cjm_events", *RESULT_TABLES, "cjm_cases", "cjm_ev", "cjm_steps", "cjm_journeys", "cjm_hits",
+                  "cjm_reach", "cjm_meta", "cjm_settings", "cjm_patterns", "cjm_touchpoints", "cjm_tp_stages",
+                  "cjm_stages", "cjm_pairs"):  # fmt: skip
         spark.sql(f"DROP VIEW IF EXISTS {table}") if table == "cjm_events" else spark.sql(
             f"DROP TABLE IF EXISTS {table}"
         )
