@@ -62,6 +62,8 @@ def connect(limits: Limits) -> Iterator[duckdb.DuckDBPyConnection]:
         con = duckdb.connect(":memory:", config=config)
     except duckdb.Error as exc:
         raise ConfigError(f"cannot start DuckDB with these limits: {exc}") from None
+    # cjm draws its own progress on stderr; DuckDB's bar can land on stdout, in the middle of a JSON report.
+    con.execute("SET enable_progress_bar = false")
     try:
         yield con
     finally:
