@@ -56,12 +56,12 @@ def statements(model: MapModel, top_variants: int, approximate: bool) -> list[St
         Statement("cjm_reach", _reach(model)),
         Statement("cjm_totals", _TOTALS),
         Statement("cjm_touchpoint_stats", _TOUCHPOINTS),
+        Statement("cjm_unmapped_stats", _UNMAPPED),  # the last reader of cjm_ev: DuckDB drops it after this
         Statement("cjm_channel_stats", _CHANNELS),
         Statement("cjm_stage_stats", _stage_stats(approximate)),
         Statement("cjm_transition_stats", _TRANSITIONS),
         Statement("cjm_edge_stats", _edges(approximate)),
         Statement("cjm_variant_stats", _variants(int(top_variants))),
-        Statement("cjm_unmapped_stats", _UNMAPPED),
     ]
 
 
@@ -86,6 +86,7 @@ FROM (SELECT case_id FROM cjm_events GROUP BY case_id) AS c
 
 # From here on, case_id is the case's number (cjm_cases.cid). Two sorts of the events: one to order them
 # (by time, stage, then the key's rank: event, channel, source), one by position for everything else.
+# journey_no is cast: DuckDB sums integers into a 128-bit HUGEINT, twice as wide in every join and group.
 # Journey boundaries are positions, so the neighbouring mapped events of an event are looked up per
 # customer and kept only when they lie in the same journey.
 _BEFORE = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
@@ -111,7 +112,7 @@ WITH base AS (
   FROM ordered AS o CROSS JOIN cjm_settings AS s
 ), linked AS (
   SELECT case_id, t, key_rank, tp, flow_tp, pos, is_start,
-    SUM(is_start) OVER ({_CASE} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS journey_no,
+    CAST(SUM(is_start) OVER ({_CASE} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS journey_no,
     MAX(CASE WHEN is_start = 1 THEN pos END) OVER ({_CASE} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
       AS start_pos,
     FIRST_VALUE(CASE WHEN is_start = 1 THEN pos END IGNORE NULLS) OVER ({_CASE} {_AFTER}) AS next_start_pos,

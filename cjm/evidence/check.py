@@ -118,7 +118,7 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
         )
         load_parameters(con, model, options.settings)
         steps = [(s.table, s.sql) for s in statements(model, options.top_variants, approximate)]
-        execute(con, steps, options.progress)
+        execute(con, steps, options.progress, keep=RESULT_TABLES)
         aggregates = fetch(con, RESULT_TABLES)
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip

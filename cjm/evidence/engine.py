@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -72,11 +72,35 @@ def connect(limits: Limits) -> Iterator[duckdb.DuckDBPyConnection]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def execute(con: duckdb.DuckDBPyConnection, steps: list[tuple[str, str]], progress: bool) -> None:
-    """Run (table, SELECT) steps as CREATE TABLE statements; a progress bar on stderr when asked (a TTY)."""
+def spent_tables(steps: list[tuple[str, str]], keep: Collection[str]) -> list[list[str]]:
+    """Per step, the tables created earlier (and not kept) that no later step reads: they can be dropped after it."""
+    last: dict[str, int] = {}
+    for i, (table, sql) in enumerate(steps):
+        for name in last:
+            if re.search(rf"\b{name}\b", sql):
+                last[name] = i
+        last.setdefault(table, i)
+    out: list[list[str]] = [[] for _ in steps]
+    for name, i in last.items():
+        if name not in keep:
+            out[i].append(name)
+    return out
+
+
+def execute(
+    con: duckdb.DuckDBPyConnection, steps: list[tuple[str, str]], progress: bool, keep: Collection[str] | None = None
+) -> None:
+    """Run (table, SELECT) steps as CREATE TABLE statements; a progress bar on stderr when asked (a TTY).
+
+    With ``keep``, every other table is dropped once no later step reads it, so that the large intermediate
+    tables (one row per event) do not hold memory, or spill to disk, while the small aggregates are computed.
+    """
+    drops = spent_tables(steps, keep) if keep is not None else [[] for _ in steps]
     if not progress:
-        for table, sql in steps:
+        for (table, sql), spent in zip(steps, drops, strict=True):
             con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
+            for name in spent:
+                con.execute(f"DROP TABLE {name}")
         return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -85,9 +109,11 @@ def execute(con: duckdb.DuckDBPyConnection, steps: list[tuple[str, str]], progre
                TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("analysing", total=len(steps))
-        for table, sql in steps:
+        for (table, sql), spent in zip(steps, drops, strict=True):
             bar.update(task, description=table)
             con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
+            for name in spent:
+                con.execute(f"DROP TABLE {name}")
             bar.advance(task)
 
 
