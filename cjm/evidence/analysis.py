@@ -87,11 +87,16 @@ FROM (SELECT case_id FROM cjm_events GROUP BY case_id) AS c
 # From here on, case_id is the case's number (cjm_cases.cid). Two sorts of the events: one to order them
 # (by time, stage, then the key's rank: event, channel, source), one by position for everything else.
 # journey_no is cast: DuckDB sums integers into a 128-bit HUGEINT, twice as wide in every join and group.
-# Journey boundaries are positions, so the neighbouring mapped events of an event are looked up per
-# customer and kept only when they lie in the same journey.
+# Journey boundaries are positions, so the neighbouring flow events of an event are looked up per customer
+# and kept only when they lie in the same journey. A neighbour's touchpoint rides along with its position
+# (pos * TP_LIMIT + tp, as in _JOURNEYS), so one window function finds both.
+TP_LIMIT = 1_000_000
 _BEFORE = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
 _AFTER = "ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING"
+_RUNNING = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
 _CASE = "PARTITION BY case_id ORDER BY pos NULLS FIRST"
+_FLOW_KEY = f"CASE WHEN flow_tp IS NOT NULL THEN CAST(pos AS BIGINT) * {TP_LIMIT} + flow_tp END"
+_START_KEY = f"CASE WHEN is_start = 1 THEN CAST(pos AS BIGINT) * {TP_LIMIT} END"
 _EVENTS = f"""
 WITH base AS (
   SELECT c.cid AS case_id, epoch(e.ts) AS t, k.tp,
@@ -112,21 +117,19 @@ WITH base AS (
   FROM ordered AS o CROSS JOIN cjm_settings AS s
 ), linked AS (
   SELECT case_id, t, key_rank, tp, flow_tp, pos, is_start,
-    CAST(SUM(is_start) OVER ({_CASE} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS journey_no,
-    MAX(CASE WHEN is_start = 1 THEN pos END) OVER ({_CASE} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-      AS start_pos,
-    FIRST_VALUE(CASE WHEN is_start = 1 THEN pos END IGNORE NULLS) OVER ({_CASE} {_AFTER}) AS next_start_pos,
-    LAST_VALUE(flow_tp IGNORE NULLS) OVER ({_CASE} {_BEFORE}) AS prev_flow_tp,
+    CAST(SUM(is_start) OVER ({_CASE} {_RUNNING}) AS BIGINT) AS journey_no,
+    LAST_VALUE({_START_KEY} IGNORE NULLS) OVER ({_CASE} {_RUNNING}) AS start_key,
+    FIRST_VALUE({_START_KEY} IGNORE NULLS) OVER ({_CASE} {_AFTER}) AS next_start_key,
+    LAST_VALUE({_FLOW_KEY} IGNORE NULLS) OVER ({_CASE} {_BEFORE}) AS prev_flow,
     LAST_VALUE(CASE WHEN flow_tp IS NOT NULL THEN t END IGNORE NULLS) OVER ({_CASE} {_BEFORE}) AS prev_flow_t,
-    LAST_VALUE(CASE WHEN flow_tp IS NOT NULL THEN pos END IGNORE NULLS) OVER ({_CASE} {_BEFORE}) AS prev_flow_pos,
-    FIRST_VALUE(flow_tp IGNORE NULLS) OVER ({_CASE} {_AFTER}) AS next_flow_tp,
-    FIRST_VALUE(CASE WHEN flow_tp IS NOT NULL THEN pos END IGNORE NULLS) OVER ({_CASE} {_AFTER}) AS next_flow_pos
+    FIRST_VALUE({_FLOW_KEY} IGNORE NULLS) OVER ({_CASE} {_AFTER}) AS next_flow
   FROM flagged
 )
 SELECT case_id, journey_no, pos, t, key_rank, tp, flow_tp, is_start,
-  CASE WHEN prev_flow_pos >= start_pos THEN prev_flow_tp END AS prev_tp,
-  CASE WHEN prev_flow_pos >= start_pos THEN prev_flow_t END AS prev_t,
-  CASE WHEN next_start_pos IS NULL OR next_flow_pos < next_start_pos THEN next_flow_tp END AS next_tp
+  CASE WHEN prev_flow >= start_key THEN CAST(prev_flow % {TP_LIMIT} AS INTEGER) END AS prev_tp,
+  CASE WHEN prev_flow >= start_key THEN prev_flow_t END AS prev_t,
+  CASE WHEN next_start_key IS NULL OR next_flow < next_start_key THEN CAST(next_flow % {TP_LIMIT} AS INTEGER) END
+    AS next_tp
 FROM linked
 """
 
