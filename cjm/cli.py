@@ -540,7 +540,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     try:  # typer >= 0.26 vendors click; earlier versions depend on it
         from typer._click.exceptions import ClickException
     except ImportError:  # pragma: no cover - depends on the installed typer
-        from click.exceptions import ClickException  # type: ignore[no-redef]
+        from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found,unused-ignore]
 
     _safe_streams()
     try:

@@ -85,7 +85,13 @@ def _in_parquet(path: str, column: str, value: str) -> str | None:
 
     from cjm.evidence.io import quote_ident, quote_text
 
-    con = duckdb.connect(":memory:", config={"threads": 1, "memory_limit": "512MB"})
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "threads": 1,
+        "memory_limit": "512MB",
+        "autoinstall_known_extensions": False,  # never fetch an extension: cjm makes no network connection
+        "autoload_known_extensions": False,
+    }
+    con = duckdb.connect(":memory:", config=config)
     try:
         row = con.execute(
             f"SELECT file_row_number FROM read_parquet({quote_text(path)}, file_row_number = true) "
