@@ -203,32 +203,55 @@ def _details(journey: Journey, kind: str) -> dict[str, tuple[str, str]]:
     return {b.id: (b.name, _text(", ".join(b.systems), _WRAP, 2)) for b in journey.backstage}
 
 
+def _uses(journey: Journey, field: str) -> dict[tuple[str, str], list[str]]:
+    """(stage id, item id) -> the actions of that stage that use the item, in journey order.
+
+    A touchpoint or backstage process is drawn once per stage that uses it, under that
+    stage's actions: an edge then never crosses more than its own stage, which keeps
+    Graphviz's layout fast on large maps (one shared node made every edge span the map).
+    """
+    uses: dict[tuple[str, str], list[str]] = {}
+    for stage in journey.stages:
+        for action in stage.actions:
+            for ref in dict.fromkeys(getattr(action, field)):
+                uses.setdefault((stage.id, ref), []).append(action.id)
+    return uses
+
+
+def _instance(journey: Journey, kind: str, ref: str, stage_id: str) -> str:
+    """The node id of an item's appearance in one stage ('__' cannot occur inside an id)."""
+    return node_id(journey, kind, f"{ref}__{stage_id}")
+
+
 def _row(graph: Digraph, journey: Journey, row: _Row) -> None:
-    """One row of items (declared ones first, then referenced but undeclared), each linked from its actions."""
+    """One row of items, each drawn under the stages that use it and linked from their actions;
+    declared items nothing uses are drawn once, so the row still shows them."""
     field = "touchpoints" if row.kind == "touchpoint" else "backstage"
     details = _details(journey, row.kind)
-    refs = {action.id: list(dict.fromkeys(getattr(action, field))) for _, action in journey.actions()}
-    ids = [*details, *(ref for ref in dict.fromkeys(r for rs in refs.values() for r in rs) if ref not in details)]
-    if not ids:
+    uses = _uses(journey, field)
+    used = {ref for _, ref in uses}
+    nodes = [(_instance(journey, row.kind, ref, stage_id), ref) for stage_id, ref in uses]
+    nodes += [(node_id(journey, row.kind, ref), ref) for ref in details if ref not in used]
+    if not nodes:
         return
     with graph.subgraph(name=f"cluster_{node_id(journey, 'row', field)}") as cluster:
         cluster.attr(label=_html(f"<I>{row.label}</I>"), style="dashed", color=row.color, **row.cluster)
-        for ref in ids:
+        for node, ref in nodes:
             name, small = details.get(ref, (ref, ""))
             extra = f'<BR/><FONT POINT-SIZE="9">{small}</FONT>' if small else ""
             cluster.node(
-                node_id(journey, row.kind, ref),
+                node,
                 label=_html(f"{_text(name, _WRAP, 3)}{extra}"),
                 shape=row.shape,
                 style="filled",
                 fillcolor=row.fill,
                 tooltip=_tooltip(name),
             )
-    for action_id, targets in refs.items():
-        for ref in targets:
+    for (stage_id, ref), actions in uses.items():
+        for action_id in actions:
             graph.edge(
                 node_id(journey, "action", action_id),
-                node_id(journey, row.kind, ref),
+                _instance(journey, row.kind, ref, stage_id),
                 color=row.color,
                 constraint="false",
                 **row.edge,
@@ -236,16 +259,13 @@ def _row(graph: Digraph, journey: Journey, row: _Row) -> None:
 
 
 def _align(graph: Digraph, journey: Journey) -> None:
-    """Put each touchpoint and backstage process in the column of the first action that uses it."""
+    """Put each item's appearance in a stage in the column of the first action there that uses it."""
     columns: dict[str, list[str]] = {}
-    placed: set[str] = set()
-    for _, action in journey.actions():
-        refs = [node_id(journey, "touchpoint", r) for r in action.touchpoints]
-        refs += [node_id(journey, "backstage", r) for r in action.backstage]
-        fresh = [r for r in dict.fromkeys(refs) if r not in placed]
-        placed.update(fresh)
-        if fresh:
-            columns[node_id(journey, "action", action.id)] = fresh
+    for row in _ROWS:
+        field = "touchpoints" if row.kind == "touchpoint" else "backstage"
+        for (stage_id, ref), actions in _uses(journey, field).items():
+            anchor = node_id(journey, "action", actions[0])
+            columns.setdefault(anchor, []).append(_instance(journey, row.kind, ref, stage_id))
     for anchor, refs in columns.items():
         with graph.subgraph() as column:
             column.attr(rank="same")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -42,6 +43,11 @@ def svg_nodes(svg: bytes) -> dict[str, str]:
     return nodes
 
 
+def appearances(nodes: dict[str, str], base: str) -> list[str]:
+    """The text of every node that draws the item ``base``: once per stage that uses it."""
+    return [text for node, text in nodes.items() if node == base or node.startswith(f"{base}__")]
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_dot_matches_golden(example: Path, golden: Callable[[str, str], None]) -> None:
     journey = load_journey(str(example))
@@ -68,9 +74,21 @@ def test_svg_draws_every_action_touchpoint_and_backstage_process(example: Path) 
     for _, action in journey.actions():
         assert node_id(journey, "action", action.id) in nodes
     for touchpoint in journey.touchpoints:
-        assert touchpoint.name in nodes[node_id(journey, "touchpoint", touchpoint.id)]
+        drawn = appearances(nodes, node_id(journey, "touchpoint", touchpoint.id))
+        assert drawn and all(touchpoint.name in text for text in drawn)
     for process in journey.backstage:
-        assert node_id(journey, "backstage", process.id) in nodes
+        assert appearances(nodes, node_id(journey, "backstage", process.id))
+
+
+def test_an_item_is_drawn_once_per_stage_that_uses_it() -> None:
+    journey = load_journey(str(EXAMPLES[0]))
+    source = to_dot(journey)
+    for touchpoint in journey.touchpoints:
+        stages = {s.id for s, a in journey.actions() if touchpoint.id in a.touchpoints}
+        base = node_id(journey, "touchpoint", touchpoint.id)
+        expected = {f"{base}__{stage}" for stage in stages} if stages else {base}
+        drawn = set(re.findall(rf'"({re.escape(base)}(?:__[a-z0-9-]+)?)" \[', source))
+        assert drawn == expected
 
 
 @needs_dot
@@ -82,9 +100,10 @@ def test_hostile_text_is_escaped_in_dot_and_svg(hostile_journey: Path) -> None:
     assert 'tooltip="<script>alert' in source  # quoted strings carry it verbatim, quotes escaped
     nodes = svg_nodes(render_graphviz(journey, "svg"))
     expected = {node_id(journey, "action", a.id) for _, a in journey.actions()}
-    expected |= {node_id(journey, "touchpoint", "tp-hostile"), node_id(journey, "backstage", "bs-hostile")}
     expected.add(node_id(journey, "stage", "empty") + "__empty")
     assert expected <= set(nodes)
+    assert appearances(nodes, node_id(journey, "touchpoint", "tp-hostile"))
+    assert appearances(nodes, node_id(journey, "backstage", "bs-hostile"))
     assert not any(name.strip() in {"x", "pwned"} for name in nodes)  # the '"]; x [label=' text made no node
     assert '"]; x [label="pwned"]; //' in nodes[node_id(journey, "action", "act-dot")]
     assert "<script>alert('x')</script>" in nodes[node_id(journey, "action", "act-script")]
