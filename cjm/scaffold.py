@@ -41,7 +41,9 @@ def starter_path(name: str, output: str | None = None) -> tuple[str, Path]:
 
 
 def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+    # a JSON string is a valid double-quoted YAML scalar, once YAML's own line breaks (NEL, LS, PS) are escaped
+    quoted = json.dumps(text, ensure_ascii=False)
+    return quoted.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
 
 
 def starter(name: str, template: str = "b2b") -> str:

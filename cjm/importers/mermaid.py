@@ -280,7 +280,26 @@ def to_journey_yaml(diagram: Diagram, fallback_title: str, origin: str) -> str:
         f"# Imported from {origin} by 'cjm import mermaid'.\n"
         "# Next: add touchpoints, pain points and evidence, then run 'cjm validate'.\n"
     )
-    return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100_000)
+    return header + yaml.dump(document, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100_000)
+
+
+_YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _dumper() -> type:
+    """A safe YAML dumper that double-quotes text holding NEL, LS or PS, so it is escaped and reads back
+    unchanged (PyYAML writes them raw in plain or single-quoted scalars, where YAML folds them to spaces)."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = '"' if _YAML_BREAKS.search(value) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return Dumper
 
 
 def _unique(name: str, kind: str, taken: set[str]) -> str:

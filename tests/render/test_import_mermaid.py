@@ -192,3 +192,30 @@ def test_export_then_import_keeps_stages_actions_emotions_and_persona(
     assert [(a.name, a.emotion) for _, a in back.actions()] == [(a.name, a.emotion) for _, a in original.actions()]
     persona = next(p for p in original.personas if p.id == original.scope.persona)
     assert back.personas[0].name == persona.name
+
+
+def test_yaml_line_break_characters_survive_export_and_import() -> None:
+    """NEL, LS and PS are line breaks inside YAML scalars: written raw, they would come back as spaces."""
+    from cjm.importers import import_mermaid
+    from cjm.loader import load_text
+    from cjm.model import Journey
+    from cjm.render.mermaid import to_mermaid
+
+    names = ["a\x85b", "c\u2028d", "e\u2029f"]
+    journey = Journey.model_validate(
+        {
+            "cjm": 1,
+            "id": "breaks",
+            "title": "T\x85itle",
+            "scope": {"persona": "p", "scenario": "s"},
+            "personas": [{"id": "p", "name": "P"}],
+            "stages": [
+                {"id": "s", "name": names[0], "actions": [{"id": f"a{i}", "name": n} for i, n in enumerate(names)]}
+            ],
+        }
+    )
+    back = load_text(import_mermaid(to_mermaid(journey), "x.mmd", "Fallback"), "back.journey.yaml").journey
+    assert back is not None
+    assert back.title == "T\x85itle"
+    assert back.stages[0].name == names[0]
+    assert [a.name for _, a in back.actions()] == names
