@@ -7,14 +7,16 @@ needs is imported inside that command.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperGroup
 
 from cjm import __version__
 
+T = TypeVar("T")
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -93,9 +95,7 @@ def validate(
 
         settings = load_config(config)
         name = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-        reporter = REPORTERS.get(name)
-        if reporter is None:
-            _usage(f"unknown format '{name}'; choose from: {', '.join(REPORTERS)}")
+        reporter = _pick(REPORTERS, name)
         if baseline and write_baseline:
             _usage("--baseline and --write-baseline cannot be used together")
         accepted = read_baseline(baseline) if baseline else None
@@ -213,9 +213,7 @@ def diff(
         from cjm.reporters.text import use_colour
 
         name = output_format or "text"
-        formatter = FORMATS.get(name)
-        if formatter is None:
-            _usage(f"unknown format '{name}'; choose from: {', '.join(FORMATS)}")
+        formatter = _pick(FORMATS, name)
         kinds = parse_fail_on(fail_on or [])
         report = collect(list(paths or []), base, load_config(config))
         if output:
@@ -405,9 +403,7 @@ def evidence_check(
         from cjm.evidence.tables import Settings
         from cjm.reporters.text import use_colour
 
-        formatter = FORMATS.get(output_format)
-        if formatter is None:
-            _usage(f"unknown format '{output_format}'; choose from: {', '.join(FORMATS)}")
+        formatter = _pick(FORMATS, output_format)
         gates = parse_gates(fail_on or [])
         options = CheckOptions(
             list(events or []),
@@ -447,9 +443,7 @@ def evidence_profile(
     with _handled(debug):
         from cjm.evidence.profile import PROFILE_FORMATS, profile_log
 
-        formatter = PROFILE_FORMATS.get(output_format)
-        if formatter is None:
-            _usage(f"unknown format '{output_format}'; choose from: {', '.join(PROFILE_FORMATS)}")
+        formatter = _pick(PROFILE_FORMATS, output_format)
         sys.stdout.write(formatter(profile_log(list(files), columns)))
     return EXIT_OK
 
@@ -512,6 +506,13 @@ class _handled:
             err=True,
         )
         raise typer.Exit(EXIT_USAGE)
+
+
+def _pick(registry: Mapping[str, T], name: str) -> T:
+    """The registry entry for an output format, or a usage error that lists the choices."""
+    if name not in registry:
+        _usage(f"unknown format '{name}'; choose from: {', '.join(registry)}")
+    return registry[name]
 
 
 def _usage(message: str) -> NoReturn:
