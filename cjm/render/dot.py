@@ -309,7 +309,11 @@ def _text(text: str, width: int, max_lines: int) -> str:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: max(width - 1, 1)].rstrip() + "…"
     # Graphviz expands escString sequences (\N, \G, \L) even in HTML-like labels; a doubled backslash is literal.
-    return "<BR/>".join(html.escape(line, quote=True).replace("\\", "\\\\") for line in lines)
+    # Graphviz's HTML lexer also rejects "]" right after a tag (<B>]</B>), so brackets go in as entities.
+    return "<BR/>".join(
+        html.escape(line, quote=True).replace("\\", "\\\\").replace("]", "&#93;").replace("[", "&#91;")
+        for line in lines
+    )
 
 
 def _html(markup: str) -> str:

@@ -15,6 +15,7 @@ import pytest
 
 from cjm.errors import CjmError, DependencyError
 from cjm.loader import load_journey
+from cjm.model import Journey
 from cjm.render.dot import node_id, render_graphviz, run_dot, to_dot
 from tests.conftest import EXAMPLES, GOLDEN, HOSTILE_LONG, Result
 
@@ -179,3 +180,20 @@ def test_without_dot_svg_fails_with_install_steps_and_text_formats_still_work(
         worked = run_process("render", str(EXAMPLES[0]), "-f", fmt, env=env)
         assert worked.exit_code == 0, worked.stderr
         assert worked.stdout
+
+
+@needs_dot
+def test_brackets_right_after_a_tag_are_drawn() -> None:
+    """Graphviz's HTML lexer rejects "<B>]</B>"; found by the renderer property test with a title of "]"."""
+    journey = Journey.model_validate(
+        {
+            "cjm": 1,
+            "id": "brackets",
+            "title": "]",
+            "scope": {"persona": "p", "scenario": "s"},
+            "stages": [{"id": "s", "name": "[x]", "actions": [{"id": "a", "name": "]"}]}],
+        }
+    )
+    canon(to_dot(journey))
+    nodes = svg_nodes(render_graphviz(journey, "svg"))
+    assert "]" in nodes[node_id(journey, "action", "a")]
