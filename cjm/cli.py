@@ -126,14 +126,10 @@ def schema(
 ) -> int:
     """Print the JSON Schema (draft 2020-12) of the journey format."""
     with _handled(debug):
-        from cjm.output import write_atomic
         from cjm.schema import schema_text
 
         text = schema_text()
-        if output:
-            write_atomic(output, text)
-        else:
-            sys.stdout.write(text)
+        _emit(text, output)
     return EXIT_OK
 
 
@@ -269,16 +265,12 @@ def export_mermaid(
     """Export a journey as a Mermaid 'journey' diagram (score = emotion + 3)."""
     with _handled(debug):
         from cjm.config import load_config
-        from cjm.output import write_atomic
         from cjm.render.mermaid import to_mermaid
         from cjm.workspace import load_workspace_journey, workspace_catalogs
 
         settings = load_config()
         diagram = to_mermaid(load_workspace_journey(file, settings, workspace_catalogs(settings)))
-        if output:
-            write_atomic(output, diagram)
-        else:
-            sys.stdout.write(diagram)
+        _emit(diagram, output)
     return EXIT_OK
 
 
@@ -467,17 +459,13 @@ def evidence_sql(
         from cjm.evidence.check import CheckOptions, load_model, validate
         from cjm.evidence.dialects import emit_statements, script
         from cjm.evidence.tables import Settings
-        from cjm.output import write_atomic
 
         settings = Settings(gap_days, window_days)
         validate(CheckOptions(settings=settings, top_variants=top_variants))
         model, digest = load_model(journey)
         sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate)
         text = script(sql, dialect, events_table, model.journey.id)
-        if output:
-            write_atomic(output, text)
-        else:
-            sys.stdout.write(text)
+        _emit(text, output)
     return EXIT_OK
 
 
@@ -506,6 +494,16 @@ class _handled:
             err=True,
         )
         raise typer.Exit(EXIT_USAGE)
+
+
+def _emit(text: str, output: str | None) -> None:
+    """A command's text: written atomically to ``output`` when given, else to standard output."""
+    if output:
+        from cjm.output import write_atomic
+
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
 
 
 def _pick(registry: Mapping[str, T], name: str) -> T:

@@ -123,7 +123,7 @@ def lint(result: LoadResult, rules: RuleSet, rel_path: str | None = None) -> Lin
             findings.append(
                 Diagnostic(result.path, span, rule.code, rule.name, severity, finding.message, finding.hint)
             )
-    found = directives(result.text) if "cjm:" in result.text else []
+    found = directives(result.text)
     if found:
         outcome = apply(result.path, findings, found, _CODES, unused_severity)
         findings = [*outcome.kept, *outcome.unused]

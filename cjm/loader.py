@@ -14,7 +14,7 @@ from cjm.errors import InputError
 from cjm.model import SUPPORTED_VERSIONS, Catalog, Journey
 from cjm.references import SharedIds, check_references
 from cjm.schema_errors import diagnose
-from cjm.source import Limits, SourceMap, parse_yaml, split_lines
+from cjm.source import Limits, SourceMap, parse_yaml
 
 
 @dataclass
@@ -31,11 +31,6 @@ class LoadResult:
     @property
     def ok(self) -> bool:
         return not self.diagnostics and (self.journey is not None or self.catalog is not None)
-
-    def line(self, number: int) -> str:
-        """The source line ``number`` (1-based), or '' when out of range."""
-        lines = split_lines(self.text)
-        return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
 def read_bytes(path: str) -> bytes:

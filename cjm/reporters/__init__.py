@@ -36,49 +36,24 @@ def relative(path: str, root: Path | None) -> str:
     return (os.path.relpath(absolute, root) if inside else path).replace(os.sep, "/")
 
 
-def _text(report: Report, stream: TextIO, options: ReportOptions) -> None:
-    from cjm.reporters.text import report_text
+def _lazy(module: str, function: str) -> Reporter:
+    """A reporter that imports its module on first use, so start-up loads only the one a run asks for."""
 
-    report_text(report, stream, options)
+    def report(report: Report, stream: TextIO, options: ReportOptions) -> None:
+        import importlib
 
+        getattr(importlib.import_module(module), function)(report, stream, options)
 
-def _json(report: Report, stream: TextIO, options: ReportOptions) -> None:
-    from cjm.reporters.json import report_json
-
-    report_json(report, stream, options)
-
-
-def _github(report: Report, stream: TextIO, options: ReportOptions) -> None:
-    from cjm.reporters.github import report_github
-
-    report_github(report, stream, options)
-
-
-def _sarif(report: Report, stream: TextIO, options: ReportOptions) -> None:
-    from cjm.reporters.sarif import report_sarif
-
-    report_sarif(report, stream, options)
-
-
-def _junit(report: Report, stream: TextIO, options: ReportOptions) -> None:
-    from cjm.reporters.junit import report_junit
-
-    report_junit(report, stream, options)
-
-
-def _gitlab(report: Report, stream: TextIO, options: ReportOptions) -> None:
-    from cjm.reporters.gitlab import report_gitlab
-
-    report_gitlab(report, stream, options)
+    return report
 
 
 REPORTERS: Mapping[str, Reporter] = {
-    "text": _text,
-    "json": _json,
-    "github": _github,
-    "sarif": _sarif,
-    "junit": _junit,
-    "gitlab": _gitlab,
+    "text": _lazy("cjm.reporters.text", "report_text"),
+    "json": _lazy("cjm.reporters.json", "report_json"),
+    "github": _lazy("cjm.reporters.github", "report_github"),
+    "sarif": _lazy("cjm.reporters.sarif", "report_sarif"),
+    "junit": _lazy("cjm.reporters.junit", "report_junit"),
+    "gitlab": _lazy("cjm.reporters.gitlab", "report_gitlab"),
 }
 CI_FORMATS = frozenset({"github", "sarif", "junit", "gitlab"})  # paths relative to the repository root
 
