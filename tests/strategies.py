@@ -118,3 +118,27 @@ def journey_documents(draw: st.DrawFn, max_stages: int = 5, max_actions: int = 4
         "backstage": backstage,
         "metrics": metrics,
     }
+
+
+MUTATIONS = ("delete", "duplicate", "indent", "dedent", "junk", "swap")
+
+
+def mutate(source: str, data: st.DataObject, junk: list[str], edits: int = 4, ops: tuple[str, ...] = MUTATIONS) -> str:
+    """``source`` with 1..``edits`` random line edits: deleted, duplicated, re-indented, swapped or junk appended."""
+    lines = source.splitlines()
+    for _ in range(data.draw(st.integers(1, edits))):
+        op = data.draw(st.sampled_from(ops))
+        i = data.draw(st.integers(0, len(lines) - 1))
+        if op == "delete" and len(lines) > 1:
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        elif op == "indent":
+            lines[i] = "  " + lines[i]
+        elif op == "dedent":
+            lines[i] = lines[i][2:]
+        elif op == "junk":
+            lines[i] += data.draw(st.sampled_from(junk))
+        elif op == "swap" and i + 1 < len(lines):
+            lines[i], lines[i + 1] = lines[i + 1], lines[i]
+    return "\n".join(lines)

@@ -8,7 +8,20 @@ from hypothesis import strategies as st
 from cjm.loader import load_bytes, load_text
 from cjm.source import split_lines
 from tests.conftest import EXAMPLES
+from tests.strategies import mutate
 
+LOADER_JUNK = [
+    " &a",
+    " *a",
+    " !!python/name:os.system",
+    ": x",
+    " [",
+    "\t",
+    "\x00",
+    " yes",
+    " 1e999",
+    " 0x" + "f" * 5000,
+]
 SOURCES = [p.read_text("utf-8") for p in EXAMPLES]
 
 
@@ -23,40 +36,9 @@ def _check(result_lines: int, diagnostics: list) -> None:  # type: ignore[type-a
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SOURCES), st.data())
 def test_mutated_examples_never_crash(source: str, data: st.DataObject) -> None:
-    lines = source.splitlines()
-    for _ in range(data.draw(st.integers(1, 4))):
-        op = data.draw(st.sampled_from(["delete", "duplicate", "indent", "dedent", "junk", "swap"]))
-        i = data.draw(st.integers(0, len(lines) - 1))
-        if op == "delete" and len(lines) > 1:
-            del lines[i]
-        elif op == "duplicate":
-            lines.insert(i, lines[i])
-        elif op == "indent":
-            lines[i] = "  " + lines[i]
-        elif op == "dedent":
-            lines[i] = lines[i][2:]
-        elif op == "junk":
-            lines[i] += data.draw(
-                st.sampled_from(
-                    [
-                        " &a",
-                        " *a",
-                        " !!python/name:os.system",
-                        ": x",
-                        " [",
-                        "\t",
-                        "\x00",
-                        " yes",
-                        " 1e999",
-                        " 0x" + "f" * 5000,
-                    ]
-                )
-            )
-        elif op == "swap" and i + 1 < len(lines):
-            lines[i], lines[i + 1] = lines[i + 1], lines[i]
-    text = "\n".join(lines)
+    text = mutate(source, data, LOADER_JUNK)
     result = load_text(text, "m.journey.yaml")
-    _check(len(lines), result.diagnostics)
+    _check(len(split_lines(text)), result.diagnostics)
     assert (result.journey is not None) or result.diagnostics
 
 

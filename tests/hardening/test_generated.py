@@ -19,7 +19,7 @@ from cjm.render.html import render_html
 from cjm.render.markdown import to_markdown
 from cjm.render.mermaid import to_mermaid
 from tests.conftest import EXAMPLES, run_cli_inprocess
-from tests.strategies import journey_documents
+from tests.strategies import journey_documents, mutate
 
 FAST = settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -88,21 +88,8 @@ JUNK = [
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SOURCES), st.data())
 def test_mutated_files_through_the_cli_exit_0_or_1_with_json(source: str, data: st.DataObject) -> None:
-    lines = source.splitlines()
-    for _ in range(data.draw(st.integers(1, 3))):
-        i = data.draw(st.integers(0, len(lines) - 1))
-        op = data.draw(st.sampled_from(["delete", "duplicate", "indent", "dedent", "junk"]))
-        if op == "delete":
-            del lines[i]
-        elif op == "duplicate":
-            lines.insert(i, lines[i])
-        elif op == "indent":
-            lines[i] = "  " + lines[i]
-        elif op == "dedent":
-            lines[i] = lines[i][2:]
-        else:
-            lines[i] += data.draw(st.sampled_from(JUNK))
-    result = run_cli_inprocess("validate", "-F", "json", "-", stdin="\n".join(lines).encode())
+    text = mutate(source, data, JUNK, edits=3, ops=("delete", "duplicate", "indent", "dedent", "junk"))
+    result = run_cli_inprocess("validate", "-F", "json", "-", stdin=text.encode())
     assert result.exit_code in (0, 1), result.stderr
     assert result.stderr == ""
     payload = json.load(io.StringIO(result.stdout))
