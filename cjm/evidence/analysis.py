@@ -38,6 +38,7 @@ class Statement:
 
     table: str
     sql: str
+    view: bool = False
 
 
 def _median(expr: str, approximate: bool) -> str:
@@ -49,14 +50,17 @@ def statements(model: MapModel, top_variants: int, approximate: bool) -> list[St
     return [
         Statement("cjm_key_stats", _KEYS),
         Statement("cjm_cases", _CASES),
-        Statement("cjm_ev", _EVENTS),
+        Statement("cjm_ord", _ORDERED),
+        Statement("cjm_multi_ev", _MULTI),
+        Statement("cjm_ev", _EVENTS, view=True),
         Statement("cjm_steps", _STEPS),
         Statement("cjm_journeys", _JOURNEYS),
         Statement("cjm_hits", _HITS),
         Statement("cjm_reach", _reach(model)),
+        Statement("cjm_tp_counts", _TP_COUNTS),
+        Statement("cjm_unmapped_stats", _UNMAPPED),  # the last reader of cjm_ev: DuckDB drops it after this
         Statement("cjm_totals", _TOTALS),
         Statement("cjm_touchpoint_stats", _TOUCHPOINTS),
-        Statement("cjm_unmapped_stats", _UNMAPPED),  # the last reader of cjm_ev: DuckDB drops it after this
         Statement("cjm_channel_stats", _CHANNELS),
         Statement("cjm_stage_stats", _stage_stats(approximate)),
         Statement("cjm_transition_stats", _TRANSITIONS),
@@ -79,27 +83,33 @@ GROUP BY k.event, k.channel, k.source, k.events
 """
 
 # Every case id as a number: the sorts, joins and distinct counts that follow compare integers, not text.
+# A customer whose events span no more than the journey gap has exactly one journey (no pause between two
+# of its events can exceed the gap); only the others (single = 0) need their journeys numbered after the sort.
 _CASES = """
-SELECT case_id, ROW_NUMBER() OVER (ORDER BY case_id NULLS FIRST) AS cid
-FROM (SELECT case_id FROM cjm_events GROUP BY case_id) AS c
+SELECT c.case_id, ROW_NUMBER() OVER (ORDER BY c.case_id NULLS FIRST) AS cid,
+  CASE WHEN c.span <= s.gap_seconds THEN 1 ELSE 0 END AS single
+FROM (SELECT case_id, epoch(MAX(ts)) - epoch(MIN(ts)) AS span FROM cjm_events GROUP BY case_id) AS c
+CROSS JOIN cjm_settings AS s
 """
 
-# From here on, case_id is the case's number (cjm_cases.cid). Two sorts of the events: one to order them
-# (by time, stage, then the key's rank: event, channel, source), one by position for everything else.
-# journey_no is cast: DuckDB sums integers into a 128-bit HUGEINT, twice as wide in every join and group.
-# Journey boundaries are positions, so the neighbouring flow events of an event are looked up per customer
-# and kept only when they lie in the same journey. A neighbour's touchpoint rides along with its position
-# (pos * TP_LIMIT + tp, as in _JOURNEYS), so one window function finds both.
-TP_LIMIT = 1_000_000
+# From here on, case_id is the case's number (cjm_cases.cid). One sort of the events orders them (by time,
+# stage, then the key's rank: event, channel, source) and finds, for each event, the flow events around it.
+# The events of a customer with one journey are final after that sort. Only the customers whose events span
+# more than the gap (cjm_multi_ev) are sorted again, by position, to split and number their journeys.
+# There, neighbours are compared by time: everything from a journey's start on lies at or after the start's
+# time, and everything before it more than the gap earlier, so the flow event before an event is in its
+# journey exactly when it is not earlier than the journey's start, and the one after exactly when it is
+# earlier than the next journey's start.
 _BEFORE = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
 _AFTER = "ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING"
 _RUNNING = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
-_CASE = "PARTITION BY case_id ORDER BY pos NULLS FIRST"
-_FLOW_KEY = f"CASE WHEN flow_tp IS NOT NULL THEN CAST(pos AS BIGINT) * {TP_LIMIT} + flow_tp END"
-_START_KEY = f"CASE WHEN is_start = 1 THEN CAST(pos AS BIGINT) * {TP_LIMIT} END"
-_EVENTS = f"""
+_BY_TIME = f"PARTITION BY case_id {_ORDER}"
+_BY_POS = "PARTITION BY case_id ORDER BY pos NULLS FIRST"
+_FLOW_T = "CASE WHEN flow_tp IS NOT NULL THEN t END"
+_START_T = "CASE WHEN is_start = 1 THEN t END"
+_ORDERED = f"""
 WITH base AS (
-  SELECT c.cid AS case_id, epoch(e.ts) AS t, k.tp,
+  SELECT c.cid AS case_id, c.single, epoch(e.ts) AS t, k.tp,
     CASE WHEN tp.flow = 1 THEN k.tp END AS flow_tp, COALESCE(tp.first_stage, 1000000) AS tie, k.key_rank
   FROM cjm_events AS e
   JOIN cjm_cases AS c ON c.case_id = e.case_id
@@ -107,30 +117,41 @@ WITH base AS (
     ON k.event = e.event AND k.channel = COALESCE(e.channel, '') AND k.source = COALESCE(e.source, '')
   LEFT JOIN cjm_touchpoints AS tp ON tp.tp = k.tp
 ), ordered AS (
-  SELECT case_id, t, key_rank, tp, flow_tp,
-    ROW_NUMBER() OVER (PARTITION BY case_id {_ORDER}) AS pos,
-    LAG(t) OVER (PARTITION BY case_id {_ORDER}) AS prev_any_t
+  SELECT case_id, single, t, key_rank, tp, flow_tp,
+    ROW_NUMBER() OVER ({_BY_TIME}) AS pos,
+    LAG(t) OVER ({_BY_TIME}) AS prev_any_t,
+    LAST_VALUE(flow_tp IGNORE NULLS) OVER ({_BY_TIME} {_BEFORE}) AS prev_tp,
+    LAST_VALUE({_FLOW_T} IGNORE NULLS) OVER ({_BY_TIME} {_BEFORE}) AS prev_t,
+    FIRST_VALUE(flow_tp IGNORE NULLS) OVER ({_BY_TIME} {_AFTER}) AS next_tp
   FROM base
-), flagged AS (
-  SELECT o.case_id, o.t, o.key_rank, o.tp, o.flow_tp, o.pos,
-    CASE WHEN o.prev_any_t IS NULL OR o.t - o.prev_any_t > s.gap_seconds THEN 1 ELSE 0 END AS is_start
-  FROM ordered AS o CROSS JOIN cjm_settings AS s
-), linked AS (
-  SELECT case_id, t, key_rank, tp, flow_tp, pos, is_start,
-    CAST(SUM(is_start) OVER ({_CASE} {_RUNNING}) AS BIGINT) AS journey_no,
-    LAST_VALUE({_START_KEY} IGNORE NULLS) OVER ({_CASE} {_RUNNING}) AS start_key,
-    FIRST_VALUE({_START_KEY} IGNORE NULLS) OVER ({_CASE} {_AFTER}) AS next_start_key,
-    LAST_VALUE({_FLOW_KEY} IGNORE NULLS) OVER ({_CASE} {_BEFORE}) AS prev_flow,
-    LAST_VALUE(CASE WHEN flow_tp IS NOT NULL THEN t END IGNORE NULLS) OVER ({_CASE} {_BEFORE}) AS prev_flow_t,
-    FIRST_VALUE({_FLOW_KEY} IGNORE NULLS) OVER ({_CASE} {_AFTER}) AS next_flow
-  FROM flagged
 )
+SELECT o.case_id, o.single, o.pos, o.t, o.key_rank, o.tp, o.flow_tp, o.prev_tp, o.prev_t, o.next_tp,
+  CASE WHEN o.prev_any_t IS NULL OR o.t - o.prev_any_t > s.gap_seconds THEN 1 ELSE 0 END AS is_start
+FROM ordered AS o CROSS JOIN cjm_settings AS s
+"""
+
+# journey_no is cast: DuckDB sums integers into a 128-bit HUGEINT, twice as wide in every join and group.
+_MULTI = f"""
 SELECT case_id, journey_no, pos, t, key_rank, tp, flow_tp, is_start,
-  CASE WHEN prev_flow >= start_key THEN CAST(prev_flow % {TP_LIMIT} AS INTEGER) END AS prev_tp,
-  CASE WHEN prev_flow >= start_key THEN prev_flow_t END AS prev_t,
-  CASE WHEN next_start_key IS NULL OR next_flow < next_start_key THEN CAST(next_flow % {TP_LIMIT} AS INTEGER) END
-    AS next_tp
-FROM linked
+  CASE WHEN prev_t >= start_t THEN prev_tp END AS prev_tp,
+  CASE WHEN prev_t >= start_t THEN prev_t END AS prev_t,
+  CASE WHEN next_start_t IS NULL OR next_t < next_start_t THEN next_tp END AS next_tp
+FROM (
+  SELECT case_id, pos, t, key_rank, tp, flow_tp, is_start, prev_tp, prev_t, next_tp,
+    CAST(SUM(is_start) OVER ({_BY_POS} {_RUNNING}) AS BIGINT) AS journey_no,
+    MAX({_START_T}) OVER ({_BY_POS} {_RUNNING}) AS start_t,
+    MIN({_START_T}) OVER ({_BY_POS} {_AFTER}) AS next_start_t,
+    MIN({_FLOW_T}) OVER ({_BY_POS} {_AFTER}) AS next_t
+  FROM cjm_ord WHERE single = 0
+) AS x
+"""
+
+# Every event with its journey and its neighbouring flow events: a view, so the events are not copied.
+_EVENTS = """
+SELECT case_id, CAST(1 AS BIGINT) AS journey_no, pos, t, key_rank, tp, flow_tp, is_start, prev_tp, prev_t, next_tp
+FROM cjm_ord WHERE single = 1
+UNION ALL
+SELECT case_id, journey_no, pos, t, key_rank, tp, flow_tp, is_start, prev_tp, prev_t, next_tp FROM cjm_multi_ev
 """
 
 _STEPS = """
@@ -164,8 +185,7 @@ def _reach(model: MapModel) -> str:
     A stage no evidence can show (no touchpoint with events) is passed through: it is reached with the
     stage before it, so it never blocks the funnel.
     """
-    ctes = ["rs AS (SELECT case_id, journey_no, CAST(0 AS BIGINT) AS pos, MIN(t) AS t FROM cjm_ev "
-            "GROUP BY case_id, journey_no)"]  # fmt: skip
+    ctes = ["rs AS (SELECT case_id, journey_no, CAST(0 AS BIGINT) AS pos, t FROM cjm_ev WHERE is_start = 1)"]
     selects = []
     for k, ok in enumerate(model.verifiable):
         prev = "rs" if k == 0 else f"r{k - 1}"
@@ -185,13 +205,21 @@ def _reach(model: MapModel) -> str:
     return "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(selects)
 
 
+# Per touchpoint (NULL: unmatched events): the touchpoint table, and the totals without another pass.
+_TP_COUNTS = """
+SELECT tp, COUNT(*) AS events, COUNT(DISTINCT case_id) AS cases,
+  SUM(CASE WHEN flow_tp IS NOT NULL AND prev_tp = flow_tp THEN 1 ELSE 0 END) AS rework, SUM(is_start) AS starts
+FROM cjm_ev GROUP BY tp
+"""
+
 _TOTALS = """
 SELECT e.cases, e.journeys, e.events, e.matched_events, s.steps, s.moves, s.conformant_moves,
   j.journeys_with_steps, j.nonconforming_journeys, j.variants
 FROM (
-  SELECT COUNT(DISTINCT case_id) AS cases, COALESCE(SUM(is_start), 0) AS journeys, COUNT(*) AS events,
-    COALESCE(SUM(CASE WHEN tp IS NOT NULL THEN 1 ELSE 0 END), 0) AS matched_events
-  FROM cjm_ev
+  SELECT (SELECT COUNT(*) FROM cjm_cases) AS cases, COALESCE(SUM(starts), 0) AS journeys,
+    COALESCE(SUM(events), 0) AS events,
+    COALESCE(SUM(CASE WHEN tp IS NOT NULL THEN events ELSE 0 END), 0) AS matched_events
+  FROM cjm_tp_counts
 ) AS e
 CROSS JOIN (
   SELECT COUNT(*) AS steps, COALESCE(SUM(CASE WHEN prev_tp IS NOT NULL THEN 1 ELSE 0 END), 0) AS moves,
@@ -205,11 +233,7 @@ CROSS JOIN (
 ) AS j
 """
 
-_TOUCHPOINTS = """
-SELECT tp, COUNT(*) AS events, COUNT(DISTINCT case_id) AS cases,
-  SUM(CASE WHEN flow_tp IS NOT NULL AND prev_tp = flow_tp THEN 1 ELSE 0 END) AS rework
-FROM cjm_ev WHERE tp IS NOT NULL GROUP BY tp
-"""
+_TOUCHPOINTS = "SELECT tp, events, cases, rework FROM cjm_tp_counts WHERE tp IS NOT NULL"
 
 _CHANNELS = """
 SELECT tp, channel, SUM(events) AS events FROM cjm_key_stats WHERE tp IS NOT NULL GROUP BY tp, channel

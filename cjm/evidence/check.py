@@ -9,7 +9,7 @@ from typing import Any
 
 from cjm import __version__
 from cjm.errors import ConfigError, InputError
-from cjm.evidence.analysis import RESULT_TABLES, TP_LIMIT, statements
+from cjm.evidence.analysis import RESULT_TABLES, statements
 from cjm.evidence.engine import Limits, connect, execute, fetch
 from cjm.evidence.findings import rank_findings
 from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_mapping
@@ -71,8 +71,6 @@ def load_model(map_path: str) -> tuple[MapModel, str]:
     journey = load_journey(map_path)
     if len(journey.stages) >= 1000:
         raise InputError(f"{map_path}: cjm evidence handles up to 999 stages")
-    if len(journey.touchpoints) >= TP_LIMIT:
-        raise InputError(f"{map_path}: cjm evidence handles up to {TP_LIMIT - 1} touchpoints")
     digest = hashlib.sha256(Path(map_path).read_bytes()).hexdigest()
     return MapModel(journey), digest
 
@@ -119,8 +117,7 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
             options.quantiles == "auto" and stats.usable > APPROX_THRESHOLD
         )
         load_parameters(con, model, options.settings)
-        steps = [(s.table, s.sql) for s in statements(model, options.top_variants, approximate)]
-        execute(con, steps, options.progress, keep=RESULT_TABLES)
+        execute(con, statements(model, options.top_variants, approximate), options.progress, keep=RESULT_TABLES)
         aggregates = fetch(con, RESULT_TABLES)
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip

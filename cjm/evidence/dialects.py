@@ -65,7 +65,7 @@ def emit_statements(
     view = f"CREATE VIEW cjm_events AS SELECT {columns} FROM {source.sql('duckdb')}"
     out.append(_write(view, dialect, fix))
     for step in statements(model, top_variants, approximate):
-        out.append(_write(f"CREATE TABLE {step.table} AS {step.sql}", dialect, fix))
+        out.append(_write(f"CREATE {'VIEW' if step.view else 'TABLE'} {step.table} AS {step.sql}", dialect, fix))
     meta = exp.select(
         exp.alias_(exp.Literal.string(digest), "map_sha256"),
         exp.alias_(exp.Literal.number(settings.gap_days), "gap_days"),

@@ -16,6 +16,8 @@ from cjm.errors import ConfigError, DependencyError
 if TYPE_CHECKING:
     import duckdb
 
+    from cjm.evidence.analysis import Statement
+
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)?\s*$", re.IGNORECASE)
 
 
@@ -72,14 +74,22 @@ def connect(limits: Limits) -> Iterator[duckdb.DuckDBPyConnection]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def spent_tables(steps: list[tuple[str, str]], keep: Collection[str]) -> list[list[str]]:
-    """Per step, the tables created earlier (and not kept) that no later step reads: they can be dropped after it."""
+def spent_tables(steps: list[Statement], keep: Collection[str]) -> list[list[str]]:
+    """Per step, the tables (and views) created earlier, and not kept, that no later step reads: droppable after it.
+
+    Reading a view reads the tables it is defined on, so they live as long as the view is read.
+    """
+    sources: dict[str, set[str]] = {}  # a view: the tables it reads, through other views too
     last: dict[str, int] = {}
-    for i, (table, sql) in enumerate(steps):
-        for name in last:
-            if re.search(rf"\b{name}\b", sql):
-                last[name] = i
-        last.setdefault(table, i)
+    for i, step in enumerate(steps):
+        read = {name for name in last if re.search(rf"\b{name}\b", step.sql)}
+        for name in list(read):
+            read |= sources.get(name, set())
+        for name in read:
+            last[name] = i
+        if step.view:
+            sources[step.table] = read
+        last.setdefault(step.table, i)
     out: list[list[str]] = [[] for _ in steps]
     for name, i in last.items():
         if name not in keep:
@@ -88,19 +98,24 @@ def spent_tables(steps: list[tuple[str, str]], keep: Collection[str]) -> list[li
 
 
 def execute(
-    con: duckdb.DuckDBPyConnection, steps: list[tuple[str, str]], progress: bool, keep: Collection[str] | None = None
+    con: duckdb.DuckDBPyConnection, steps: list[Statement], progress: bool, keep: Collection[str] | None = None
 ) -> None:
-    """Run (table, SELECT) steps as CREATE TABLE statements; a progress bar on stderr when asked (a TTY).
+    """Run the steps as CREATE TABLE (or VIEW) statements; a progress bar on stderr when asked (a TTY).
 
     With ``keep``, every other table is dropped once no later step reads it, so that the large intermediate
     tables (one row per event) do not hold memory, or spill to disk, while the small aggregates are computed.
     """
     drops = spent_tables(steps, keep) if keep is not None else [[] for _ in steps]
+    views = {step.table for step in steps if step.view}
+
+    def run(step: Statement, spent: list[str]) -> None:
+        con.execute(f"CREATE OR REPLACE {'VIEW' if step.view else 'TABLE'} {step.table} AS {step.sql}")
+        for name in sorted(spent, key=lambda n: n not in views):  # a view before the tables it reads
+            con.execute(f"DROP {'VIEW' if name in views else 'TABLE'} {name}")
+
     if not progress:
-        for (table, sql), spent in zip(steps, drops, strict=True):
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
-            for name in spent:
-                con.execute(f"DROP TABLE {name}")
+        for step, spent in zip(steps, drops, strict=True):
+            run(step, spent)
         return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -109,11 +124,9 @@ def execute(
                TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("analysing", total=len(steps))
-        for (table, sql), spent in zip(steps, drops, strict=True):
-            bar.update(task, description=table)
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
-            for name in spent:
-                con.execute(f"DROP TABLE {name}")
+        for step, spent in zip(steps, drops, strict=True):
+            bar.update(task, description=step.table)
+            run(step, spent)
             bar.advance(task)
 
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import sqlglot
-from sqlglot import exp
-
 from cjm.evidence.matching import MapModel, pair_rows, pattern_rows, stage_rows, touchpoint_rows, tp_stage_rows
 
 if TYPE_CHECKING:
     import duckdb
+    from sqlglot import exp
 
 Row = tuple[object, ...]
 
@@ -65,6 +63,9 @@ def load_parameters(con: duckdb.DuckDBPyConnection, model: MapModel, settings: S
 
 def parameter_sql(model: MapModel, settings: Settings, dialect: str) -> list[str]:
     """CREATE TABLE and INSERT statements for the parameter tables, literals quoted for ``dialect``."""
+    import sqlglot
+    from sqlglot import exp
+
     out = []
     for name, rows in parameter_rows(model, settings).items():
         columns = PARAMETER_TABLES[name]
@@ -78,6 +79,8 @@ def parameter_sql(model: MapModel, settings: Settings, dialect: str) -> list[str
 
 
 def _literal(value: object, kind: str) -> exp.Expression:
+    from sqlglot import exp
+
     if value is None:
         return exp.cast(exp.null(), kind)
     if kind == "VARCHAR":

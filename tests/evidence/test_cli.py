@@ -91,8 +91,9 @@ def test_explain_matching_lists_keys_and_overlaps(run_cli, tmp_path: Path) -> No
 def test_sql_emits_every_statement(run_cli, dialect: str) -> None:
     result = run_cli("evidence", "sql", SHOP, "--dialect", dialect, "--events-table", "crm.events")
     assert result.exit_code == 0, result.stderr
-    for table in ("cjm_patterns", "cjm_ev", "cjm_totals", "cjm_unmapped_stats", "cjm_meta"):
+    for table in ("cjm_patterns", "cjm_ord", "cjm_totals", "cjm_unmapped_stats", "cjm_meta"):
         assert f"CREATE TABLE {table}" in result.stdout
+    assert "CREATE VIEW cjm_ev" in result.stdout  # the events with their journeys, not a copy of them
     assert "crm.events" in result.stdout
 
 
