@@ -56,9 +56,11 @@ def load_parameters(con: duckdb.DuckDBPyConnection, model: MapModel, settings: S
     for name, rows in parameter_rows(model, settings).items():
         columns = PARAMETER_TABLES[name]
         con.execute(f"CREATE OR REPLACE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
-        if rows:
-            marks = ", ".join("?" for _ in columns)
-            con.executemany(f"INSERT INTO {name} VALUES ({marks})", [list(r) for r in rows])
+        # One INSERT per 500 rows: DuckDB's executemany runs one statement per row, 0.1 s for a few hundred.
+        row_marks = "(" + ", ".join("?" for _ in columns) + ")"
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            con.execute(f"INSERT INTO {name} VALUES {', '.join(row_marks for _ in chunk)}", [v for r in chunk for v in r])
 
 
 def parameter_sql(model: MapModel, settings: Settings, dialect: str) -> list[str]:
