@@ -60,7 +60,8 @@ def load_parameters(con: duckdb.DuckDBPyConnection, model: MapModel, settings: S
         row_marks = "(" + ", ".join("?" for _ in columns) + ")"
         for start in range(0, len(rows), 500):
             chunk = rows[start : start + 500]
-            con.execute(f"INSERT INTO {name} VALUES {', '.join(row_marks for _ in chunk)}", [v for r in chunk for v in r])
+            values = ", ".join(row_marks for _ in chunk)
+            con.execute(f"INSERT INTO {name} VALUES {values}", [v for r in chunk for v in r])
 
 
 def parameter_sql(model: MapModel, settings: Settings, dialect: str) -> list[str]:
