@@ -164,7 +164,8 @@ def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping) -> LoadStats:
             raise InputError(f"{each.file}: has a header but no rows")
     # Without rejected rows the filter is left out: pushed into the scan, it would trim every id a second time.
     keep = "WHERE case_id IS NOT NULL AND event IS NOT NULL AND ts IS NOT NULL" if any(r[5] for r in counts) else ""
-    con.execute(f"CREATE OR REPLACE VIEW cjm_events AS SELECT case_id, ts, event, channel, source FROM cjm_input {keep}")
+    view = "CREATE OR REPLACE VIEW cjm_events AS SELECT case_id, ts, event, channel, source FROM cjm_input"
+    con.execute(f"{view} {keep}")
     rejected = [
         {"file": parts[i].file, "time_column": parts[i].time_column, "rows": int(r[5]), "missing_case": int(r[2]),
          "missing_event": int(r[3]), "missing_time": int(r[4])}
