@@ -164,9 +164,11 @@ WHERE e.flow_tp IS NOT NULL AND (e.prev_tp IS NULL OR e.prev_tp <> e.flow_tp)
 """
 
 # The last step's stage rides along with the highest position (pos * 1000 + stage): no DuckDB-only arg_max.
+# The path is the standard ordered ARRAY_AGG of the touchpoint numbers, joined: DuckDB sorts integers in half
+# the time it takes for an ordered STRING_AGG. cjm.evidence.dialects writes it where a warehouse differs.
 _JOURNEYS = """
 SELECT case_id, journey_no, COUNT(*) AS steps,
-  STRING_AGG(CAST(tp AS VARCHAR), ' ' ORDER BY pos NULLS FIRST) AS path,
+  ARRAY_TO_STRING(ARRAY_AGG(tp ORDER BY pos NULLS FIRST), ' ') AS path,
   CAST(MAX(pos * 1000 + stage) % 1000 AS INTEGER) AS last_stage,
   MAX(stage) AS max_stage,
   MAX(CASE WHEN kind IN ('skip', 'loop_back') THEN 1 ELSE 0 END) AS nonconforming

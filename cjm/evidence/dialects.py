@@ -27,18 +27,40 @@ def _bigquery_epoch(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _spark_percentile(node: exp.Expression) -> exp.Expression:
-    """Spark's exact median is PERCENTILE(x, q); its PERCENTILE_CONT takes only WITHIN GROUP."""
+def _ordered_array(node: exp.Expression) -> exp.Order | None:
+    """The ORDER BY inside ARRAY_TO_STRING(ARRAY_AGG(x ORDER BY ...), sep), or None for any other node."""
+    if isinstance(node, exp.ArrayToString) and isinstance(node.this, exp.ArrayAgg):
+        inner = node.this.this
+        return inner if isinstance(inner, exp.Order) else None
+    return None
+
+
+def _spark(node: exp.Expression) -> exp.Expression:
+    """Spark's exact median is PERCENTILE(x, q) (its PERCENTILE_CONT takes only WITHIN GROUP), and its
+    COLLECT_LIST has no order: an ordered, joined ARRAY_AGG becomes LISTAGG(...) WITHIN GROUP (ORDER BY ...)."""
     if isinstance(node, exp.PercentileCont) and node.expression is not None:
         return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
+    order = _ordered_array(node)
+    if order is not None:
+        text = exp.Order(this=exp.cast(order.this.copy(), "VARCHAR"), expressions=[o.copy() for o in order.expressions])
+        return exp.GroupConcat(this=text, separator=node.expression.copy())
+    return node
+
+
+def _bigquery(node: exp.Expression) -> exp.Expression:
+    """BigQuery has no epoch() (seconds are UNIX_MICROS / 1e6), and ARRAY_TO_STRING takes only strings."""
+    node = _bigquery_epoch(node)
+    order = _ordered_array(node)
+    if order is not None:
+        order.set("this", exp.cast(order.this.copy(), "VARCHAR"))
     return node
 
 
 # Each dialect SQLGlot writes for us, with the rewrites its SQL needs beyond SQLGlot's own.
 DIALECTS: dict[str, Callable[[exp.Expression], exp.Expression] | None] = {
-    "spark": _spark_percentile,
-    "databricks": _spark_percentile,
-    "bigquery": _bigquery_epoch,
+    "spark": _spark,
+    "databricks": _spark,
+    "bigquery": _bigquery,
     "snowflake": None,
     "trino": None,
     "duckdb": None,

@@ -191,3 +191,21 @@ def test_import_cjm_cli_stays_light() -> None:
     code = "import sys, cjm.cli; print(sorted(m for m in ('duckdb', 'sqlglot', 'rich', 'pyspark') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("dialect", "path"),
+    [
+        ("spark", "LISTAGG(CAST(tp AS STRING), ' ') WITHIN GROUP (ORDER BY"),  # COLLECT_LIST would lose the order
+        ("databricks", "LISTAGG(CAST(tp AS STRING), ' ') WITHIN GROUP (ORDER BY"),
+        ("bigquery", "ARRAY_TO_STRING(ARRAY_AGG(CAST(tp AS STRING) ORDER BY pos), ' ')"),  # strings only there
+        ("snowflake", "ARRAY_TO_STRING(ARRAY_AGG(tp) WITHIN GROUP (ORDER BY"),
+        ("trino", "ARRAY_JOIN(ARRAY_AGG(tp ORDER BY pos NULLS FIRST), ' ')"),
+        ("duckdb", "ARRAY_TO_STRING(ARRAY_AGG(tp ORDER BY pos NULLS FIRST), ' ')"),
+    ],
+)
+def test_sql_keeps_the_order_of_a_journeys_path(run_cli, dialect: str, path: str) -> None:
+    result = run_cli("evidence", "sql", SHOP, "--dialect", dialect, "--events-table", "crm.events")
+    assert result.exit_code == 0, result.stderr
+    journeys = next(s for s in result.stdout.split(";\n") if "CREATE TABLE cjm_journeys" in s)
+    assert path in " ".join(journeys.split()).replace("( ", "(").replace(" )", ")")
