@@ -37,8 +37,13 @@ STAGE_EVENTS = [
 ]
 
 
-def generate(path: Path, cases: int, per_case: int) -> None:
-    """A synthetic log: each case walks the stages with jitter, so skips, loops and repeats occur."""
+def generate(path: Path, cases: int, per_case: int, pause_every: int = 0) -> None:
+    """A synthetic log: each case walks the stages with jitter, so skips, loops and repeats occur.
+
+    With ``pause_every`` N, a 100-day pause follows every N-th event of a case: every customer then has
+    several journeys (more than the 90-day gap apart), the slow path of the analysis.
+    """
+    pause = f" + to_seconds(CAST((i // {pause_every}) * 8640000 AS BIGINT))" if pause_every else ""
     import duckdb
 
     lists = ", ".join("[" + ", ".join(f"'{e}'" for e in stage) + "]" for stage in STAGE_EVENTS)
@@ -55,7 +60,7 @@ def generate(path: Path, cases: int, per_case: int) -> None:
           )
           SELECT 'C' || lpad(CAST(c AS VARCHAR), 8, '0') AS case_id,
             TIMESTAMP '2025-01-01' + to_seconds(CAST(c % 15000000 AS BIGINT))
-              + to_seconds(CAST(i * 7200 + h % 7000 AS BIGINT)) AS ts,
+              + to_seconds(CAST(i * 7200 + h % 7000 AS BIGINT)){pause} AS ts,
             list_element([{lists}][stage + 1], CAST(h % len([{lists}][stage + 1]) AS INTEGER) + 1) AS event,
             CASE WHEN h % 3 = 0 THEN 'phone' ELSE 'web' END AS channel
           FROM walk
@@ -80,7 +85,7 @@ def run_cjm(cjm: str, log: Path, memory: str, threads: int) -> dict[str, float]:
     report = json.loads(done.stdout)
     peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     return {"seconds": round(seconds, 2), "peak_mb": round(peak), "events": report["events"],
-            "fitness": report["fitness"], "quantiles": report["run"]["semantics"]["quantiles"]}  # fmt: skip
+            "journeys": report["journeys"], "fitness": report["fitness"], "quantiles": report["run"]["semantics"]["quantiles"]}  # fmt: skip
 
 
 def duckdb_dfg(log: Path, memory: str, threads: int) -> tuple[float, dict[tuple[str, str], float]]:
@@ -147,11 +152,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--data", default=os.environ.get("TMPDIR", "/tmp"))
     parser.add_argument("--skip-pm4py", action="store_true")
+    parser.add_argument("--pause-every", type=int, default=0, help="a 100-day pause after every N-th event")
     args = parser.parse_args()
-    log = Path(args.data) / f"cjm-bench-{args.cases}x{args.per_case}.parquet"
+    suffix = f"-pause{args.pause_every}" if args.pause_every else ""
+    log = Path(args.data) / f"cjm-bench-{args.cases}x{args.per_case}{suffix}.parquet"
     if not log.exists():
         start = time.perf_counter()
-        generate(log, args.cases, args.per_case)
+        generate(log, args.cases, args.per_case, args.pause_every)
         print(f"generated {log} in {time.perf_counter() - start:.1f}s", file=sys.stderr)
     result: dict[str, object] = {"events": args.cases * args.per_case, "cpus": os.cpu_count(),
                                  "check": run_cjm(args.cjm, log, args.memory_limit, args.threads)}  # fmt: skip
