@@ -85,7 +85,8 @@ def run_cjm(cjm: str, log: Path, memory: str, threads: int) -> dict[str, float]:
     report = json.loads(done.stdout)
     peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     return {"seconds": round(seconds, 2), "peak_mb": round(peak), "events": report["events"],
-            "journeys": report["journeys"], "fitness": report["fitness"], "quantiles": report["run"]["semantics"]["quantiles"]}  # fmt: skip
+            "journeys": report["journeys"], "fitness": report["fitness"],
+            "quantiles": report["run"]["semantics"]["quantiles"]}  # fmt: skip
 
 
 def duckdb_dfg(log: Path, memory: str, threads: int) -> tuple[float, dict[tuple[str, str], float]]:
