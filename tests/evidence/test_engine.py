@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cjm.evidence.analysis import RESULT_TABLES, Statement, statements
 from cjm.evidence.check import load_model
 from cjm.evidence.engine import Limits, connect, execute, spent_tables
@@ -23,9 +25,10 @@ def test_a_view_keeps_the_tables_it_reads() -> None:
     assert drops == [[], [], [], [], ["a", "b", "v", "w"], ["c"]]
 
 
-def test_execute_leaves_only_what_is_kept() -> None:
+@pytest.mark.parametrize("progress", [False, True])
+def test_execute_leaves_only_what_is_kept(progress: bool) -> None:
     with connect(Limits(memory_limit="256MB", threads=1)) as con:
-        execute(con, STEPS, progress=False, keep={"d"})
+        execute(con, STEPS, progress=progress, keep={"d"})
         names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         assert names == {"d"}
         assert con.execute("SELECT n FROM d").fetchone() == (2,)
