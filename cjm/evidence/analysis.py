@@ -4,8 +4,9 @@ Input: a table or view ``cjm_events(case_id, ts, event, channel, source)``
 and the small parameter tables of :mod:`cjm.evidence.tables` (the map, as
 numbers). Output: the aggregate tables in ``RESULT_TABLES``, from which
 :mod:`cjm.evidence.report` builds the report. Only window functions,
-joins and conditional aggregation are used; no user text is ever part of
-a statement (stage numbers and limits are integers).
+joins, conditional aggregation and one standard ordered ARRAY_AGG (a
+journey's path) are used; no user text is ever part of a statement (stage
+numbers and limits are integers).
 """
 
 from __future__ import annotations
