@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: install system-deps test lint format bench goldens schema fuzz clean
+.PHONY: install system-deps test lint format bench bench-evidence goldens schema fuzz clean
 
 install: system-deps $(VENV)/.installed
 
@@ -51,6 +51,12 @@ goldens:
 
 bench:
 	$(PY) bench/run.py
+
+# cjm evidence on 10M events, side by side with pm4py (AGPL: only in the benchmark's own environment)
+bench-evidence:
+	test -x bench/evidence/.venv/bin/python || python3 -m venv bench/evidence/.venv
+	bench/evidence/.venv/bin/pip install --quiet -r bench/evidence/requirements.txt
+	bench/evidence/.venv/bin/python bench/evidence/run.py --cjm $(VENV)/bin/cjm
 
 # libFuzzer adds inputs to its corpus folder, so it works on a scratch copy of the corpus
 fuzz:
