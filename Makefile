@@ -4,35 +4,41 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: install system-deps test lint format bench bench-evidence goldens schema fuzz clean
+# Every Python package of development and CI, with exact versions and hashes: `make lock` refreshes it.
+LOCK := requirements/dev.lock
+LOCK_ARGS := pyproject.toml requirements/build.in --extra dev --universal --python-version 3.10 --generate-hashes
+
+.PHONY: install system-deps test test-latest lock lint format bench bench-evidence goldens schema fuzz clean
 
 install: system-deps $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# the lock is complete, so --no-deps lets nothing unlocked in; cjm itself is built from the locked setuptools
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	@if [ -f tests/browser/package.json ]; then (cd tests/browser && npm install --no-audit --no-fund --silent); fi
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
+	@if [ -f tests/browser/package.json ]; then (cd tests/browser && npm ci --no-audit --no-fund --silent); fi
 	@touch $@
-
-# Graphviz draws the SVG/PNG/PDF maps; Chromium checks the rendered pages in tests;
-# a Java runtime runs the Spark SQL of `cjm evidence sql` in tests (PySpark).
-system-deps:
-	@missing=""; \
-	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
-	if [ -n "$$missing" ]; then \
-	  if command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing$$missing with apt-get"; \
-	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
-	  else \
-	    echo "please install:$$missing (e.g. brew install graphviz chromium)"; \
-	  fi; \
-	fi
 
 test:
 	$(PY) -m pytest -q -n 2
+
+# Resolve the newest versions pyproject.toml allows into the lock (review the diff, then `make install test`).
+lock:
+	test -x .lock-tools/bin/uv || ($(PYTHON) -m venv .lock-tools && .lock-tools/bin/pip install --quiet uv)
+	.lock-tools/bin/uv pip compile $(LOCK_ARGS) --upgrade --quiet -o $(LOCK)
+
+# The suite against the newest versions pyproject.toml allows, in a throw-away environment: drift found on purpose.
+test-latest: system-deps
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	$(PYTHON) -m venv "$$dir/venv" && \
+	"$$dir/venv/bin/pip" install --quiet --upgrade pip && \
+	"$$dir/venv/bin/pip" install --quiet --upgrade --upgrade-strategy eager -e '.[dev]' && \
+	"$$dir/venv/bin/pip" list --format freeze --exclude cjm | tr A-Z_ a-z- | sort > "$$dir/latest" && \
+	grep -E '^[A-Za-z]' $(LOCK) | sed 's/ .*//' | tr A-Z_ a-z- | sort -u > "$$dir/locked" && \
+	echo "newer than the lock:" && (comm -23 "$$dir/latest" "$$dir/locked" | sed 's/^/  /'; true) && \
+	"$$dir/venv/bin/python" -m pytest -q -n 2 -p no:cacheprovider
 
 lint:
 	$(VENV)/bin/ruff check cjm tests bench
@@ -65,4 +71,4 @@ fuzz:
 	$(PY) tests/fuzz/fuzz_loader.py -max_total_time=$${FUZZ_SECONDS:-300} -rss_limit_mb=2048 -timeout=10 -artifact_prefix=.fuzz/ .fuzz/corpus
 
 clean:
-	rm -rf $(VENV) site build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .lock-tools site build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

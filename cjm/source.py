@@ -4,10 +4,19 @@ The reader walks the parser's event stream (libyaml's C parser when present)
 with an explicit stack, so it never recurses: nesting depth, node count,
 alias expansion and string length are all bounded before anything is built,
 language tags are refused, and duplicate keys are reported where they stand.
+
+The findings never depend on which parser is installed. libyaml has limits
+and messages of its own that change between releases (6.0.4's wheels refuse
+flow nesting past 1,000 levels before cjm's own depth limit is reached), so
+whenever the C parser stops on an error, the file is read again with the
+pure-Python parser and that reading is the one reported. Valid files, the
+common case, keep the C parser's speed. ``CJM_YAML_PARSER=pure`` forces the
+pure-Python parser everywhere (the tests run the corpus both ways).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,10 +27,14 @@ from yaml.nodes import ScalarNode
 
 from cjm.diagnostics import Diagnostic, Span, core
 
-try:  # the C parser is about 14x faster; fall back to pure Python without libyaml
-    from yaml import CSafeLoader as _Loader
+_PURE_LOADER: Any = yaml.SafeLoader
+_FAST_LOADER: Any  # libyaml's parser: about 14x faster; None without libyaml or with CJM_YAML_PARSER=pure
+try:
+    from yaml import CSafeLoader as _FAST_LOADER
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    _FAST_LOADER = None
+if os.environ.get("CJM_YAML_PARSER", "").strip().lower() == "pure":
+    _FAST_LOADER = None
 
 Path = tuple[str | int, ...]
 BOOLEAN_WORDS = frozenset(
@@ -326,11 +339,29 @@ class _Frame:
 
 
 def parse_yaml(text: str, path: str, limits: Limits | None = None) -> Parsed:
-    """Parse one YAML document safely into plain values and a source map."""
+    """Parse one YAML document safely into plain values and a source map.
+
+    The C parser reads first when it is there; if it stops on a YAML error, the
+    pure-Python parser reads the file again and its findings are the ones kept,
+    so codes, messages and positions are the same whichever parser is installed.
+    """
     limits = limits or Limits()
+    if _FAST_LOADER is not None:
+        parsed, parser_failed = _parse_with(_FAST_LOADER, text, path, limits)
+        if not parser_failed:
+            return parsed
+    return _parse_with(_PURE_LOADER, text, path, limits)[0]
+
+
+def _parse_with(loader_class: Any, text: str, path: str, limits: Limits) -> tuple[Parsed, bool]:
+    """One reading with one parser; the flag says whether the parser itself raised a YAML error."""
     parsed = Parsed()
     builder = _Builder(path, limits, parsed)
-    loader = _Loader(text)
+    try:
+        loader = loader_class(text)  # the pure-Python reader checks every character here
+    except yaml.reader.ReaderError as exc:
+        parsed.diagnostics.append(_reader_error(exc, text, path))
+        return parsed, True
     try:
         while True:
             event = loader.get_event()
@@ -348,7 +379,7 @@ def parse_yaml(text: str, path: str, limits: Limits | None = None) -> Parsed:
                             "a journey file is one document: remove the '---' and what follows, or split the file",
                         )
                     )
-                    return parsed
+                    return parsed, False
                 parsed.value = builder.build(loader.get_event)
     except _Stop as stop:
         parsed.diagnostics.append(stop.diagnostic)
@@ -360,12 +391,35 @@ def parse_yaml(text: str, path: str, limits: Limits | None = None) -> Parsed:
         context = f" {exc.context}" if exc.context else ""
         parsed.diagnostics.append(core("CJM001", path, span, f"{problem}{context}", _syntax_hint(problem)))
         parsed.value = None
+        return parsed, True
+    except yaml.reader.ReaderError as exc:
+        parsed.diagnostics.append(_reader_error(exc, text, path))
+        parsed.value = None
+        return parsed, True
     except yaml.YAMLError as exc:
         parsed.diagnostics.append(core("CJM001", path, Span(), str(exc).splitlines()[0]))
         parsed.value = None
+        return parsed, True
     finally:
         loader.dispose()
-    return parsed
+    return parsed, False
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, path: str) -> Diagnostic:
+    """A character YAML does not allow, located at its own line and column (not at 1:1)."""
+    before = text[: exc.position] if isinstance(exc.position, int) else ""
+    lines = _LINE_BREAK.split(before)
+    span = Span.point(len(lines), len(lines[-1]) + 1)
+    char = exc.character
+    code_point = ord(char) if isinstance(char, str) else char
+    shown = f"U+{code_point:04X}" if isinstance(code_point, int) else "here"
+    return core(
+        "CJM001",
+        path,
+        span,
+        f"the character {shown} is not allowed in YAML",
+        "remove it, or write it as an escape such as \\u0007 inside a double-quoted string",
+    )
 
 
 def _syntax_hint(problem: str) -> str | None:

@@ -69,6 +69,41 @@ def run_cli_process(
     return Result(done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"))
 
 
+# A tiny process that starts the command and reports its peak memory. Linux counts the memory of the
+# process that forked a child in that child's peak (exec keeps the larger of the two), so a child of a
+# pytest worker holding 200 MB "peaks" at 200 MB whatever it does: the launcher keeps that floor small.
+_PEAK_LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_with_peak_memory(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> tuple[Result, int]:
+    """Run the installed ``cjm ARGS`` as a process; return what it did and its peak memory in KiB."""
+    import tempfile
+
+    exe = Path(sys.executable).parent / "cjm"
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", _PEAK_LAUNCHER, peak.name, str(exe), *args],
+            input=stdin,
+            capture_output=True,
+            cwd=cwd,
+            env={**os.environ, "NO_COLOR": "1"},
+            timeout=120,
+            check=False,
+        )
+        kib = int(peak.read() or 0)
+    result = Result(done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"))
+    return result, kib
+
+
 @pytest.fixture
 def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     """The cjm command, run in-process with colour off."""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import EXAMPLES, ROOT, Result
 
@@ -26,13 +29,27 @@ def expected(path: Path) -> set[tuple[str, int, int]]:
     return {(c, int(line), int(col)) for c, line, col in _EXPECT.findall(header)}
 
 
+@pytest.fixture(params=["libyaml", "pure"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test once with libyaml's C parser and once with PyYAML's pure-Python one: findings must agree."""
+    from cjm import source
+
+    if request.param == "pure":
+        monkeypatch.setattr(source, "_FAST_LOADER", None)
+    elif source._FAST_LOADER is None:
+        pytest.skip("this PyYAML was built without libyaml")
+    return str(request.param)
+
+
 def findings(run_cli: Callable[..., Result], path: Path) -> tuple[Result, list[dict[str, object]]]:
     result = run_cli("validate", "--format", "json", str(path))
     return result, json.loads(result.stdout)["findings"]
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
-def test_invalid_file_reports_its_code_at_its_position(run_cli: Callable[..., Result], path: Path) -> None:
+def test_invalid_file_reports_its_code_at_its_position(
+    run_cli: Callable[..., Result], path: Path, yaml_parser: str
+) -> None:
     result, found = findings(run_cli, path)
     assert result.exit_code == 1, result.stderr
     errors = {(f["rule"], f["line"], f["column"]) for f in found if f["severity"] == "error"}
@@ -41,7 +58,7 @@ def test_invalid_file_reports_its_code_at_its_position(run_cli: Callable[..., Re
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
-def test_valid_file_has_no_findings(run_cli: Callable[..., Result], path: Path) -> None:
+def test_valid_file_has_no_findings(run_cli: Callable[..., Result], path: Path, yaml_parser: str) -> None:
     result, found = findings(run_cli, path)
     assert found == [], found
     assert result.exit_code == 0
@@ -72,3 +89,37 @@ def test_python_tag_is_never_executed(run_cli: Callable[..., Result], tmp_path: 
     _, found = findings(run_cli, ROOT / "tests/corpus/invalid/cjm005-python-object-tag.yaml")
     assert [f["rule"] for f in found] == ["CJM005"]
     assert not marker.exists()
+
+
+class _StrictCParser:
+    """Stands in for a libyaml release with a limit of its own: it refuses every file at 1:1."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def get_event(self) -> object:
+        raise yaml.scanner.ScannerError(problem="a limit of this libyaml release", problem_mark=None)
+
+    def dispose(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("path", INVALID[::6] + VALID[:2], ids=lambda p: p.stem)
+def test_a_c_parser_error_is_reported_as_the_pure_parser_reports_it(
+    run_cli: Callable[..., Result], path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cjm import source
+
+    monkeypatch.setattr(source, "_FAST_LOADER", None)
+    _, pure = findings(run_cli, path)
+    monkeypatch.setattr(source, "_FAST_LOADER", _StrictCParser)
+    _, strict = findings(run_cli, path)
+    assert strict == pure
+
+
+def test_the_environment_switch_forces_the_pure_parser() -> None:
+    probe = "import cjm.source as s; print(s._FAST_LOADER)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env={"CJM_YAML_PARSER": "pure"}, check=True
+    )
+    assert done.stdout.strip() == "None"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, run_with_peak_memory
 
 CJM = [str(Path(sys.executable).parent / "cjm")]
 
@@ -161,9 +161,7 @@ def test_empty_stdin_is_a_located_finding() -> None:
 
 def test_alias_bomb_is_refused_with_bounded_memory() -> None:
     bomb = str(ROOT / "tests" / "corpus" / "invalid" / "cjm005-billion-laughs.yaml")
-    proc = subprocess.Popen([*CJM, "validate", "-F", "json", bomb], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    out = proc.stdout.read() if proc.stdout else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 1
-    assert [f["rule"] for f in json.loads(out)["findings"]] == ["CJM005"]
-    assert usage.ru_maxrss < 200 * 1024, f"peak memory {usage.ru_maxrss} KiB"
+    result, peak_kib = run_with_peak_memory("validate", "-F", "json", bomb)
+    assert result.exit_code == 1
+    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["CJM005"]
+    assert peak_kib < 200 * 1024, f"peak memory {peak_kib} KiB"
