@@ -1,4 +1,4 @@
-"""Check a set of paths: discover files, load catalogs once, load and lint each file, gather a Report."""
+"""Check a set of paths: discover files, load and lint each against the workspace, then check across files."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cjm.config import Config
-from cjm.diagnostics import FileReport, Report
+from cjm.diagnostics import Diagnostic, FileReport, Report, Span, core
+from cjm.discovery import JOURNEY_SUFFIXES, discover, read_limited, workspace_path
 from cjm.errors import InputError
 from cjm.lint import RuleSet, lint, rule_set, source_lines
-from cjm.loader import load_bytes, read_bytes
+from cjm.loader import load_bytes
 from cjm.source import Limits
-from cjm.workspace import discover, load_catalogs, workspace_path
+from cjm.workspace import Workspace
 
 PARALLEL_FROM = 48  # files per worker below which a process pool costs more than it saves
 CHUNK = 16  # files a worker takes at a time
@@ -30,24 +30,26 @@ class CheckOptions:
 
 @dataclass(frozen=True)
 class Checked:
-    """One file's report and how many of its findings inline ignores silenced."""
+    """One file's report, how many of its findings inline ignores silenced, and the journey id it declares."""
 
     report: FileReport
     suppressed: int
-
-
-def check_file(path: str, display: str, rules: RuleSet, limits: Limits) -> FileReport:
-    """Load and lint one file; the only state kept is its findings and the lines they cite."""
-    return check_one(path, display, rules, limits).report
+    journey_id: tuple[str, Span] | None = None
+    text_lines: tuple[str, ...] = ()  # the id's line, for the code frame of a cross-file finding
 
 
 def check_one(path: str, display: str, rules: RuleSet, limits: Limits) -> Checked:
     """Load and lint one file, counting what inline ignores silenced (a top-level, picklable function)."""
-    result = load_bytes(read_bytes(path), display, limits, rules.shared)
+    root = Path(rules.root) if rules.root else Path.cwd()
+    result = load_bytes(read_limited(path, limits.max_bytes, root), display, limits, rules.shared)
     rel = workspace_path(display if path == "-" else path, Path(rules.root)) if rules.root else None
     linted = lint(result, rules, rel)
     report = FileReport(display, linted.diagnostics, source_lines(result, linted.diagnostics))
-    return Checked(report, linted.suppressed)
+    if result.journey is None:
+        return Checked(report, linted.suppressed)
+    span = result.source.span(("id",))
+    line = source_lines(result, [core("CJM022", display, span, "")]).get(span.line, "")
+    return Checked(report, linted.suppressed, (result.journey.id, span), (line,))
 
 
 def workers(jobs: int, files: int) -> int:
@@ -58,9 +60,8 @@ def workers(jobs: int, files: int) -> int:
     return max(1, min(cores, files // PARALLEL_FROM))
 
 
-def _checked(files: list[str], rules: RuleSet, config: Config, options: CheckOptions) -> Iterator[Checked]:
+def _checked(files: list[str], rules: RuleSet, limits: Limits, options: CheckOptions) -> Iterator[Checked]:
     """Each file's result, in order; many files are spread over a process pool (one file's tree at a time each)."""
-    limits = config.limits.limits()
     displays = [(options.stdin_filename or "<stdin>") if path == "-" else path for path in files]
     count = workers(options.jobs, len(files))
     if count <= 1 or "-" in files:
@@ -77,24 +78,53 @@ def _checked(files: list[str], rules: RuleSet, config: Config, options: CheckOpt
         yield from pool.map(check_one, files, displays, repeat(rules), repeat(limits), chunksize=CHUNK)
 
 
-def check(paths: list[str], config: Config, options: CheckOptions | None = None) -> Report:
+def check(paths: list[str], workspace: Workspace, options: CheckOptions | None = None) -> Report:
     """Validate every journey file ``paths`` name; a path matching nothing is an InputError.
 
-    The workspace's catalogs are loaded once and shared by every journey;
-    a catalog with findings joins the report as a file of its own.
+    The workspace's catalogs were loaded once and are shared by every journey;
+    a catalog with findings joins the report as a file of its own. Then the
+    checks across files run: a journey id is unique in the workspace (CJM022).
     """
     options = options or CheckOptions()
+    config = workspace.config
     files = discover(paths, config)
     if not files and not options.allow_empty:
         where = ", ".join(paths) if paths else f"the include patterns of {config.file or 'the defaults'}"
         raise InputError(
-            f"no journey files found in {where}; journey files end in .journey.yaml "
+            f"no journey files found in {where}; journey files end in {' or '.join(JOURNEY_SUFFIXES)} "
             "(pass --allow-empty if an empty set is expected)"
         )
-    catalogs = load_catalogs(config)
+    catalogs = workspace.catalogs
     catalog_files = {os.path.abspath(f) for f in catalogs.files}
     files = [f for f in files if f == "-" or os.path.abspath(f) not in catalog_files]
     rules = rule_set(config, catalogs.shared, catalogs.departments)
-    checked = list(_checked(files, rules, config, options))
+    checked = _with_duplicate_ids(list(_checked(files, rules, workspace.limits, options)))
     reports = sorted([*catalogs.reports, *(c.report for c in checked)], key=lambda r: r.path)
     return Report(tuple(reports), sum(c.suppressed for c in checked))
+
+
+def _with_duplicate_ids(checked: list[Checked]) -> list[Checked]:
+    """Add CJM022 to every file whose journey id another file of the run declares too, naming the others."""
+    owners: dict[str, list[Checked]] = {}
+    for item in checked:
+        if item.journey_id is not None:
+            owners.setdefault(item.journey_id[0], []).append(item)
+    out = []
+    for item in checked:
+        same = owners.get(item.journey_id[0], []) if item.journey_id else []
+        if len(same) < 2 or item.journey_id is None:
+            out.append(item)
+            continue
+        journey_id, span = item.journey_id
+        others = ", ".join(f"{o.report.path}:{o.journey_id[1].line}" for o in same if o is not item and o.journey_id)
+        finding: Diagnostic = core(
+            "CJM022",
+            item.report.path,
+            span,
+            f"journey id '{journey_id}' is also the id of {others}",
+            "a journey id names its page and its diff: give each journey file its own id",
+        )
+        diagnostics = tuple(sorted([*item.report.diagnostics, finding], key=lambda d: d.sort_key))
+        lines = {**item.report.lines, span.line: item.text_lines[0]} if item.text_lines else item.report.lines
+        out.append(Checked(FileReport(item.report.path, diagnostics, lines), item.suppressed, item.journey_id))
+    return out

@@ -86,20 +86,20 @@ def validate(
 
         from cjm.baseline import apply_baseline, baseline_of, baseline_text, read_baseline
         from cjm.checker import CheckOptions, check
-        from cjm.config import load_config
         from cjm.diagnostics import Severity
         from cjm.output import write_atomic
         from cjm.reporters import CI_FORMATS, REPORTERS, ReportOptions
         from cjm.reporters.text import statistics_lines
-        from cjm.workspace import repository_root
+        from cjm.workspace import open_workspace, repository_root
 
-        settings = load_config(config)
+        workspace = open_workspace(paths or [], config)
+        settings = workspace.config
         name = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
         reporter = _pick(REPORTERS, name)
         if baseline and write_baseline:
             _usage("--baseline and --write-baseline cannot be used together")
         accepted = read_baseline(baseline) if baseline else None
-        report = check(list(paths or []), settings, CheckOptions(allow_empty, stdin_filename, jobs))
+        report = check(list(paths or []), workspace, CheckOptions(allow_empty, stdin_filename, jobs))
         if write_baseline:
             write_atomic(write_baseline, baseline_text(report, settings.root))
             accepted = baseline_of(report, settings.root)
@@ -107,12 +107,14 @@ def validate(
         if accepted is not None:
             report = apply_baseline(report, accepted, settings.root)
         failing = Severity.WARNING if (strict or settings.strict) else Severity.ERROR
+        fails = any(d.severity.rank >= failing.rank for d in report.diagnostics)
+        code = _decided(EXIT_FINDINGS if fails else EXIT_OK)
         root = repository_root(settings) if name in CI_FORMATS else None
         reporter(report, sys.stdout, ReportOptions(root, failing, quiet, statistics))
         if statistics and name in CI_FORMATS:
             sys.stderr.write("".join(line + "\n" for line in statistics_lines(report)))
-        fails = any(d.severity.rank >= failing.rank for d in report.diagnostics)
-        return EXIT_FINDINGS if fails else EXIT_OK
+        sys.stdout.flush()
+        return code
     return EXIT_USAGE  # pragma: no cover - _handled always returns or exits
 
 
@@ -201,17 +203,17 @@ def diff(
 ) -> int:
     """Semantic diff of two journey files, or of every journey file changed since a git revision."""
     with _handled(debug):
-        from cjm.config import load_config
         from cjm.diff.formats import FORMATS
         from cjm.diff.gate import parse_fail_on, trips
         from cjm.diff.inputs import collect
         from cjm.output import write_atomic
         from cjm.reporters.text import use_colour
+        from cjm.workspace import open_workspace
 
         name = output_format or "text"
         formatter = _pick(FORMATS, name)
         kinds = parse_fail_on(fail_on or [])
-        report = collect(list(paths or []), base, load_config(config))
+        report = collect(list(paths or []), base, open_workspace(_local(paths or []), config))
         if output:
             write_atomic(output, formatter(report, False))
         else:
@@ -237,11 +239,12 @@ def import_mermaid(
 ) -> int:
     """Convert a Mermaid journey into a cjm journey file (sections -> stages, tasks -> actions)."""
     with _handled(debug):
+        from cjm.discovery import read_limited
         from cjm.importers import IMPORTERS
-        from cjm.loader import read_bytes
         from cjm.output import write_atomic
+        from cjm.source import Limits
 
-        data = read_bytes(file)
+        data = read_limited(file, Limits().max_bytes, Path.cwd())
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -264,12 +267,10 @@ def export_mermaid(
 ) -> int:
     """Export a journey as a Mermaid 'journey' diagram (score = emotion + 3)."""
     with _handled(debug):
-        from cjm.config import load_config
         from cjm.render.mermaid import to_mermaid
-        from cjm.workspace import load_workspace_journey, workspace_catalogs
+        from cjm.workspace import open_workspace
 
-        settings = load_config()
-        diagram = to_mermaid(load_workspace_journey(file, settings, workspace_catalogs(settings)))
+        diagram = to_mermaid(open_workspace([file]).journey(file))
         _emit(diagram, output)
     return EXIT_OK
 
@@ -303,23 +304,23 @@ def render(
 ) -> int:
     """Draw journey maps: an HTML map (default), Graphviz SVG/PNG/PDF, Mermaid, Markdown or DOT."""
     with _handled(debug):
-        from cjm.config import load_config
         from cjm.render import RenderRequest, parse_formats
         from cjm.render.run import render_once, summary
         from cjm.render.run import watch as watch_inputs
+        from cjm.workspace import open_workspace
 
         if watch and not output:
             _usage("--watch rewrites files: pass -o FILE or -o FOLDER")
-        settings = load_config(config)
+        workspace = open_workspace(paths, config)
         request = RenderRequest(parse_formats(output_format), output, evidence, diff_from)
-        outputs, written = render_once(list(paths), request, settings)
+        outputs, written = render_once(list(paths), request, workspace)
         for item in outputs:
             if item.path is None and isinstance(item.data, str):
                 sys.stdout.write(item.data)
         if written:
             typer.echo(summary(written), err=True)
         if watch:
-            return watch_inputs(list(paths), request, settings, lambda line: typer.echo(line, err=True))
+            return watch_inputs(list(paths), request, workspace, lambda line: typer.echo(line, err=True))
     return EXIT_OK
 
 
@@ -481,8 +482,8 @@ class _handled:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         from cjm.errors import CjmError
 
-        if exc is None or isinstance(exc, (typer.Exit, SystemExit, KeyboardInterrupt)):
-            return None
+        if exc is None or isinstance(exc, (typer.Exit, SystemExit, KeyboardInterrupt, BrokenPipeError)):
+            return None  # a closed pipe is main()'s: the reader went away, nothing is wrong
         if isinstance(exc, CjmError):
             typer.echo(f"cjm: error: {exc}", err=True)
             raise typer.Exit(EXIT_USAGE)
@@ -494,6 +495,11 @@ class _handled:
             err=True,
         )
         raise typer.Exit(EXIT_USAGE)
+
+
+def _local(paths: list[str]) -> list[str]:
+    """The paths that are files or folders on disk (not ``REV:path``), where the workspace is looked for."""
+    return [p for p in paths if Path(p).exists()]
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -552,6 +558,29 @@ def main(argv: list[str] | None = None) -> NoReturn:
         sys.exit(EXIT_USAGE)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except BrokenPipeError:
-        sys.exit(EXIT_USAGE)
+    except BrokenPipeError:  # `cjm validate -F json | head -1`: the reader has what it wanted
+        _quiet_closed_stdout()
+        sys.exit(_closed_pipe_exit)
     sys.exit(result if isinstance(result, int) else EXIT_OK)
+
+
+# The exit code a command has decided on before it writes its report: when the reader of a pipe
+# closes it early, the run still ends with the findings' exit code, quietly.
+_closed_pipe_exit = EXIT_OK
+
+
+def _decided(code: int) -> int:
+    global _closed_pipe_exit
+    _closed_pipe_exit = code
+    return code
+
+
+def _quiet_closed_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not complain about the closed pipe."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file descriptor (tests), or already closed
+        pass

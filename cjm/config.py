@@ -35,7 +35,7 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
 
-    include: list[str] = Field(default_factory=lambda: ["**/*.journey.yaml"])
+    include: list[str] = Field(default_factory=lambda: ["**/*.journey.yaml", "**/*.journey.yml"])
     exclude: list[str] = Field(default_factory=list)
     catalog: list[str] = Field(default_factory=list)
     departments: list[str] | None = None

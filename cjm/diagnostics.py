@@ -87,6 +87,7 @@ CORE_CODES: Mapping[str, CoreCode] = {
         CoreCode("CJM011", "yaml-boolean-trap", "a bare yes/no/on/off where text is expected"),
         CoreCode("CJM020", "duplicate-id", "an id repeated within its kind"),
         CoreCode("CJM021", "unknown-reference", "a reference that resolves nowhere"),
+        CoreCode("CJM022", "duplicate-journey-id", "two journey files of one workspace share an id"),
     )
 }
 

@@ -1,16 +1,18 @@
-"""Load a journey or catalog file: bytes -> LoadResult(model | None, diagnostics, source map)."""
+"""Load a journey or catalog file: bytes -> LoadResult(model | None, diagnostics, source map).
+
+Reading files is the workspace's (``cjm.discovery.read_limited``); completing a
+journey with catalog definitions too (``cjm.workspace.Workspace.load``).
+"""
 
 from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass, field
-from pathlib import Path as FsPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from cjm.diagnostics import Diagnostic, Span, core
-from cjm.errors import InputError
 from cjm.model import SUPPORTED_VERSIONS, Catalog, Journey
 from cjm.references import SharedIds, check_references
 from cjm.schema_errors import diagnose
@@ -31,22 +33,6 @@ class LoadResult:
     @property
     def ok(self) -> bool:
         return not self.diagnostics and (self.journey is not None or self.catalog is not None)
-
-
-def read_bytes(path: str) -> bytes:
-    """Read a file, or standard input for '-'; an unreadable path is an InputError."""
-    if path == "-":
-        import sys
-
-        return sys.stdin.buffer.read()
-    try:
-        return FsPath(path).read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def decode(data: bytes, path: str, limits: Limits) -> tuple[str | None, Diagnostic | None]:
@@ -151,22 +137,3 @@ def _check_version(data: dict[str, Any], source: SourceMap, path: str) -> Diagno
             f"write 'cjm: {SUPPORTED_VERSIONS[-1]}'" if type(version) is not int else "upgrade cjm to read newer files",
         )
     return None
-
-
-def load_file(path: str, limits: Limits | None = None, shared: SharedIds | None = None) -> LoadResult:
-    """Read and load one file; '-' reads standard input. An unreadable path raises InputError."""
-    return load_bytes(read_bytes(path), path, limits, shared)
-
-
-def load_journey(path: str, limits: Limits | None = None, shared: SharedIds | None = None) -> Journey:
-    """Load a journey that must be valid, for commands that need one (render, diff, evidence).
-
-    Raises InputError naming the first error when the file is not a valid journey.
-    """
-    result = load_file(path, limits, shared)
-    errors = [d for d in result.diagnostics if d.severity.value == "error"]
-    if result.journey is None or errors:
-        first = errors[0] if errors else None
-        where = f"{path}:{first.span.line}:{first.span.column}: {first.code} {first.message}" if first else path
-        raise InputError(f"{where}\n  not a valid journey: run 'cjm validate {path}' for every finding")
-    return result.journey

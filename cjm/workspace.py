@@ -1,102 +1,37 @@
-"""The files of a workspace: journey discovery from paths and config globs, shared catalogs, and paths."""
+"""The workspace: one value, built once per run, that every command loads journeys through.
+
+A ``Workspace`` holds what a journey is read against: the root and the
+configuration found for the files being checked, the input limits, and the
+catalogs (of the working tree, or of a git revision for ``REV:path`` and
+``diff --base``). ``Workspace.load`` is the one way a journey is loaded: from a
+path, '-' or ``REV:path``, completed with the catalog definitions it uses, or
+with located diagnostics; ``Workspace.journey`` is the same for commands that
+need a valid journey (render, diff, export, evidence).
+"""
 
 from __future__ import annotations
 
-import fnmatch
 import os
+import shlex
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from cjm.config import Config
+from cjm.config import Config, load_config
 from cjm.diagnostics import Diagnostic, FileReport, Span, core
+from cjm.discovery import JOURNEY_SUFFIX, discover, glob, read_limited, shown, within, workspace_path
 from cjm.errors import InputError
 from cjm.lint import source_lines
-from cjm.loader import LoadResult, load_bytes, read_bytes
+from cjm.loader import LoadResult, load_bytes
 from cjm.model import Catalog, Journey
 from cjm.references import SharedIds, references
+from cjm.source import Limits
 
-JOURNEY_SUFFIX = ".journey.yaml"
-_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site"})
+__all__ = ["JOURNEY_SUFFIX", "Catalogs", "Workspace", "discover", "open_workspace", "workspace_path"]
+
 _CATALOG_KINDS = (("persona", "personas"), ("touchpoint", "touchpoints"), ("backstage", "backstage"))
-
-
-def workspace_path(path: str, root: Path) -> str:
-    """``path`` relative to the workspace root, with '/' separators (absolute when outside the root)."""
-    absolute = os.path.abspath(path)
-    rel = os.path.relpath(absolute, root) if _within(absolute, root) else absolute
-    return rel.replace(os.sep, "/")
-
-
-def _within(path: str, root: Path) -> bool:
-    try:
-        return os.path.commonpath([path, str(root)]) == str(root)
-    except ValueError:  # different drives on Windows
-        return False
-
-
-def _shown(path: Path) -> str:
-    """A path as the user should see it: relative to the current folder when below it."""
-    absolute = str(path.resolve())
-    cwd = os.getcwd()
-    return os.path.relpath(absolute, cwd) if _within(absolute, Path(cwd)) else absolute
-
-
-def _hidden(rel: str) -> bool:
-    return any(part.startswith(".") or part in _SKIPPED_DIRS for part in rel.split("/")[:-1])
-
-
-def _is_excluded(rel: str, config: Config) -> bool:
-    return any(fnmatch.fnmatch(rel, pattern) for pattern in config.exclude)
-
-
-def _glob(config: Config, patterns: list[str]) -> list[Path]:
-    found: dict[str, Path] = {}
-    for pattern in patterns:
-        for path in config.root.glob(pattern):
-            rel = workspace_path(str(path), config.root)
-            if path.is_file() and not _hidden(rel) and not _is_excluded(rel, config):
-                found.setdefault(rel, path)
-    return [found[k] for k in sorted(found)]
-
-
-def _walk(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIPPED_DIRS)
-        found.extend(Path(dirpath, name) for name in sorted(filenames) if name.endswith(JOURNEY_SUFFIX))
-    return found
-
-
-def discover(paths: list[str], config: Config) -> list[str]:
-    """The journey files named by ``paths`` (files, folders, '-'), or by the config's include globs.
-
-    Explicit files are taken whatever their name; folders are searched for
-    ``*.journey.yaml``; ``exclude`` applies to both searches, relative to the
-    workspace root. A path that does not exist is an InputError.
-    """
-    if not paths:
-        return [_shown(p) for p in _glob(config, config.include)]
-    out: list[str] = []
-    seen: set[str] = set()
-    for raw in paths:
-        if raw == "-":
-            out.append(raw)
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            candidates = [str(p) for p in _walk(path)]
-            candidates = [c for c in candidates if not _is_excluded(workspace_path(c, config.root), config)]
-        elif path.exists():
-            candidates = [raw]
-        else:
-            raise InputError(f"{raw}: no such file or folder")
-        for candidate in candidates:
-            key = os.path.abspath(candidate)
-            if key not in seen:
-                seen.add(key)
-                out.append(candidate)
-    return out
+Reader = Callable[[], bytes]
 
 
 @dataclass(frozen=True)
@@ -127,27 +62,29 @@ class Catalogs:
         return journey.model_copy(update=update) if update else journey
 
 
-def load_catalogs(config: Config) -> Catalogs:
-    """Load every catalog the config's ``catalog`` globs name, once per run.
+def load_catalogs(config: Config, files: Iterable[tuple[str, Reader]] | None = None) -> Catalogs:
+    """Load every catalog the config's ``catalog`` globs name (or the given ``(display, read)`` pairs), once per run.
 
     Ids are recorded with where they are defined ("catalog/shared.yaml:12"),
     so an unknown reference in a journey can say where the closest id lives.
     A glob that matches no file is an InputError: a misspelt glob would
     otherwise turn every shared reference into an error far from its cause.
     """
+    limits = config.limits.limits()
+    if files is None:
+        for pattern in config.catalog:
+            if not glob(config, [pattern]):
+                where = config.file or "cjm.toml"
+                raise InputError(f"{where}: catalog: '{pattern}' matches no file under {config.root}")
+        files = [(shown(p), _reader(str(p), limits, config.root)) for p in glob(config, config.catalog)]
     ids: dict[str, dict[str, str]] = {}
     departments: list[str] = []
     reports: list[FileReport] = []
-    files: list[str] = []
+    names: list[str] = []
     definitions: list[Catalog] = []
-    limits = config.limits.limits()
-    for pattern in config.catalog:
-        if not _glob(config, [pattern]):
-            raise InputError(f"{config.file or 'cjm.toml'}: catalog: '{pattern}' matches no file under {config.root}")
-    for path in _glob(config, config.catalog):
-        shown = _shown(path)
-        files.append(shown)
-        result = load_bytes(read_bytes(str(path)), shown, limits)
+    for display, read in files:
+        names.append(display)
+        result = load_bytes(read(), display, limits)
         if result.catalog is not None:
             definitions.append(result.catalog)
         problems = list(result.diagnostics)
@@ -155,35 +92,155 @@ def load_catalogs(config: Config) -> Catalogs:
             problems.append(
                 core(
                     "CJM003",
-                    shown,
+                    display,
                     Span.point(1, 1),
                     "listed under 'catalog' but is not a catalog",
                     "add 'kind: catalog'",
                 )
             )
-        problems.extend(_record(result, shown, ids, departments))
+        problems.extend(_record(result, display, ids, departments))
         if problems:
-            reports.append(
-                FileReport(shown, tuple(sorted(problems, key=lambda d: d.sort_key)), source_lines(result, problems))
-            )
-    return Catalogs(SharedIds(ids), tuple(dict.fromkeys(departments)), tuple(reports), tuple(files), tuple(definitions))
+            lines = source_lines(result, problems)
+            reports.append(FileReport(display, tuple(sorted(problems, key=lambda d: d.sort_key)), lines))
+    return Catalogs(SharedIds(ids), tuple(dict.fromkeys(departments)), tuple(reports), tuple(names), tuple(definitions))
 
 
-def workspace_catalogs(config: Config) -> Catalogs | None:
-    """The workspace catalogs, for commands that load journeys outside validate (None without any).
+def _reader(path: str, limits: Limits, root: Path) -> Reader:
+    return lambda: read_limited(path, limits.max_bytes, root)
 
-    Problems inside the catalogs themselves are validate's to report; here a
-    catalog that does not load simply shares nothing.
+
+@dataclass(frozen=True)
+class Workspace:
+    """What every journey of one run is read against: config, root, limits and catalogs."""
+
+    config: Config
+    catalogs: Catalogs = field(default_factory=lambda: Catalogs(SharedIds(), (), (), ()))
+    revision: str | None = None  # the git revision the catalogs were read at; None for the working tree
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    @property
+    def limits(self) -> Limits:
+        return self.config.limits.limits()
+
+    def read(self, spec: str) -> tuple[str, bytes]:
+        """The display name and (size-limited) bytes of a path, '-' or ``REV:path``."""
+        from cjm.diff import git
+
+        if spec != "-" and git.is_revision_spec(spec):
+            return git.read_revision(spec)
+        return spec, read_limited(spec, self.limits.max_bytes, self.root)
+
+    def load(self, spec: str, display: str | None = None) -> LoadResult:
+        """Load one journey: syntax, schema, references against the catalogs, completed with their definitions.
+
+        A ``REV:path`` journey is read against the catalogs of that revision.
+        """
+        from cjm.diff import git
+
+        if spec != "-" and git.is_revision_spec(spec):
+            name, data = git.read_revision(spec)
+            return self.at_revision(spec.partition(":")[0]).load_bytes(data, display or name)
+        name, data = self.read(spec)
+        return self.load_bytes(data, display or name)
+
+    def load_bytes(self, data: bytes, display: str) -> LoadResult:
+        """Load one journey's bytes against this workspace's catalogs."""
+        result = load_bytes(data, display, self.limits, self.catalogs.shared)
+        if result.journey is not None:
+            result.journey = self.catalogs.complete(result.journey)
+        return result
+
+    def journey(self, spec: str, purpose: str = "") -> Journey:
+        """A valid journey (completed with catalog definitions), or an InputError naming its first error."""
+        return valid_journey(self.load(spec), spec, purpose)
+
+    def reloaded(self) -> Workspace:
+        """The same workspace with its catalogs read again (after an edit, under ``render --watch``)."""
+        return Workspace(self.config, load_catalogs(self.config)) if self.config.catalog else self
+
+    def at_revision(self, rev: str) -> Workspace:
+        """This workspace with the catalogs as they were at git revision ``rev`` (same config)."""
+        if rev == self.revision or not self.config.catalog:
+            return self
+        from cjm.diff import git
+
+        commit = git.verify_revision(rev, self.root)
+        top = git.repository_root(self.root)
+        prefix = workspace_path(str(self.root), top)
+        prefix = "" if prefix == "." else prefix + "/"
+        limits = self.limits
+        files: list[tuple[str, Reader]] = []
+        for rel in git.files_at(commit, self.root):
+            if not rel.startswith(prefix):
+                continue
+            inside = rel[len(prefix) :]
+            if any(_matches(inside, pattern) for pattern in self.config.catalog):
+                files.append((f"{rev}:{rel}", _revision_reader(commit, rel, top, limits.max_bytes)))
+        return Workspace(self.config, load_catalogs(self.config, files), rev)
+
+
+def _matches(rel: str, pattern: str) -> bool:
+    from fnmatch import fnmatch
+
+    return fnmatch(rel, pattern) or (pattern.startswith("**/") and fnmatch(rel, pattern[3:]))
+
+
+def _revision_reader(commit: str, rel: str, top: Path, limit: int) -> Reader:
+    from cjm.diff import git
+
+    return lambda: git.read_at(commit, rel, top)[: limit + 1]
+
+
+def valid_journey(result: LoadResult, spec: str, purpose: str = "") -> Journey:
+    """The journey of a load that found no error, or an InputError with the first error and how to see them all."""
+    errors = [d for d in result.diagnostics if d.severity.value == "error"]
+    if result.journey is not None and not errors:
+        return result.journey
+    if result.catalog is not None:
+        raise InputError(f"{result.path}: is a catalog, not a journey")
+    first = errors[0] if errors else None
+    where = f"{result.path}:{first.span.line}:{first.span.column}: {first.code} {first.message}" if first else spec
+    rev, sep, path = spec.partition(":")
+    if sep and rev and path and not Path(spec).exists():
+        check = f"git show {shlex.quote(spec)} | cjm validate - --stdin-filename {shlex.quote(path)}"
+    else:
+        check = f"cjm validate {shlex.quote(spec)}"
+    raise InputError(f"{where}\n  not a valid journey{purpose}: run '{check}' for every finding")
+
+
+def open_workspace(paths: Iterable[str] = (), config: str | None = None) -> Workspace:
+    """The workspace of the files being checked: its config found upward from the first path, then its catalogs.
+
+    With ``--config`` that file decides. Without paths (or only '-' and
+    ``REV:path``) the search starts in the current folder. Paths whose nearest
+    configurations differ are refused: each workspace is checked on its own.
     """
-    return load_catalogs(config) if config.catalog else None
+    starts: list[Path] = []
+    if config is not None:
+        settings = load_config(config)
+    else:
+        starts = [_start(p) for p in paths if p != "-" and os.path.exists(p)]
+        settings = load_config(start=starts[0] if starts else None)
+        for other in starts[1:]:
+            if load_config(start=other).file != settings.file:
+                raise InputError(
+                    f"the paths belong to different workspaces ({settings.file or settings.root} and "
+                    f"{load_config(start=other).file or other}): run cjm once for each"
+                )
+    if settings.file is None:  # no configuration: the root is the current folder, or the files' own folder
+        cwd = Path.cwd().resolve()
+        start = starts[0] if config is None and starts else cwd
+        settings = settings.model_copy(update={"root": cwd if within(str(start), cwd) else start})
+    catalogs = load_catalogs(settings) if settings.catalog else Workspace(settings).catalogs
+    return Workspace(settings, catalogs)
 
 
-def load_workspace_journey(path: str, config: Config, catalogs: Catalogs | None = None) -> Journey:
-    """A valid journey with the catalog definitions it references, or InputError naming its first error."""
-    from cjm.loader import load_journey
-
-    journey = load_journey(path, config.limits.limits(), catalogs.shared if catalogs else None)
-    return catalogs.complete(journey) if catalogs else journey
+def _start(path: str) -> Path:
+    absolute = Path(os.path.abspath(path))
+    return absolute if absolute.is_dir() else absolute.parent
 
 
 def _record(result: LoadResult, shown: str, ids: dict[str, dict[str, str]], departments: list[str]) -> list[Diagnostic]:
@@ -225,3 +282,8 @@ def repository_root(config: Config) -> Path:
         return config.root
     top = done.stdout.strip()
     return Path(top).resolve() if done.returncode == 0 and top else config.root
+
+
+def load_journey(path: str) -> Journey:
+    """The valid journey at ``path`` read in its own workspace (config and catalogs found from the file)."""
+    return open_workspace([path]).journey(path)

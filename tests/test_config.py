@@ -77,7 +77,9 @@ def test_explicit_config_overrides_discovery(run_cli: Callable[..., Result], tmp
 
 def test_no_config_uses_defaults(tmp_path: Path) -> None:
     config = load_config(start=tmp_path)
-    assert config.file is None and config.select == ["ALL"] and config.include == ["**/*.journey.yaml"]
+    assert (
+        config.file is None and config.select == ["ALL"] and config.include == ["**/*.journey.yaml", "**/*.journey.yml"]
+    )
 
 
 def test_rule_options_change_what_rules_flag(run_cli: Callable[..., Result], tmp_path: Path) -> None:

@@ -68,7 +68,8 @@ def test_corpus_covers_every_core_code() -> None:
     from cjm.diagnostics import CORE_CODES
 
     covered = {code for path in INVALID for code, _, _ in expected(path)}
-    assert set(CORE_CODES) <= covered
+    across_files = {"CJM022"}  # needs two files: tests/test_one_workspace.py
+    assert set(CORE_CODES) - across_files <= covered
 
 
 def test_corpus_covers_every_reference_kind() -> None:

@@ -42,10 +42,12 @@ def new_repo(path: Path) -> Path:
 def test_hook_definition() -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "cjm-validate" and hook["require_serial"] is True
-    assert hook["entry"] == "cjm validate" and hook["language"] == "python"
+    assert hook["entry"] == "cjm validate --allow-empty" and hook["language"] == "python"
+    assert hook["pass_filenames"] is False, "a catalog change must re-check journeys the commit does not touch"
     files = re.compile(hook["files"])
     assert files.search("journeys/a.journey.yaml") and files.search("b.journey.yml")
-    assert not files.search("catalog/shared.yaml") and not files.search("a.journey.yaml.bak")
+    assert files.search("catalog/shared.yaml") and files.search("cjm.toml") and files.search("sub/pyproject.toml")
+    assert not files.search("a.journey.yaml.bak") and not files.search("notcjm.toml")
 
 
 @pytest.mark.slow

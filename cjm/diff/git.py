@@ -82,6 +82,12 @@ def read_at(rev: str, path: str, root: Path) -> bytes:
     return _git(["cat-file", "blob", f"{rev}:{path}"], root)
 
 
+def files_at(rev: str, cwd: Path) -> list[str]:
+    """Every file path (relative to the repository root) in revision ``rev``."""
+    raw = _git(["ls-tree", "-r", "--full-tree", "--name-only", "-z", rev], cwd)
+    return [p for p in raw.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
 _STATUS = {"A": "added", "C": "added", "D": "removed", "M": "modified", "T": "modified", "R": "renamed"}
 
 

@@ -3,58 +3,24 @@
 from __future__ import annotations
 
 import fnmatch
-import shlex
+import os
 from pathlib import Path
 
 from cjm.config import Config
 from cjm.diff import git
 from cjm.diff.report import DiffReport, FileDiff, diff_file
-from cjm.errors import InputError
-from cjm.loader import load_bytes, read_bytes
-from cjm.model import Journey
-from cjm.references import SharedIds
-from cjm.source import Limits
-from cjm.workspace import JOURNEY_SUFFIX, load_catalogs
+from cjm.discovery import is_journey_name
+from cjm.workspace import Workspace, valid_journey
+
+_PURPOSE = ", so it cannot be compared"
 
 
-def read_side(spec: str) -> tuple[str, bytes]:
-    """The display path and bytes of a file on disk, or of ``REV:path`` when no such file exists."""
-    if git.is_revision_spec(spec):
-        return git.read_revision(spec)
-    return spec, read_bytes(spec)
-
-
-def parse_journey(display: str, data: bytes, limits: Limits, shared: SharedIds | None = None) -> Journey:
-    """The journey in ``data``; an invalid one is an InputError naming the file and its first error.
-
-    ``shared`` holds the ids of the workspace catalogs, which journeys may reference.
-    """
-    result = load_bytes(data, display, limits, shared)
-    errors = [d for d in result.diagnostics if d.severity.value == "error"]
-    if result.journey is not None and not errors:
-        return result.journey
-    first = errors[0] if errors else None
-    where = f"{display}:{first.span.line}:{first.span.column}: {first.code} {first.message}" if first else display
-    _, sep, path = display.partition(":")
-    if sep and not Path(display).exists():
-        check = f"git show {shlex.quote(display)} | cjm validate - --stdin-filename {shlex.quote(path)}"
-    else:
-        check = f"cjm validate {shlex.quote(display)}"
-    if result.catalog is not None:
-        raise InputError(f"{display}: is a catalog, not a journey; cjm diff compares journey files")
-    raise InputError(f"{where}\n  not a valid journey, so it cannot be compared: run '{check}' for every finding")
-
-
-def compare_two(
-    old_spec: str, new_spec: str, limits: Limits | None = None, shared: SharedIds | None = None
-) -> DiffReport:
-    """Diff two files; either may be ``REV:path``."""
-    limits = limits or Limits()
-    old_path, old_bytes = read_side(old_spec)
-    new_path, new_bytes = read_side(new_spec)
-    old = parse_journey(old_path, old_bytes, limits, shared)
-    new = parse_journey(new_path, new_bytes, limits, shared)
-    return DiffReport((diff_file(old, new, old_path, new_path),))
+def compare_two(old_spec: str, new_spec: str, workspace: Workspace) -> DiffReport:
+    """Diff two files; either may be ``REV:path`` (read against the catalogs of its revision)."""
+    old, new = workspace.load(old_spec), workspace.load(new_spec)
+    old_journey = valid_journey(old, old_spec, _PURPOSE)
+    new_journey = valid_journey(new, new_spec, _PURPOSE)
+    return DiffReport((diff_file(old_journey, new_journey, old.path, new.path),))
 
 
 def _is_journey_file(path: str, root: Path, config: Config, explicit: set[Path]) -> bool:
@@ -68,19 +34,22 @@ def _is_journey_file(path: str, root: Path, config: Config, explicit: set[Path])
         relative = path
     if any(fnmatch.fnmatch(relative, pattern) for pattern in config.exclude):
         return False
-    if path.endswith(JOURNEY_SUFFIX):
+    if is_journey_name(path):
         return True
     return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(relative, p.removeprefix("**/")) for p in config.include)
 
 
-def compare_base(rev: str, paths: list[str], config: Config, cwd: Path | None = None) -> DiffReport:
-    """Diff every journey file that differs between ``rev`` and the working tree, new and deleted ones too."""
+def compare_base(rev: str, paths: list[str], workspace: Workspace, cwd: Path | None = None) -> DiffReport:
+    """Diff every journey file that differs between ``rev`` and the working tree, new and deleted ones too.
+
+    The old side of each file is read against the catalogs as they were at ``rev``, the new side against today's.
+    """
     cwd = cwd or Path.cwd()
     root = git.repository_root(cwd)
     commit = git.verify_revision(rev, cwd)
     explicit = {(cwd / p).resolve() for p in paths if (cwd / p).is_file()}
-    limits = config.limits.limits()
-    shared = load_catalogs(config).shared  # today's catalogs serve both sides
+    config = workspace.config
+    before = workspace.at_revision(rev)
     files: list[FileDiff] = []
     for changed in git.changed_files(commit, paths, cwd):
         if not _is_journey_file(changed.new_path or changed.old_path or "", root, config, explicit):
@@ -88,21 +57,23 @@ def compare_base(rev: str, paths: list[str], config: Config, cwd: Path | None = 
         old = new = None
         old_display = f"{rev}:{changed.old_path}" if changed.old_path else None
         if changed.old_path and old_display:
-            old = parse_journey(old_display, git.read_at(commit, changed.old_path, root), limits, shared)
+            data = git.read_at(commit, changed.old_path, root)
+            old = valid_journey(before.load_bytes(data, old_display), old_display, _PURPOSE)
         if changed.new_path:
-            new = parse_journey(changed.new_path, read_bytes(str(root / changed.new_path)), limits, shared)
+            new_file = os.path.relpath(root / changed.new_path)
+            new = valid_journey(workspace.load(new_file, changed.new_path), new_file, _PURPOSE)
         files.append(diff_file(old, new, old_display, changed.new_path, changed.status))
     return DiffReport(tuple(files), base=rev)
 
 
-def collect(paths: list[str], base: str | None, config: Config) -> DiffReport:
+def collect(paths: list[str], base: str | None, workspace: Workspace) -> DiffReport:
     """The report for the command line: ``OLD NEW``, or ``--base REV [PATHS...]``."""
     from cjm.errors import ConfigError
 
     if base is not None:
-        return compare_base(base, paths, config)
+        return compare_base(base, paths, workspace)
     if len(paths) != 2:
         raise ConfigError(
             f"cjm diff takes OLD and NEW (either may be REV:path), or --base REV [PATHS...]; got {len(paths)} path(s)"
         )
-    return compare_two(paths[0], paths[1], config.limits.limits(), load_catalogs(config).shared)
+    return compare_two(paths[0], paths[1], workspace)

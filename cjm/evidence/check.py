@@ -16,7 +16,6 @@ from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_map
 from cjm.evidence.matching import CONFORMANT, MapModel, explain, overlaps
 from cjm.evidence.report import Aggregates, Report, RunInfo, build_report
 from cjm.evidence.tables import Settings, load_parameters
-from cjm.loader import load_journey
 
 APPROX_THRESHOLD = 5_000_000
 
@@ -68,7 +67,9 @@ def validate(options: CheckOptions) -> None:
 
 def load_model(map_path: str) -> tuple[MapModel, str]:
     """The map (which must be valid) and the SHA-256 of its bytes."""
-    journey = load_journey(map_path)
+    from cjm.workspace import open_workspace
+
+    journey = open_workspace([map_path]).journey(map_path, ", so it cannot be checked against events")
     if len(journey.stages) >= 1000:
         raise InputError(f"{map_path}: cjm evidence handles up to 999 stages")
     digest = hashlib.sha256(Path(map_path).read_bytes()).hexdigest()

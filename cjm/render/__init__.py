@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING
 from cjm.errors import ConfigError, InputError
 from cjm.model import Journey
 from cjm.render.overlay import NO_OVERLAY, Overlay
-from cjm.source import Limits
 
 if TYPE_CHECKING:
-    from cjm.workspace import Catalogs
+    from cjm.workspace import Workspace
 
 Draw = Callable[[Journey, Overlay], "str | bytes"]
 
@@ -157,25 +156,21 @@ def child(folder: Path, name: str) -> Path:
     return target
 
 
-def load_all(files: list[str], limits: Limits, catalogs: Catalogs | None = None) -> list[tuple[str, Journey]]:
+def load_all(files: list[str], workspace: Workspace) -> list[tuple[str, Journey]]:
     """Load every journey; an invalid one stops the run before anything is written. Ids must be unique."""
-    from cjm.loader import load_journey
-
-    shared = catalogs.shared if catalogs else None
-    journeys = [(path, load_journey(path, limits, shared)) for path in files]
-    if catalogs is not None:
-        journeys = [(path, catalogs.complete(journey)) for path, journey in journeys]
+    journeys = [(path, workspace.journey(path, ", so it cannot be drawn")) for path in files]
     seen: dict[str, str] = {}
     for path, journey in journeys:
         if journey.id in seen:
             raise InputError(
-                f"{path}: journey id '{journey.id}' is also the id of {seen[journey.id]}; ids must be unique"
+                f"{path}: journey id '{journey.id}' is also the id of {seen[journey.id]}; ids must be unique "
+                "(cjm validate reports it as CJM022)"
             )
         seen[journey.id] = path
     return journeys
 
 
-def overlays(request: RenderRequest, journeys: list[tuple[str, Journey]], limits: Limits) -> dict[str, Overlay]:
+def overlays(request: RenderRequest, journeys: list[tuple[str, Journey]], workspace: Workspace) -> dict[str, Overlay]:
     """The evidence and diff overlays of the journeys they apply to, by journey id."""
     out: dict[str, Overlay] = {}
     if request.evidence:
@@ -193,23 +188,22 @@ def overlays(request: RenderRequest, journeys: list[tuple[str, Journey]], limits
         if len(journeys) != 1:
             raise ConfigError("--diff compares one journey: pass exactly one journey file")
         path, journey = journeys[0]
-        out[journey.id] = out.get(journey.id, NO_OVERLAY).merged(diff_overlay(request.diff, path, journey, limits))
+        out[journey.id] = out.get(journey.id, NO_OVERLAY).merged(diff_overlay(request.diff, path, journey, workspace))
     return out
 
 
 def render_all(
     files: list[str],
     request: RenderRequest,
-    limits: Limits,
+    workspace: Workspace,
     on_file: Callable[[str], None] | None = None,
-    catalogs: Catalogs | None = None,
 ) -> list[Output]:
     """Render every journey in every asked format, plus the site index in a folder; nothing is written here."""
     formats, target, folder = resolve_formats(request, len(files))
     if (request.evidence or request.diff) and not all(FORMATS[f].overlays for f in formats):
         raise ConfigError("--evidence and --diff are drawn on the html map only: use -f html")
-    journeys = load_all(files, limits, catalogs)
-    extra = overlays(request, journeys, limits)
+    journeys = load_all(files, workspace)
+    extra = overlays(request, journeys, workspace)
     outputs: list[Output] = []
     for path, journey in journeys:
         for name in formats:

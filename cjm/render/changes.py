@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cjm.model import Journey
 from cjm.render.overlay import Overlay
-from cjm.source import Limits
+
+if TYPE_CHECKING:
+    from cjm.workspace import Workspace
 
 ADDED, CHANGED = " cjm-diff-added", " cjm-diff-changed"
 MARKED = ("stage", "action", "touchpoint", "backstage", "pain_point", "opportunity")
@@ -19,23 +22,24 @@ DIFF_LEGEND = (
 )
 
 
-def read_old(spec: str, new_path: str, limits: Limits) -> tuple[str, Journey]:
-    """The old version: a journey file, ``REV:path``, or a bare git revision of the new file."""
+def read_old(spec: str, new_path: str, workspace: Workspace) -> tuple[str, Journey]:
+    """The old version: a journey file, ``REV:path``, or a bare git revision of the new file.
+
+    A version from git is read against the catalogs of its own revision.
+    """
     from cjm.diff import git
-    from cjm.diff.inputs import parse_journey, read_side
 
     if not Path(spec).exists() and ":" not in spec:
         root = git.repository_root()
         spec = f"{spec}:{Path(os.path.relpath(Path(new_path).resolve(), root)).as_posix()}"
-    display, data = read_side(spec)
-    return display, parse_journey(display, data, limits)
+    return spec, workspace.journey(spec, ", so the changes cannot be drawn")
 
 
-def diff_overlay(spec: str, new_path: str, new: Journey, limits: Limits) -> Overlay:
+def diff_overlay(spec: str, new_path: str, new: Journey, workspace: Workspace) -> Overlay:
     """The overlay that highlights what changed in ``new`` since the version ``spec`` names."""
     from cjm.diff import diff_journeys
 
-    display, old = read_old(spec, new_path, limits)
+    display, old = read_old(spec, new_path, workspace)
     changes = diff_journeys(old, new)
     stage_of = {a.id: s.id for s, a in new.actions()}
     stage_ids = {s.id for s in new.stages}

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cjm.config import Config
+from cjm.discovery import JOURNEY_SUFFIXES, discover, is_journey_name
 from cjm.errors import CjmError, InputError
 from cjm.render import Output, RenderRequest, Written, render_all, write_outputs
-from cjm.workspace import JOURNEY_SUFFIX, discover
+from cjm.workspace import Workspace
 
 if TYPE_CHECKING:
     import threading
@@ -20,14 +21,16 @@ PROGRESS_FROM = 5  # files; fewer render too fast for a bar to help
 Say = Callable[[str], None]
 
 
-def inputs(paths: list[str], config: Config) -> list[str]:
+def inputs(paths: list[str], workspace: Workspace) -> list[str]:
     """The journey files ``paths`` name; none at all is an InputError (a render that draws nothing is a mistake)."""
     if "-" in paths:
         raise InputError("render reads journey files, not standard input: pass a file or a folder")
-    files = discover(paths, config)
+    files = discover(paths, workspace.config)
+    catalogs = {os.path.abspath(f) for f in workspace.catalogs.files}
+    files = [f for f in files if os.path.abspath(f) not in catalogs]
     if not files:
         where = ", ".join(paths) if paths else "the workspace include patterns"
-        raise InputError(f"no journey files found in {where}; journey files end in {JOURNEY_SUFFIX}")
+        raise InputError(f"no journey files found in {where}; journey files end in {' or '.join(JOURNEY_SUFFIXES)}")
     return files
 
 
@@ -46,14 +49,11 @@ def progress(total: int) -> Iterator[Callable[[str], None]]:
         yield lambda path: bar.update(task, advance=1, description=Path(path).name)
 
 
-def render_once(paths: list[str], request: RenderRequest, config: Config) -> tuple[list[Output], list[Written]]:
+def render_once(paths: list[str], request: RenderRequest, workspace: Workspace) -> tuple[list[Output], list[Written]]:
     """Render and write every output; returns the outputs and what was written to disk."""
-    from cjm.workspace import workspace_catalogs
-
-    files = inputs(paths, config)
-    catalogs = workspace_catalogs(config)
+    files = inputs(paths, workspace)
     with progress(len(files)) as tick:
-        outputs = render_all(files, request, config.limits.limits(), tick, catalogs)
+        outputs = render_all(files, request, workspace, tick)
     return outputs, write_outputs(outputs)
 
 
@@ -69,9 +69,9 @@ def summary(written: list[Written]) -> str:
 
 
 def watch(
-    paths: list[str], request: RenderRequest, config: Config, say: Say, stop: threading.Event | None = None
+    paths: list[str], request: RenderRequest, workspace: Workspace, say: Say, stop: threading.Event | None = None
 ) -> int:
-    """Re-render whenever an input journey (or the evidence report) is saved, until interrupted."""
+    """Re-render whenever an input journey, a catalog (or the evidence report) is saved, until interrupted."""
     from watchfiles import Change
     from watchfiles import watch as watch_files
 
@@ -82,14 +82,22 @@ def watch(
     evidence = Path(request.evidence).resolve() if request.evidence else None
 
     def relevant(change: Change, path: str) -> bool:
-        return path.endswith(JOURNEY_SUFFIX) or Path(path).resolve() == evidence or Path(path) in explicit
+        return is_journey_name(path) or Path(path).resolve() in explicit
 
-    explicit = {Path(p).resolve() for p in paths if Path(p).is_file()}
+    explicit = {Path(p).resolve() for p in [*paths, *workspace.catalogs.files] if Path(p).is_file()}
+    if evidence:
+        explicit.add(evidence)
+    roots.extend(
+        f
+        for f in workspace.catalogs.files
+        if not any(Path(f).resolve().is_relative_to(Path(r).resolve()) for r in roots)
+    )
     for changes in watch_files(*roots, watch_filter=relevant, stop_event=stop, raise_interrupt=False, debounce=300):
         edited = sorted({str(Path(path).relative_to(Path.cwd())) if Path(path).is_relative_to(Path.cwd()) else path
                          for _, path in changes})  # fmt: skip
         try:
-            _, written = render_once(paths, request, config)
+            workspace = workspace.reloaded()
+            _, written = render_once(paths, request, workspace)
         except CjmError as exc:
             say(f"{', '.join(edited)} changed; not rendered: {exc}")
             continue

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from cjm.loader import load_journey
 from cjm.render.markdown import to_markdown
 from cjm.render.mermaid import to_mermaid
+from cjm.workspace import load_journey
 from tests.conftest import EXAMPLES, ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from cjm.loader import load_journey
+from cjm.workspace import load_journey
 from tests.conftest import EXAMPLES, ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

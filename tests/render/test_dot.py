@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from cjm.errors import CjmError, DependencyError
-from cjm.loader import load_journey
 from cjm.model import Journey
 from cjm.render.dot import node_id, render_graphviz, run_dot, to_dot
+from cjm.workspace import load_journey
 from tests.conftest import EXAMPLES, GOLDEN, HOSTILE_LONG, Result
 
 needs_dot = pytest.mark.skipif(

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cjm.loader import load_journey
 from cjm.model import Journey
 from cjm.render.html import render_html
+from cjm.workspace import load_journey
 from tests.conftest import EXAMPLES, ROOT
 
 HOSTILE = Path(__file__).with_name("hostile.journey.yaml")

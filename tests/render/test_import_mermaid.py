@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cjm.loader import load_journey
+from cjm.workspace import load_journey
 from tests.conftest import EXAMPLES, Result
 
 # The example of Mermaid's own documentation.

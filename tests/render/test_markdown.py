@@ -9,9 +9,9 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from cjm.loader import load_journey
 from cjm.render.markdown import inline, to_markdown
 from cjm.render.mermaid import to_mermaid
+from cjm.workspace import load_journey
 from tests.conftest import EXAMPLES, Result
 
 
