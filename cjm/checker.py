@@ -10,8 +10,8 @@ from pathlib import Path
 from cjm.diagnostics import Diagnostic, FileReport, Report, Span, core
 from cjm.discovery import JOURNEY_SUFFIXES, discover, read_limited, workspace_path
 from cjm.errors import InputError
-from cjm.lint import RuleSet, lint, rule_set, source_lines
-from cjm.loader import load_bytes
+from cjm.lint import RuleSet, lint, rule_set
+from cjm.loader import load_bytes, source_lines
 from cjm.source import Limits
 from cjm.workspace import Workspace
 

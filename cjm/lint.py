@@ -13,7 +13,6 @@ from cjm.errors import ConfigError
 from cjm.loader import LoadResult
 from cjm.references import SharedIds
 from cjm.rules import BY_CODE, BY_NAME, RULES, Rule, RuleContext
-from cjm.source import split_lines
 from cjm.suppress import apply, directives
 
 _CODES = {**{code: code for code in BY_CODE}, **{name: r.code for name, r in BY_NAME.items()}}
@@ -129,12 +128,3 @@ def lint(result: LoadResult, rules: RuleSet, rel_path: str | None = None) -> Lin
         findings = [*outcome.kept, *outcome.unused]
         return Linted(tuple(sorted([*out, *findings], key=lambda d: d.sort_key)), outcome.suppressed)
     return Linted(tuple(sorted([*out, *findings], key=lambda d: d.sort_key)))
-
-
-def source_lines(result: LoadResult, diagnostics: Sequence[Diagnostic]) -> dict[int, str]:
-    """The source lines the diagnostics point at, for code frames."""
-    if not diagnostics or not result.text:
-        return {}
-    lines = split_lines(result.text)
-    wanted = {d.span.line for d in diagnostics}
-    return {n: lines[n - 1] for n in wanted if 0 < n <= len(lines)}

@@ -7,6 +7,7 @@ journey with catalog definitions too (``cjm.workspace.Workspace.load``).
 from __future__ import annotations
 
 import codecs
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from cjm.diagnostics import Diagnostic, Span, core
 from cjm.model import SUPPORTED_VERSIONS, Catalog, Journey
 from cjm.references import SharedIds, check_references
 from cjm.schema_errors import diagnose
-from cjm.source import Limits, SourceMap, parse_yaml
+from cjm.source import Limits, SourceMap, parse_yaml, split_lines
 
 
 @dataclass
@@ -137,3 +138,12 @@ def _check_version(data: dict[str, Any], source: SourceMap, path: str) -> Diagno
             f"write 'cjm: {SUPPORTED_VERSIONS[-1]}'" if type(version) is not int else "upgrade cjm to read newer files",
         )
     return None
+
+
+def source_lines(result: LoadResult, diagnostics: Sequence[Diagnostic]) -> dict[int, str]:
+    """The source lines the diagnostics point at, for code frames."""
+    if not diagnostics or not result.text:
+        return {}
+    lines = split_lines(result.text)
+    wanted = {d.span.line for d in diagnostics}
+    return {n: lines[n - 1] for n in wanted if 0 < n <= len(lines)}

@@ -153,7 +153,7 @@ def diagnose(
     return out
 
 
-def _one(
+def _one(  # noqa: C901 - one branch per pydantic error type, each a different message
     error: Mapping[str, Any],
     loc: Path,
     value: Any,

@@ -177,7 +177,7 @@ class _Builder:
             "cjm reads YAML safely and never builds language objects: remove the tag",
         )
 
-    def build(self, next_event: Callable[[], Any]) -> Any:
+    def build(self, next_event: Callable[[], Any]) -> Any:  # noqa: C901 - one flat loop per YAML node, for speed
         """Consume one document's events (after DocumentStart) and return its value.
 
         This loop runs once per YAML node of every file, so the common cases

@@ -22,8 +22,7 @@ from cjm.config import Config, load_config
 from cjm.diagnostics import Diagnostic, FileReport, Span, core
 from cjm.discovery import JOURNEY_SUFFIX, discover, glob, read_limited, shown, within, workspace_path
 from cjm.errors import InputError
-from cjm.lint import source_lines
-from cjm.loader import LoadResult, load_bytes
+from cjm.loader import LoadResult, load_bytes, source_lines
 from cjm.model import Catalog, Journey
 from cjm.references import SharedIds, references
 from cjm.source import Limits
@@ -127,7 +126,7 @@ class Workspace:
 
     def read(self, spec: str) -> tuple[str, bytes]:
         """The display name and (size-limited) bytes of a path, '-' or ``REV:path``."""
-        from cjm.diff import git
+        from cjm import git
 
         if spec != "-" and git.is_revision_spec(spec):
             return git.read_revision(spec)
@@ -138,7 +137,7 @@ class Workspace:
 
         A ``REV:path`` journey is read against the catalogs of that revision.
         """
-        from cjm.diff import git
+        from cjm import git
 
         if spec != "-" and git.is_revision_spec(spec):
             name, data = git.read_revision(spec)
@@ -165,7 +164,7 @@ class Workspace:
         """This workspace with the catalogs as they were at git revision ``rev`` (same config)."""
         if rev == self.revision or not self.config.catalog:
             return self
-        from cjm.diff import git
+        from cjm import git
 
         commit = git.verify_revision(rev, self.root)
         top = git.repository_root(self.root)
@@ -189,7 +188,7 @@ def _matches(rel: str, pattern: str) -> bool:
 
 
 def _revision_reader(commit: str, rel: str, top: Path, limit: int) -> Reader:
-    from cjm.diff import git
+    from cjm import git
 
     return lambda: git.read_at(commit, rel, top)[: limit + 1]
 

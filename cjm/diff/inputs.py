@@ -6,8 +6,8 @@ import fnmatch
 import os
 from pathlib import Path
 
+from cjm import git
 from cjm.config import Config
-from cjm.diff import git
 from cjm.diff.report import DiffReport, FileDiff, diff_file
 from cjm.discovery import is_journey_name
 from cjm.workspace import Workspace, valid_journey

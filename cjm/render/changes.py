@@ -27,7 +27,7 @@ def read_old(spec: str, new_path: str, workspace: Workspace) -> tuple[str, Journ
 
     A version from git is read against the catalogs of its own revision.
     """
-    from cjm.diff import git
+    from cjm import git
 
     if not Path(spec).exists() and ":" not in spec:
         root = git.repository_root()

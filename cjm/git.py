@@ -1,4 +1,4 @@
-"""Reading journey files from git: ``REV:path`` specs and the files changed since a revision."""
+"""Reading journey files and catalogs from git: ``REV:path`` specs, the files of a revision, what changed since one."""
 
 from __future__ import annotations
 
