@@ -122,6 +122,44 @@ app.command("lint", help="Alias of 'validate'.")(validate)
 
 
 @app.command()
+def fmt(
+    paths: Annotated[list[str] | None, typer.Argument(help="Journey and catalog files or folders.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if a file would change.")] = False,
+    show_diff: Annotated[bool, typer.Option("--diff", help="Print what would change; change nothing.")] = False,
+    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    debug: Debug = False,
+) -> int:
+    """Lay journey and catalog files out one way: key order, indentation; comments and blank lines kept."""
+    with _handled(debug):
+        from cjm.fmt import format_paths, unified_diff
+        from cjm.reporters.text import safe
+        from cjm.workspace import open_workspace
+
+        preview = check or show_diff
+        results = format_paths(list(paths or []), open_workspace(paths or [], config), write=not preview)
+        for item in results:
+            if item.problem is not None or item.after is None:
+                where, reason = item.path, "not a YAML mapping"
+                if item.problem is not None:
+                    span = item.problem.span
+                    where, reason = (
+                        f"{item.path}:{span.line}:{span.column}",
+                        f"{item.problem.code} {item.problem.message}",
+                    )
+                typer.echo(safe(f"{where}: not formatted: {reason}"), err=True)
+            elif show_diff:
+                sys.stdout.write(unified_diff(item))
+        changed = sum(r.changed for r in results)
+        failed = sum(r.after is None for r in results)
+        verb = "would be reformatted" if preview else "reformatted"
+        unreadable = f", {failed} not readable" if failed else ""
+        plural = "s" * (changed != 1)
+        typer.echo(f"{changed} file{plural} {verb}, {len(results) - changed - failed} unchanged{unreadable}", err=True)
+        return EXIT_FINDINGS if failed or (preview and changed) else EXIT_OK
+    return EXIT_USAGE  # pragma: no cover - _handled always returns or exits
+
+
+@app.command()
 def schema(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     debug: Debug = False,

@@ -40,7 +40,9 @@ def new_repo(path: Path) -> Path:
 
 
 def test_hook_definition() -> None:
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook, fmt = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert fmt["id"] == "cjm-fmt" and fmt["entry"] == "cjm fmt" and fmt.get("pass_filenames", True)
+    assert re.compile(fmt["files"]).search("a.journey.yml") and not re.compile(fmt["files"]).search("notes.yaml")
     assert hook["id"] == "cjm-validate" and hook["require_serial"] is True
     assert hook["entry"] == "cjm validate --allow-empty" and hook["language"] == "python"
     assert hook["pass_filenames"] is False, "a catalog change must re-check journeys the commit does not touch"

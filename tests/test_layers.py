@@ -26,7 +26,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("cjm.workspace",),
     ("cjm.checker", "cjm.baseline"),
     ("cjm.reporters",),
-    ("cjm.diff", "cjm.schema", "cjm.scaffold"),
+    ("cjm.diff", "cjm.schema", "cjm.scaffold", "cjm.fmt"),
     ("cjm.render",),
     ("cjm.importers", "cjm.evidence"),
     ("cjm.cli", "cjm.__main__"),
