@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from cjm.errors import InputError
 from cjm.importers.blocks import HEADER, Block, diagram_blocks
@@ -92,11 +93,7 @@ def parse(text: str, path: str, index: int | None = None, title: str | None = No
 
 def _numbered(lines: list[str], blocks: list[Block], number: int, path: str) -> Diagram:
     block = blocks[number - 1]
-    diagram = _parse_block(lines, block, path)
-    return Diagram(
-        diagram.title, diagram.description, diagram.sections, diagram.acc_title, diagram.journey_id,
-        number, len(blocks), block.start + 1,
-    )  # fmt: skip
+    return replace(_parse_block(lines, block, path), number=number, count=len(blocks), line=block.start + 1)
 
 
 def _listing(lines: list[str], blocks: list[Block], path: str) -> str:
@@ -160,6 +157,7 @@ class _Parser:
         self.sections: list[Section] = []
         self.current: tuple[str, int, list[Task]] | None = None
         self.unscored = False
+        self.commented = False  # whether a '#' comment was cut off the current statement
 
     def fail(self, line: int, message: str) -> InputError:
         return InputError(f"{self.path}:{line}: {message}")
@@ -194,6 +192,7 @@ class _Parser:
         text = _strip_comment(stripped)
         if not text:
             return index + 1
+        self.commented = text != stripped
         if not self.header:
             header = HEADER.match(text)
             if not header:
@@ -240,7 +239,8 @@ class _Parser:
 
     def _task(self, text: str, number: int) -> None:
         if ":" not in text:
-            raise self.fail(number, f"expected 'Task name: score: Actor, Actor', found '{_short(text)}'")
+            comment = " ('#' starts a comment: write it as #35;)" if self.commented else ""
+            raise self.fail(number, f"expected 'Task name: score: Actor, Actor', found '{_short(text)}'{comment}")
         raw_name, data = text.split(":", 1)
         name = decode(raw_name, self.path, number)
         if not name:
@@ -291,7 +291,12 @@ def _strip_comment(text: str) -> str:
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= 40 else text[:39] + "…"
+    """Text for a message: at most 40 characters, control and bidi characters shown as codes, never raw."""
+    text = text if len(text) <= 40 else text[:39] + "…"
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _UNSHOWN else ch for ch in text)
+
+
+_UNSHOWN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def to_journey_yaml(diagram: Diagram, fallback_title: str, origin: str) -> str:

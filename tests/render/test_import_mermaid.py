@@ -112,6 +112,14 @@ def test_several_diagrams_need_a_choice_and_the_count_is_told(run_cli: Callable[
     assert "found 2 journey diagrams; imported diagram 1 'My working day'" in first.stderr
 
 
+def test_names_in_messages_show_control_characters_as_codes(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    hostile = TWO_DIAGRAMS.replace("title Weekend", "title Week#27;[2J#8238;end")
+    result = run_cli("import", "mermaid", str(write(tmp_path, "maps.md", hostile)))
+    assert result.exit_code == 2
+    assert "2 'Week\\u001b[2J\\u202eend' (line 18)" in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -229,7 +237,11 @@ def test_untitled_diagram_is_named_after_the_file(run_cli: Callable[..., Result]
         ("---\ntitle: x\njourney\n", 1, "front matter opened with '---' is never closed"),
         ("journey\n  accDescr {\n  never closed\n", 2, "'accDescr {' is never closed"),
         # Issue 21: these were internal errors (ValueError, RecursionError) before.
-        ("journey\n  section A\n    Task #²;: 3: Me\n", 3, "expected 'Task name: score: Actor, Actor'"),
+        (
+            "journey\n  section A\n    Task #²;: 3: Me\n",
+            3,
+            "expected 'Task name: score: Actor, Actor', found 'Task' ('#' starts a comment: write it as #35;)",
+        ),
         ("journey\n  section A\n    Task #²;\n", 3, "expected 'Task name: score: Actor, Actor'"),
         ("journey\n  section A\n    Pay #" + "9" * 5000 + ";: 3\n", 3, f"'#{'9' * 39}…;' is not a valid character"),
         (
