@@ -113,6 +113,7 @@ def _listing(lines: list[str], blocks: list[Block], path: str) -> str:
 
 
 def _parse_block(lines: list[str], block: Block, path: str) -> Diagram:
+    lines = lines[: block.end]  # nothing, not even an unclosed 'accDescr {', reads past the block
     parser = _Parser(path)
     index = block.start
     if index < block.end and lines[index].strip() == "---":
@@ -225,7 +226,7 @@ class _Parser:
                 raise self.fail(index + 1, "'accDescr {' is never closed with '}'")
             parts.append(lines[cursor].strip())
         parts[-1] = parts[-1].split("}", 1)[0]
-        self.description = " ".join(p for p in parts if p) or self.description
+        self.description = decode("\n".join(p for p in parts if p), self.path, index + 1) or self.description
         return cursor + 1
 
     def _section(self, raw: str, number: int) -> None:

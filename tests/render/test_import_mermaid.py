@@ -82,6 +82,18 @@ def test_acc_title_and_acc_descr_survive_import_and_export(run_cli: Callable[...
     assert yaml.safe_load(again.stdout)["description"] == "Ana pays ; twice"
 
 
+def test_an_acc_descr_block_keeps_its_lines_and_stays_inside_its_markdown_block(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    text = "journey\n  accDescr {\n    First line\n    Second #59; line\n  }\n  section Pay\n    Pay: 2: Ana\n"
+    result = run_cli("import", "mermaid", str(write(tmp_path, "pay.mmd", text)))
+    assert result.exit_code == 0, result.stderr
+    assert yaml.safe_load(result.stdout)["description"] == "First line\nSecond ; line"
+    unclosed = "```mermaid\njourney\n  accDescr {\n  section A\n    T: 3\n```\n\nLater text } here\n"
+    failed = run_cli("import", "mermaid", str(write(tmp_path, "notes.md", unclosed)))
+    assert failed.exit_code == 2 and f"{tmp_path / 'notes.md'}:3: 'accDescr {{' is never closed" in failed.stderr
+
+
 def test_an_acc_title_that_differs_from_the_title_is_reported(run_cli: Callable[..., Result], tmp_path: Path) -> None:
     text = "journey\n  title Checkout\n  accTitle: Checkout for screen readers\n  section Pay\n    Pay: 2: Ana\n"
     result = run_cli("import", "mermaid", str(write(tmp_path, "pay.mmd", text)))
