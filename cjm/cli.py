@@ -273,27 +273,41 @@ def import_mermaid(
     file: Annotated[str, typer.Argument(help="A Mermaid 'journey' diagram (.mmd or Markdown), or '-' for stdin.")],
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the journey file here.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the --output file if it exists.")] = False,
+    index: Annotated[
+        int | None, typer.Option("--index", min=1, help="In a file with several journey diagrams, import the Nth.")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="In a file with several journey diagrams, import the one titled so.")
+    ] = None,
     debug: Debug = False,
 ) -> int:
     """Convert a Mermaid journey into a cjm journey file (sections -> stages, tasks -> actions)."""
     with _handled(debug):
         from cjm.discovery import read_limited
-        from cjm.importers import IMPORTERS
+        from cjm.importers import IMPORTERS, Choice
         from cjm.output import write_atomic
         from cjm.source import Limits
 
-        data = read_limited(file, Limits().max_bytes, Path.cwd())
+        limit = Limits().max_bytes
+        data = read_limited(file, limit, Path.cwd())
+        if len(data) > limit:
+            _usage(f"{file}: is over {limit:,} bytes, the limit for a diagram")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             _usage(f"{file}: is not UTF-8 text")
         fallback = "Imported journey" if file == "-" else Path(file).stem.replace("-", " ").replace("_", " ")
-        journey = IMPORTERS["mermaid"](text, "<stdin>" if file == "-" else file, fallback or "Imported journey")
+        if index is not None and title is not None:
+            _usage("--index and --title both choose a diagram: pass one of them")
+        origin = "<stdin>" if file == "-" else file
+        imported = IMPORTERS["mermaid"](text, origin, fallback or "Imported journey", Choice(index, title))
+        for note in imported.notes:
+            typer.echo(note, err=True)
         if output:
-            write_atomic(output, journey, overwrite=force)
+            write_atomic(output, imported.text, overwrite=force)
             typer.echo(f"Wrote {output}. Next: cjm validate {output}", err=True)
         else:
-            sys.stdout.write(journey)
+            sys.stdout.write(imported.text)
     return EXIT_OK
 
 

@@ -189,6 +189,10 @@ class Action(_Model):
     id: Slug = Field(description="Unique among all actions of the journey.")
     name: Text = Field(description="What the customer does.")
     description: str | None = Field(None, description="More detail.")
+    actors: list[Text] = Field(
+        default_factory=list,
+        description="Who takes part, by name, as in a Mermaid task's actors; the map's persona alone when absent.",
+    )
     touchpoints: list[Slug] = Field(default_factory=list, description="References to touchpoints where it happens.")
     emotion: int | None = Field(None, ge=-2, le=2, description="-2 very negative, 0 neutral, +2 very positive.")
     feeling: str | None = Field(None, description="One word for the emotion, e.g. 'anxious'.")

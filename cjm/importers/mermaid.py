@@ -2,9 +2,10 @@
 
 The parser follows Mermaid's own journey grammar line by line (``title``,
 ``section``, ``Task: score: Actor, Actor``, ``accTitle``/``accDescr``,
-``%%`` and ``#`` comments, YAML front matter with a ``title``) and also
-finds the first journey inside a Markdown ```` ```mermaid ```` block. Mermaid
-entity codes (``#58;``, ``#quot;``) are decoded, which is how
+``%%`` and ``#`` comments, YAML front matter with a ``title``). In a Markdown
+file it finds every journey inside a ```` ```mermaid ```` block (see
+:mod:`cjm.importers.blocks`) and imports the one chosen by number or title.
+Mermaid entity codes (``#58;``, ``#quot;``) are decoded, which is how
 ``cjm export mermaid`` writes characters the grammar cannot carry. Anything
 the grammar would reject, or a score outside 1..5, is an InputError located
 as ``file:line: message``.
@@ -14,19 +15,22 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from cjm.errors import InputError
-from cjm.render.mermaid import NEUTRAL_SCORE, UNSCORED_MARK
+from cjm.importers.blocks import HEADER, Block, diagram_blocks
+from cjm.render.mermaid import JOURNEY_ID_MARK, NEUTRAL_SCORE, UNSCORED_MARK
 
-_ENTITY = re.compile(r"#(\w+);")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*mermaid\s*$", re.IGNORECASE)
-_HEADER = re.compile(r"^journey\b\s*(.*)$", re.IGNORECASE)
+# Mermaid's entity pass uses JavaScript's \w, which is ASCII only: '#²;' is no entity there either.
+_ENTITY = re.compile(r"#([A-Za-z0-9_]+);")
+_LONGEST_CODE = len(str(0x10FFFF))
 _TITLE = re.compile(r"^title\s+(.*)$", re.IGNORECASE)
 _SECTION = re.compile(r"^section\s+(.*)$", re.IGNORECASE)
 _ACC_TITLE = re.compile(r"^accTitle\s*:\s*(.*)$", re.IGNORECASE)
 _ACC_DESCR = re.compile(r"^accDescr\s*:\s*(.*)$", re.IGNORECASE)
 _ACC_DESCR_BLOCK = re.compile(r"^accDescr\s*\{\s*(.*)$", re.IGNORECASE)
+_JOURNEY_ID = re.compile(r"^%%.*\(" + JOURNEY_ID_MARK + r" ([a-z0-9][a-z0-9-]{0,63})\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -50,24 +54,75 @@ class Section:
 
 @dataclass(frozen=True)
 class Diagram:
-    """A parsed Mermaid journey diagram."""
+    """A parsed Mermaid journey diagram: its text, plus which of how many diagrams of the file it is."""
 
     title: str | None
     description: str | None
     sections: tuple[Section, ...]
+    acc_title: str | None = None
+    journey_id: str | None = None
+    number: int = 1
+    count: int = 1
+    line: int = 1
 
 
-def parse(text: str, path: str) -> Diagram:
-    """Parse Mermaid journey text (or Markdown holding one); raise InputError at the first bad line."""
+def parse(text: str, path: str, index: int | None = None, title: str | None = None) -> Diagram:
+    """Parse the journey diagram of Mermaid text, or the one of a Markdown file chosen by ``index``
+    (1-based) or ``title``; raise InputError at the first bad line, or when the choice is missing or wrong."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    start, end = _diagram_lines(lines)
+    blocks = diagram_blocks(lines)
+    count = len(blocks)
+    if index is not None:
+        if not 1 <= index <= count:
+            raise InputError(f"{path}: there is no diagram {index}: {_listing(lines, blocks, path)}")
+        return _numbered(lines, blocks, index, path)
+    if title is not None:
+        wanted = " ".join(title.split()).casefold()
+        for number in range(1, count + 1):
+            try:
+                found = _numbered(lines, blocks, number, path)
+            except InputError:
+                continue
+            if found.title is not None and " ".join(found.title.split()).casefold() == wanted:
+                return found
+        raise InputError(f"{path}: no journey diagram is titled '{title}': {_listing(lines, blocks, path)}")
+    if count > 1:
+        raise InputError(f"{path}: {_listing(lines, blocks, path)}; choose one with --index N or --title TEXT")
+    return _numbered(lines, blocks, 1, path)
+
+
+def _numbered(lines: list[str], blocks: list[Block], number: int, path: str) -> Diagram:
+    block = blocks[number - 1]
+    return replace(_parse_block(lines, block, path), number=number, count=len(blocks), line=block.start + 1)
+
+
+def _listing(lines: list[str], blocks: list[Block], path: str) -> str:
+    """'it holds 2 journey diagrams: 1 'A' (line 3), 2 untitled (line 20)' for messages."""
+    if not blocks:
+        return "it holds no journey diagram"
+    items = []
+    for number, block in enumerate(blocks, start=1):
+        try:
+            found = _parse_block(lines, block, path)
+            name = f"'{_short(found.title)}'" if found.title else "untitled"
+        except InputError:
+            name = "unreadable"
+        items.append(f"{number} {name} (line {block.start + 1})")
+    plural = "diagram" if len(blocks) == 1 else "diagrams"
+    return f"it holds {len(blocks)} journey {plural}: " + ", ".join(items)
+
+
+def _parse_block(lines: list[str], block: Block, path: str) -> Diagram:
+    lines = lines[: block.end]  # nothing, not even an unclosed 'accDescr {', reads past the block
     parser = _Parser(path)
-    index = start
-    if index < end and lines[index].strip() == "---":
-        index = parser.front_matter(lines, index, end)
-    while index < end:
+    index = block.start
+    if index < block.end and lines[index].strip() == "---":
+        index = parser.front_matter(lines, index, block.end)
+    while index < block.end:
+        if not parser.header and (mark := _JOURNEY_ID.match(lines[index].strip())) is not None:
+            parser.journey_id = mark.group(1)  # the comment 'cjm export mermaid' writes first
         index = parser.line(lines, index)
-    return parser.finish(start + 1)
+    return parser.finish(block.start + 1)
 
 
 def decode(raw: str, path: str, line: int) -> str:
@@ -76,34 +131,18 @@ def decode(raw: str, path: str, line: int) -> str:
     def replace(match: re.Match[str]) -> str:
         code = match.group(1)
         if code.isdigit():
-            number = int(code)
-            if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF:
+            number = int(code) if len(code.lstrip("0")) <= _LONGEST_CODE else -1
+            if 0 <= number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF:
                 return chr(number)
-            raise InputError(f"{path}:{line}: '#{code};' is not a valid character code")
+            raise InputError(f"{path}:{line}: '#{_short(code)};' is not a valid character code")
         named = html.unescape(f"&{code};")
         if named == f"&{code};":
-            raise InputError(f"{path}:{line}: '#{code};' is not a known entity name; write the character or #NN;")
+            raise InputError(
+                f"{path}:{line}: '#{_short(code)};' is not a known entity name; write the character or #NN;"
+            )
         return named
 
     return _ENTITY.sub(replace, raw.strip())
-
-
-def _diagram_lines(lines: list[str]) -> tuple[int, int]:
-    """The [start, end) line range of the diagram: the whole file, or a Markdown mermaid block."""
-    for number, line in enumerate(lines):
-        fence = _FENCE.match(line)
-        if not fence:
-            continue
-        mark = fence.group(1)
-        close = next(
-            (i for i in range(number + 1, len(lines)) if lines[i].strip().startswith(mark[0] * len(mark))
-             and not lines[i].strip().strip(mark[0])),
-            len(lines),
-        )  # fmt: skip
-        body = [s.strip() for s in lines[number + 1 : close] if s.strip() and not s.strip().startswith("%")]
-        if body and _HEADER.match(body[0]):
-            return number + 1, close
-    return 0, len(lines)
 
 
 class _Parser:
@@ -114,26 +153,31 @@ class _Parser:
         self.header = False
         self.title: str | None = None
         self.description: str | None = None
+        self.acc_title: str | None = None
+        self.journey_id: str | None = None
         self.sections: list[Section] = []
         self.current: tuple[str, int, list[Task]] | None = None
         self.unscored = False
+        self.commented = False  # whether a '#' comment was cut off the current statement
 
     def fail(self, line: int, message: str) -> InputError:
         return InputError(f"{self.path}:{line}: {message}")
 
     def front_matter(self, lines: list[str], index: int, end: int) -> int:
-        """Read YAML front matter (``---`` ... ``---``) for its ``title``; return the next line index."""
-        import yaml
+        """Read YAML front matter (``---`` ... ``---``) for its ``title``; return the next line index.
+
+        It is read by cjm's own safe YAML reader, with its limits on depth, size and aliases."""
+        from cjm.source import parse_yaml
 
         close = next((i for i in range(index + 1, end) if lines[i].strip() == "---"), None)
         if close is None:
             raise self.fail(index + 1, "front matter opened with '---' is never closed")
-        try:
-            data = yaml.safe_load("\n".join(lines[index + 1 : close]))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = index + 2 + (mark.line if mark is not None else 0)
-            raise self.fail(where, f"front matter is not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+        parsed = parse_yaml("\n".join(lines[index + 1 : close]), self.path)
+        if parsed.diagnostics:
+            first = parsed.diagnostics[0]
+            where = index + 1 + first.span.line
+            raise self.fail(where, f"front matter is not valid YAML ({first.message})")
+        data = parsed.value
         if isinstance(data, dict) and isinstance(data.get("title"), str) and data["title"].strip():
             self.title = data["title"].strip()
         return close + 1
@@ -149,8 +193,9 @@ class _Parser:
         text = _strip_comment(stripped)
         if not text:
             return index + 1
+        self.commented = text != stripped
         if not self.header:
-            header = _HEADER.match(text)
+            header = HEADER.match(text)
             if not header:
                 raise self.fail(number, f"expected a Mermaid 'journey' diagram, found '{_short(text)}'")
             if header.group(1):
@@ -164,7 +209,7 @@ class _Parser:
         if (match := _ACC_DESCR.match(text)) is not None:
             self.description = decode(match.group(1), self.path, number) or self.description
         elif (match := _ACC_TITLE.match(text)) is not None:
-            self.title = self.title or decode(match.group(1), self.path, number) or None
+            self.acc_title = decode(match.group(1), self.path, number) or self.acc_title
         elif (match := _TITLE.match(text)) is not None:
             self.title = decode(match.group(1), self.path, number) or self.title
         elif (match := _SECTION.match(text)) is not None:
@@ -181,7 +226,7 @@ class _Parser:
                 raise self.fail(index + 1, "'accDescr {' is never closed with '}'")
             parts.append(lines[cursor].strip())
         parts[-1] = parts[-1].split("}", 1)[0]
-        self.description = " ".join(p for p in parts if p) or self.description
+        self.description = decode("\n".join(p for p in parts if p), self.path, index + 1) or self.description
         return cursor + 1
 
     def _section(self, raw: str, number: int) -> None:
@@ -195,7 +240,8 @@ class _Parser:
 
     def _task(self, text: str, number: int) -> None:
         if ":" not in text:
-            raise self.fail(number, f"expected 'Task name: score: Actor, Actor', found '{_short(text)}'")
+            comment = " ('#' starts a comment: write it as #35;)" if self.commented else ""
+            raise self.fail(number, f"expected 'Task name: score: Actor, Actor', found '{_short(text)}'{comment}")
         raw_name, data = text.split(":", 1)
         name = decode(raw_name, self.path, number)
         if not name:
@@ -229,7 +275,9 @@ class _Parser:
         self._close()
         if not self.sections:
             raise self.fail(first_line, "the journey has no sections or tasks to import")
-        return Diagram(self.title, self.description, tuple(self.sections))
+        return Diagram(
+            self.title or self.acc_title, self.description, tuple(self.sections), self.acc_title, self.journey_id
+        )
 
 
 def _strip_comment(text: str) -> str:
@@ -244,16 +292,24 @@ def _strip_comment(text: str) -> str:
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= 40 else text[:39] + "…"
+    """Text for a message: at most 40 characters, control and bidi characters shown as codes, never raw."""
+    text = text if len(text) <= 40 else text[:39] + "…"
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _UNSHOWN else ch for ch in text)
+
+
+_UNSHOWN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def to_journey_yaml(diagram: Diagram, fallback_title: str, origin: str) -> str:
-    """A cjm journey file (YAML text) holding the diagram's stages, actions, emotions and persona."""
+    """A cjm journey file (YAML text) holding the diagram's stages, actions, emotions, actors and persona.
+
+    The persona is the diagram's first actor; a task whose actors are not that persona alone keeps
+    them in its action's ``actors``, so every task is exported again with the same actors."""
     import yaml
 
     title = diagram.title or fallback_title
-    actors = [actor for section in diagram.sections for task in section.tasks for actor in task.actors]
-    persona = actors[0] if actors else "Customer"
+    persona = next((actor for section in diagram.sections for task in section.tasks for actor in task.actors), None)
+    persona = persona or "Customer"
     persona_id = _unique(persona, "persona", set())
     stage_ids: set[str] = set()
     action_ids: set[str] = set()
@@ -263,14 +319,14 @@ def to_journey_yaml(diagram: Diagram, fallback_title: str, origin: str) -> str:
         actions = []
         for task in section.tasks:
             action: dict[str, object] = {"id": _unique(task.name, "action", action_ids), "name": task.name}
+            if task.actors and task.actors != (persona,):
+                action["actors"] = list(task.actors)
             if task.score is not None:
                 action["emotion"] = task.score - NEUTRAL_SCORE
-            others = [actor for actor in dict.fromkeys(task.actors) if actor != persona]
-            if others:
-                action["description"] = "Other actors in the Mermaid diagram: " + ", ".join(others)
             actions.append(action)
         stages.append({"id": _unique(name, "stage", stage_ids), "name": name, "actions": actions})
-    document: dict[str, object] = {"cjm": 1, "id": _unique(title, "journey", set()), "title": title}
+    journey_id = diagram.journey_id or _unique(title, "journey", set())
+    document: dict[str, object] = {"cjm": 1, "id": journey_id, "title": title}
     if diagram.description:
         document["description"] = diagram.description
     document["scope"] = {"persona": persona_id, "scenario": title}
@@ -281,6 +337,23 @@ def to_journey_yaml(diagram: Diagram, fallback_title: str, origin: str) -> str:
         "# Next: add touchpoints, pain points and evidence, then run 'cjm validate'.\n"
     )
     return header + yaml.dump(document, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100_000)
+
+
+def notes(diagram: Diagram, origin: str) -> list[str]:
+    """What the user should know about the import: which diagram of several, and what was not kept."""
+    found = []
+    if diagram.count > 1:
+        found.append(
+            f"{origin}: found {diagram.count} journey diagrams; imported diagram {diagram.number}"
+            + (f" '{_short(diagram.title)}'" if diagram.title else "")
+            + f" (line {diagram.line})"
+        )
+    if diagram.acc_title and diagram.title and diagram.acc_title != diagram.title:
+        found.append(
+            f"{origin}: accTitle '{_short(diagram.acc_title)}' differs from the title; a journey has one title,"
+            f" '{_short(diagram.title)}', which 'cjm export mermaid' writes as both title and accTitle"
+        )
+    return found
 
 
 _YAML_BREAKS = re.compile("[\x85\u2028\u2029]")

@@ -1,8 +1,9 @@
 """Markdown rendering: the journey as GitHub-flavoured Markdown for wikis and pull requests.
 
-Sections: the scope, the Mermaid diagram, one table per stage, then every
-pain point (most severe first), every opportunity and the metrics. User text
-is always inline: line breaks become ``<br>``, ``<``, ``>`` and ``&`` become
+Sections: the scope, the Mermaid diagram, one table per stage (each action
+with its emotion, the customer's thoughts, touchpoints, backstage, pain
+points and opportunities), then every pain point (most severe first), every
+opportunity and the metrics. User text is always inline: line breaks become ``<br>``, ``<``, ``>`` and ``&`` become
 entities, and the characters that could start a table cell, code span,
 emphasis, link or heading are backslash-escaped, so a table keeps its
 column count whatever the text.
@@ -132,7 +133,7 @@ def _stage(number: int, stage: Stage, journey: Journey) -> str:
     if stage.goal:
         parts.append(f"**Goal:** {inline(stage.goal)}")
     if stage.actions:
-        header = ["Action", "Emotion", "Touchpoints", "Backstage", "Pain points", "Opportunities"]
+        header = ["Action", "Emotion", "Thoughts", "Touchpoints", "Backstage", "Pain points", "Opportunities"]
         parts.append(table(header, [_action_row(action, journey) for action in stage.actions]))
     else:
         parts.append("_No actions yet._")
@@ -154,6 +155,7 @@ def _action_row(action: Action, journey: Journey) -> list[str]:
     return [
         name,
         _emotion(action),
+        "<br>".join(f"“{inline(thought)}”" for thought in action.thoughts),
         ", ".join(inline(touchpoints.get(ref, ref)) for ref in action.touchpoints),
         ", ".join(inline(backstage.get(ref, ref)) for ref in action.backstage),
         "<br>".join(_pain_text(p) for p in action.pain_points),

@@ -1,10 +1,14 @@
 """Mermaid rendering: the journey as a Mermaid ``journey`` diagram that GitHub and GitLab draw natively.
 
 Mapping: sections are stages, tasks are actions, a task's score is the
-action's emotion + 3 (1 very negative .. 5 very positive), and the actor is
-the map's persona. An action with no emotion is drawn as 3 (neutral) and
-marked by the comment line ``UNSCORED_MARK`` just before it, so that
-``cjm import mermaid`` can restore "no emotion" exactly.
+action's emotion + 3 (1 very negative .. 5 very positive), and a task's
+actors are the action's ``actors``, or the map's persona when it has none.
+The title is also the diagram's ``accTitle`` and the description its
+``accDescr``, which screen readers announce. An action with no emotion is
+drawn as 3 (neutral) and marked by the comment line ``UNSCORED_MARK`` just
+before it, so that ``cjm import mermaid`` can restore "no emotion" exactly;
+the first comment names the journey id (``JOURNEY_ID_MARK``), which the
+importer restores too.
 
 Mermaid's journey grammar has no quoting: ``#`` starts a comment, ``%``
 can start one too, ``;`` is invalid, ``:`` ends a task name and ``,``
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
     from cjm.model import Journey
 
 NEUTRAL_SCORE = 3
+JOURNEY_ID_MARK = "cjm journey"
 UNSCORED_MARK = "%% no emotion recorded for the next task: drawn as 3 (neutral)"
 KEYWORDS = ("journey", "title", "section", "acctitle", "accdescr")
 # Characters that would end, split or comment out a name in Mermaid's journey grammar,
@@ -35,19 +40,24 @@ _ACTOR = _ALWAYS | {","}
 
 def to_mermaid(journey: Journey) -> str:
     """The journey as a Mermaid ``journey`` diagram: deterministic, every name escaped."""
-    actor = escape_name(persona_name(journey), _ACTOR)
+    persona = persona_name(journey)
+    title = escape_name(journey.title)
     lines = [
-        f"%% {escape_name(journey.title)} (cjm journey {journey.id})",
+        f"%% {title} ({JOURNEY_ID_MARK} {journey.id})",
         "%% score = emotion + 3: 1 very negative, 2 negative, 3 neutral, 4 positive, 5 very positive",
         "journey",
-        f"    title {escape_name(journey.title)}",
+        f"    title {title}",
+        f"    accTitle: {title}",
     ]
+    if journey.description:
+        lines.append(f"    accDescr: {escape_name(journey.description)}")
     for stage in journey.stages:
         lines.append(f"    section {escape_name(stage.name)}")
         for action in stage.actions:
             if action.emotion is None:
                 lines.append(f"      {UNSCORED_MARK}")
-            lines.append(f"      {escape_name(action.name)}: {score(action.emotion)}: {actor}")
+            actors = ", ".join(escape_name(actor, _ACTOR) for actor in action.actors or [persona])
+            lines.append(f"      {escape_name(action.name)}: {score(action.emotion)}: {actors}")
     return "\n".join(lines) + "\n"
 
 

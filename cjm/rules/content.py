@@ -152,12 +152,19 @@ def unaddressed_pain(journey: Journey, ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(
             at.anchor,
             f"{at.pain.severity} pain point {label} in '{at.owner_id}' has no opportunity addressing it",
-            "add an opportunity beside it, or one elsewhere with 'addresses: [<pain point id>]'",
+            # Only a pain point with an id can be addressed from elsewhere: say so when it has none.
+            f"add an opportunity beside it, or one elsewhere with 'addresses: [{at.pain.id}]'"
+            if at.pain.id
+            else "give it an 'id:' and list it in 'addresses' of an opportunity, or add an opportunity beside it",
         )
 
 
 def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# Kinds of item whose detail can move to a 'description:' (touchpoints and metrics have none).
+_DESCRIBED = frozenset({"persona", "stage", "action", "backstage process"})
 
 
 def _names(journey: Journey) -> Iterator[tuple[str, str, Path]]:
@@ -201,7 +208,9 @@ def long_text(journey: Journey, ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 path,
                 f"{kind} name is {len(name)} characters long, over {limit}",
-                "shorten the name and move the detail to 'description:'",
+                "shorten the name and move the detail to 'description:'"
+                if kind in _DESCRIBED
+                else "shorten the name to the label a reader needs on the map",
             )
 
 

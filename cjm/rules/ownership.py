@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cjm.diagnostics import Severity, did_you_mean
-from cjm.model import Journey
+from cjm.model import Journey, PainPoint
 from cjm.rules import Finding, Rule, RuleContext, pain_points
 
 
@@ -28,11 +28,15 @@ def pain_point_owner(journey: Journey, ctx: RuleContext) -> Iterator[Finding]:
     for at in pain_points(journey):
         if not at.pain.owner:
             label = f"'{at.pain.id}'" if at.pain.id else "in '" + at.owner_id + "'"
-            yield Finding(
-                at.anchor,
-                f"pain point {label} has no owner",
-                "write it as a mapping and add 'owner:' (the team that owns fixing it)",
-            )
+            yield Finding(at.anchor, f"pain point {label} has no owner", _owner_hint(at.pain))
+
+
+def _owner_hint(pain: PainPoint) -> str:
+    """'add owner:' for a pain point written as a mapping; the model cannot tell '- text' from
+    '- {text: ...}' when text is all it holds, so then the hint covers both forms."""
+    if pain.model_fields_set - {"text"}:
+        return "add 'owner:' (the team that owns fixing it)"
+    return "add 'owner:' (the team that owns fixing it), as '- {text: ..., owner: ...}' if it is plain text"
 
 
 def touchpoint_departments(journey: Journey, ctx: RuleContext) -> Iterator[Finding]:

@@ -36,7 +36,8 @@ def assumed_pain(journey: Journey, ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 (*at.path, "evidence"),
                 f"{at.pain.severity} pain point {label} rests on assumption only",
-                "check it with research or data, then set 'evidence: observed' or 'reported' and a 'source:'",
+                "check it with research or data, then set 'evidence: observed' or 'reported'"
+                + ("" if at.pain.source else " and a 'source:'"),
             )
 
 

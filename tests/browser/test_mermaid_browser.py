@@ -44,6 +44,8 @@ async (source) => {
     text: root.textContent,
     tasks: root.querySelectorAll('.task').length,
     scripts: holder.querySelectorAll('script').length,
+    accTitle: root.querySelector(':scope > title')?.textContent ?? null,
+    accDescr: root.querySelector(':scope > desc')?.textContent ?? null,
   };
 }
 """
@@ -98,6 +100,36 @@ def test_hostile_names_draw_as_text(page: Any, hostile_journey: Path) -> None:
         assert needle in drawn["text"]
     assert "💳" in drawn["text"] and "مرحبا" in drawn["text"] and "title deed check" in drawn["text"]
     assert 'Zoë, "the" <admin>: #1; ok' in drawn["text"]  # the persona stays one actor
+
+
+def test_actors_and_accessible_title_and_description_draw(page: Any) -> None:
+    from cjm.model import Journey
+
+    journey = Journey.model_validate(
+        {
+            "cjm": 1,
+            "id": "chores",
+            "title": "Chores: a #1 day",
+            "description": "Who does what; at home",
+            "scope": {"persona": "p", "scenario": "s"},
+            "personas": [{"id": "p", "name": "Me"}],
+            "stages": [
+                {
+                    "id": "home",
+                    "name": "Home",
+                    "actions": [
+                        {"id": "feed", "name": "Feed", "emotion": 1, "actors": ["Cat"]},
+                        {"id": "play", "name": "Play", "actors": ["Me", "Dog, the elder"]},
+                    ],
+                }
+            ],
+        }
+    )
+    drawn = draw(page, to_mermaid(journey))
+    assert drawn["role"] == "journey"
+    assert (drawn["accTitle"], drawn["accDescr"]) == ("Chores: a #1 day", "Who does what; at home")
+    for actor in ("Cat", "Me", "Dog, the elder"):
+        assert actor in drawn["text"]
 
 
 def test_the_block_embedded_in_markdown_draws(page: Any) -> None:

@@ -50,7 +50,103 @@ def test_mermaid_docs_example_becomes_a_valid_journey(run_cli: Callable[..., Res
         ("go-downstairs", "Go downstairs", 2),
         ("sit-down", "Sit down", 2),
     ]
-    assert journey.stages[0].actions[2].description == "Other actors in the Mermaid diagram: Cat"
+    assert [a.actors for _, a in journey.actions()] == [[], [], ["Me", "Cat"], [], []]
+    assert journey.stages[0].actions[2].description is None
+
+
+def test_several_actors_and_each_tasks_own_actor_survive_import_and_export(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    text = "journey\n  title Shared chores\n  section Home\n"
+    text += "    Cook: 4: Me\n    Feed: 2: Cat\n    Play: 5: Me, Cat, Dog\n"
+    out = tmp_path / "chores.journey.yaml"
+    assert run_cli("import", "mermaid", str(write(tmp_path, "chores.mmd", text)), "-o", str(out)).exit_code == 0
+    journey = load_journey(str(out))
+    assert [a.actors for _, a in journey.actions()] == [[], ["Cat"], ["Me", "Cat", "Dog"]]
+    exported = run_cli("export", "mermaid", str(out)).stdout
+    tasks = [line.strip() for line in exported.splitlines() if line.startswith("    ") and ": " in line.strip()[:40]]
+    assert tasks[-3:] == ["Cook: 4: Me", "Feed: 2: Cat", "Play: 5: Me, Cat, Dog"]
+
+
+def test_acc_title_and_acc_descr_survive_import_and_export(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    text = "journey\n  accTitle: Checkout, told by Ana\n  accDescr: Ana pays #59; twice\n"
+    text += "  section Pay\n    Pay: 2: Ana\n"
+    out = tmp_path / "pay.journey.yaml"
+    result = run_cli("import", "mermaid", str(write(tmp_path, "pay.mmd", text)), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    journey = load_journey(str(out))
+    assert (journey.title, journey.description) == ("Checkout, told by Ana", "Ana pays ; twice")
+    exported = run_cli("export", "mermaid", str(out)).stdout
+    assert "    accTitle: Checkout, told by Ana\n    accDescr: Ana pays #59; twice\n" in exported
+    again = run_cli("import", "mermaid", "-", stdin=exported.encode())
+    assert yaml.safe_load(again.stdout)["description"] == "Ana pays ; twice"
+
+
+def test_an_acc_descr_block_keeps_its_lines_and_stays_inside_its_markdown_block(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    text = "journey\n  accDescr {\n    First line\n    Second #59; line\n  }\n  section Pay\n    Pay: 2: Ana\n"
+    result = run_cli("import", "mermaid", str(write(tmp_path, "pay.mmd", text)))
+    assert result.exit_code == 0, result.stderr
+    assert yaml.safe_load(result.stdout)["description"] == "First line\nSecond ; line"
+    unclosed = "```mermaid\njourney\n  accDescr {\n  section A\n    T: 3\n```\n\nLater text } here\n"
+    failed = run_cli("import", "mermaid", str(write(tmp_path, "notes.md", unclosed)))
+    assert failed.exit_code == 2 and f"{tmp_path / 'notes.md'}:3: 'accDescr {{' is never closed" in failed.stderr
+
+
+def test_an_acc_title_that_differs_from_the_title_is_reported(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    text = "journey\n  title Checkout\n  accTitle: Checkout for screen readers\n  section Pay\n    Pay: 2: Ana\n"
+    result = run_cli("import", "mermaid", str(write(tmp_path, "pay.mmd", text)))
+    assert result.exit_code == 0
+    assert yaml.safe_load(result.stdout)["title"] == "Checkout"
+    assert "accTitle 'Checkout for screen readers' differs from the title" in result.stderr
+
+
+TWO_DIAGRAMS = (
+    "# Our maps\n\n```mermaid\n" + WORKING_DAY + "```\n\nText.\n\n"
+    "```mermaid\n%% a comment first\njourney\n  title Weekend\n  section Sat\n    Sleep: 5: Me\n```\n"
+)
+
+
+def test_several_diagrams_need_a_choice_and_the_count_is_told(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    source = write(tmp_path, "maps.md", TWO_DIAGRAMS)
+    unchosen = run_cli("import", "mermaid", str(source))
+    assert unchosen.exit_code == 2 and unchosen.stdout == ""
+    assert (
+        f"{source}: it holds 2 journey diagrams: 1 'My working day' (line 4), 2 'Weekend' (line 18);"
+        " choose one with --index N or --title TEXT"
+    ) in unchosen.stderr
+    second = run_cli("import", "mermaid", str(source), "--index", "2")
+    assert second.exit_code == 0 and yaml.safe_load(second.stdout)["title"] == "Weekend"
+    assert f"{source}: found 2 journey diagrams; imported diagram 2 'Weekend' (line 18)" in second.stderr
+    first = run_cli("import", "mermaid", str(source), "--title", "my working DAY")
+    assert first.exit_code == 0 and yaml.safe_load(first.stdout)["title"] == "My working day"
+    assert "found 2 journey diagrams; imported diagram 1 'My working day'" in first.stderr
+
+
+def test_names_in_messages_show_control_characters_as_codes(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    hostile = TWO_DIAGRAMS.replace("title Weekend", "title Week#27;[2J#8238;end")
+    result = run_cli("import", "mermaid", str(write(tmp_path, "maps.md", hostile)))
+    assert result.exit_code == 2
+    assert "2 'Week\\u001b[2J\\u202eend' (line 18)" in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--index", "3"], "there is no diagram 3: it holds 2 journey diagrams"),
+        (["--title", "Holidays"], "no journey diagram is titled 'Holidays': it holds 2 journey diagrams"),
+        (["--index", "1", "--title", "Weekend"], "--index and --title both choose a diagram"),
+        (["--index", "0"], "--index"),
+    ],
+)
+def test_a_wrong_diagram_choice_is_a_usage_error(
+    args: list[str], message: str, run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    result = run_cli("import", "mermaid", str(write(tmp_path, "maps.md", TWO_DIAGRAMS)), *args)
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
 
 
 def test_stdout_is_the_default_and_matches_the_written_file(run_cli: Callable[..., Result], tmp_path: Path) -> None:
@@ -152,6 +248,25 @@ def test_untitled_diagram_is_named_after_the_file(run_cli: Callable[..., Result]
         ("---\ntitle: [unclosed\n---\njourney\n", 2, "front matter is not valid YAML"),
         ("---\ntitle: x\njourney\n", 1, "front matter opened with '---' is never closed"),
         ("journey\n  accDescr {\n  never closed\n", 2, "'accDescr {' is never closed"),
+        # Issue 21: these were internal errors (ValueError, RecursionError) before.
+        (
+            "journey\n  section A\n    Task #²;: 3: Me\n",
+            3,
+            "expected 'Task name: score: Actor, Actor', found 'Task' ('#' starts a comment: write it as #35;)",
+        ),
+        ("journey\n  section A\n    Task #²;\n", 3, "expected 'Task name: score: Actor, Actor'"),
+        ("journey\n  section A\n    Pay #" + "9" * 5000 + ";: 3\n", 3, f"'#{'9' * 39}…;' is not a valid character"),
+        (
+            "---\ntitle: " + "[" * 3000 + "]" * 3000 + "\n---\njourney\n",
+            2,
+            "front matter is not valid YAML (nesting is deeper than 64 levels)",
+        ),
+        (
+            "---\n" + "".join("  " * i + "a:\n" for i in range(1000)) + "---\njourney\n",
+            66,
+            "front matter is not valid YAML (nesting is deeper than 64 levels)",
+        ),
+        ("---\ntitle: &a [*a]\n---\njourney\n", 2, "front matter is not valid YAML"),
     ],
 )
 def test_bad_mermaid_is_a_located_error(
@@ -214,7 +329,7 @@ def test_yaml_line_break_characters_survive_export_and_import() -> None:
             ],
         }
     )
-    back = load_text(import_mermaid(to_mermaid(journey), "x.mmd", "Fallback"), "back.journey.yaml").journey
+    back = load_text(import_mermaid(to_mermaid(journey), "x.mmd", "Fallback").text, "back.journey.yaml").journey
     assert back is not None
     assert back.title == "T\x85itle"
     assert back.stages[0].name == names[0]

@@ -96,6 +96,46 @@ def test_hostile_text_keeps_tables_and_headings(hostile_journey: Path) -> None:
     assert fence.content == to_mermaid(journey)  # the ```fence``` in a name did not close the block
 
 
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_every_thought_is_in_its_actions_row(example: Path) -> None:
+    journey = load_journey(str(example))
+    parsed = tokens(to_markdown(journey))
+    rows: list[list[str]] = []
+    for index, token in enumerate(parsed):
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline" and rows and parsed[index - 1].type in ("th_open", "td_open"):
+            rows[-1].append(plain(token))
+    thoughts = {row[0]: row[2] for row in rows if len(row) == 7 and row[0] != "Action"}
+    assert sum(len(a.thoughts) for _, a in journey.actions()) > 0
+    for _, action in journey.actions():
+        cell = next(value for name, value in thoughts.items() if name.startswith(action.name))
+        assert cell == "\n".join(f"“{thought}”" for thought in action.thoughts)
+
+
+def test_hostile_thoughts_stay_in_their_cell() -> None:
+    from cjm.model import Journey
+
+    journey = Journey.model_validate(
+        {
+            "cjm": 1,
+            "id": "j",
+            "title": "T",
+            "scope": {"persona": "p", "scenario": "s"},
+            "stages": [
+                {
+                    "id": "s",
+                    "name": "S",
+                    "actions": [{"id": "a", "name": "A", "thoughts": ["a | b", "# not a heading\nline two", "<b>"]}],
+                }
+            ],
+        }
+    )
+    parsed = assert_structure(to_markdown(journey), 1)
+    cells = [plain(t) for t in parsed if t.type == "inline"]
+    assert "“a | b”\n“# not a heading\nline two”\n“<b>”" in cells
+
+
 @pytest.mark.parametrize(
     ("raw", "escaped"),
     [

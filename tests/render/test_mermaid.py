@@ -26,6 +26,7 @@ from tests.conftest import EXAMPLES, Result
 TASK = re.compile(r"^\s+(?=\S)(?!(?:journey|title|section|acctitle|accdescr))[^#:\n;%]+:[^#\n;%]+$", re.IGNORECASE)
 TITLE = re.compile(r"^\s+title\s[^#\n;%]+$")
 SECTION = re.compile(r"^\s+section\s[^#:\n;%]+$")
+ACCESSIBLE = re.compile(r"^\s+acc(?:Title|Descr):\s[^#\n;%]+$")
 
 
 def statements(diagram: str) -> list[str]:
@@ -42,7 +43,7 @@ def assert_grammatical(diagram: str) -> None:
     lines = statements(diagram)
     assert lines[0] == "journey"
     for line in lines[1:]:
-        assert TITLE.match(line) or SECTION.match(line) or TASK.match(line), line
+        assert TITLE.match(line) or ACCESSIBLE.match(line) or SECTION.match(line) or TASK.match(line), line
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
