@@ -192,7 +192,7 @@ def render_own_time(path: str, runs: int) -> float:
     """Median seconds cjm itself spends loading and rendering one journey to HTML, in process."""
     code = (
         "import sys, time\n"
-        "from cjm.loader import load_journey\n"
+        "from cjm.validate.loader import load_journey\n"
         "from cjm.render.html import render_html\n"
         "times = []\n"
         f"for _ in range({runs + 1}):\n"

@@ -84,12 +84,12 @@ def validate(
     with _handled(debug):
         import os
 
-        from cjm.baseline import apply_baseline, baseline_of, baseline_text, read_baseline
-        from cjm.checker import CheckOptions, check
         from cjm.diagnostics import Severity
         from cjm.output import write_atomic
         from cjm.reporters import CI_FORMATS, REPORTERS, ReportOptions
         from cjm.reporters.text import statistics_lines
+        from cjm.validate.baseline import apply_baseline, baseline_of, baseline_text, read_baseline
+        from cjm.validate.run import CheckOptions, check
         from cjm.workspace import open_workspace, repository_root
 
         workspace = open_workspace(paths or [], config)
@@ -286,7 +286,7 @@ def import_mermaid(
         from cjm.discovery import read_limited
         from cjm.importers import IMPORTERS, Choice
         from cjm.output import write_atomic
-        from cjm.source import Limits
+        from cjm.validate.yaml_reader import Limits
 
         limit = Limits().max_bytes
         data = read_limited(file, limit, Path.cwd())

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cjm.diagnostics import CORE_CODES, closest
 from cjm.errors import ConfigError
-from cjm.source import Limits
+from cjm.validate.yaml_reader import Limits
 
 
 class LimitsConfig(BaseModel):

@@ -25,9 +25,9 @@ from pydantic import BaseModel
 
 from cjm.diagnostics import Diagnostic
 from cjm.errors import ConfigError
-from cjm.loader import decode
 from cjm.model import Catalog, Journey
-from cjm.source import Limits, parse_yaml
+from cjm.validate.loader import decode
+from cjm.validate.yaml_reader import Limits, parse_yaml
 
 if TYPE_CHECKING:
     from cjm.workspace import Workspace

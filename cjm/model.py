@@ -2,7 +2,7 @@
 
 Strict means a YAML bool or number is never silently a string, unknown keys
 are errors, and every enum, range and id pattern is checked here. Cross-entity
-rules (unique ids, references) live in :mod:`cjm.references`.
+rules (unique ids, references) live in :mod:`cjm.validate.references`.
 """
 
 from __future__ import annotations

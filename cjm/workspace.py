@@ -22,10 +22,10 @@ from cjm.config import Config, load_config
 from cjm.diagnostics import Diagnostic, FileReport, Span, core
 from cjm.discovery import JOURNEY_SUFFIX, discover, glob, read_limited, shown, within, workspace_path
 from cjm.errors import InputError
-from cjm.loader import LoadResult, load_bytes, source_lines
 from cjm.model import Catalog, Journey
-from cjm.references import SharedIds, references
-from cjm.source import Limits
+from cjm.validate.loader import LoadResult, load_bytes, source_lines
+from cjm.validate.references import SharedIds, references
+from cjm.validate.yaml_reader import Limits
 
 __all__ = ["JOURNEY_SUFFIX", "Catalogs", "Workspace", "discover", "open_workspace", "workspace_path"]
 

@@ -32,7 +32,7 @@ def expected(path: Path) -> set[tuple[str, int, int]]:
 @pytest.fixture(params=["libyaml", "pure"])
 def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run the test once with libyaml's C parser and once with PyYAML's pure-Python one: findings must agree."""
-    from cjm import source
+    from cjm.validate import yaml_reader as source
 
     if request.param == "pure":
         monkeypatch.setattr(source, "_FAST_LOADER", None)
@@ -109,7 +109,7 @@ class _StrictCParser:
 def test_a_c_parser_error_is_reported_as_the_pure_parser_reports_it(
     run_cli: Callable[..., Result], path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cjm import source
+    from cjm.validate import yaml_reader as source
 
     monkeypatch.setattr(source, "_FAST_LOADER", None)
     _, pure = findings(run_cli, path)
@@ -119,7 +119,7 @@ def test_a_c_parser_error_is_reported_as_the_pure_parser_reports_it(
 
 
 def test_the_environment_switch_forces_the_pure_parser() -> None:
-    probe = "import cjm.source as s; print(s._FAST_LOADER)"
+    probe = "import cjm.validate.yaml_reader as s; print(s._FAST_LOADER)"
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, env={"CJM_YAML_PARSER": "pure"}, check=True
     )

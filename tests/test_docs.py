@@ -7,7 +7,7 @@ import re
 from pydantic import BaseModel
 
 from cjm import model
-from cjm.loader import load_text
+from cjm.validate.loader import load_text
 from tests.conftest import ROOT
 
 FORMAT = (ROOT / "docs" / "format.md").read_text()

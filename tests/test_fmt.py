@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cjm.fmt import format_bytes, format_text
-from cjm.loader import load_text
+from cjm.validate.loader import load_text
 from tests.conftest import EXAMPLES, Result
 from tests.strategies import journey_documents
 

@@ -18,13 +18,13 @@ from tests.conftest import ROOT
 # Lowest floor first. A module belongs to the first floor that names it or its package.
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("cjm", "cjm.errors", "cjm.diagnostics"),
-    ("cjm.source", "cjm.model"),
-    ("cjm.references", "cjm.schema_errors", "cjm.suppress"),
-    ("cjm.loader", "cjm.rules"),
+    ("cjm.validate.yaml_reader", "cjm.model"),
+    ("cjm.validate.references", "cjm.validate.schema_messages", "cjm.validate.suppress"),
+    ("cjm.validate.loader", "cjm.rules"),
     ("cjm.config",),
-    ("cjm.discovery", "cjm.git", "cjm.lint", "cjm.output"),
+    ("cjm.discovery", "cjm.git", "cjm.validate.lint", "cjm.output"),
     ("cjm.workspace",),
-    ("cjm.checker", "cjm.baseline"),
+    ("cjm.validate.run", "cjm.validate.baseline"),
     ("cjm.reporters",),
     ("cjm.diff", "cjm.schema", "cjm.scaffold", "cjm.fmt"),
     ("cjm.render",),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cjm.loader import load_bytes, load_text
-from cjm.source import split_lines
+from cjm.validate.loader import load_bytes, load_text
+from cjm.validate.yaml_reader import split_lines
 from tests.conftest import EXAMPLES
 from tests.strategies import mutate
 

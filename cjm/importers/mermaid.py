@@ -167,7 +167,7 @@ class _Parser:
         """Read YAML front matter (``---`` ... ``---``) for its ``title``; return the next line index.
 
         It is read by cjm's own safe YAML reader, with its limits on depth, size and aliases."""
-        from cjm.source import parse_yaml
+        from cjm.validate.yaml_reader import parse_yaml
 
         close = next((i for i in range(index + 1, end) if lines[i].strip() == "---"), None)
         if close is None:

@@ -16,7 +16,7 @@ def catalogue_lines() -> list[str]:
 
 def explanation(ref: str) -> str:
     """The documentation of one rule or core code, by code or name; ConfigError when unknown."""
-    from cjm.lint import resolve_rule
+    from cjm.validate.lint import resolve_rule
 
     core = CORE_CODES.get(ref.upper()) or next((c for c in CORE_CODES.values() if c.name == ref), None)
     if core is not None:

@@ -15,7 +15,7 @@ _SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO
 
 def issues(report: Report, options: ReportOptions) -> list[dict[str, Any]]:
     """The Code Quality issues of a report; fingerprints are unique and survive line moves."""
-    from cjm.baseline import fingerprint
+    from cjm.validate.baseline import fingerprint
 
     out = []
     seen: dict[str, int] = {}

@@ -56,7 +56,7 @@ def _region(d: Diagnostic) -> dict[str, int]:
 
 def result(d: Diagnostic, index: int, options: ReportOptions) -> dict[str, Any]:
     """One finding as a SARIF result."""
-    from cjm.baseline import fingerprint
+    from cjm.validate.baseline import fingerprint
 
     path = relative(d.path, options.root)
     text = d.message + (f" (hint: {d.hint})" if d.hint else "")

@@ -11,8 +11,8 @@ from pydantic import BaseModel
 
 from cjm.diagnostics import Severity
 from cjm.model import Journey, Opportunity, PainPoint
-from cjm.references import SharedIds
-from cjm.source import Path
+from cjm.validate.references import SharedIds
+from cjm.validate.yaml_reader import Path
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,9 @@ class Rule:
 
 
 def _gather() -> tuple[Rule, ...]:
-    from cjm.rules import content, engine, ownership, quality, structure
+    from cjm.rules import content, ownership, quality, structure, suppression
 
-    found = (*engine.RULES, *structure.RULES, *content.RULES, *ownership.RULES, *quality.RULES)
+    found = (*suppression.RULES, *structure.RULES, *content.RULES, *ownership.RULES, *quality.RULES)
     return tuple(sorted(found, key=lambda r: r.code))
 
 

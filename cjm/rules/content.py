@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from cjm.diagnostics import Severity
 from cjm.model import SEVERITY_RANK, Journey
 from cjm.rules import Finding, Rule, RuleContext, opportunities, pain_points
-from cjm.source import Path
+from cjm.validate.yaml_reader import Path
 
 
 class EmotionDropOptions(BaseModel):

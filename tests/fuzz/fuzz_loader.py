@@ -13,9 +13,9 @@ import atheris
 
 with atheris.instrument_imports(include=["cjm"]):
     from cjm.config import Config
-    from cjm.lint import lint, rule_set
-    from cjm.loader import load_bytes
-    from cjm.source import split_lines
+    from cjm.validate.lint import lint, rule_set
+    from cjm.validate.loader import load_bytes
+    from cjm.validate.yaml_reader import split_lines
 
 RULES = rule_set(Config())
 

@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cjm.diff import diff_journeys
-from cjm.loader import load_text
 from cjm.model import Journey
 from cjm.render.dot import to_dot
 from cjm.render.html import render_html
 from cjm.render.markdown import to_markdown
 from cjm.render.mermaid import to_mermaid
+from cjm.validate.loader import load_text
 from tests.conftest import EXAMPLES, run_cli_inprocess
 from tests.strategies import journey_documents, mutate
 

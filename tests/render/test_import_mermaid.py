@@ -312,9 +312,9 @@ def test_export_then_import_keeps_stages_actions_emotions_and_persona(
 def test_yaml_line_break_characters_survive_export_and_import() -> None:
     """NEL, LS and PS are line breaks inside YAML scalars: written raw, they would come back as spaces."""
     from cjm.importers import import_mermaid
-    from cjm.loader import load_text
     from cjm.model import Journey
     from cjm.render.mermaid import to_mermaid
+    from cjm.validate.loader import load_text
 
     names = ["a\x85b", "c\u2028d", "e\u2029f"]
     journey = Journey.model_validate(

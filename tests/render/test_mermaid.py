@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cjm.importers.mermaid import parse, to_journey_yaml
-from cjm.loader import load_text
 from cjm.model import Journey
 from cjm.render.dot import to_dot
 from cjm.render.markdown import to_markdown
 from cjm.render.mermaid import UNSCORED_MARK, escape_name, to_mermaid
+from cjm.validate.loader import load_text
 from cjm.workspace import load_journey
 from tests.conftest import EXAMPLES, Result
 

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cjm.importers import import_mermaid
-from cjm.loader import load_text
 from cjm.model import Journey
 from cjm.render.mermaid import persona_name, to_mermaid
+from cjm.validate.loader import load_text
 from tests.strategies import journey_documents, texts
 
 

@@ -19,7 +19,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel
 
-from cjm.loader import load_text
 from cjm.model import (
     CHANNELS,
     SEVERITIES,
@@ -36,6 +35,7 @@ from cjm.model import (
     Touchpoint,
 )
 from cjm.rules import RULES, Finding, RuleContext
+from cjm.validate.loader import load_text
 from tests.conftest import EXAMPLES, ROOT
 from tests.strategies import journey_documents
 

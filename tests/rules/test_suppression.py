@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from cjm.suppress import directives
+from cjm.validate.suppress import directives
 from tests.conftest import ROOT, Result
 
 BASE = (ROOT / "tests" / "corpus" / "rules" / "cjm103-missing-emotion.bad.journey.yaml").read_text(encoding="utf-8")

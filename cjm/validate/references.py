@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from cjm.diagnostics import Diagnostic, closest, core
 from cjm.model import Journey
-from cjm.source import Path, SourceMap
+from cjm.validate.yaml_reader import Path, SourceMap
 
 KINDS = ("persona", "stage", "action", "touchpoint", "backstage", "metric", "pain point", "opportunity")
 

@@ -10,10 +10,10 @@ from typing import Any
 from cjm.config import Config, rule_options
 from cjm.diagnostics import Diagnostic, Severity
 from cjm.errors import ConfigError
-from cjm.loader import LoadResult
-from cjm.references import SharedIds
 from cjm.rules import BY_CODE, BY_NAME, RULES, Rule, RuleContext
-from cjm.suppress import apply, directives
+from cjm.validate.loader import LoadResult
+from cjm.validate.references import SharedIds
+from cjm.validate.suppress import apply, directives
 
 _CODES = {**{code: code for code in BY_CODE}, **{name: r.code for name, r in BY_NAME.items()}}
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from cjm.diagnostics import Diagnostic, Span, core, did_you_mean
 from cjm.model import slugify
-from cjm.source import Path, SourceMap, is_boolean_trap
+from cjm.validate.yaml_reader import Path, SourceMap, is_boolean_trap
 
 _EXPECTED = {
     "string_type": "text",

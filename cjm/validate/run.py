@@ -10,9 +10,9 @@ from pathlib import Path
 from cjm.diagnostics import Diagnostic, FileReport, Report, Span, core
 from cjm.discovery import JOURNEY_SUFFIXES, discover, read_limited, workspace_path
 from cjm.errors import InputError
-from cjm.lint import RuleSet, lint, rule_set
-from cjm.loader import load_bytes, source_lines
-from cjm.source import Limits
+from cjm.validate.lint import RuleSet, lint, rule_set
+from cjm.validate.loader import load_bytes, source_lines
+from cjm.validate.yaml_reader import Limits
 from cjm.workspace import Workspace
 
 PARALLEL_FROM = 48  # files per worker below which a process pool costs more than it saves

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ValidationError
 
 from cjm.diagnostics import Diagnostic, Span, core
 from cjm.model import SUPPORTED_VERSIONS, Catalog, Journey
-from cjm.references import SharedIds, check_references
-from cjm.schema_errors import diagnose
-from cjm.source import Limits, SourceMap, parse_yaml, split_lines
+from cjm.validate.references import SharedIds, check_references
+from cjm.validate.schema_messages import diagnose
+from cjm.validate.yaml_reader import Limits, SourceMap, parse_yaml, split_lines
 
 
 @dataclass

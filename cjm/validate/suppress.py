@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from cjm.diagnostics import CORE_CODES, Diagnostic, Severity, Span, closest
-from cjm.source import split_lines
+from cjm.validate.yaml_reader import split_lines
 
 _DIRECTIVE = re.compile(r"#\s*cjm:\s*(ignore-file|ignore)\s*\[([^\]]*)\]")
 _UNUSED = "CJM100"
