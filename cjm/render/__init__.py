@@ -124,9 +124,25 @@ def _is_file_target(output: str) -> bool:
     return not output.endswith(("/", "\\")) and not path.is_dir() and path.suffix.lower() in BY_EXTENSION
 
 
+def _stream_formats(request: RenderRequest, inputs: int) -> tuple[str, ...]:
+    """The one format written into ``-o`` when it is a device, a FIFO or /dev/stdout (no extension to infer)."""
+    from cjm.output import is_stream
+
+    output = request.output or ""
+    if not is_stream(output):
+        return ()
+    formats = request.formats or ("html",)
+    if inputs > 1 or len(formats) > 1:
+        raise ConfigError(f"-o {output} is a stream: it takes one journey in one format")
+    return formats
+
+
 def resolve_formats(request: RenderRequest, inputs: int) -> tuple[tuple[str, ...], Path | None, bool]:
     """(formats, output path, whether it is a folder) for a run over ``inputs`` journeys."""
     output = request.output
+    streamed = _stream_formats(request, inputs) if output else ()
+    if output and streamed:
+        return streamed, Path(output), False
     if output and _is_file_target(output):
         inferred = BY_EXTENSION[Path(output).suffix.lower()]
         formats = request.formats or (inferred,)
@@ -230,17 +246,14 @@ def render_all(
 
 def write_outputs(outputs: list[Output]) -> list[Written]:
     """Write each file output atomically; a file whose bytes are unchanged is left untouched."""
-    from cjm.output import write_atomic
+    from cjm.output import unchanged, write_atomic
 
     written = []
     for output in outputs:
         if output.path is None:
             continue
         data = output.data.encode("utf-8") if isinstance(output.data, str) else output.data
-        try:
-            same = output.path.read_bytes() == data
-        except OSError:
-            same = False
+        same = unchanged(output.path, data)
         if not same:
             write_atomic(output.path, data)
         written.append(Written(output.path, not same, output.source))
