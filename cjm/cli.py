@@ -480,16 +480,17 @@ class _handled:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         from cjm.errors import CjmError
+        from cjm.escape import visible
 
         if exc is None or isinstance(exc, (typer.Exit, SystemExit, KeyboardInterrupt)):
             return None
-        if isinstance(exc, CjmError):
-            typer.echo(f"cjm: error: {exc}", err=True)
+        if isinstance(exc, CjmError):  # an indented line continues a message; any other newline is user text
+            typer.echo("cjm: error: " + "\n  ".join(visible(part) for part in str(exc).split("\n  ")), err=True)
             raise typer.Exit(EXIT_USAGE)
         if self.debug:
             return None
         typer.echo(
-            f"cjm: internal error: {type(exc).__name__}: {exc}\n"
+            f"cjm: internal error: {type(exc).__name__}: {visible(str(exc))}\n"
             "  this is a bug in cjm; run again with --debug for the traceback and report it",
             err=True,
         )
