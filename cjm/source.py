@@ -46,6 +46,10 @@ _CORE = "tag:yaml.org,2002:"
 _RESOLVABLE = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 _DISCARD = "\0discard"  # compared by identity: marks the value of a duplicate key
 _ALLOWED_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp"))
+# Python refuses to print an integer of more than 4,300 digits (and YAML's hex, binary and base-60 forms
+# reach such values from short text), so any integer over this is refused while reading, where it stands.
+_MAX_INT_DIGITS = 4_000
+_MAX_INT_BITS = int(_MAX_INT_DIGITS * 3.3219)  # log2(10) bits per decimal digit
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,12 @@ def _span(start: Any, end: Any) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, max(end_col, start.column + 1))
 
 
+_TAG_HINTS = {
+    _CORE + "bool": "a !!bool is true or false",
+    _CORE + "timestamp": "a !!timestamp is a date such as 2024-05-01 or a time such as 2024-05-01T09:30:00Z",
+}
+
+
 def _tag_name(tag: str) -> str:
     return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
@@ -160,14 +170,34 @@ class _Builder:
             raise self.unsafe_tag(tag, event)
         if tag == _CORE + "str":
             return text
+        if tag == _CORE + "int" and len(text) > _MAX_INT_DIGITS:
+            raise self.too_large(event)
         try:
-            return self._constructor.construct_object(ScalarNode(tag, text), deep=True)
+            value = self._constructor.construct_object(ScalarNode(tag, text), deep=True)
         except (ValueError, yaml.YAMLError, OverflowError) as exc:
             raise self.stop(
                 "CJM010",
                 _span(event.start_mark, event.end_mark),
                 f"cannot read {text[:40]!r} as {_tag_name(tag)}: {str(exc).splitlines()[0][:120]}",
             ) from None
+        except (KeyError, AttributeError, TypeError, IndexError):  # '!!bool maybe', '!!timestamp nope'
+            raise self.stop(
+                "CJM010",
+                _span(event.start_mark, event.end_mark),
+                f"cannot read {text[:40]!r} as {_tag_name(tag)}",
+                _TAG_HINTS.get(tag),
+            ) from None
+        if type(value) is int and value.bit_length() > _MAX_INT_BITS:
+            raise self.too_large(event)
+        return value
+
+    def too_large(self, event: Any) -> _Stop:
+        return self.stop(
+            "CJM010",
+            _span(event.start_mark, event.end_mark),
+            f"the integer is too large: cjm reads integers of up to {_MAX_INT_DIGITS:,} digits",
+            "quote it if it is meant as text",
+        )
 
     def unsafe_tag(self, tag: str, event: Any) -> _Stop:
         return self.stop(
@@ -208,7 +238,13 @@ class _Builder:
             top = stack[-1] if stack else None
             if top is not None and top.key is None and top.is_map:
                 key = event.value if kind is scalar_event else None
-                if key is not None and key != "<<" and key not in top.container and len(key) <= max_string:
+                if (
+                    key is not None
+                    and not event.tag
+                    and key != "<<"
+                    and key not in top.container
+                    and len(key) <= max_string
+                ):
                     keys[(*top.path, key)] = event
                     top.key = key
                 else:
@@ -277,6 +313,15 @@ class _Builder:
         """Record a mapping key, reporting duplicates where the repeat stands."""
         if type(event) is not yaml.ScalarEvent:
             raise self.stop("CJM010", _span(event.start_mark, event.end_mark), "a mapping key must be plain text")
+        if event.tag:  # a tag would change what the key means, so it is refused rather than dropped
+            if event.tag != "!" and event.tag not in _ALLOWED_TAGS:
+                raise self.unsafe_tag(event.tag, event)
+            raise self.stop(
+                "CJM010",
+                _span(event.start_mark, event.end_mark),
+                f"a mapping key cannot carry a tag ('{_tag_name(event.tag)}')",
+                "keys are plain text: remove the tag",
+            )
         key = event.value
         kpath = (*frame.path, key)
         if key in frame.container or (key == "<<" and frame.merges):
