@@ -61,6 +61,7 @@ class Limits:
     max_nodes: int = 200_000
     max_alias_nodes: int = 10_000
     max_string: int = 100_000
+    max_alias_chars: int = 1_000_000  # characters (keys and strings) that aliases expand to
 
 
 class _Stop(Exception):
@@ -140,14 +141,21 @@ class _Builder:
         self.limits = limits
         self.parsed = parsed
         self.source = parsed.source
-        self.anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, nodes it expands to)
+        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, nodes, characters it expands to)
         self.nodes = 0
         self.alias_nodes = 0
+        self.chars = 0  # characters of the keys and scalars read so far
+        self.alias_chars = 0  # characters that aliases expanded to: a long string aliased many times
 
     @property
     def weight(self) -> int:
         """Nodes built so far, counting each alias as the nodes it expands to."""
         return self.nodes + self.alias_nodes
+
+    @property
+    def char_weight(self) -> int:
+        """Characters built so far, counting each alias as the characters it expands to."""
+        return self.chars + self.alias_chars
 
     def stop(self, code: str, span: Span, message: str, hint: str | None = None) -> _Stop:
         return _Stop(core(code, self.path, span, message, hint))
@@ -233,7 +241,11 @@ class _Builder:
                     for k, v in merged.items():
                         frame.container.setdefault(k, v)
                 if frame.anchor:
-                    self.anchors[frame.anchor] = (frame.container, self.weight - frame.first_weight + 1)
+                    self.anchors[frame.anchor] = (
+                        frame.container,
+                        self.weight - frame.first_weight + 1,
+                        self.char_weight - frame.first_chars,
+                    )
                 continue
             top = stack[-1] if stack else None
             if top is not None and top.key is None and top.is_map:
@@ -247,6 +259,7 @@ class _Builder:
                 ):
                     keys[(*top.path, key)] = event
                     top.key = key
+                    self.chars += len(key)
                 else:
                     self.key(event, top)
                 continue
@@ -270,6 +283,7 @@ class _Builder:
             new_frame = None
             if kind is scalar_event:
                 text = event.value
+                self.chars += len(text)
                 if len(text) > max_string or event.tag:
                     value = self.scalar(event)
                 elif event.style or not event.implicit[0]:
@@ -281,7 +295,7 @@ class _Builder:
                     if type(value) is not str:
                         scalars[path] = text
                 if event.anchor:
-                    self.anchors[event.anchor] = (value, 1)
+                    self.anchors[event.anchor] = (value, 1, len(text))
             elif kind is yaml.AliasEvent:
                 value = self.alias(event)
             else:
@@ -295,7 +309,7 @@ class _Builder:
                         "raise max-depth under [limits] in cjm.toml if this is intended",
                     )
                 value = {} if kind is mapping_start else []
-                new_frame = _Frame(value, path, event.anchor, self.weight, kind is mapping_start)
+                new_frame = _Frame(value, path, event.anchor, self.weight, self.char_weight, kind is mapping_start)
             if top is None:
                 root = value
             elif top.key is None:
@@ -343,6 +357,7 @@ class _Builder:
             raise self.stop("CJM005", _span(event.start_mark, event.end_mark), "a mapping key is over the string limit")
         self.source.keys[kpath] = event
         frame.key = key
+        self.chars += len(key)
 
     def alias(self, event: Any) -> Any:
         """The anchored value, counted against the alias-expansion limit."""
@@ -351,14 +366,22 @@ class _Builder:
             raise self.stop(
                 "CJM001", span, f"unknown alias '*{event.anchor}'", "define the anchor '&name' before using it"
             )
-        value, size = self.anchors[event.anchor]
+        value, size, chars = self.anchors[event.anchor]
         self.alias_nodes += size
+        self.alias_chars += chars
         if self.alias_nodes > self.limits.max_alias_nodes:
             raise self.stop(
                 "CJM005",
                 span,
                 f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes",
                 "this looks like an alias bomb; raise max-alias-nodes under [limits] in cjm.toml if intended",
+            )
+        if self.alias_chars > self.limits.max_alias_chars:  # few nodes, but each a long string
+            raise self.stop(
+                "CJM005",
+                span,
+                f"aliases expand to more than {self.limits.max_alias_chars:,} characters",
+                "this looks like an alias bomb; raise max-alias-chars under [limits] in cjm.toml if intended",
             )
         return value
 
@@ -378,6 +401,7 @@ class _Frame:
     path: Path
     anchor: str | None
     first_weight: int  # nodes plus alias expansions before it opened: its size when it closes
+    first_chars: int  # the same in characters
     is_map: bool
     key: str | None = None  # the key whose value comes next (mappings only), or _DISCARD
     merges: list[dict[str, Any]] = field(default_factory=list)
