@@ -225,6 +225,13 @@ def render_all(
     if (request.evidence or request.diff) and not all(FORMATS[f].overlays for f in formats):
         raise ConfigError("--evidence and --diff are drawn on the html map only: use -f html")
     journeys = load_all(files, limits, catalogs)
+    site = bool(folder and target and "html" in formats)
+    for path, journey in journeys:
+        if site and journey.id + FORMATS["html"].extension == INDEX:  # the index would overwrite the map
+            raise InputError(
+                f"{path}: the journey id '{journey.id}' would make its map {INDEX}, which is the site's index page; "
+                f"rename the id, or render this journey to a file (-o {journey.id}-map.html)"
+            )
     extra = overlays(request, journeys, limits)
     outputs: list[Output] = []
     for path, journey in journeys:
@@ -237,7 +244,7 @@ def render_all(
             outputs.append(Output(where, data, path))
         if on_file:
             on_file(path)
-    if folder and target and "html" in formats:
+    if site and target:
         from cjm.render.site import render_index
 
         outputs.append(Output(child(target, INDEX), render_index([j for _, j in journeys]), ""))
