@@ -25,12 +25,12 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # as a character class range
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # as a character class range
 _OTHERS = "\x7f-\x9f\u2028\u2029\ufffe\uffff"  # DEL and C1, line and paragraph separators, noncharacters
 _SURROGATES = "\ud800-\udfff"  # from file names that are not UTF-8
-_UNSAFE = re.compile(f"[\x00-\x1f{_OTHERS}{BIDI_CONTROLS}{_SURROGATES}]")
-_UNSAFE_BUT_LINES = re.compile(f"[\x00-\x09\x0b\x0c\x0e-\x1f{_OTHERS}{BIDI_CONTROLS}{_SURROGATES}]")
-_JSON_UNSAFE = re.compile(f"[{_OTHERS}{BIDI_CONTROLS}]")  # json.dumps escapes C0 and surrogates itself
+_UNSAFE = re.compile(f"[\x00-\x1f{_OTHERS}{_BIDI}{_SURROGATES}]")
+_UNSAFE_BUT_LINES = re.compile(f"[\x00-\x09\x0b\x0c\x0e-\x1f{_OTHERS}{_BIDI}{_SURROGATES}]")
+_JSON_UNSAFE = re.compile(f"[{_OTHERS}{_BIDI}]")  # json.dumps escapes C0 and surrogates itself
 _MARKDOWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: f"\\{c}" for c in "\\`*_[]|#~"}})
 
 

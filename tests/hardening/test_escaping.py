@@ -144,9 +144,7 @@ def test_diff_formats(run_cli: Callable[..., Result], tmp_path: Path, fmt: str, 
     assert_inert(result.stdout)
     if fmt == "json":
         changes = json.loads(result.stdout)["changes"]
-        assert {"op": "changed", "field": "title", "new": f"Title {text}"}.items() <= changes[0].items() or any(
-            c.get("new") == f"Title {text}" for c in changes
-        )
+        assert any(c.get("new") == f"Title {text}" for c in changes), "the data itself is kept exactly"
     if fmt == "markdown":
         headings = [line for line in result.stdout.splitlines() if line.startswith("#")]
         assert any(line.startswith("### Title ") for line in headings)
