@@ -131,8 +131,8 @@ def fmt(
 ) -> int:
     """Lay journey and catalog files out one way: key order, indentation; comments and blank lines kept."""
     with _handled(debug):
+        from cjm.escape import visible as safe
         from cjm.fmt import format_paths, unified_diff
-        from cjm.reporters.text import safe
         from cjm.workspace import open_workspace
 
         preview = check or show_diff
@@ -533,16 +533,17 @@ class _handled:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         from cjm.errors import CjmError
+        from cjm.escape import visible
 
         if exc is None or isinstance(exc, (typer.Exit, SystemExit, KeyboardInterrupt, BrokenPipeError)):
             return None  # a closed pipe is main()'s: the reader went away, nothing is wrong
-        if isinstance(exc, CjmError):
-            typer.echo(f"cjm: error: {exc}", err=True)
+        if isinstance(exc, CjmError):  # an indented line continues a message; any other newline is user text
+            typer.echo("cjm: error: " + "\n  ".join(visible(part) for part in str(exc).split("\n  ")), err=True)
             raise typer.Exit(EXIT_USAGE)
         if self.debug:
             return None
         typer.echo(
-            f"cjm: internal error: {type(exc).__name__}: {exc}\n"
+            f"cjm: internal error: {type(exc).__name__}: {visible(str(exc))}\n"
             "  this is a bug in cjm; run again with --debug for the traceback and report it",
             err=True,
         )

@@ -24,10 +24,13 @@ class LimitsConfig(BaseModel):
     max_nodes: int = Field(Limits.max_nodes, alias="max-nodes", gt=0)
     max_alias_nodes: int = Field(Limits.max_alias_nodes, alias="max-alias-nodes", ge=0)
     max_string: int = Field(Limits.max_string, alias="max-string", gt=0)
+    max_alias_chars: int = Field(Limits.max_alias_chars, alias="max-alias-chars", ge=0)
 
     def limits(self) -> Limits:
         """The loader's Limits with these values."""
-        return Limits(self.max_bytes, self.max_depth, self.max_nodes, self.max_alias_nodes, self.max_string)
+        return Limits(
+            self.max_bytes, self.max_depth, self.max_nodes, self.max_alias_nodes, self.max_string, self.max_alias_chars
+        )
 
 
 class Config(BaseModel):

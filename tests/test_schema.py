@@ -18,6 +18,15 @@ SCHEMA_FILE = ROOT / "schemas" / "journey.schema.json"
 SCHEMA_LEVEL = {"CJM004", "CJM010", "CJM011"}
 # schema-level defects that need code, not a schema: computed metric values and duration syntax
 BEYOND_SCHEMA = {"cjm010-responses-disagree", "cjm010-bad-duration", "cjm004-missing-version"}
+# CJM010s of the YAML reader itself (a value its tag cannot read, a tagged key, an integer too large to print):
+# the document has no JSON form for a schema to judge
+READER_LEVEL = {
+    "cjm010-bool-tag-not-a-boolean",
+    "cjm010-timestamp-tag-not-a-date",
+    "cjm010-integer-over-4300-digits",
+    "cjm010-hex-integer-too-large",
+    "cjm010-tag-on-mapping-key",
+}
 
 
 class _TextDates(yaml.SafeLoader):
@@ -55,7 +64,7 @@ def _schema_cases() -> list[Path]:
     cases = list(VALID)
     for path in INVALID:
         codes = {code for code, _, _ in expected(path)}
-        if codes <= SCHEMA_LEVEL and path.stem not in BEYOND_SCHEMA:
+        if codes <= SCHEMA_LEVEL and path.stem not in BEYOND_SCHEMA | READER_LEVEL:
             cases.append(path)
     return cases
 

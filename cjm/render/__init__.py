@@ -123,9 +123,25 @@ def _is_file_target(output: str) -> bool:
     return not output.endswith(("/", "\\")) and not path.is_dir() and path.suffix.lower() in BY_EXTENSION
 
 
+def _stream_formats(request: RenderRequest, inputs: int) -> tuple[str, ...]:
+    """The one format written into ``-o`` when it is a device, a FIFO or /dev/stdout (no extension to infer)."""
+    from cjm.output import is_stream
+
+    output = request.output or ""
+    if not is_stream(output):
+        return ()
+    formats = request.formats or ("html",)
+    if inputs > 1 or len(formats) > 1:
+        raise ConfigError(f"-o {output} is a stream: it takes one journey in one format")
+    return formats
+
+
 def resolve_formats(request: RenderRequest, inputs: int) -> tuple[tuple[str, ...], Path | None, bool]:
     """(formats, output path, whether it is a folder) for a run over ``inputs`` journeys."""
     output = request.output
+    streamed = _stream_formats(request, inputs) if output else ()
+    if output and streamed:
+        return streamed, Path(output), False
     if output and _is_file_target(output):
         inferred = BY_EXTENSION[Path(output).suffix.lower()]
         formats = request.formats or (inferred,)
@@ -203,6 +219,13 @@ def render_all(
     if (request.evidence or request.diff) and not all(FORMATS[f].overlays for f in formats):
         raise ConfigError("--evidence and --diff are drawn on the html map only: use -f html")
     journeys = load_all(files, workspace)
+    site = bool(folder and target and "html" in formats)
+    for path, journey in journeys:
+        if site and journey.id + FORMATS["html"].extension == INDEX:  # the index would overwrite the map
+            raise InputError(
+                f"{path}: the journey id '{journey.id}' would make its map {INDEX}, which is the site's index page; "
+                f"rename the id, or render this journey to a file (-o {journey.id}-map.html)"
+            )
     extra = overlays(request, journeys, workspace)
     outputs: list[Output] = []
     for path, journey in journeys:
@@ -215,7 +238,7 @@ def render_all(
             outputs.append(Output(where, data, path))
         if on_file:
             on_file(path)
-    if folder and target and "html" in formats:
+    if site and target:
         from cjm.render.site import render_index
 
         outputs.append(Output(child(target, INDEX), render_index([j for _, j in journeys]), ""))
@@ -224,17 +247,14 @@ def render_all(
 
 def write_outputs(outputs: list[Output]) -> list[Written]:
     """Write each file output atomically; a file whose bytes are unchanged is left untouched."""
-    from cjm.output import write_atomic
+    from cjm.output import unchanged, write_atomic
 
     written = []
     for output in outputs:
         if output.path is None:
             continue
         data = output.data.encode("utf-8") if isinstance(output.data, str) else output.data
-        try:
-            same = output.path.read_bytes() == data
-        except OSError:
-            same = False
+        same = unchanged(output.path, data)
         if not same:
             write_atomic(output.path, data)
         written.append(Written(output.path, not same, output.source))

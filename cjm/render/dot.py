@@ -47,7 +47,7 @@ EMOTION_STYLE: dict[int | None, tuple[str, str, str]] = {
 }
 _WRAP = 28
 _MAX_LINES = 5
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")  # the noncharacters: XML refuses them too
 _FONT = "Helvetica"
 
 
@@ -294,7 +294,7 @@ def _legend(graph: Digraph, journey: Journey) -> None:
 
 
 def _clean(text: str) -> str:
-    """Drop control characters that XML (and so SVG) cannot carry."""
+    """Drop control characters and noncharacters that XML (and so SVG, and Graphviz's label parser) cannot carry."""
     return _CONTROL.sub("\ufffd", text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n"))
 
 

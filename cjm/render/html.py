@@ -37,7 +37,9 @@ def environment() -> Environment:
     """The Jinja environment of cjm's templates: autoescape always on, undefined names are errors."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    return Environment(
+    from cjm.escape import visible
+
+    env = Environment(
         loader=PackageLoader("cjm.render", "templates"),
         autoescape=True,
         finalize=_printable,
@@ -46,6 +48,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["visible"] = visible  # for <title>, plain text where no element can isolate a bidi override
+    return env
 
 
 @lru_cache(maxsize=4)

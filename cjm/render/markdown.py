@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from cjm.escape import visible
 from cjm.render.mermaid import persona_name, to_mermaid
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def inline(text: str) -> str:
     """User text as one line of inline Markdown that cannot change the document's structure."""
     lines = []
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        escaped = "".join(_escape_char(ch) for ch in line.strip())
+        escaped = "".join(_escape_char(ch) for ch in visible(line.strip()))
         lines.append(_BLOCK_START.sub(_escape_block, escaped, count=1))
     return "<br>".join(lines)
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
+from cjm.escape import is_unsafe
+
 if TYPE_CHECKING:
     from cjm.model import Journey
 
@@ -92,4 +94,4 @@ def escape_name(text: str, special: frozenset[str] = _ALWAYS) -> str:
 
 def _unprintable(ch: str) -> bool:
     """Control characters and line or paragraph separators, which would break the line."""
-    return unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+    return unicodedata.category(ch) in ("Cc", "Zl", "Zp") or is_unsafe(ch)  # bidi controls too

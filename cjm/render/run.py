@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from cjm.discovery import JOURNEY_SUFFIXES, discover, is_journey_name
 from cjm.errors import CjmError, InputError
+from cjm.escape import rich_markup, visible
 from cjm.render import Output, RenderRequest, Written, render_all, write_outputs
 from cjm.workspace import Workspace
 
@@ -46,7 +47,7 @@ def progress(total: int) -> Iterator[Callable[[str], None]]:
     columns = (TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
     with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("", total=total)
-        yield lambda path: bar.update(task, advance=1, description=Path(path).name)
+        yield lambda path: bar.update(task, advance=1, description=rich_markup(Path(path).name))
 
 
 def render_once(paths: list[str], request: RenderRequest, workspace: Workspace) -> tuple[list[Output], list[Written]]:
@@ -63,8 +64,8 @@ def summary(written: list[Written]) -> str:
     if not written:
         return ""
     if len(written) == 1:
-        return f"Wrote {written[0].path}" + ("" if changed else " (unchanged)")
-    folders = sorted({str(w.path.parent) for w in written})
+        return f"Wrote {visible(str(written[0].path))}" + ("" if changed else " (unchanged)")
+    folders = sorted({visible(str(w.path.parent)) for w in written})
     return f"Wrote {len(written)} files to {', '.join(folders)} ({len(changed)} changed)"
 
 
@@ -93,14 +94,14 @@ def watch(
         if not any(Path(f).resolve().is_relative_to(Path(r).resolve()) for r in roots)
     )
     for changes in watch_files(*roots, watch_filter=relevant, stop_event=stop, raise_interrupt=False, debounce=300):
-        edited = sorted({str(Path(path).relative_to(Path.cwd())) if Path(path).is_relative_to(Path.cwd()) else path
-                         for _, path in changes})  # fmt: skip
+        edited = sorted({visible(str(Path(path).relative_to(Path.cwd())) if Path(path).is_relative_to(Path.cwd())
+                                 else path) for _, path in changes})  # fmt: skip
         try:
             workspace = workspace.reloaded()
             _, written = render_once(paths, request, workspace)
         except CjmError as exc:
-            say(f"{', '.join(edited)} changed; not rendered: {exc}")
+            say(f"{', '.join(edited)} changed; not rendered: {visible(str(exc))}")
             continue
-        redrawn = [str(w.path) for w in written if w.changed]
+        redrawn = [visible(str(w.path)) for w in written if w.changed]
         say(f"{', '.join(edited)} changed -> " + (f"rewrote {', '.join(redrawn)}" if redrawn else "no output changed"))
     return 0

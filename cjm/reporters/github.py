@@ -5,19 +5,13 @@ from __future__ import annotations
 from typing import TextIO
 
 from cjm.diagnostics import Diagnostic, Report, Severity
+from cjm.escape import github_data as escape_data
+from cjm.escape import github_property as escape_property
 from cjm.reporters import ReportOptions, relative
 
+__all__ = ["annotation", "escape_data", "escape_property", "report_github", "summary"]
+
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-
-
-def escape_data(text: str) -> str:
-    """Escape a workflow command's message: ``%``, CR and LF."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Escape a workflow command property value: as a message, plus ``:`` and ``,``."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def annotation(d: Diagnostic, options: ReportOptions) -> str:

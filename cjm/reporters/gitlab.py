@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any, TextIO
 
 from cjm.diagnostics import Report, Severity
+from cjm.escape import json_text, visible
 from cjm.reporters import ReportOptions, relative
 
 # as GitLab's own ESLint formatter maps them: blocker and critical are left for security tools
@@ -28,7 +28,7 @@ def issues(report: Report, options: ReportOptions) -> list[dict[str, Any]]:
         out.append(
             {
                 "type": "issue",
-                "description": f"{d.code} {d.message}",
+                "description": f"{d.code} {visible(d.message)}",
                 "check_name": f"{d.code} {d.name}",
                 "fingerprint": unique,
                 "severity": _SEVERITIES[d.severity],
@@ -41,5 +41,4 @@ def issues(report: Report, options: ReportOptions) -> list[dict[str, Any]]:
 
 def report_gitlab(report: Report, stream: TextIO, options: ReportOptions) -> None:
     """Write the issues as a JSON array (an empty array when there are none)."""
-    json.dump(issues(report, options), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(json_text(issues(report, options)) + "\n")

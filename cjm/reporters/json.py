@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from cjm.diagnostics import Diagnostic, Report
+from cjm.escape import json_text
 from cjm.reporters import ReportOptions, statistics
 
 
@@ -41,5 +41,4 @@ def report_json(report: Report, stream: TextIO, options: ReportOptions | None = 
             {"rule": code, "name": name, "severity": severity, "count": n}
             for code, name, severity, n in statistics(report)
         ]
-    json.dump(payload, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(json_text(payload) + "\n")  # the data exact; no raw control or bidi character

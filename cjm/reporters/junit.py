@@ -6,16 +6,18 @@ from typing import TextIO
 from xml.etree import ElementTree as ET
 
 from cjm.diagnostics import Diagnostic, FileReport, Report
+from cjm.escape import visible
 from cjm.reporters import ReportOptions, relative
 
 
 def _line(d: Diagnostic, path: str) -> str:
-    hint = f"\n  hint: {d.hint}" if d.hint else ""
-    return f"{path}:{d.span.line}:{d.span.column}: {d.code} {d.severity.value} {d.message}{hint}"
+    """One finding per line; user text made visible, as XML 1.0 cannot even hold ESC or BEL."""
+    hint = f"\n  hint: {visible(d.hint)}" if d.hint else ""
+    return f"{path}:{d.span.line}:{d.span.column}: {d.code} {d.severity.value} {visible(d.message)}{hint}"
 
 
 def _case(file: FileReport, options: ReportOptions) -> tuple[ET.Element, bool]:
-    path = relative(file.path, options.root)
+    path = visible(relative(file.path, options.root))
     case = ET.Element("testcase", {"classname": "cjm.validate", "name": path, "file": path})
     failing = [d for d in file.diagnostics if d.severity.rank >= options.failing.rank]
     others = [d for d in file.diagnostics if d.severity.rank < options.failing.rank]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
+import os
 from typing import Any, TextIO
 
 from cjm import __version__
 from cjm.diagnostics import CORE_CODES, Diagnostic, Report, Severity
+from cjm.escape import json_text, uri_path, visible
 from cjm.reporters import ReportOptions, relative
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -59,7 +60,7 @@ def result(d: Diagnostic, index: int, options: ReportOptions) -> dict[str, Any]:
     from cjm.validate.baseline import fingerprint
 
     path = relative(d.path, options.root)
-    text = d.message + (f" (hint: {d.hint})" if d.hint else "")
+    text = visible(d.message + (f" (hint: {d.hint})" if d.hint else ""))
     return {
         "ruleId": d.code,
         "ruleIndex": index,
@@ -68,13 +69,20 @@ def result(d: Diagnostic, index: int, options: ReportOptions) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": _artifact(path),
                     "region": _region(d),
                 }
             }
         ],
         "partialFingerprints": {"cjmFinding/v1": fingerprint(d.code, path, d.message)},
     }
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """A file as a SARIF artifact location: an RFC 3986 URI, relative to the source root when it is inside it."""
+    if os.path.isabs(path):  # outside the repository: an absolute file URI, no base
+        return {"uri": "file://" + uri_path(path)}
+    return {"uri": uri_path(path), "uriBaseId": "%SRCROOT%"}
 
 
 def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
@@ -98,5 +106,4 @@ def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
 
 def report_sarif(report: Report, stream: TextIO, options: ReportOptions) -> None:
     """Write the SARIF log as indented JSON."""
-    json.dump(sarif_log(report, options), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(json_text(sarif_log(report, options)) + "\n")

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import TextIO
 
 from cjm.diagnostics import Diagnostic, Report, Severity
+from cjm.escape import visible as safe  # one line per value: a newline in a path cannot forge a result line
 from cjm.reporters import ReportOptions, statistics
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
-
-
-def safe(text: str) -> str:
-    """Text with control characters shown as escapes, so a YAML value cannot drive the terminal."""
-    return _CONTROL.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
-    )
 
 
 def use_colour(stream: TextIO) -> bool:

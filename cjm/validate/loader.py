@@ -80,7 +80,7 @@ def load_text(text: str, path: str, limits: Limits | None = None, shared: Shared
     parsed = parse_yaml(text, path, limits)
     result.source = parsed.source
     result.diagnostics.extend(parsed.diagnostics)
-    if any(d.code in ("CJM001", "CJM005") for d in parsed.diagnostics) or parsed.documents > 1:
+    if any(d.code in ("CJM001", "CJM005", "CJM010") for d in parsed.diagnostics) or parsed.documents > 1:
         return result
     data = parsed.value
     if parsed.documents == 0 or data is None:

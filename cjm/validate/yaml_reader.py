@@ -46,6 +46,10 @@ _CORE = "tag:yaml.org,2002:"
 _RESOLVABLE = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 _DISCARD = "\0discard"  # compared by identity: marks the value of a duplicate key
 _ALLOWED_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp"))
+# Python refuses to print an integer of more than 4,300 digits (and YAML's hex, binary and base-60 forms
+# reach such values from short text), so any integer over this is refused while reading, where it stands.
+_MAX_INT_DIGITS = 4_000
+_MAX_INT_BITS = int(_MAX_INT_DIGITS * 3.3219)  # log2(10) bits per decimal digit
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Limits:
     max_nodes: int = 200_000
     max_alias_nodes: int = 10_000
     max_string: int = 100_000
+    max_alias_chars: int = 1_000_000  # characters (keys and strings) that aliases expand to
 
 
 class _Stop(Exception):
@@ -115,6 +120,12 @@ def _span(start: Any, end: Any) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, max(end_col, start.column + 1))
 
 
+_TAG_HINTS = {
+    _CORE + "bool": "a !!bool is true or false",
+    _CORE + "timestamp": "a !!timestamp is a date such as 2024-05-01 or a time such as 2024-05-01T09:30:00Z",
+}
+
+
 def _tag_name(tag: str) -> str:
     return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
@@ -130,14 +141,21 @@ class _Builder:
         self.limits = limits
         self.parsed = parsed
         self.source = parsed.source
-        self.anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, nodes it expands to)
+        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, nodes, characters it expands to)
         self.nodes = 0
         self.alias_nodes = 0
+        self.chars = 0  # characters of the keys and scalars read so far
+        self.alias_chars = 0  # characters that aliases expanded to: a long string aliased many times
 
     @property
     def weight(self) -> int:
         """Nodes built so far, counting each alias as the nodes it expands to."""
         return self.nodes + self.alias_nodes
+
+    @property
+    def char_weight(self) -> int:
+        """Characters built so far, counting each alias as the characters it expands to."""
+        return self.chars + self.alias_chars
 
     def stop(self, code: str, span: Span, message: str, hint: str | None = None) -> _Stop:
         return _Stop(core(code, self.path, span, message, hint))
@@ -160,14 +178,34 @@ class _Builder:
             raise self.unsafe_tag(tag, event)
         if tag == _CORE + "str":
             return text
+        if tag == _CORE + "int" and len(text) > _MAX_INT_DIGITS:
+            raise self.too_large(event)
         try:
-            return self._constructor.construct_object(ScalarNode(tag, text), deep=True)
+            value = self._constructor.construct_object(ScalarNode(tag, text), deep=True)
         except (ValueError, yaml.YAMLError, OverflowError) as exc:
             raise self.stop(
                 "CJM010",
                 _span(event.start_mark, event.end_mark),
                 f"cannot read {text[:40]!r} as {_tag_name(tag)}: {str(exc).splitlines()[0][:120]}",
             ) from None
+        except (KeyError, AttributeError, TypeError, IndexError):  # '!!bool maybe', '!!timestamp nope'
+            raise self.stop(
+                "CJM010",
+                _span(event.start_mark, event.end_mark),
+                f"cannot read {text[:40]!r} as {_tag_name(tag)}",
+                _TAG_HINTS.get(tag),
+            ) from None
+        if type(value) is int and value.bit_length() > _MAX_INT_BITS:
+            raise self.too_large(event)
+        return value
+
+    def too_large(self, event: Any) -> _Stop:
+        return self.stop(
+            "CJM010",
+            _span(event.start_mark, event.end_mark),
+            f"the integer is too large: cjm reads integers of up to {_MAX_INT_DIGITS:,} digits",
+            "quote it if it is meant as text",
+        )
 
     def unsafe_tag(self, tag: str, event: Any) -> _Stop:
         return self.stop(
@@ -203,14 +241,25 @@ class _Builder:
                     for k, v in merged.items():
                         frame.container.setdefault(k, v)
                 if frame.anchor:
-                    self.anchors[frame.anchor] = (frame.container, self.weight - frame.first_weight + 1)
+                    self.anchors[frame.anchor] = (
+                        frame.container,
+                        self.weight - frame.first_weight + 1,
+                        self.char_weight - frame.first_chars,
+                    )
                 continue
             top = stack[-1] if stack else None
             if top is not None and top.key is None and top.is_map:
                 key = event.value if kind is scalar_event else None
-                if key is not None and key != "<<" and key not in top.container and len(key) <= max_string:
+                if (
+                    key is not None
+                    and not event.tag
+                    and key != "<<"
+                    and key not in top.container
+                    and len(key) <= max_string
+                ):
                     keys[(*top.path, key)] = event
                     top.key = key
+                    self.chars += len(key)
                 else:
                     self.key(event, top)
                 continue
@@ -234,6 +283,7 @@ class _Builder:
             new_frame = None
             if kind is scalar_event:
                 text = event.value
+                self.chars += len(text)
                 if len(text) > max_string or event.tag:
                     value = self.scalar(event)
                 elif event.style or not event.implicit[0]:
@@ -245,7 +295,7 @@ class _Builder:
                     if type(value) is not str:
                         scalars[path] = text
                 if event.anchor:
-                    self.anchors[event.anchor] = (value, 1)
+                    self.anchors[event.anchor] = (value, 1, len(text))
             elif kind is yaml.AliasEvent:
                 value = self.alias(event)
             else:
@@ -259,7 +309,7 @@ class _Builder:
                         "raise max-depth under [limits] in cjm.toml if this is intended",
                     )
                 value = {} if kind is mapping_start else []
-                new_frame = _Frame(value, path, event.anchor, self.weight, kind is mapping_start)
+                new_frame = _Frame(value, path, event.anchor, self.weight, self.char_weight, kind is mapping_start)
             if top is None:
                 root = value
             elif top.key is None:
@@ -277,6 +327,15 @@ class _Builder:
         """Record a mapping key, reporting duplicates where the repeat stands."""
         if type(event) is not yaml.ScalarEvent:
             raise self.stop("CJM010", _span(event.start_mark, event.end_mark), "a mapping key must be plain text")
+        if event.tag:  # a tag would change what the key means, so it is refused rather than dropped
+            if event.tag != "!" and event.tag not in _ALLOWED_TAGS:
+                raise self.unsafe_tag(event.tag, event)
+            raise self.stop(
+                "CJM010",
+                _span(event.start_mark, event.end_mark),
+                f"a mapping key cannot carry a tag ('{_tag_name(event.tag)}')",
+                "keys are plain text: remove the tag",
+            )
         key = event.value
         kpath = (*frame.path, key)
         if key in frame.container or (key == "<<" and frame.merges):
@@ -298,6 +357,7 @@ class _Builder:
             raise self.stop("CJM005", _span(event.start_mark, event.end_mark), "a mapping key is over the string limit")
         self.source.keys[kpath] = event
         frame.key = key
+        self.chars += len(key)
 
     def alias(self, event: Any) -> Any:
         """The anchored value, counted against the alias-expansion limit."""
@@ -306,14 +366,22 @@ class _Builder:
             raise self.stop(
                 "CJM001", span, f"unknown alias '*{event.anchor}'", "define the anchor '&name' before using it"
             )
-        value, size = self.anchors[event.anchor]
+        value, size, chars = self.anchors[event.anchor]
         self.alias_nodes += size
+        self.alias_chars += chars
         if self.alias_nodes > self.limits.max_alias_nodes:
             raise self.stop(
                 "CJM005",
                 span,
                 f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes",
                 "this looks like an alias bomb; raise max-alias-nodes under [limits] in cjm.toml if intended",
+            )
+        if self.alias_chars > self.limits.max_alias_chars:  # few nodes, but each a long string
+            raise self.stop(
+                "CJM005",
+                span,
+                f"aliases expand to more than {self.limits.max_alias_chars:,} characters",
+                "this looks like an alias bomb; raise max-alias-chars under [limits] in cjm.toml if intended",
             )
         return value
 
@@ -333,6 +401,7 @@ class _Frame:
     path: Path
     anchor: str | None
     first_weight: int  # nodes plus alias expansions before it opened: its size when it closes
+    first_chars: int  # the same in characters
     is_map: bool
     key: str | None = None  # the key whose value comes next (mappings only), or _DISCARD
     merges: list[dict[str, Any]] = field(default_factory=list)

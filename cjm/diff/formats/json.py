@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from cjm.diff.report import DiffReport, FileDiff
+from cjm.escape import json_text
 
 VERSION = 1
 
@@ -36,4 +36,4 @@ def format_json(report: DiffReport) -> str:
             "files": [file_object(f) for f in report.files],
             "summary": {"files": len(report.files), "changes": len(report.changes), "impact": impacts},
         }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data) + "\n"

@@ -9,17 +9,12 @@ from cjm.diff.formats.chart import changed, curve, mermaid
 from cjm.diff.formats.text import grouped
 from cjm.diff.report import DiffReport, FileDiff
 from cjm.diff.summary import Snapshot
+from cjm.escape import markdown_inline as md
 
 MARKER = "<!-- cjm-diff -->"
 LIMIT = 65_536  # GitHub's comment limit, in characters
 _BUDGET = LIMIT - 1_536  # room for what a CI step adds around the comment
 ICONS = {"positive": "🟢", "negative": "🔴", "neutral": "⚪"}
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: f"\\{c}" for c in "\\`*_[]|#~"}})
-
-
-def md(text: str) -> str:
-    """User text made inert in Markdown and table cells: no markup, no HTML, no line breaks."""
-    return " ".join(text.split()).translate(_ESCAPE)
 
 
 def _plural(n: int, word: str) -> str:

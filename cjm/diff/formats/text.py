@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cjm.diff.describe import Labels, describe, headline
 from cjm.diff.report import DiffReport, FileDiff
-from cjm.reporters.text import safe
+from cjm.escape import visible as safe
 
 _MARKS = {"positive": ("+", "32"), "negative": ("-", "31"), "neutral": ("·", "2")}
 
