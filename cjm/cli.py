@@ -81,41 +81,39 @@ def validate(
     debug: Debug = False,
 ) -> int:
     """Parse, check schema and references, and run the lint rules."""
-    with _handled(debug):
-        import os
+    import os
 
-        from cjm.diagnostics import Severity
-        from cjm.output import write_atomic
-        from cjm.reporters import CI_FORMATS, REPORTERS, ReportOptions
-        from cjm.reporters.text import statistics_lines
-        from cjm.validate.baseline import apply_baseline, baseline_of, baseline_text, read_baseline
-        from cjm.validate.run import CheckOptions, check
-        from cjm.workspace import open_workspace, repository_root
+    from cjm.diagnostics import Severity
+    from cjm.output import write_atomic
+    from cjm.reporters import CI_FORMATS, REPORTERS, ReportOptions
+    from cjm.reporters.text import statistics_lines
+    from cjm.validate.baseline import apply_baseline, baseline_of, baseline_text, read_baseline
+    from cjm.validate.run import CheckOptions, check
+    from cjm.workspace import open_workspace, repository_root
 
-        workspace = open_workspace(paths or [], config)
-        settings = workspace.config
-        name = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-        reporter = _pick(REPORTERS, name)
-        if baseline and write_baseline:
-            _usage("--baseline and --write-baseline cannot be used together")
-        accepted = read_baseline(baseline) if baseline else None
-        report = check(list(paths or []), workspace, CheckOptions(allow_empty, stdin_filename, jobs))
-        if write_baseline:
-            write_atomic(write_baseline, baseline_text(report, settings.root))
-            accepted = baseline_of(report, settings.root)
-            typer.echo(f"cjm: recorded {sum(accepted.accepted.values())} findings in {write_baseline}", err=True)
-        if accepted is not None:
-            report = apply_baseline(report, accepted, settings.root)
-        failing = Severity.WARNING if (strict or settings.strict) else Severity.ERROR
-        fails = any(d.severity.rank >= failing.rank for d in report.diagnostics)
-        code = _decided(EXIT_FINDINGS if fails else EXIT_OK)
-        root = repository_root(settings) if name in CI_FORMATS else None
-        reporter(report, sys.stdout, ReportOptions(root, failing, quiet, statistics))
-        if statistics and name in CI_FORMATS:
-            sys.stderr.write("".join(line + "\n" for line in statistics_lines(report)))
-        sys.stdout.flush()
-        return code
-    return EXIT_USAGE  # pragma: no cover - _handled always returns or exits
+    workspace = open_workspace(paths or [], config)
+    settings = workspace.config
+    name = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    reporter = _pick(REPORTERS, name)
+    if baseline and write_baseline:
+        _usage("--baseline and --write-baseline cannot be used together")
+    accepted = read_baseline(baseline) if baseline else None
+    report = check(list(paths or []), workspace, CheckOptions(allow_empty, stdin_filename, jobs))
+    if write_baseline:
+        write_atomic(write_baseline, baseline_text(report, settings.root))
+        accepted = baseline_of(report, settings.root)
+        typer.echo(f"cjm: recorded {sum(accepted.accepted.values())} findings in {write_baseline}", err=True)
+    if accepted is not None:
+        report = apply_baseline(report, accepted, settings.root)
+    failing = Severity.WARNING if (strict or settings.strict) else Severity.ERROR
+    fails = any(d.severity.rank >= failing.rank for d in report.diagnostics)
+    code = _decided(EXIT_FINDINGS if fails else EXIT_OK)
+    root = repository_root(settings) if name in CI_FORMATS else None
+    reporter(report, sys.stdout, ReportOptions(root, failing, quiet, statistics))
+    if statistics and name in CI_FORMATS:
+        sys.stderr.write("".join(line + "\n" for line in statistics_lines(report)))
+    sys.stdout.flush()
+    return code
 
 
 app.command("lint", help="Alias of 'validate'.")(validate)
@@ -130,33 +128,31 @@ def fmt(
     debug: Debug = False,
 ) -> int:
     """Lay journey and catalog files out one way: key order, indentation; comments and blank lines kept."""
-    with _handled(debug):
-        from cjm.escape import visible as safe
-        from cjm.fmt import format_paths, unified_diff
-        from cjm.workspace import open_workspace
+    from cjm.escape import visible as safe
+    from cjm.fmt import format_paths, unified_diff
+    from cjm.workspace import open_workspace
 
-        preview = check or show_diff
-        results = format_paths(list(paths or []), open_workspace(paths or [], config), write=not preview)
-        for item in results:
-            if item.problem is not None or item.after is None:
-                where, reason = item.path, "not a YAML mapping"
-                if item.problem is not None:
-                    span = item.problem.span
-                    where, reason = (
-                        f"{item.path}:{span.line}:{span.column}",
-                        f"{item.problem.code} {item.problem.message}",
-                    )
-                typer.echo(safe(f"{where}: not formatted: {reason}"), err=True)
-            elif show_diff:
-                sys.stdout.write(unified_diff(item))
-        changed = sum(r.changed for r in results)
-        failed = sum(r.after is None for r in results)
-        verb = "would be reformatted" if preview else "reformatted"
-        unreadable = f", {failed} not readable" if failed else ""
-        plural = "s" * (changed != 1)
-        typer.echo(f"{changed} file{plural} {verb}, {len(results) - changed - failed} unchanged{unreadable}", err=True)
-        return EXIT_FINDINGS if failed or (preview and changed) else EXIT_OK
-    return EXIT_USAGE  # pragma: no cover - _handled always returns or exits
+    preview = check or show_diff
+    results = format_paths(list(paths or []), open_workspace(paths or [], config), write=not preview)
+    for item in results:
+        if item.problem is not None or item.after is None:
+            where, reason = item.path, "not a YAML mapping"
+            if item.problem is not None:
+                span = item.problem.span
+                where, reason = (
+                    f"{item.path}:{span.line}:{span.column}",
+                    f"{item.problem.code} {item.problem.message}",
+                )
+            typer.echo(safe(f"{where}: not formatted: {reason}"), err=True)
+        elif show_diff:
+            sys.stdout.write(unified_diff(item))
+    changed = sum(r.changed for r in results)
+    failed = sum(r.after is None for r in results)
+    verb = "would be reformatted" if preview else "reformatted"
+    unreadable = f", {failed} not readable" if failed else ""
+    plural = "s" * (changed != 1)
+    typer.echo(f"{changed} file{plural} {verb}, {len(results) - changed - failed} unchanged{unreadable}", err=True)
+    return EXIT_FINDINGS if failed or (preview and changed) else EXIT_OK
 
 
 @app.command()
@@ -165,11 +161,10 @@ def schema(
     debug: Debug = False,
 ) -> int:
     """Print the JSON Schema (draft 2020-12) of the journey format."""
-    with _handled(debug):
-        from cjm.schema import schema_text
+    from cjm.schema import schema_text
 
-        text = schema_text()
-        _emit(text, output)
+    text = schema_text()
+    _emit(text, output)
     return EXIT_OK
 
 
@@ -183,15 +178,14 @@ def init(
     debug: Debug = False,
 ) -> int:
     """Scaffold a new journey file from a stage model (B2B: 7 stages, B2C: 5)."""
-    with _handled(debug):
-        from cjm.output import write_atomic
-        from cjm.scaffold import TEMPLATES, starter, starter_path
+    from cjm.output import write_atomic
+    from cjm.scaffold import TEMPLATES, starter, starter_path
 
-        if template not in TEMPLATES:
-            _usage(f"unknown template '{template}'; choose from: {', '.join(TEMPLATES)}")
-        title, target = starter_path(name, output)
-        write_atomic(target, starter(title, template), overwrite=False)
-        typer.echo(f"Wrote {target} ({template} template). Next: cjm validate {target}", err=True)
+    if template not in TEMPLATES:
+        _usage(f"unknown template '{template}'; choose from: {', '.join(TEMPLATES)}")
+    title, target = starter_path(name, output)
+    write_atomic(target, starter(title, template), overwrite=False)
+    typer.echo(f"Wrote {target} ({template} template). Next: cjm validate {target}", err=True)
     return EXIT_OK
 
 
@@ -204,15 +198,14 @@ def rules(
     debug: Debug = False,
 ) -> int:
     """List the rule catalogue, or explain one rule with a failing and a passing example."""
-    with _handled(debug):
-        from cjm.reporters.catalogue import catalogue_lines, catalogue_markdown, explanation
+    from cjm.reporters.catalogue import catalogue_lines, catalogue_markdown, explanation
 
-        if output_format not in ("text", "markdown"):
-            _usage(f"unknown format '{output_format}'; choose from: text, markdown")
-        if output_format == "markdown":
-            sys.stdout.write(catalogue_markdown())
-        else:
-            typer.echo("\n".join(catalogue_lines()) if rule is None else explanation(rule))
+    if output_format not in ("text", "markdown"):
+        _usage(f"unknown format '{output_format}'; choose from: text, markdown")
+    if output_format == "markdown":
+        sys.stdout.write(catalogue_markdown())
+    else:
+        typer.echo("\n".join(catalogue_lines()) if rule is None else explanation(rule))
     return EXIT_OK
 
 
@@ -240,24 +233,22 @@ def diff(
     debug: Debug = False,
 ) -> int:
     """Semantic diff of two journey files, or of every journey file changed since a git revision."""
-    with _handled(debug):
-        from cjm.diff.formats import FORMATS
-        from cjm.diff.gate import parse_fail_on, trips
-        from cjm.diff.inputs import collect
-        from cjm.output import write_atomic
-        from cjm.reporters.text import use_colour
-        from cjm.workspace import open_workspace
+    from cjm.diff.formats import FORMATS
+    from cjm.diff.gate import parse_fail_on, trips
+    from cjm.diff.inputs import collect
+    from cjm.output import write_atomic
+    from cjm.reporters.text import use_colour
+    from cjm.workspace import open_workspace
 
-        name = output_format or "text"
-        formatter = _pick(FORMATS, name)
-        kinds = parse_fail_on(fail_on or [])
-        report = collect(list(paths or []), base, open_workspace(_local(paths or []), config))
-        if output:
-            write_atomic(output, formatter(report, False))
-        else:
-            sys.stdout.write(formatter(report, use_colour(sys.stdout)))
-        return EXIT_FINDINGS if trips(report.changes, exit_code, kinds) else EXIT_OK
-    return EXIT_USAGE  # pragma: no cover - _handled always returns or exits
+    name = output_format or "text"
+    formatter = _pick(FORMATS, name)
+    kinds = parse_fail_on(fail_on or [])
+    report = collect(list(paths or []), base, open_workspace(_local(paths or []), config))
+    if output:
+        write_atomic(output, formatter(report, False))
+    else:
+        sys.stdout.write(formatter(report, use_colour(sys.stdout)))
+    return EXIT_FINDINGS if trips(report.changes, exit_code, kinds) else EXIT_OK
 
 
 import_app = typer.Typer(
@@ -282,32 +273,31 @@ def import_mermaid(
     debug: Debug = False,
 ) -> int:
     """Convert a Mermaid journey into a cjm journey file (sections -> stages, tasks -> actions)."""
-    with _handled(debug):
-        from cjm.discovery import read_limited
-        from cjm.importers import IMPORTERS, Choice
-        from cjm.output import write_atomic
-        from cjm.validate.yaml_reader import Limits
+    from cjm.discovery import read_limited
+    from cjm.importers import IMPORTERS, Choice
+    from cjm.output import write_atomic
+    from cjm.validate.yaml_reader import Limits
 
-        limit = Limits().max_bytes
-        data = read_limited(file, limit, Path.cwd())
-        if len(data) > limit:
-            _usage(f"{file}: is over {limit:,} bytes, the limit for a diagram")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            _usage(f"{file}: is not UTF-8 text")
-        fallback = "Imported journey" if file == "-" else Path(file).stem.replace("-", " ").replace("_", " ")
-        if index is not None and title is not None:
-            _usage("--index and --title both choose a diagram: pass one of them")
-        origin = "<stdin>" if file == "-" else file
-        imported = IMPORTERS["mermaid"](text, origin, fallback or "Imported journey", Choice(index, title))
-        for note in imported.notes:
-            typer.echo(note, err=True)
-        if output:
-            write_atomic(output, imported.text, overwrite=force)
-            typer.echo(f"Wrote {output}. Next: cjm validate {output}", err=True)
-        else:
-            sys.stdout.write(imported.text)
+    limit = Limits().max_bytes
+    data = read_limited(file, limit, Path.cwd())
+    if len(data) > limit:
+        _usage(f"{file}: is over {limit:,} bytes, the limit for a diagram")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _usage(f"{file}: is not UTF-8 text")
+    fallback = "Imported journey" if file == "-" else Path(file).stem.replace("-", " ").replace("_", " ")
+    if index is not None and title is not None:
+        _usage("--index and --title both choose a diagram: pass one of them")
+    origin = "<stdin>" if file == "-" else file
+    imported = IMPORTERS["mermaid"](text, origin, fallback or "Imported journey", Choice(index, title))
+    for note in imported.notes:
+        typer.echo(note, err=True)
+    if output:
+        write_atomic(output, imported.text, overwrite=force)
+        typer.echo(f"Wrote {output}. Next: cjm validate {output}", err=True)
+    else:
+        sys.stdout.write(imported.text)
     return EXIT_OK
 
 
@@ -318,12 +308,11 @@ def export_mermaid(
     debug: Debug = False,
 ) -> int:
     """Export a journey as a Mermaid 'journey' diagram (score = emotion + 3)."""
-    with _handled(debug):
-        from cjm.render.mermaid import to_mermaid
-        from cjm.workspace import open_workspace
+    from cjm.render.mermaid import to_mermaid
+    from cjm.workspace import open_workspace
 
-        diagram = to_mermaid(open_workspace([file]).journey(file))
-        _emit(diagram, output)
+    diagram = to_mermaid(open_workspace([file]).journey(file))
+    _emit(diagram, output)
     return EXIT_OK
 
 
@@ -355,24 +344,23 @@ def render(
     debug: Debug = False,
 ) -> int:
     """Draw journey maps: an HTML map (default), Graphviz SVG/PNG/PDF, Mermaid, Markdown or DOT."""
-    with _handled(debug):
-        from cjm.render import RenderRequest, parse_formats
-        from cjm.render.run import render_once, summary
-        from cjm.render.run import watch as watch_inputs
-        from cjm.workspace import open_workspace
+    from cjm.render import RenderRequest, parse_formats
+    from cjm.render.run import render_once, summary
+    from cjm.render.run import watch as watch_inputs
+    from cjm.workspace import open_workspace
 
-        if watch and not output:
-            _usage("--watch rewrites files: pass -o FILE or -o FOLDER")
-        workspace = open_workspace(paths, config)
-        request = RenderRequest(parse_formats(output_format), output, evidence, diff_from)
-        outputs, written = render_once(list(paths), request, workspace)
-        for item in outputs:
-            if item.path is None and isinstance(item.data, str):
-                sys.stdout.write(item.data)
-        if written:
-            typer.echo(summary(written), err=True)
-        if watch:
-            return watch_inputs(list(paths), request, workspace, lambda line: typer.echo(line, err=True))
+    if watch and not output:
+        _usage("--watch rewrites files: pass -o FILE or -o FOLDER")
+    workspace = open_workspace(paths, config)
+    request = RenderRequest(parse_formats(output_format), output, evidence, diff_from)
+    outputs, written = render_once(list(paths), request, workspace)
+    for item in outputs:
+        if item.path is None and isinstance(item.data, str):
+            sys.stdout.write(item.data)
+    if written:
+        typer.echo(summary(written), err=True)
+    if watch:
+        return watch_inputs(list(paths), request, workspace, lambda line: typer.echo(line, err=True))
     return EXIT_OK
 
 
@@ -439,42 +427,40 @@ def evidence_check(
     debug: Debug = False,
 ) -> int:
     """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
-    with _handled(debug):
-        from cjm.evidence.check import CheckOptions, run_aggregates, run_check
-        from cjm.evidence.engine import Limits
-        from cjm.evidence.formats import FORMATS
-        from cjm.evidence.gates import parse_gates, tripped
-        from cjm.evidence.outputs import write_outputs
-        from cjm.evidence.tables import Settings
-        from cjm.reporters.text import use_colour
+    from cjm.evidence.check import CheckOptions, run_aggregates, run_check
+    from cjm.evidence.engine import Limits
+    from cjm.evidence.formats import FORMATS
+    from cjm.evidence.gates import parse_gates, tripped
+    from cjm.evidence.outputs import write_outputs
+    from cjm.evidence.tables import Settings
+    from cjm.reporters.text import use_colour
 
-        formatter = _pick(FORMATS, output_format)
-        gates = parse_gates(fail_on or [])
-        options = CheckOptions(
-            list(events or []),
-            columns,
-            mapping,
-            preset,
-            Settings(gap_days, window_days),
-            min_cases,
-            top_variants,
-            quantiles,
-            Limits(memory_limit, threads, temp_dir, max_temp_size),
-            sys.stderr.isatty(),
-            explain_matching,
-        )
-        if aggregates and (events or mapping or preset or columns):
-            _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
-        result = run_aggregates(journey, aggregates, options) if aggregates else run_check(journey, options)
-        if output:
-            written = write_outputs(output, result.report, None if aggregates else result.aggregates, result.meta)
-            typer.echo(f"Wrote {len(written)} files to {output}", err=True)
-        sys.stdout.write(formatter(result.report, use_colour(sys.stdout)))
-        failures = tripped(result.report, gates)
-        for line in failures:
-            typer.echo(f"cjm: {line}", err=True)
-        return EXIT_FINDINGS if failures else EXIT_OK
-    return EXIT_USAGE  # pragma: no cover - _handled always returns or exits
+    formatter = _pick(FORMATS, output_format)
+    gates = parse_gates(fail_on or [])
+    options = CheckOptions(
+        list(events or []),
+        columns,
+        mapping,
+        preset,
+        Settings(gap_days, window_days),
+        min_cases,
+        top_variants,
+        quantiles,
+        Limits(memory_limit, threads, temp_dir, max_temp_size),
+        sys.stderr.isatty(),
+        explain_matching,
+    )
+    if aggregates and (events or mapping or preset or columns):
+        _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
+    result = run_aggregates(journey, aggregates, options) if aggregates else run_check(journey, options)
+    if output:
+        written = write_outputs(output, result.report, None if aggregates else result.aggregates, result.meta)
+        typer.echo(f"Wrote {len(written)} files to {output}", err=True)
+    sys.stdout.write(formatter(result.report, use_colour(sys.stdout)))
+    failures = tripped(result.report, gates)
+    for line in failures:
+        typer.echo(f"cjm: {line}", err=True)
+    return EXIT_FINDINGS if failures else EXIT_OK
 
 
 @evidence_app.command("profile")
@@ -485,11 +471,10 @@ def evidence_profile(
     debug: Debug = False,
 ) -> int:
     """Describe an event log before writing a mapping: columns, types, time range, top events, ties."""
-    with _handled(debug):
-        from cjm.evidence.profile import PROFILE_FORMATS, profile_log
+    from cjm.evidence.profile import PROFILE_FORMATS, profile_log
 
-        formatter = _pick(PROFILE_FORMATS, output_format)
-        sys.stdout.write(formatter(profile_log(list(files), columns)))
+    formatter = _pick(PROFILE_FORMATS, output_format)
+    sys.stdout.write(formatter(profile_log(list(files), columns)))
     return EXIT_OK
 
 
@@ -508,46 +493,17 @@ def evidence_sql(
     debug: Debug = False,
 ) -> int:
     """Emit the analysis as SQL for a warehouse or Spark; bring back its tables with 'check --aggregates'."""
-    with _handled(debug):
-        from cjm.evidence.check import CheckOptions, load_model, validate
-        from cjm.evidence.dialects import emit_statements, script
-        from cjm.evidence.tables import Settings
+    from cjm.evidence.check import CheckOptions, load_model, validate
+    from cjm.evidence.dialects import emit_statements, script
+    from cjm.evidence.tables import Settings
 
-        settings = Settings(gap_days, window_days)
-        validate(CheckOptions(settings=settings, top_variants=top_variants))
-        model, digest = load_model(journey)
-        sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate)
-        text = script(sql, dialect, events_table, model.journey.id)
-        _emit(text, output)
+    settings = Settings(gap_days, window_days)
+    validate(CheckOptions(settings=settings, top_variants=top_variants))
+    model, digest = load_model(journey)
+    sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate)
+    text = script(sql, dialect, events_table, model.journey.id)
+    _emit(text, output)
     return EXIT_OK
-
-
-class _handled:
-    """The one place that turns a CjmError or an unexpected exception into a message and exit 2."""
-
-    def __init__(self, debug: bool) -> None:
-        self.debug = debug
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
-        from cjm.errors import CjmError
-        from cjm.escape import visible
-
-        if exc is None or isinstance(exc, (typer.Exit, SystemExit, KeyboardInterrupt, BrokenPipeError)):
-            return None  # a closed pipe is main()'s: the reader went away, nothing is wrong
-        if isinstance(exc, CjmError):  # an indented line continues a message; any other newline is user text
-            typer.echo("cjm: error: " + "\n  ".join(visible(part) for part in str(exc).split("\n  ")), err=True)
-            raise typer.Exit(EXIT_USAGE)
-        if self.debug:
-            return None
-        typer.echo(
-            f"cjm: internal error: {type(exc).__name__}: {visible(str(exc))}\n"
-            "  this is a bug in cjm; run again with --debug for the traceback and report it",
-            err=True,
-        )
-        raise typer.Exit(EXIT_USAGE)
 
 
 def _local(paths: list[str]) -> list[str]:
@@ -594,15 +550,23 @@ def _safe_streams() -> None:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Console entry point: every failure that is not a finding exits 2, never 1."""
+    """Console entry point, and the one place that maps what stops a run to a message and an exit code.
+
+    Findings are values and give exit 1 through a command's return value; a
+    CjmError (bad input, bad configuration, a missing program) is one message
+    and exit 2; anything else is a bug: exit 2 with a short message, and the
+    traceback only with ``--debug``. A closed pipe ends quietly.
+    """
     try:  # typer >= 0.26 vendors click; earlier versions depend on it
         from typer._click.exceptions import ClickException
     except ImportError:  # pragma: no cover - depends on the installed typer
         from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found,unused-ignore]
+    from cjm.errors import CjmError
 
+    args = sys.argv[1:] if argv is None else argv
     _safe_streams()
     try:
-        result = app(args=argv, prog_name="cjm", standalone_mode=False)
+        result = app(args=args, prog_name="cjm", standalone_mode=False)
     except ClickException as exc:
         exc.show()
         sys.exit(EXIT_USAGE)
@@ -614,7 +578,32 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except BrokenPipeError:  # `cjm validate -F json | head -1`: the reader has what it wanted
         _quiet_closed_stdout()
         sys.exit(_closed_pipe_exit)
+    except CjmError as exc:
+        _error(exc)
+    except Exception as exc:  # the one handler: a bug becomes a message, not a traceback
+        if "--debug" in args:
+            raise
+        _internal_error(exc)
     sys.exit(result if isinstance(result, int) else EXIT_OK)
+
+
+def _error(exc: BaseException) -> NoReturn:
+    from cjm.escape import visible
+
+    # an indented line continues a message; any other newline is user text
+    typer.echo("cjm: error: " + "\n  ".join(visible(part) for part in str(exc).split("\n  ")), err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _internal_error(exc: BaseException) -> NoReturn:
+    from cjm.escape import visible
+
+    typer.echo(
+        f"cjm: internal error: {type(exc).__name__}: {visible(str(exc))}\n"
+        "  this is a bug in cjm; run again with --debug for the traceback and report it",
+        err=True,
+    )
+    sys.exit(EXIT_USAGE)
 
 
 # The exit code a command has decided on before it writes its report: when the reader of a pipe
