@@ -9,12 +9,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperGroup
 
 from cjm import __version__
+
+if TYPE_CHECKING:
+    from cjm.reporters.progress import Progress
 
 T = TypeVar("T")
 EXIT_OK = 0
@@ -353,7 +356,7 @@ def render(
         _usage("--watch rewrites files: pass -o FILE or -o FOLDER")
     workspace = open_workspace(paths, config)
     request = RenderRequest(parse_formats(output_format), output, evidence, diff_from)
-    outputs, written = render_once(list(paths), request, workspace)
+    outputs, written = render_once(list(paths), request, workspace, _progress())
     for item in outputs:
         if item.path is None and isinstance(item.data, str):
             sys.stdout.write(item.data)
@@ -504,6 +507,13 @@ def evidence_sql(
     text = script(sql, dialect, events_table, model.journey.id)
     _emit(text, output)
     return EXIT_OK
+
+
+def _progress() -> Progress:
+    """A progress bar on standard error when it is a terminal; nothing otherwise (CI logs, pipes)."""
+    from cjm.reporters.progress import no_progress, terminal_bar
+
+    return terminal_bar if sys.stderr.isatty() else no_progress
 
 
 def _local(paths: list[str]) -> list[str]:

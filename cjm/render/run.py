@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cjm.discovery import JOURNEY_SUFFIXES, discover, is_journey_name
 from cjm.errors import CjmError, InputError
-from cjm.escape import rich_markup, visible
+from cjm.escape import visible
 from cjm.render import Output, RenderRequest, Written, render_all, write_outputs
+from cjm.reporters.progress import Progress, no_progress
 from cjm.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -35,26 +34,17 @@ def inputs(paths: list[str], workspace: Workspace) -> list[str]:
     return files
 
 
-@contextmanager
-def progress(total: int) -> Iterator[Callable[[str], None]]:
-    """A rich progress bar on stderr, only on a terminal and only for many files; yields the per-file tick."""
-    if total < PROGRESS_FROM or not sys.stderr.isatty():
-        yield lambda path: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def render_once(
+    paths: list[str], request: RenderRequest, workspace: Workspace, progress: Progress = no_progress
+) -> tuple[list[Output], list[Written]]:
+    """Render and write every output; returns the outputs and what was written to disk.
 
-    columns = (TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
-    with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("", total=total)
-        yield lambda path: bar.update(task, advance=1, description=rich_markup(Path(path).name))
-
-
-def render_once(paths: list[str], request: RenderRequest, workspace: Workspace) -> tuple[list[Output], list[Written]]:
-    """Render and write every output; returns the outputs and what was written to disk."""
+    ``progress`` hears of each rendered file when there are many (the command line passes a terminal bar).
+    """
     files = inputs(paths, workspace)
-    with progress(len(files)) as tick:
-        outputs = render_all(files, request, workspace, tick)
+    bar = progress if len(files) >= PROGRESS_FROM else no_progress
+    with bar(len(files), "rendering") as tick:
+        outputs = render_all(files, request, workspace, lambda path: tick(Path(path).name))
     return outputs, write_outputs(outputs)
 
 

@@ -214,7 +214,7 @@ def test_rich_markup_is_never_interpreted(attack: str) -> None:
 
 
 def test_render_progress_bar_takes_hostile_file_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cjm.render.run import progress
+    from cjm.reporters.progress import terminal_bar
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -222,7 +222,7 @@ def test_render_progress_bar_takes_hostile_file_names(monkeypatch: pytest.Monkey
 
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    with progress(len(HOSTILE)) as tick:
+    with terminal_bar(len(HOSTILE), "rendering [/]") as tick:
         for text in HOSTILE.values():
             tick(f"{text.replace('/', '')}[/].journey.yaml")  # '[/]' alone crashed rich's markup parser
     assert "\x1b]8;" not in terminal.getvalue()  # no hyperlink escape (OSC 8) from '[link=...]'
