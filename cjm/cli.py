@@ -91,7 +91,7 @@ def validate(
     from cjm.reporters import CI_FORMATS, REPORTERS, ReportOptions
     from cjm.reporters.text import statistics_lines
     from cjm.validate.baseline import apply_baseline, baseline_of, baseline_text, read_baseline
-    from cjm.validate.run import CheckOptions, check
+    from cjm.validate.run import RunOptions, check
     from cjm.workspace import open_workspace, repository_root
 
     workspace = open_workspace(paths or [], config)
@@ -101,7 +101,7 @@ def validate(
     if baseline and write_baseline:
         _usage("--baseline and --write-baseline cannot be used together")
     accepted = read_baseline(baseline) if baseline else None
-    report = check(list(paths or []), workspace, CheckOptions(allow_empty, stdin_filename, jobs))
+    report = check(list(paths or []), workspace, RunOptions(allow_empty, stdin_filename, jobs))
     if write_baseline:
         write_atomic(write_baseline, baseline_text(report, settings.root))
         accepted = baseline_of(report, settings.root)

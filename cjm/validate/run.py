@@ -20,7 +20,7 @@ CHUNK = 16  # files a worker takes at a time
 
 
 @dataclass(frozen=True)
-class CheckOptions:
+class RunOptions:
     """How a validate run treats its inputs."""
 
     allow_empty: bool = False
@@ -60,7 +60,7 @@ def workers(jobs: int, files: int) -> int:
     return max(1, min(cores, files // PARALLEL_FROM))
 
 
-def _checked(files: list[str], rules: RuleSet, limits: Limits, options: CheckOptions) -> Iterator[Checked]:
+def _checked(files: list[str], rules: RuleSet, limits: Limits, options: RunOptions) -> Iterator[Checked]:
     """Each file's result, in order; many files are spread over a process pool (one file's tree at a time each)."""
     displays = [(options.stdin_filename or "<stdin>") if path == "-" else path for path in files]
     count = workers(options.jobs, len(files))
@@ -78,14 +78,14 @@ def _checked(files: list[str], rules: RuleSet, limits: Limits, options: CheckOpt
         yield from pool.map(check_one, files, displays, repeat(rules), repeat(limits), chunksize=CHUNK)
 
 
-def check(paths: list[str], workspace: Workspace, options: CheckOptions | None = None) -> Report:
+def check(paths: list[str], workspace: Workspace, options: RunOptions | None = None) -> Report:
     """Validate every journey file ``paths`` name; a path matching nothing is an InputError.
 
     The workspace's catalogs were loaded once and are shared by every journey;
     a catalog with findings joins the report as a file of its own. Then the
     checks across files run: a journey id is unique in the workspace (CJM022).
     """
-    options = options or CheckOptions()
+    options = options or RunOptions()
     config = workspace.config
     files = discover(paths, config)
     if not files and not options.allow_empty:
