@@ -347,6 +347,7 @@ def render(
     debug: Debug = False,
 ) -> int:
     """Draw journey maps: an HTML map (default), Graphviz SVG/PNG/PDF, Mermaid, Markdown or DOT."""
+    from cjm.escape import visible
     from cjm.render import RenderRequest, parse_formats
     from cjm.render.run import render_once, summary
     from cjm.render.run import watch as watch_inputs
@@ -356,15 +357,17 @@ def render(
         _usage("--watch rewrites files: pass -o FILE or -o FOLDER")
     workspace = open_workspace(paths, config)
     request = RenderRequest(parse_formats(output_format), output, evidence, diff_from)
-    outputs, written = render_once(list(paths), request, workspace, _progress())
+    outputs, written, skipped = render_once(list(paths), request, workspace, _progress())
     for item in outputs:
         if item.path is None and isinstance(item.data, str):
             sys.stdout.write(item.data)
     if written:
         typer.echo(summary(written), err=True)
+    for skip in skipped:
+        typer.echo(f"cjm: skipped {visible(skip.path)}, not drawn:\n  {visible(skip.reason)}", err=True)
     if watch:
         return watch_inputs(list(paths), request, workspace, lambda line: typer.echo(line, err=True))
-    return EXIT_OK
+    return EXIT_FINDINGS if skipped else EXIT_OK
 
 
 class _EvidenceGroup(TyperGroup):

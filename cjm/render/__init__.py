@@ -172,9 +172,30 @@ def child(folder: Path, name: str) -> Path:
     return target
 
 
-def load_all(files: list[str], workspace: Workspace) -> list[tuple[str, Journey]]:
-    """Load every journey; an invalid one stops the run before anything is written. Ids must be unique."""
-    journeys = [(path, workspace.journey(path, ", so it cannot be drawn")) for path in files]
+@dataclass(frozen=True)
+class Skipped:
+    """A journey a multi-file render could not draw, and why; the other pages are still written."""
+
+    path: str
+    reason: str
+
+
+def load_all(files: list[str], workspace: Workspace) -> tuple[list[tuple[str, Journey]], list[Skipped]]:
+    """Load every journey. One file: an invalid one stops the run. Several: it is skipped and said.
+
+    Ids must be unique: two journeys with one id would write one page, so that stops the run (CJM022).
+    """
+    journeys: list[tuple[str, Journey]] = []
+    skipped: list[Skipped] = []
+    for path in files:
+        try:
+            journeys.append((path, workspace.journey(path, ", so it cannot be drawn")))
+        except InputError as exc:
+            if len(files) == 1:
+                raise
+            skipped.append(Skipped(path, str(exc)))
+    if not journeys:
+        raise InputError(f"no journey could be drawn:\n  {skipped[0].reason}" if skipped else "no journey to draw")
     seen: dict[str, str] = {}
     for path, journey in journeys:
         if journey.id in seen:
@@ -183,7 +204,7 @@ def load_all(files: list[str], workspace: Workspace) -> list[tuple[str, Journey]
                 "(cjm validate reports it as CJM022)"
             )
         seen[journey.id] = path
-    return journeys
+    return journeys, skipped
 
 
 def overlays(request: RenderRequest, journeys: list[tuple[str, Journey]], workspace: Workspace) -> dict[str, Overlay]:
@@ -213,12 +234,15 @@ def render_all(
     request: RenderRequest,
     workspace: Workspace,
     on_file: Callable[[str], None] | None = None,
-) -> list[Output]:
-    """Render every journey in every asked format, plus the site index in a folder; nothing is written here."""
+) -> tuple[list[Output], list[Skipped]]:
+    """Render every journey in every asked format, plus the site index in a folder; nothing is written here.
+
+    Journeys that could not be loaded (in a run over several) are returned as skipped, not drawn.
+    """
     formats, target, folder = resolve_formats(request, len(files))
     if (request.evidence or request.diff) and not all(FORMATS[f].overlays for f in formats):
         raise ConfigError("--evidence and --diff are drawn on the html map only: use -f html")
-    journeys = load_all(files, workspace)
+    journeys, skipped = load_all(files, workspace)
     site = bool(folder and target and "html" in formats)
     for path, journey in journeys:
         if site and journey.id + FORMATS["html"].extension == INDEX:  # the index would overwrite the map
@@ -242,7 +266,7 @@ def render_all(
         from cjm.render.site import render_index
 
         outputs.append(Output(child(target, INDEX), render_index([j for _, j in journeys]), ""))
-    return outputs
+    return outputs, skipped
 
 
 def write_outputs(outputs: list[Output]) -> list[Written]:

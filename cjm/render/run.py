@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from cjm.discovery import JOURNEY_SUFFIXES, discover, is_journey_name
 from cjm.errors import CjmError, InputError
 from cjm.escape import visible
-from cjm.render import Output, RenderRequest, Written, render_all, write_outputs
+from cjm.render import Output, RenderRequest, Skipped, Written, render_all, write_outputs
 from cjm.reporters.progress import Progress, no_progress
 from cjm.workspace import Workspace
 
@@ -36,16 +36,16 @@ def inputs(paths: list[str], workspace: Workspace) -> list[str]:
 
 def render_once(
     paths: list[str], request: RenderRequest, workspace: Workspace, progress: Progress = no_progress
-) -> tuple[list[Output], list[Written]]:
-    """Render and write every output; returns the outputs and what was written to disk.
+) -> tuple[list[Output], list[Written], list[Skipped]]:
+    """Render and write every output; returns the outputs, what was written to disk and the journeys skipped.
 
     ``progress`` hears of each rendered file when there are many (the command line passes a terminal bar).
     """
     files = inputs(paths, workspace)
     bar = progress if len(files) >= PROGRESS_FROM else no_progress
     with bar(len(files), "rendering") as tick:
-        outputs = render_all(files, request, workspace, lambda path: tick(Path(path).name))
-    return outputs, write_outputs(outputs)
+        outputs, skipped = render_all(files, request, workspace, lambda path: tick(Path(path).name))
+    return outputs, write_outputs(outputs), skipped
 
 
 def summary(written: list[Written]) -> str:
@@ -66,10 +66,13 @@ def watch(
     from watchfiles import Change
     from watchfiles import watch as watch_files
 
-    roots = [p for p in paths if Path(p).exists()]
+    named = [p for p in paths if Path(p).exists()]
     if request.evidence:
-        roots.append(request.evidence)
-    say(f"Watching {', '.join(roots)} for changes (Ctrl-C to stop)")
+        named.append(request.evidence)
+    say(f"Watching {', '.join(visible(p) for p in named)} for changes (Ctrl-C to stop)")
+    # Folders, never files: many editors save by writing a new file and renaming it over the old one,
+    # which ends a watch on the old file. A named file is watched through its folder and the filter.
+    roots = list(dict.fromkeys(p if Path(p).is_dir() else str(Path(p).resolve().parent) for p in named))
     evidence = Path(request.evidence).resolve() if request.evidence else None
 
     def relevant(change: Change, path: str) -> bool:
@@ -79,19 +82,22 @@ def watch(
     if evidence:
         explicit.add(evidence)
     roots.extend(
-        f
+        str(Path(f).resolve().parent)
         for f in workspace.catalogs.files
         if not any(Path(f).resolve().is_relative_to(Path(r).resolve()) for r in roots)
     )
+    roots = list(dict.fromkeys(roots))
     for changes in watch_files(*roots, watch_filter=relevant, stop_event=stop, raise_interrupt=False, debounce=300):
         edited = sorted({visible(str(Path(path).relative_to(Path.cwd())) if Path(path).is_relative_to(Path.cwd())
                                  else path) for _, path in changes})  # fmt: skip
         try:
             workspace = workspace.reloaded()
-            _, written = render_once(paths, request, workspace)
+            _, written, skipped = render_once(paths, request, workspace)
         except CjmError as exc:
             say(f"{', '.join(edited)} changed; not rendered: {visible(str(exc))}")
             continue
         redrawn = [visible(str(w.path)) for w in written if w.changed]
         say(f"{', '.join(edited)} changed -> " + (f"rewrote {', '.join(redrawn)}" if redrawn else "no output changed"))
+        for item in skipped:
+            say(f"  skipped {visible(item.path)}: {visible(item.reason.splitlines()[0])}")
     return 0

@@ -228,3 +228,20 @@ def test_print_layout_fits_an_a3_landscape_page(site: Path, open_page: Any) -> N
     assert width <= 1528, "the map is zoomed to the printable width of A3 landscape"
     pdf = page.pdf(format="A3", landscape=True, print_background=True, prefer_css_page_size=True)
     assert pdf.startswith(b"%PDF")
+
+
+def test_departments_are_shown_as_written(open_page: Any, tmp_path: Path) -> None:
+    from tests.conftest import run_cli_inprocess
+
+    text = EXAMPLES[0].read_text(encoding="utf-8")
+    assert "departments: [marketing]" in text
+    journey = tmp_path / "depts.journey.yaml"
+    journey.write_text(text.replace("departments: [marketing]", "departments: [IT, back-office-mutui]", 1))
+    out = tmp_path / "depts.html"
+    result = run_cli_inprocess("render", str(journey), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    page, _ = open_page(out)
+    shown = page.eval_on_selector_all(".cjm-dept-col", "els => els.map(e => e.innerText.trim())")
+    assert "IT" in shown and "back-office-mutui" in shown, shown
+    chips = page.eval_on_selector_all(".cjm-depts li", "els => els.map(e => e.innerText.trim())")
+    assert "IT" in chips and "back-office-mutui" in chips, chips

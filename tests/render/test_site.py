@@ -73,11 +73,22 @@ def test_a_file_output_takes_one_journey(run_cli, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "pass -o FOLDER" in result.stderr
 
 
-def test_one_invalid_journey_stops_the_site_before_anything_is_written(run_cli, tmp_path: Path) -> None:
+def test_one_invalid_journey_is_skipped_and_said_the_others_are_written(run_cli, tmp_path: Path) -> None:
     journeys = _copy_examples(tmp_path / "journeys")
     (journeys / "broken.journey.yaml").write_text("cjm: 1\nid: broken\ntitle: [unclosed\n", encoding="utf-8")
     result = run_cli("render", str(journeys), "-o", str(tmp_path / "site"))
-    assert result.exit_code == 2 and "broken.journey.yaml:" in result.stderr and "CJM001" in result.stderr
+    assert result.exit_code == 1, "a skipped page fails the run"
+    assert "skipped" in result.stderr and "broken.journey.yaml:" in result.stderr and "CJM001" in result.stderr
+    written = sorted(p.name for p in (tmp_path / "site").iterdir())
+    assert written == sorted([*(f"{i}.html" for i in EXAMPLE_IDS), "index.html"])
+    assert "broken" not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_one_invalid_journey_alone_is_an_error_and_writes_nothing(run_cli, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.journey.yaml"
+    broken.write_text("cjm: 1\nid: broken\ntitle: [unclosed\n", encoding="utf-8")
+    result = run_cli("render", str(broken), "-o", str(tmp_path / "site"))
+    assert result.exit_code == 2 and "CJM001" in result.stderr
     assert not (tmp_path / "site").exists()
 
 
@@ -156,6 +167,33 @@ def test_watch_re_renders_on_save_and_says_what_changed(tmp_path: Path) -> None:
         assert "map.journey.yaml changed; not rendered:" in failed
         assert "Not yet looking" in out.read_text(encoding="utf-8")  # the last good map stays
         assert proc.poll() is None, "an invalid save must not end the watch"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_watch_follows_a_file_saved_by_rename(tmp_path: Path) -> None:
+    """vim, JetBrains and many editors save by writing a new file and renaming it over the old one."""
+    journey = tmp_path / "map.journey.yaml"
+    journey.write_text(EXAMPLES[0].read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "map.html"
+    exe = Path(sys.executable).parent / "cjm"
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [str(exe), "render", "map.journey.yaml", "-o", "map.html", "--watch"],
+        cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+    )  # fmt: skip
+    try:
+        lines = _lines(proc.stderr)
+        _wait_for(lines, "Watching")
+        for word in ("Not yet looking", "Still not looking"):
+            time.sleep(0.5)
+            text = journey.read_text(encoding="utf-8")
+            new = tmp_path / ".map.journey.yaml.swp"
+            new.write_text(re.sub("Out of market|Not yet looking", word, text), encoding="utf-8")
+            new.replace(journey)
+            _wait_for(lines, "rewrote map.html")
+            assert word in out.read_text(encoding="utf-8"), word
     finally:
         proc.terminate()
         proc.wait(timeout=10)
