@@ -113,6 +113,15 @@ class Column:
 
 
 @dataclass(frozen=True)
+class TrackCell:
+    """One cell of a backstage track: a process card spanning the adjacent actions that use it, or a gap."""
+
+    span: int
+    cell: str  # the lane-cell class of the first column it covers (draws a stage border)
+    card: Card | None = None
+
+
+@dataclass(frozen=True)
 class StageView:
     """A stage header spanning its actions' columns, with stage-wide items and overlays."""
 
@@ -163,6 +172,7 @@ class MapView:
     persona_ref: str
     stages: tuple[StageView, ...]
     columns: tuple[Column, ...]
+    backstage_tracks: tuple[tuple[TrackCell, ...], ...]
     curve: Curve
     metrics: tuple[MetricView, ...]
     matrix: MatrixView
@@ -308,6 +318,46 @@ def _research(source: ResearchSource) -> Item:
     return Item(source.source, " · ".join(detail), href)
 
 
+def backstage_tracks(columns: list[Column], actions: list[Action | None]) -> tuple[tuple[TrackCell, ...], ...]:
+    """The backstage lane as tracks: each process one card over each run of adjacent actions that use it.
+
+    A process used by two neighbouring actions is one card spanning both, not
+    two identical cards; runs that would overlap go on separate tracks (rows),
+    packed first-fit in column order, so a process used far apart gets a card
+    per run and never seems to serve the actions between.
+    """
+    runs: list[tuple[int, int, str, Card]] = []  # (first column, last column, process id, card)
+    open_runs: dict[str, tuple[int, Card]] = {}
+    for index in range(len(columns) + 1):
+        using = {}
+        if index < len(columns) and actions[index] is not None:
+            using = dict(zip(actions[index].backstage, columns[index].backstage, strict=True))  # type: ignore[union-attr]
+        for ref in [r for r in open_runs if r not in using]:
+            start, card = open_runs.pop(ref)
+            runs.append((start, index - 1, ref, card))
+        for ref, card in using.items():
+            open_runs.setdefault(ref, (index, card))
+    runs.sort(key=lambda r: (r[0], r[1]))
+    tracks: list[list[tuple[int, int, Card]]] = []
+    for start, end, _, card in runs:
+        track = next((t for t in tracks if t[-1][1] < start), None)
+        if track is None:
+            tracks.append([(start, end, card)])
+        else:
+            track.append((start, end, card))
+    rows = []
+    for track in tracks or [[]]:
+        cells: list[TrackCell] = []
+        column = 0
+        for start, end, card in track:
+            cells.extend(TrackCell(1, columns[c].cell) for c in range(column, start))
+            cells.append(TrackCell(end - start + 1, columns[start].cell, card))
+            column = end + 1
+        cells.extend(TrackCell(1, columns[c].cell) for c in range(column, len(columns)))
+        rows.append(tuple(cells))
+    return tuple(rows)
+
+
 def build_view(journey: Journey, overlay: Overlay = NO_OVERLAY) -> MapView:
     """The complete view of one journey, with an optional evidence or diff overlay."""
     jid = journey.id
@@ -315,10 +365,13 @@ def build_view(journey: Journey, overlay: Overlay = NO_OVERLAY) -> MapView:
     columns: list[Column] = []
     touchpoints = {tp.id: tp for tp in journey.touchpoints}
     backstage = {b.id: b for b in journey.backstage}
+    column_actions: list[Action | None] = []
     for stage in journey.stages:
         columns.extend(_column(jid, a, touchpoints, backstage, overlay, i == 0) for i, a in enumerate(stage.actions))
+        column_actions.extend(stage.actions)
         if not stage.actions:
             columns.append(_placeholder(jid, stage))
+            column_actions.append(None)
     stages = tuple(_stage(jid, s, overlay) for s in journey.stages)
     expectations = tuple(_expectation(e) for e in scope.expectations)
     research = tuple(_research(r) for r in scope.research)
@@ -340,6 +393,7 @@ def build_view(journey: Journey, overlay: Overlay = NO_OVERLAY) -> MapView:
         persona_ref=scope.persona,
         stages=stages,
         columns=tuple(columns),
+        backstage_tracks=backstage_tracks(columns, column_actions),
         curve=build_curve(journey, overlay.old_emotions),
         metrics=build_metrics(journey),
         matrix=build_matrix(journey),

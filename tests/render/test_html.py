@@ -326,3 +326,39 @@ def test_importing_the_cli_does_not_import_the_renderers() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "set()"
+
+
+def test_a_backstage_process_spans_the_adjacent_actions_that_share_it() -> None:
+    from cjm.render.view import build_view
+    from cjm.validate.loader import load_text
+
+    text = """cjm: 1
+id: spans
+title: Spans
+scope: {persona: p, scenario: s}
+personas: [{id: p, name: P}]
+stages:
+  - id: one
+    name: One
+    actions:
+      - {id: a, name: A, backstage: [crm]}
+      - {id: b, name: B, backstage: [crm, erp]}
+  - id: two
+    name: Two
+    actions:
+      - {id: c, name: C, backstage: [erp]}
+      - {id: d, name: D}
+      - {id: e, name: E, backstage: [crm]}
+backstage:
+  - {id: crm, name: CRM update}
+  - {id: erp, name: ERP booking}
+"""
+    journey = load_text(text, "spans.journey.yaml").journey
+    assert journey is not None
+    tracks = build_view(journey).backstage_tracks
+    drawn = [[(cell.span, cell.card.text if cell.card else None) for cell in track] for track in tracks]
+    assert drawn == [
+        [(2, "CRM update"), (1, None), (1, None), (1, "CRM update")],  # a-b as one card; e far away: its own
+        [(1, None), (2, "ERP booking"), (1, None), (1, None)],  # b-c overlaps a-b: a second track
+    ]
+    assert all(sum(cell.span for cell in track) == 5 for track in tracks), "every track covers every column"
