@@ -274,23 +274,16 @@ def _align(graph: Digraph, journey: Journey) -> None:
 
 
 def _legend(graph: Digraph, journey: Journey) -> None:
-    """A small key to the emotion colours."""
-    with graph.subgraph(name=f"cluster_{node_id(journey, 'row', 'legend')}") as legend:
-        legend.attr(label=_html("<I>Emotion</I>"), style="rounded", color="#bbbbbb", fontsize="10")
-        keys = []
-        for emotion, (fill, font, text) in EMOTION_STYLE.items():
-            key = node_id(journey, "legend", "none" if emotion is None else f"e{emotion + 2}")
-            legend.node(
-                key,
-                label=html.escape(text),
-                fillcolor=fill,
-                fontcolor=font,
-                fontsize="9",
-                style="rounded,filled" + (",dashed" if emotion is None else ""),
-            )
-            keys.append(key)
-        for tail, head in itertools.pairwise(keys):
-            legend.edge(tail, head, style="invis")
+    """A compact key to the emotion colours: one small table, no wider than an action."""
+    cells = "".join(
+        f'<TR><TD BGCOLOR="{fill}" WIDTH="14" BORDER="1" COLOR="#999999"></TD>'
+        f'<TD ALIGN="LEFT"><FONT POINT-SIZE="9">{html.escape(text)}</FONT></TD></TR>'
+        for fill, _, text in EMOTION_STYLE.values()
+    )
+    table = (
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2"><TR><TD COLSPAN="2"><I>Emotion</I></TD></TR>{cells}</TABLE>'
+    )
+    graph.node(node_id(journey, "legend", "emotion"), label=_html(table), shape="box", style="rounded", color="#bbbbbb")
 
 
 def _clean(text: str) -> str:
