@@ -78,7 +78,7 @@ def test_markdown_starts_with_the_sticky_marker_and_headline(run_cli: Callable[.
     lines = text.splitlines()
     assert lines[0] == "<!-- cjm-diff -->"
     assert "5 improvements, 3 regressions" in lines[3] and "1 high pain point resolved" in lines[3]
-    assert "```mermaid" in text and "<details>" in text
+    assert "#### Emotion per action" in text and "<details>" in text
 
 
 @pytest.mark.parametrize(
@@ -163,3 +163,30 @@ def test_user_text_cannot_inject_markdown(run_cli: Callable[..., object], tmp_pa
     (tmp_path / "new.yaml").write_text(evil, encoding="utf-8")
     text = run_cli("diff", "old.yaml", "new.yaml", "-F", "md", cwd=tmp_path).stdout  # type: ignore[attr-defined]
     assert "<img" not in text and "&lt;img" in text and "\\| \\*\\*fee\\*\\*" in text
+
+
+def test_the_emotion_table_matches_renamed_actions_and_leaves_gaps() -> None:
+    from cjm.diff.formats.chart import curve, table
+    from cjm.validate.loader import load_text
+
+    def journey(actions: str) -> object:
+        text = "cjm: 1\nid: j\ntitle: J\nscope: {persona: p, scenario: s}\npersonas: [{id: p, name: P}]\n"
+        text += f"stages:\n  - id: s\n    name: S\n    actions:\n{actions}"
+        loaded = load_text(text, "j.journey.yaml").journey
+        assert loaded is not None
+        return loaded
+
+    old = journey("      - {id: a, name: A, emotion: 1}\n      - {id: b, name: B, emotion: -2}\n"
+                  "      - {id: gone, name: Gone, emotion: 2}\n")  # fmt: skip
+    new = journey("      - {id: a, name: A, emotion: 1}\n      - {id: b2, name: B, emotion: 0}\n"
+                  "      - {id: fresh, name: Fresh}\n")  # fmt: skip
+    points = curve(old, new, {"b": "b2"})  # type: ignore[arg-type]
+    assert [(p.action, p.before, p.after) for p in points] == [
+        ("a", 1, 1), ("b2", -2, 0), ("gone", 2, None), ("fresh", None, None),
+    ]  # fmt: skip
+    rows = table(points, str).splitlines()[2:]
+    assert rows[1] == "| 2 | B | -2 ▁ | 0 ▃ | ▲ +2 |", "a renamed action is one row"
+    assert rows[2] == "| 3 | Gone | +2 ▇ | _not in this version_ | removed |", "no value is invented for a gap"
+    assert rows[3] == "| 4 | Fresh | _not in this version_ | _not recorded_ | added |"
+    many = journey("".join(f"      - {{id: a{i}, name: Action {i}, emotion: {i % 5 - 2}}}\n" for i in range(24)))
+    assert len(table(curve(many, many), str).splitlines()) == 26, "24 actions, 24 rows: nothing overlaps"  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cjm.diff.describe import Labels, describe, emotion_text, headline, short
-from cjm.diff.formats.chart import changed, curve, mermaid
+from cjm.diff.formats.chart import changed, curve, table
 from cjm.diff.formats.text import grouped
 from cjm.diff.report import DiffReport, FileDiff
 from cjm.diff.summary import Snapshot
@@ -96,9 +96,11 @@ def _file(diff: FileDiff, level: int, several: bool) -> list[str]:
         return lines
     lines += ["", "#### Changes by stage", *_changes(diff, labels, 25 if level >= 3 else None)]
     if level < 2 and diff.old is not None and diff.new is not None:
-        points = curve(diff.old, diff.new)
+        renamed = {str(c.old): str(c.new) for c in diff.changes if c.entity == "action" and c.op == "renamed"
+                   and c.field == "id"}  # fmt: skip
+        points = curve(diff.old, diff.new, renamed)
         if changed(points):
-            lines += ["", "#### Emotion curve", "", mermaid(points)]
+            lines += ["", "#### Emotion per action", "", table(points, md)]
     if level < 1:
         lines += _details(diff)
     return lines
