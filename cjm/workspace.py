@@ -21,10 +21,11 @@ from pathlib import Path
 from cjm.config import Config, load_config
 from cjm.diagnostics import Diagnostic, FileReport, Span, core
 from cjm.discovery import JOURNEY_SUFFIX, discover, glob, read_limited, shown, within, workspace_path
+from cjm.entities import references
 from cjm.errors import InputError
 from cjm.model import Catalog, Journey
 from cjm.validate.loader import LoadResult, load_bytes, source_lines
-from cjm.validate.references import SharedIds, references
+from cjm.validate.references import SharedIds
 from cjm.validate.yaml_reader import Limits
 
 __all__ = ["JOURNEY_SUFFIX", "Catalogs", "Workspace", "discover", "open_workspace", "workspace_path"]
@@ -46,7 +47,7 @@ class Catalogs:
     def complete(self, journey: Journey) -> Journey:
         """The journey with the catalog personas, touchpoints and backstage processes it references added,
         so views that show names (render, export) draw them as if declared in the file."""
-        referenced = {(kind, ref) for kind, ref, _ in references(journey)}
+        referenced = {(r.kind, r.id) for r in references(journey)}
         update = {}
         for section, kind in (("personas", "persona"), ("touchpoints", "touchpoint"), ("backstage", "backstage")):
             local = {item.id for item in getattr(journey, section)}

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cjm.diff.change import Change
+from cjm.entities import REFERENCE_FIELDS, walk
 from cjm.model import Journey
 
 NAME_FIELD = {
@@ -31,14 +32,7 @@ _NESTED = {
     "stage": {"actions", "pain_points", "opportunities"},
     "action": {"pain_points", "opportunities"},
 }
-# Reference fields: (entity, field) -> the entity kind whose ids they hold.
-_REFS = {
-    ("scope", "persona"): "persona",
-    ("action", "touchpoints"): "touchpoint",
-    ("action", "backstage"): "backstage",
-    ("opportunity", "addresses"): "pain_point",
-    ("metric", "stage"): "stage",
-}
+_REFS = REFERENCE_FIELDS  # (entity, field) -> the entity kind whose ids they hold
 _RANK = {op: i for i, op in enumerate(("renamed", "moved", "removed", "added", "changed", "reordered"))}
 _SIMILAR = 0.6  # difflib ratio above which an edited id-less pain point is the same one
 
@@ -58,27 +52,16 @@ class _Item:
         return self.model.model_dump(mode="json", exclude_none=True)
 
 
+_SECTION_ORDER = {"personas": 2, "stages": 3, "touchpoints": 4, "backstage": 5, "metrics": 6,
+                  "pain_points": 0, "opportunities": 1, "actions": 2}  # fmt: skip
+
+
 def _flatten(journey: Journey) -> dict[str, list[_Item]]:
-    """Every entity of the journey by kind, in file order."""
+    """Every entity of the journey by kind, in file order, with a position that sorts changes by place."""
     out: dict[str, list[_Item]] = defaultdict(list)
-    out["persona"] = [_Item("persona", p.id, None, i, (2, i), p) for i, p in enumerate(journey.personas)]
-    for s, stage in enumerate(journey.stages):
-        out["stage"].append(_Item("stage", stage.id, None, s, (3, s), stage))
-        holder = ("stage", stage.id)
-        for p, pain in enumerate(stage.pain_points):
-            out["pain_point"].append(_Item("pain_point", pain.id, holder, p, (3, s, 0, p), pain))
-        for o, opp in enumerate(stage.opportunities):
-            out["opportunity"].append(_Item("opportunity", opp.id, holder, o, (3, s, 1, o), opp))
-        for a, action in enumerate(stage.actions):
-            out["action"].append(_Item("action", action.id, holder, a, (3, s, 2, a), action))
-            where = ("action", action.id)
-            for p, pain in enumerate(action.pain_points):
-                out["pain_point"].append(_Item("pain_point", pain.id, where, p, (3, s, 2, a, 0, p), pain))
-            for o, opp in enumerate(action.opportunities):
-                out["opportunity"].append(_Item("opportunity", opp.id, where, o, (3, s, 2, a, 1, o), opp))
-    out["touchpoint"] = [_Item("touchpoint", t.id, None, i, (4, i), t) for i, t in enumerate(journey.touchpoints)]
-    out["backstage"] = [_Item("backstage", b.id, None, i, (5, i), b) for i, b in enumerate(journey.backstage)]
-    out["metric"] = [_Item("metric", m.id, None, i, (6, i), m) for i, m in enumerate(journey.metrics)]
+    for e in walk(journey):
+        pos = tuple(part if isinstance(part, int) else _SECTION_ORDER[part] for part in e.path)
+        out[e.kind].append(_Item(e.kind, e.id, e.parent, e.index, pos, e.model))
     return out
 
 

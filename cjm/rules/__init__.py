@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cjm.diagnostics import Severity
+from cjm.entities import walk
 from cjm.model import Journey, Opportunity, PainPoint
 from cjm.validate.references import SharedIds
 from cjm.validate.yaml_reader import Path
@@ -51,22 +52,16 @@ class PainAt:
 
 def pain_points(journey: Journey) -> Iterator[PainAt]:
     """Every pain point of the journey, stage-wide and per action, in file order."""
-    for s, stage in enumerate(journey.stages):
-        for p, pain in enumerate(stage.pain_points):
-            yield PainAt(pain, ("stages", s, "pain_points", p), stage.id, tuple(stage.opportunities))
-        for a, action in enumerate(stage.actions):
-            for p, pain in enumerate(action.pain_points):
-                yield PainAt(
-                    pain, ("stages", s, "actions", a, "pain_points", p), action.id, tuple(action.opportunities)
-                )
+    holders = {e.path: e.model for e in walk(journey) if e.kind in ("stage", "action")}
+    for e in walk(journey):
+        if e.kind == "pain_point" and e.parent is not None:
+            holder = holders[e.path[:-2]]
+            yield PainAt(e.model, e.path, e.parent[1], tuple(holder.opportunities))  # type: ignore[arg-type,attr-defined]
 
 
 def opportunities(journey: Journey) -> Iterator[Opportunity]:
     """Every opportunity of the journey, stage-wide and per action."""
-    for stage in journey.stages:
-        yield from stage.opportunities
-        for action in stage.actions:
-            yield from action.opportunities
+    yield from (e.model for e in walk(journey) if e.kind == "opportunity")  # type: ignore[misc]
 
 
 Check = Callable[[Journey, RuleContext], Iterator[Finding]]
