@@ -270,13 +270,19 @@ def _record(result: LoadResult, shown: str, ids: dict[str, dict[str, str]], depa
 
 
 def repository_root(config: Config) -> Path:
-    """The folder CI annotations are relative to: $GITHUB_WORKSPACE, else the git top level, else the workspace root."""
+    """The folder CI annotations are relative to: $GITHUB_WORKSPACE, else the top level of the git work tree
+    that holds the workspace (wherever cjm runs from), else the workspace root."""
     env = os.environ.get("GITHUB_WORKSPACE")
     if env:
         return Path(env).resolve()
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=10, check=False
+            ["git", "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+            cwd=config.root,
         )
     except (OSError, subprocess.SubprocessError):
         return config.root

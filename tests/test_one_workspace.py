@@ -204,3 +204,20 @@ def test_a_closed_pipe_ends_quietly_with_the_findings_exit_code(tmp_path: Path) 
     proc.stdout.close()
     assert proc.wait(timeout=60) == 1
     assert proc.stderr.read() == b""
+
+
+def test_sarif_paths_are_relative_to_the_files_repository_wherever_cjm_runs(
+    run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    root = repo_of(make(tmp_path / "repo", shared_journey().replace("[courier]", "[curier]")))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_cli("validate", "-F", "sarif", str(root / "journeys"), cwd=elsewhere)
+    assert result.exit_code == 1
+    (location,) = [
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for res in json.loads(result.stdout)["runs"][0]["results"]
+        for loc in res["locations"]
+    ]
+    assert location == "journeys/kettle.journey.yaml"
