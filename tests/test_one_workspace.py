@@ -211,8 +211,10 @@ def test_sarif_paths_are_relative_to_the_files_repository_wherever_cjm_runs(
 ) -> None:
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     root = repo_of(make(tmp_path / "repo", shared_journey().replace("[courier]", "[curier]")))
-    elsewhere = tmp_path / "elsewhere"
+    elsewhere = tmp_path / "other-repo"
     elsewhere.mkdir()
+    (elsewhere / "README").write_text("another repository\n")
+    repo_of(elsewhere)  # cjm runs inside another git work tree
     result = run_cli("validate", "-F", "sarif", str(root / "journeys"), cwd=elsewhere)
     assert result.exit_code == 1
     (location,) = [
