@@ -346,9 +346,11 @@ Events = Annotated[
 Columns = Annotated[
     str | None, typer.Option("--columns", help="Column names, e.g. case=contact_id,time=occurred_at,event=name.")
 ]
-GapDays = Annotated[float, typer.Option("--gap-days", help="Inactivity that splits a customer's journeys.")]
-WindowDays = Annotated[float, typer.Option("--window-days", help="Funnel window from the first stage.")]
-TopVariants = Annotated[int, typer.Option("--top-variants", help="How many path variants to report.")]
+GapDays = Annotated[
+    str, typer.Option("--gap-days", help="Days of inactivity that split a customer's journeys; none: no splitting.")
+]
+WindowDays = Annotated[str, typer.Option("--window-days", help="Funnel window in days from the first stage.")]
+TopVariants = Annotated[int, typer.Option("--top-variants", help="How many path variants to report (1 to 10000).")]
 
 
 @evidence_app.command("check")
@@ -371,8 +373,8 @@ def evidence_check(
     fail_on: Annotated[
         list[str] | None, typer.Option("--fail-on", help="Exit 1 when e.g. fitness<0.8 or never_observed>0.")
     ] = None,
-    gap_days: GapDays = 90.0,
-    window_days: WindowDays = 60.0,
+    gap_days: GapDays = "90",
+    window_days: WindowDays = "60",
     min_cases: Annotated[int, typer.Option("--min-cases", help="Suppress figures from fewer customers.")] = 1,
     top_variants: TopVariants = 10,
     quantiles: Annotated[str, typer.Option("--quantiles", help="auto, exact or approximate medians.")] = "auto",
@@ -387,12 +389,11 @@ def evidence_check(
 ) -> int:
     """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
     with _handled(debug):
-        from cjm.evidence.check import CheckOptions, run_aggregates, run_check
+        from cjm.evidence.check import CheckOptions, parse_settings, run_aggregates, run_check
         from cjm.evidence.engine import Limits
         from cjm.evidence.formats import FORMATS
         from cjm.evidence.gates import parse_gates, tripped
         from cjm.evidence.outputs import write_outputs
-        from cjm.evidence.tables import Settings
         from cjm.reporters.text import use_colour
 
         formatter = _pick(FORMATS, output_format)
@@ -402,7 +403,7 @@ def evidence_check(
             columns,
             mapping,
             preset,
-            Settings(gap_days, window_days),
+            parse_settings(gap_days, window_days),
             min_cases,
             top_variants,
             quantiles,
@@ -447,8 +448,8 @@ def evidence_sql(
     events_table: Annotated[
         str, typer.Option("--events-table", help="Your table of (case_id, ts, event, channel, source).")
     ] = "events",
-    gap_days: GapDays = 90.0,
-    window_days: WindowDays = 60.0,
+    gap_days: GapDays = "90",
+    window_days: WindowDays = "60",
     top_variants: TopVariants = 10,
     approximate: Annotated[bool, typer.Option("--approximate", help="Approximate medians (large tables).")] = False,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the script to this file.")] = None,
@@ -456,11 +457,10 @@ def evidence_sql(
 ) -> int:
     """Emit the analysis as SQL for a warehouse or Spark; bring back its tables with 'check --aggregates'."""
     with _handled(debug):
-        from cjm.evidence.check import CheckOptions, load_model, validate
+        from cjm.evidence.check import CheckOptions, load_model, parse_settings, validate
         from cjm.evidence.dialects import emit_statements, script
-        from cjm.evidence.tables import Settings
 
-        settings = Settings(gap_days, window_days)
+        settings = parse_settings(gap_days, window_days)
         validate(CheckOptions(settings=settings, top_variants=top_variants))
         model, digest = load_model(journey)
         sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate)

@@ -22,7 +22,10 @@ RESULT_TABLES: dict[str, tuple[str, ...]] = {
     "cjm_key_stats": ("event", "channel", "source", "events", "tp", "key_rank"),
     "cjm_touchpoint_stats": ("tp", "events", "cases", "rework"),
     "cjm_channel_stats": ("tp", "channel", "events"),
-    "cjm_stage_stats": ("stage", "journeys", "cases", "median_hours", "skipped_journeys", "beyond_journeys"),
+    "cjm_stage_stats": ("stage", "reached_journeys", "reached_cases", "entered_journeys", "continued_journeys",
+                        "ended_journeys", "median_hours_in_stage", "skipped_journeys", "beyond_journeys"),
+    "cjm_funnel_stats": ("stage", "journeys", "cases", "median_hours"),
+    "cjm_tp_stage_stats": ("tp", "stage", "steps", "journeys", "cases"),
     "cjm_transition_stats": ("kind", "from_stage", "to_stage", "transitions", "cases"),
     "cjm_edge_stats": ("from_tp", "to_tp", "transitions", "cases", "median_hours"),
     "cjm_variant_stats": ("path", "journeys", "cases"),
@@ -54,8 +57,9 @@ def statements(model: MapModel, top_variants: int, approximate: bool) -> list[St
         Statement("cjm_ord", _ORDERED),
         Statement("cjm_multi_ev", _MULTI),
         Statement("cjm_ev", _EVENTS, view=True),
-        Statement("cjm_steps", _STEPS),
+        Statement("cjm_steps", _steps(model)),
         Statement("cjm_journeys", _JOURNEYS),
+        Statement("cjm_visits", _VISITS),
         Statement("cjm_hits", _HITS),
         Statement("cjm_reach", _reach(model)),
         Statement("cjm_tp_counts", _TP_COUNTS),
@@ -64,6 +68,8 @@ def statements(model: MapModel, top_variants: int, approximate: bool) -> list[St
         Statement("cjm_touchpoint_stats", _TOUCHPOINTS),
         Statement("cjm_channel_stats", _CHANNELS),
         Statement("cjm_stage_stats", _stage_stats(approximate)),
+        Statement("cjm_funnel_stats", _funnel_stats(approximate)),
+        Statement("cjm_tp_stage_stats", _TP_STAGES),
         Statement("cjm_transition_stats", _TRANSITIONS),
         Statement("cjm_edge_stats", _edges(approximate)),
         Statement("cjm_variant_stats", _variants(int(top_variants))),
@@ -83,13 +89,15 @@ LEFT JOIN cjm_patterns AS p
 GROUP BY k.event, k.channel, k.source, k.events
 """
 
+# Times are integer microseconds (epoch_us) in every dialect: events within one second keep their order.
+# No gap (gap_us NULL) keeps one journey per customer.
 # Every case id as a number: the sorts, joins and distinct counts that follow compare integers, not text.
 # A customer whose events span no more than the journey gap has exactly one journey (no pause between two
 # of its events can exceed the gap); only the others (single = 0) need their journeys numbered after the sort.
 _CASES = """
 SELECT c.case_id, ROW_NUMBER() OVER (ORDER BY c.case_id NULLS FIRST) AS cid,
-  CASE WHEN c.span <= s.gap_seconds THEN 1 ELSE 0 END AS single
-FROM (SELECT case_id, epoch(MAX(ts)) - epoch(MIN(ts)) AS span FROM cjm_events GROUP BY case_id) AS c
+  CASE WHEN s.gap_us IS NULL OR c.span <= s.gap_us THEN 1 ELSE 0 END AS single
+FROM (SELECT case_id, epoch_us(MAX(ts)) - epoch_us(MIN(ts)) AS span FROM cjm_events GROUP BY case_id) AS c
 CROSS JOIN cjm_settings AS s
 """
 
@@ -110,7 +118,7 @@ _FLOW_T = "CASE WHEN flow_tp IS NOT NULL THEN t END"
 _START_T = "CASE WHEN is_start = 1 THEN t END"
 _ORDERED = f"""
 WITH base AS (
-  SELECT c.cid AS case_id, c.single, epoch(e.ts) AS t, k.tp,
+  SELECT c.cid AS case_id, c.single, epoch_us(e.ts) AS t, k.tp,
     CASE WHEN tp.flow = 1 THEN k.tp END AS flow_tp, COALESCE(tp.first_stage, 1000000) AS tie, k.key_rank
   FROM cjm_events AS e
   JOIN cjm_cases AS c ON c.case_id = e.case_id
@@ -127,7 +135,8 @@ WITH base AS (
   FROM base
 )
 SELECT o.case_id, o.single, o.pos, o.t, o.key_rank, o.tp, o.flow_tp, o.prev_tp, o.prev_t, o.next_tp,
-  CASE WHEN o.prev_any_t IS NULL OR o.t - o.prev_any_t > s.gap_seconds THEN 1 ELSE 0 END AS is_start
+  CASE WHEN o.prev_any_t IS NULL OR (s.gap_us IS NOT NULL AND o.t - o.prev_any_t > s.gap_us) THEN 1 ELSE 0 END
+    AS is_start
 FROM ordered AS o CROSS JOIN cjm_settings AS s
 """
 
@@ -155,25 +164,109 @@ UNION ALL
 SELECT case_id, journey_no, pos, t, key_rank, tp, flow_tp, is_start, prev_tp, prev_t, next_tp FROM cjm_multi_ev
 """
 
-_STEPS = """
-SELECT e.case_id, e.journey_no, e.pos, e.flow_tp AS tp, e.prev_tp, e.t - e.prev_t AS dt,
-  p.kind, p.from_stage, COALESCE(p.to_stage, f.first_stage) AS stage
+_HOURS = "/ 3600000000.0"  # microseconds to hours
+_BY_STEP = "PARTITION BY case_id, journey_no ORDER BY pos NULLS FIRST"
+
+
+def _levels(model: MapModel) -> list[dict[str, list[int]]]:
+    """Per stage level k >= 1, the rule that decides whether a step's stage is k or later, per flow touchpoint.
+
+    The stage of a step at a shared touchpoint with stages S, after a step in stage c, is
+    f(c) = min(max S, smallest x in S with x >= c); the first step of a journey starts from c = -1. Written
+    as levels z_k = [stage >= k], a step's z_k is a constant, or the previous step's z_q for the level
+    q = (largest x in S below k) + 1: "carry" when q = k, else the previous step's z_q (q < k, already known).
+    So each level is one running LAST_VALUE over the steps, and the stage is the sum of the levels.
+    """
+    flows = [tp for tp in range(len(model.touchpoints)) if model.flow(tp)]
+    out: list[dict[str, list[int]]] = []
+    for k in range(1, len(model.stages)):
+        rule: dict[str, list[int]] = {}
+        for tp in flows:
+            stages = model.tp_stages[tp]
+            below = [x for x in stages if x < k]
+            if len(stages) == 1:
+                key = "one" if stages[0] >= k else "zero"
+            elif max(stages) < k:
+                key = "zero"
+            elif not below:
+                key = "one"
+            else:
+                key = "carry" if max(below) + 1 == k else f"lag{max(below) + 1}"
+            rule.setdefault(key, []).append(tp)
+        out.append(rule)
+    return out
+
+
+def _steps(model: MapModel) -> str:
+    """Collapsed steps with their stage (see :func:`_levels`) and their transition class.
+
+    kind is NULL for a journey's first step; otherwise it compares the stage ranks of the two steps.
+    """
+    query = """
+SELECT e.case_id, e.journey_no, e.pos, e.t, e.flow_tp AS tp, e.prev_tp, e.t - e.prev_t AS dt
 FROM cjm_ev AS e
-JOIN cjm_touchpoints AS f ON f.tp = e.flow_tp
-LEFT JOIN cjm_pairs AS p ON p.from_tp = e.prev_tp AND p.to_tp = e.flow_tp
-WHERE e.flow_tp IS NOT NULL AND (e.prev_tp IS NULL OR e.prev_tp <> e.flow_tp)
+WHERE e.flow_tp IS NOT NULL AND (e.prev_tp IS NULL OR e.prev_tp <> e.flow_tp)"""
+    shared = any(len(model.tp_stages[tp]) > 1 for tp in range(len(model.touchpoints)) if model.flow(tp))
+    if not shared:
+        query = f"SELECT x.*, f.first_stage AS stage FROM ({query}) AS x JOIN cjm_touchpoints AS f ON f.tp = x.tp"
+    else:
+        for k, rule in enumerate(_levels(model), start=1):
+            whens = []
+            for key, tps in sorted(rule.items()):
+                listed = ", ".join(str(tp) for tp in tps)
+                if key == "one":
+                    whens.append(f"WHEN tp IN ({listed}) THEN 1")
+                elif key == "zero":
+                    whens.append(f"WHEN tp IN ({listed}) THEN 0")
+                elif key.startswith("lag"):
+                    whens.append(f"WHEN tp IN ({listed}) THEN COALESCE(LAG(z{key[3:]}) OVER ({_BY_STEP}), 0)")
+            decided = "CASE " + " ".join(whens) + " END" if whens else "CAST(NULL AS INTEGER)"
+            if "carry" in rule:
+                query = (f"SELECT y.*, COALESCE(LAST_VALUE(d{k} IGNORE NULLS) OVER ({_BY_STEP} {_RUNNING}), 0) AS z{k} "
+                         f"FROM (SELECT x.*, {decided} AS d{k} FROM ({query}) AS x) AS y")  # fmt: skip
+            else:
+                query = f"SELECT x.*, {decided} AS z{k} FROM ({query}) AS x"
+        stage = " + ".join(f"z{k}" for k in range(1, len(model.stages))) or "0"
+        query = f"SELECT x.*, CAST({stage} AS INTEGER) AS stage FROM ({query}) AS x"
+    return f"""
+SELECT w.case_id, w.journey_no, w.pos, w.t, w.tp, w.prev_tp, w.dt, w.stage, w.from_stage,
+  CASE WHEN w.from_stage IS NULL THEN NULL WHEN w.from_stage = w.stage THEN 'within_stage'
+    WHEN g.stage_rank = f.stage_rank + 1 THEN 'forward' WHEN g.stage_rank > f.stage_rank THEN 'skip'
+    ELSE 'loop_back' END AS kind
+FROM (
+  SELECT v.case_id, v.journey_no, v.pos, v.t, v.tp, v.prev_tp, v.dt, v.stage,
+    LAG(v.stage) OVER ({_BY_STEP}) AS from_stage
+  FROM ({query}) AS v
+) AS w
+JOIN cjm_stages AS g ON g.stage = w.stage
+LEFT JOIN cjm_stages AS f ON f.stage = w.from_stage
 """
 
-# The last step's stage rides along with the highest position (pos * 1000 + stage): no DuckDB-only arg_max.
-# The path is the standard ordered ARRAY_AGG of the touchpoint numbers, joined: DuckDB sorts integers in half
-# the time it takes for an ordered STRING_AGG. cjm.evidence.dialects writes it where a warehouse differs.
+
+# The first and last step's stages ride along with the lowest and highest position (pos * 1000 + stage): no
+# DuckDB-only arg_min. The path is the standard ordered ARRAY_AGG of the touchpoint numbers, joined: DuckDB
+# sorts integers in half the time it takes for an ordered STRING_AGG. cjm.evidence.dialects writes it where a
+# warehouse differs.
 _JOURNEYS = """
 SELECT case_id, journey_no, COUNT(*) AS steps,
   ARRAY_TO_STRING(ARRAY_AGG(tp ORDER BY pos NULLS FIRST), ' ') AS path,
+  CAST(MIN(pos * 1000 + stage) % 1000 AS INTEGER) AS first_stage,
   CAST(MAX(pos * 1000 + stage) % 1000 AS INTEGER) AS last_stage,
   MAX(stage) AS max_stage,
   MAX(CASE WHEN kind IN ('skip', 'loop_back') THEN 1 ELSE 0 END) AS nonconforming
 FROM cjm_steps GROUP BY case_id, journey_no
+"""
+
+# Per journey and stage it has a step in: the first step there, and the first later step in a later stage.
+_VISITS = """
+WITH v AS (
+  SELECT case_id, journey_no, stage, MIN(pos) AS first_pos, MIN(t) AS first_t
+  FROM cjm_steps GROUP BY case_id, journey_no, stage
+)
+SELECT v.case_id, v.journey_no, v.stage, v.first_t, MIN(s.t) AS next_t
+FROM v LEFT JOIN cjm_steps AS s
+  ON s.case_id = v.case_id AND s.journey_no = v.journey_no AND s.pos > v.first_pos AND s.stage > v.stage
+GROUP BY v.case_id, v.journey_no, v.stage, v.first_t
 """
 
 _HITS = """
@@ -197,7 +290,7 @@ def _reach(model: MapModel) -> str:
             ctes.append(f"r{k} AS (SELECT case_id, journey_no, pos, t, {entry} AS entry_t, t AS prev_t FROM {prev})")
         else:
             entry = "MIN(h.t)" if k == 0 else "MIN(p.entry_t)"
-            window = "" if k == 0 else " AND h.t - p.entry_t <= s.window_seconds"
+            window = "" if k == 0 else " AND h.t - p.entry_t <= s.window_us"
             ctes.append(
                 f"r{k} AS (SELECT h.case_id, h.journey_no, MIN(h.pos) AS pos, MIN(h.t) AS t, {entry} AS entry_t, "
                 f"MIN(p.t) AS prev_t FROM cjm_hits AS h JOIN {prev} AS p ON h.case_id = p.case_id "
@@ -244,11 +337,17 @@ SELECT tp, channel, SUM(events) AS events FROM cjm_key_stats WHERE tp IS NOT NUL
 
 
 def _stage_stats(approximate: bool) -> str:
+    """Per stage, over journeys: reached (any order), entered, continued to a later stage, ended, time in it."""
     return f"""
 WITH reached AS (
-  SELECT stage, COUNT(*) AS journeys, COUNT(DISTINCT case_id) AS cases,
-    {_median("dt / 3600.0", approximate)} AS median_hours
-  FROM cjm_reach GROUP BY stage
+  SELECT stage, COUNT(*) AS reached_journeys, COUNT(DISTINCT case_id) AS reached_cases,
+    SUM(CASE WHEN next_t IS NOT NULL THEN 1 ELSE 0 END) AS continued_journeys,
+    {_median(f"(next_t - first_t) {_HOURS}", approximate)} AS median_hours_in_stage
+  FROM cjm_visits GROUP BY stage
+), entered AS (
+  SELECT first_stage AS stage, COUNT(*) AS entered_journeys FROM cjm_journeys GROUP BY first_stage
+), ended AS (
+  SELECT last_stage AS stage, COUNT(*) AS ended_journeys FROM cjm_journeys GROUP BY last_stage
 ), skipped AS (
   SELECT stage, COUNT(*) AS skipped_journeys FROM (
     SELECT DISTINCT m.stage, st.case_id, st.journey_no
@@ -264,18 +363,39 @@ WITH reached AS (
   JOIN cjm_stages AS m ON m.verifiable = 1 AND j.max_stage > m.stage
   GROUP BY m.stage
 )
-SELECT s.stage, COALESCE(r.journeys, 0) AS journeys, COALESCE(r.cases, 0) AS cases, r.median_hours,
+SELECT s.stage, COALESCE(r.reached_journeys, 0) AS reached_journeys, COALESCE(r.reached_cases, 0) AS reached_cases,
+  COALESCE(n.entered_journeys, 0) AS entered_journeys, COALESCE(r.continued_journeys, 0) AS continued_journeys,
+  COALESCE(d.ended_journeys, 0) AS ended_journeys, r.median_hours_in_stage,
   COALESCE(k.skipped_journeys, 0) AS skipped_journeys, COALESCE(b.beyond_journeys, 0) AS beyond_journeys
 FROM cjm_stages AS s
 LEFT JOIN reached AS r ON r.stage = s.stage
+LEFT JOIN entered AS n ON n.stage = s.stage
+LEFT JOIN ended AS d ON d.stage = s.stage
 LEFT JOIN skipped AS k ON k.stage = s.stage
 LEFT JOIN beyond AS b ON b.stage = s.stage
 """
 
 
+def _funnel_stats(approximate: bool) -> str:
+    """The ordered funnel of version 1: journeys and customers per stage, median hours from the previous one."""
+    return f"""
+SELECT stage, COUNT(*) AS journeys, COUNT(DISTINCT case_id) AS cases,
+  {_median(f"dt {_HOURS}", approximate)} AS median_hours
+FROM cjm_reach GROUP BY stage
+"""
+
+
+# A shared touchpoint's figures per stage: the steps there, and the journeys and customers with such a step.
+_TP_STAGES = """
+SELECT tp, stage, COUNT(*) AS steps, COUNT(DISTINCT case_id * 1000000 + journey_no) AS journeys,
+  COUNT(DISTINCT case_id) AS cases
+FROM cjm_steps GROUP BY tp, stage
+"""
+
+
 _TRANSITIONS = """
 SELECT kind, from_stage, stage AS to_stage, COUNT(*) AS transitions, COUNT(DISTINCT case_id) AS cases
-FROM cjm_steps WHERE prev_tp IS NOT NULL GROUP BY kind, from_stage, stage
+FROM cjm_steps WHERE from_stage IS NOT NULL GROUP BY kind, from_stage, stage
 UNION ALL
 SELECT 'end' AS kind, last_stage AS from_stage, CAST(NULL AS INTEGER) AS to_stage, COUNT(*) AS transitions,
   COUNT(DISTINCT case_id) AS cases
@@ -286,7 +406,7 @@ FROM cjm_journeys GROUP BY last_stage
 def _edges(approximate: bool) -> str:
     return f"""
 SELECT prev_tp AS from_tp, tp AS to_tp, COUNT(*) AS transitions, COUNT(DISTINCT case_id) AS cases,
-  {_median("dt / 3600.0", approximate)} AS median_hours
+  {_median(f"dt {_HOURS}", approximate)} AS median_hours
 FROM cjm_steps WHERE prev_tp IS NOT NULL GROUP BY prev_tp, tp
 """
 
@@ -298,29 +418,39 @@ FROM cjm_journeys GROUP BY path ORDER BY journeys DESC NULLS LAST, path NULLS FI
 """
 
 
-# An unmapped event sits in the transition between the flow touchpoints around it, classed like any
-# other; before the first step it sits at that step's stage, after the last step at the last stage.
-_UNMAPPED = """
+# An unmapped event sits between the steps around it: the stage of the step before it (NULL at a journey's
+# start) and of the step its next flow event belongs to (the same step when that event repeats the touchpoint
+# before; NULL at a journey's end). Only the journeys with unmapped events take part in the window.
+_UNMAPPED = f"""
 WITH u AS (
-  SELECT k.event, e.case_id,
-    CASE WHEN e.prev_tp IS NULL THEN NULL WHEN e.next_tp IS NULL THEN j.last_stage ELSE p.from_stage END
-      AS from_stage,
-    CASE WHEN e.next_tp IS NULL THEN NULL WHEN e.prev_tp IS NULL THEN n.first_stage ELSE p.to_stage END
-      AS to_stage
-  FROM cjm_ev AS e
-  JOIN cjm_key_stats AS k ON k.key_rank = e.key_rank
-  LEFT JOIN cjm_pairs AS p ON p.from_tp = e.prev_tp AND p.to_tp = e.next_tp
-  LEFT JOIN cjm_touchpoints AS n ON n.tp = e.next_tp
-  LEFT JOIN cjm_journeys AS j ON j.case_id = e.case_id AND j.journey_no = e.journey_no
+  SELECT k.event, e.case_id, e.journey_no, e.pos, e.prev_tp, e.next_tp
+  FROM cjm_ev AS e JOIN cjm_key_stats AS k ON k.key_rank = e.key_rank
   WHERE e.tp IS NULL
+), around AS (
+  SELECT s.case_id, s.journey_no, s.pos, s.stage, CAST(NULL AS VARCHAR) AS event, 0 AS unmapped,
+    CAST(NULL AS INTEGER) AS prev_tp, CAST(NULL AS INTEGER) AS next_tp
+  FROM cjm_steps AS s JOIN (SELECT DISTINCT case_id, journey_no FROM u) AS j
+    ON j.case_id = s.case_id AND j.journey_no = s.journey_no
+  UNION ALL
+  SELECT case_id, journey_no, pos, CAST(NULL AS INTEGER) AS stage, event, 1 AS unmapped, prev_tp, next_tp FROM u
+), placed AS (
+  SELECT event, case_id, prev_tp, next_tp,
+    LAST_VALUE(stage IGNORE NULLS) OVER (PARTITION BY case_id, journey_no ORDER BY pos NULLS FIRST {_BEFORE}) AS before,
+    FIRST_VALUE(stage IGNORE NULLS) OVER (PARTITION BY case_id, journey_no ORDER BY pos NULLS FIRST {_AFTER}) AS after,
+    unmapped
+  FROM around
+), v AS (
+  SELECT event, case_id, CASE WHEN prev_tp IS NULL THEN NULL ELSE before END AS from_stage,
+    CASE WHEN next_tp IS NULL THEN NULL WHEN next_tp = prev_tp THEN before ELSE after END AS to_stage
+  FROM placed WHERE unmapped = 1
 ), totals AS (
-  SELECT event, COUNT(*) AS events, COUNT(DISTINCT case_id) AS cases FROM u GROUP BY event
+  SELECT event, COUNT(*) AS events, COUNT(DISTINCT case_id) AS cases FROM v GROUP BY event
 ), places AS (
   SELECT event, from_stage, to_stage,
     ROW_NUMBER() OVER (
       PARTITION BY event ORDER BY COUNT(*) DESC NULLS LAST, from_stage NULLS FIRST, to_stage NULLS FIRST
     ) AS rn
-  FROM u GROUP BY event, from_stage, to_stage
+  FROM v GROUP BY event, from_stage, to_stage
 )
 SELECT t.event, t.events, t.cases, p.from_stage, p.to_stage
 FROM totals AS t JOIN places AS p ON p.event = t.event AND p.rn = 1

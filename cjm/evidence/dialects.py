@@ -19,12 +19,39 @@ from cjm.evidence.matching import MapModel
 from cjm.evidence.tables import Settings, parameter_sql
 
 
-def _bigquery_epoch(node: exp.Expression) -> exp.Expression:
-    """BigQuery has no epoch(): seconds are UNIX_MICROS / 1e6."""
-    if isinstance(node, exp.TimeToUnix):
-        micros = exp.Anonymous(this="UNIX_MICROS", expressions=[node.this])
-        return exp.Div(this=micros, expression=exp.Literal.number("1e6"))
+def _micros(node: exp.Expression, write: Callable[[exp.Expression], exp.Expression]) -> exp.Expression:
+    """The analysis's epoch_us(ts) (integer microseconds) written the dialect's way."""
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "epoch_us" and len(node.expressions) == 1:
+        return write(node.expressions[0].copy())
     return node
+
+
+def _unix_micros(ts: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this="UNIX_MICROS", expressions=[ts])
+
+
+def _snowflake(node: exp.Expression) -> exp.Expression:
+    """Snowflake: DATE_PART(EPOCH_MICROSECOND, ts)."""
+    return _micros(node, lambda ts: exp.Anonymous(this="DATE_PART", expressions=[exp.var("EPOCH_MICROSECOND"), ts]))
+
+
+def _trino(node: exp.Expression) -> exp.Expression:
+    """Trino has no integer epoch in microseconds: the seconds as a double (exact to 0.24 us today), rounded."""
+    return _micros(
+        node,
+        lambda ts: exp.cast(
+            exp.Anonymous(
+                this="ROUND",
+                expressions=[
+                    exp.Mul(
+                        this=exp.Anonymous(this="TO_UNIXTIME", expressions=[ts]),
+                        expression=exp.Literal.number("1000000"),
+                    )
+                ],
+            ),
+            "BIGINT",
+        ),
+    )
 
 
 def _ordered_array(node: exp.Expression) -> exp.Order | None:
@@ -37,7 +64,9 @@ def _ordered_array(node: exp.Expression) -> exp.Order | None:
 
 def _spark(node: exp.Expression) -> exp.Expression:
     """Spark's exact median is PERCENTILE(x, q) (its PERCENTILE_CONT takes only WITHIN GROUP), and its
-    COLLECT_LIST has no order: an ordered, joined ARRAY_AGG becomes LISTAGG(...) WITHIN GROUP (ORDER BY ...)."""
+    COLLECT_LIST has no order: an ordered, joined ARRAY_AGG becomes LISTAGG(...) WITHIN GROUP (ORDER BY ...).
+    Times are UNIX_MICROS: UNIX_TIMESTAMP would compare whole seconds and reorder events within one."""
+    node = _micros(node, _unix_micros)
     if isinstance(node, exp.PercentileCont) and node.expression is not None:
         return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
     order = _ordered_array(node)
@@ -48,8 +77,8 @@ def _spark(node: exp.Expression) -> exp.Expression:
 
 
 def _bigquery(node: exp.Expression) -> exp.Expression:
-    """BigQuery has no epoch() (seconds are UNIX_MICROS / 1e6), and ARRAY_TO_STRING takes only strings."""
-    node = _bigquery_epoch(node)
+    """BigQuery: times are UNIX_MICROS, and ARRAY_TO_STRING takes only strings."""
+    node = _micros(node, _unix_micros)
     order = _ordered_array(node)
     if order is not None:
         order.set("this", exp.cast(order.this.copy(), "VARCHAR"))
@@ -61,8 +90,8 @@ DIALECTS: dict[str, Callable[[exp.Expression], exp.Expression] | None] = {
     "spark": _spark,
     "databricks": _spark,
     "bigquery": _bigquery,
-    "snowflake": None,
-    "trino": None,
+    "snowflake": _snowflake,
+    "trino": _trino,
     "duckdb": None,
 }
 # Dialects without an exact median: the script always uses approximate quantiles there.
@@ -90,13 +119,17 @@ def emit_statements(
         out.append(_write(f"CREATE {'VIEW' if step.view else 'TABLE'} {step.table} AS {step.sql}", dialect, fix))
     meta = exp.select(
         exp.alias_(exp.Literal.string(digest), "map_sha256"),
-        exp.alias_(exp.Literal.number(settings.gap_days), "gap_days"),
+        exp.alias_(_number(settings.gap_days), "gap_days"),
         exp.alias_(exp.Literal.number(settings.window_days), "window_days"),
         exp.alias_(exp.Literal.number(top_variants), "top_variants"),
         exp.alias_(exp.Literal.string("approximate" if approximate else "exact"), "quantiles"),
     )
     out.append(_write(f"CREATE TABLE cjm_meta AS {meta.sql('duckdb')}", dialect, fix))
     return out
+
+
+def _number(value: float | None) -> exp.Expression:
+    return exp.cast(exp.null(), "DOUBLE") if value is None else exp.Literal.number(value)
 
 
 def _write(sql: str, dialect: str, fix: Callable[[exp.Expression], exp.Expression] | None) -> str:

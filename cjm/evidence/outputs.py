@@ -17,9 +17,11 @@ Report = dict[str, Any]
 # Each CSV table: the report list it comes from and its columns (lists and maps are joined as text).
 CSV_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "touchpoints.csv": ("touchpoints", ("id", "status", "events", "cases", "rework", "declared_channel", "channels",
-                                        "stages")),
-    "stages.csv": ("stages", ("id", "status", "journeys", "cases", "conversion", "median_hours_from_previous",
-                              "skipped_share")),
+                                        "stages", "name")),
+    "stages.csv": ("stages", ("id", "name", "status", "partly_verifiable", "reached_journeys", "reached_cases",
+                              "entered_journeys", "continued_journeys", "ended_journeys", "median_hours_in_stage",
+                              "skipped_journeys", "skipped_share")),
+    "funnel.csv": ("funnel", ("id", "journeys", "cases", "conversion", "median_hours_from_previous")),
     "transitions.csv": ("transitions", ("kind", "from_stage", "to_stage", "count", "cases", "skipped")),
     "edges.csv": ("edges", ("from", "to", "count", "cases", "median_hours")),
     "variants.csv": ("variants", ("journeys", "cases", "path")),

@@ -24,7 +24,7 @@ def test_example_walkthrough_text_and_markdown(run_cli, golden) -> None:
     golden("evidence/example.txt", text.stdout)
     md = run_cli("evidence", "check", EXAMPLE, "--mapping", MAPPING, "--format", "md")
     golden("evidence/example.md", md.stdout)
-    assert "community_post" in text.stdout and "comparison-site" in text.stdout
+    assert "community_post" in text.stdout and "Software comparison site" in text.stdout
 
 
 def test_short_form_is_check(run_cli, tmp_path: Path) -> None:
@@ -209,3 +209,31 @@ def test_sql_keeps_the_order_of_a_journeys_path(run_cli, dialect: str, path: str
     assert result.exit_code == 0, result.stderr
     journeys = next(s for s in result.stdout.split(";\n") if "CREATE TABLE cjm_journeys" in s)
     assert path in " ".join(journeys.split()).replace("( ", "(").replace(" )", ")")
+
+
+def test_gap_days_none_keeps_one_journey_per_customer_in_valid_json_and_sql(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.csv", [("c1", at(0), "ad_click", "ads"), ("c1", at(400), "page_view", "web")])
+    assert check_json(run_cli, log)["journeys"] == 2
+    for value in ("none", "inf", "Infinity"):
+        result = run_cli("evidence", "check", SHOP, "-e", log, "-F", "json", "--gap-days", value)
+        assert result.exit_code == 0, result.stderr
+        assert "Infinity" not in result.stdout and "NaN" not in result.stdout
+        report = json.loads(result.stdout)
+        assert report["journeys"] == 1 and report["run"]["semantics"]["gap_days"] is None
+    sql = run_cli("evidence", "sql", SHOP, "--dialect", "spark", "--gap-days", "none")
+    assert sql.exit_code == 0, sql.stderr
+    assert "inf" not in sql.stdout.lower().replace("information", "")
+    assert "(CAST(NULL AS BIGINT), 5184000000000)" in sql.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--gap-days", "nan"), ("--gap-days", "-3"), ("--gap-days", "soon"), ("--window-days", "nan"),
+     ("--window-days", "inf"), ("--window-days", "none")],
+)  # fmt: skip
+def test_gap_and_window_must_be_positive_numbers(run_cli, tmp_path: Path, option: str, value: str) -> None:
+    log = write_log(tmp_path / "a.csv", ROWS)
+    result = run_cli("evidence", "check", SHOP, "-e", log, option, value)
+    assert result.exit_code == 2
+    assert f"{option}: '{value}' is not a positive number of days" in result.stderr
+    assert "Traceback" not in result.stderr
