@@ -452,6 +452,7 @@ def evidence_sql(
     window_days: WindowDays = "60",
     top_variants: TopVariants = 10,
     approximate: Annotated[bool, typer.Option("--approximate", help="Approximate medians (large tables).")] = False,
+    prefix: Annotated[str, typer.Option("--prefix", help="Prefix for every table the script creates.")] = "",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the script to this file.")] = None,
     debug: Debug = False,
 ) -> int:
@@ -463,8 +464,8 @@ def evidence_sql(
         settings = parse_settings(gap_days, window_days)
         validate(CheckOptions(settings=settings, top_variants=top_variants))
         model, digest = load_model(journey)
-        sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate)
-        text = script(sql, dialect, events_table, model.journey.id)
+        sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate, prefix)
+        text = script(sql, dialect, events_table, model.journey.id, prefix)
         _emit(text, output)
     return EXIT_OK
 

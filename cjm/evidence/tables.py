@@ -66,20 +66,22 @@ def load_parameters(con: duckdb.DuckDBPyConnection, model: MapModel, settings: S
             con.execute(f"INSERT INTO {name} VALUES {values}", [v for r in chunk for v in r])
 
 
-def parameter_sql(model: MapModel, settings: Settings, dialect: str) -> list[str]:
-    """CREATE TABLE and INSERT statements for the parameter tables, literals quoted for ``dialect``."""
+def parameter_sql(model: MapModel, settings: Settings, dialect: str, prefix: str = "") -> list[tuple[str, list[str]]]:
+    """Per parameter table: its name (with ``prefix``) and its CREATE TABLE and INSERT statements for ``dialect``."""
     import sqlglot
     from sqlglot import exp
 
     out = []
     for name, rows in parameter_rows(model, settings).items():
         columns = PARAMETER_TABLES[name]
-        create = f"CREATE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})"
-        out.append(sqlglot.transpile(create, read="duckdb", write=dialect)[0])
+        table = prefix + name
+        create = f"CREATE TABLE {table} ({', '.join(f'{c} {t}' for c, t in columns)})"
+        sql = [sqlglot.transpile(create, read="duckdb", write=dialect)[0]]
         if rows:
             values = exp.values([tuple(_literal(v, t) for v, (_, t) in zip(r, columns, strict=True)) for r in rows])
-            insert = exp.insert(values, name, columns=[c for c, _ in columns])
-            out.append(insert.sql(dialect=dialect))
+            insert = exp.insert(values, table, columns=[c for c, _ in columns])
+            sql.append(insert.sql(dialect=dialect))
+        out.append((table, sql))
     return out
 
 

@@ -93,8 +93,41 @@ def test_sql_emits_every_statement(run_cli, dialect: str) -> None:
     assert result.exit_code == 0, result.stderr
     for table in ("cjm_patterns", "cjm_ord", "cjm_totals", "cjm_unmapped_stats", "cjm_meta"):
         assert f"CREATE TABLE {table}" in result.stdout
-    assert "CREATE VIEW cjm_ev" in result.stdout  # the events with their journeys, not a copy of them
+        assert f"DROP TABLE IF EXISTS {table}" in result.stdout  # the script can run again
+    if dialect in ("spark", "databricks"):  # a temporary view may read the team's temporary view of events
+        assert "CREATE OR REPLACE TEMPORARY VIEW cjm_ev" in result.stdout
+    else:
+        assert "DROP VIEW IF EXISTS cjm_ev" in result.stdout and "CREATE VIEW cjm_ev" in result.stdout
     assert "crm.events" in result.stdout
+
+
+def test_the_warehouse_script_runs_twice_with_a_prefix_and_gives_the_report(run_cli, tmp_path: Path) -> None:
+    import duckdb
+
+    log = write_log(tmp_path / "a.csv", [*ROWS, ("c1", f"{at(2)}.250000", "call", "phone"),
+                                         ("c1", f"{at(2)}.750000", "order_placed", "web")])  # fmt: skip
+    expected = check_json(run_cli, log, "-o", str(tmp_path / "local"))
+    result = run_cli("evidence", "sql", SHOP, "--dialect", "duckdb", "--events-table", "crm", "--prefix", "team_a_")
+    assert result.exit_code == 0, result.stderr
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE crm AS SELECT case_id, CAST(timestamp AS TIMESTAMP) AS ts, event, channel, "
+                f"CAST(NULL AS VARCHAR) AS source FROM read_csv('{log}', all_varchar = true)")  # fmt: skip
+    for _ in range(2):  # the same script again, in the same schema
+        con.execute(result.stdout)
+    folder = tmp_path / "aggregates"
+    folder.mkdir()
+    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+    assert "cjm_totals" not in tables and "team_a_cjm_totals" in tables
+    for table in tables:
+        if table.startswith("team_a_cjm_"):
+            con.execute(f"COPY {table} TO '{folder / table.removeprefix('team_a_')}.csv' (HEADER)")
+    rebuilt = run_cli("evidence", "check", SHOP, "--aggregates", str(folder), "-F", "json")
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    report = json.loads(rebuilt.stdout)
+    for key in ("journeys", "touchpoints", "stages", "funnel", "transitions", "edges", "variants", "fitness"):
+        assert report[key] == expected[key], key
+    clash = run_cli("evidence", "sql", SHOP, "--dialect", "spark", "--events-table", "cjm_events", "--prefix", "x_")
+    assert clash.exit_code == 2 and "a table the script itself creates" in clash.stderr
 
 
 def test_sql_quotes_user_patterns(run_cli, tmp_path: Path) -> None:
