@@ -391,7 +391,7 @@ def evidence_check(
     with _handled(debug):
         from cjm.evidence.check import CheckOptions, parse_settings, run_aggregates, run_check
         from cjm.evidence.engine import Limits
-        from cjm.evidence.formats import FORMATS
+        from cjm.evidence.formats import FORMATS, render_summary
         from cjm.evidence.gates import parse_gates, tripped
         from cjm.evidence.outputs import write_outputs
         from cjm.reporters.text import use_colour
@@ -417,7 +417,10 @@ def evidence_check(
         if output:
             written = write_outputs(output, result.report, None if aggregates else result.aggregates, result.meta)
             typer.echo(f"Wrote {len(written)} files to {output}", err=True)
-        sys.stdout.write(formatter(result.report, use_colour(sys.stdout)))
+        if output and output_format == "json":  # the report is in the folder: a summary, not the JSON again
+            sys.stdout.write(render_summary(result.report, output))
+        else:
+            sys.stdout.write(formatter(result.report, use_colour(sys.stdout)))
         failures = tripped(result.report, gates)
         for line in failures:
             typer.echo(f"cjm: {line}", err=True)

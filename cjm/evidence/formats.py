@@ -37,6 +37,15 @@ def render_json(report: Report, color: bool = False) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def render_summary(report: Report, folder: str) -> str:
+    """A few lines for `check -F json -o DIR`: where the report went, and its headline."""
+    counts = {k: sum(1 for f in report["findings"] if f["severity"] == k) for k in ("warning", "info")}
+    lines = [f"Evidence report for the map {clean(report['run']['map'])} written to {clean(folder)} "
+             "(evidence.json, CSV tables, aggregates/)", *headline(report),
+             f"{counts['warning']} warning(s), {counts['info']} note(s): see evidence.json or findings.csv"]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
 def clean(value: object) -> str:
     """Text from the data or the map, with control and direction characters made visible as '?'."""
     return _CONTROL.sub("?", str(value))

@@ -30,14 +30,23 @@ CSV_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 }  # fmt: skip
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection): event names and
+# messages come from the data, so such a cell is prefixed with an apostrophe, which spreadsheets show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool | int | float):
+        return str(value)
     if isinstance(value, dict):
-        return ";".join(f"{k}={v}" for k, v in value.items())
-    if isinstance(value, list):
-        return ">".join("" if v is None else str(v) for v in value)
-    return str(value)
+        text = ";".join(f"{k}={v}" for k, v in value.items())
+    elif isinstance(value, list):
+        text = ">".join("" if v is None else str(v) for v in value)
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> str:

@@ -37,8 +37,12 @@ def test_short_form_is_check(run_cli, tmp_path: Path) -> None:
 def test_output_folder_and_aggregates_give_the_same_report(run_cli, tmp_path: Path) -> None:
     log = write_log(tmp_path / "a.csv", ROWS)
     out = tmp_path / "out"
-    report = check_json(run_cli, log, "-o", str(out))
-    assert json.loads((out / "evidence.json").read_text()) == report
+    summary = run_cli("evidence", "check", SHOP, "-e", log, "-F", "json", "-o", str(out))
+    assert summary.exit_code == 0, summary.stderr
+    assert summary.stdout.startswith(f"Evidence report for the map shop written to {out}")
+    assert len(summary.stdout.splitlines()) <= 4 and "{" not in summary.stdout  # a summary, not the JSON
+    report = json.loads((out / "evidence.json").read_text())
+    assert report == check_json(run_cli, log)
     assert (out / "touchpoints.csv").read_text().splitlines()[0].startswith("id,status,events,cases")
     again = run_cli("evidence", "check", SHOP, "--aggregates", str(out / "aggregates"), "--format", "json")
     assert again.exit_code == 0, again.stderr
@@ -59,7 +63,7 @@ def test_output_folder_and_aggregates_give_the_same_report(run_cli, tmp_path: Pa
 
 def test_aggregates_for_another_map_version_are_refused(run_cli, tmp_path: Path) -> None:
     log = write_log(tmp_path / "a.csv", ROWS)
-    check_json(run_cli, log, "-o", str(tmp_path / "out"))
+    assert run_cli("evidence", "check", SHOP, "-e", log, "-o", str(tmp_path / "out")).exit_code == 0
     changed = tmp_path / "shop.journey.yaml"
     changed.write_text(Path(SHOP).read_text() + "# edited\n")
     result = run_cli("evidence", "check", str(changed), "--aggregates", str(tmp_path / "out" / "aggregates"))
@@ -106,7 +110,7 @@ def test_the_warehouse_script_runs_twice_with_a_prefix_and_gives_the_report(run_
 
     log = write_log(tmp_path / "a.csv", [*ROWS, ("c1", f"{at(2)}.250000", "call", "phone"),
                                          ("c1", f"{at(2)}.750000", "order_placed", "web")])  # fmt: skip
-    expected = check_json(run_cli, log, "-o", str(tmp_path / "local"))
+    expected = check_json(run_cli, log)
     result = run_cli("evidence", "sql", SHOP, "--dialect", "duckdb", "--events-table", "crm", "--prefix", "team_a_")
     assert result.exit_code == 0, result.stderr
     con = duckdb.connect()
@@ -270,3 +274,20 @@ def test_gap_and_window_must_be_positive_numbers(run_cli, tmp_path: Path, option
     assert result.exit_code == 2
     assert f"{option}: '{value}' is not a positive number of days" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_csv_tables_neutralise_formulas_from_the_data(run_cli, tmp_path: Path) -> None:
+    import csv
+
+    formula = '=HYPERLINK("http://x","y")'
+    log = write_log(tmp_path / "a.csv", [*ROWS, ("c1", at(3), formula, "web"), ("c2", at(3), "@sum", "web")])
+    out = tmp_path / "out"
+    assert run_cli("evidence", "check", SHOP, "-e", log, "-o", str(out)).exit_code == 0
+    with (out / "unmapped.csv").open(newline="") as handle:
+        events = {row["event"] for row in csv.DictReader(handle)}
+    assert events == {"'" + formula, "'@sum"}
+    with (out / "findings.csv").open(newline="") as handle:
+        messages = [row["message"] for row in csv.DictReader(handle)]
+    assert all(not m.startswith(("=", "+", "-", "@")) for m in messages)
+    report = json.loads((out / "evidence.json").read_text())
+    assert {u["event"] for u in report["unmapped"]} == {formula, "@sum"}  # the JSON keeps the data as it is

@@ -19,7 +19,7 @@ def test_the_map_shows_stage_reach_no_data_for_an_unverifiable_stage_and_a_share
     out = tmp_path / "out"
     result = run_cli("evidence", "check", SHOP, "-e", log, "-F", "json", "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["version"] == 2
+    assert json.loads((out / "evidence.json").read_text())["version"] == 2
     page = run_cli("render", SHOP, "--evidence", str(out / "evidence.json"))
     assert page.exit_code == 0, page.stderr
     html = page.stdout
