@@ -40,9 +40,9 @@ def render_json(report: Report, color: bool = False) -> str:
 def render_summary(report: Report, folder: str) -> str:
     """A few lines for `check -F json -o DIR`: where the report went, and its headline."""
     counts = {k: sum(1 for f in report["findings"] if f["severity"] == k) for k in ("warning", "info")}
-    lines = [f"Evidence report for the map {clean(report['run']['map'])} written to {clean(folder)} "
-             "(evidence.json, CSV tables, aggregates/)", *headline(report),
-             f"{counts['warning']} warning(s), {counts['info']} note(s): see evidence.json or findings.csv"]  # fmt: skip
+    where = f"Evidence report for the map {clean(report['run']['map'])} written to {clean(folder)}"
+    notes = f"{counts['warning']} warning(s), {counts['info']} note(s): see evidence.json or findings.csv"
+    lines = [f"{where} (evidence.json, CSV tables, aggregates/)", *headline(report), notes]
     return "\n".join(lines) + "\n"
 
 
