@@ -29,7 +29,7 @@ RESULT_TABLES: dict[str, tuple[str, ...]] = {
     "cjm_transition_stats": ("kind", "from_stage", "to_stage", "transitions", "cases"),
     "cjm_edge_stats": ("from_tp", "to_tp", "transitions", "cases", "median_hours"),
     "cjm_variant_stats": ("path", "journeys", "cases"),
-    "cjm_unmapped_stats": ("event", "events", "cases", "from_stage", "to_stage"),
+    "cjm_unmapped_stats": ("event", "events", "cases", "from_stage", "to_stage", "place_events", "place_rank"),
 }  # fmt: skip
 
 # Orderings name NULLS FIRST although these values are never NULL: dialects differ in the default.
@@ -420,7 +420,8 @@ FROM cjm_journeys GROUP BY path ORDER BY journeys DESC NULLS LAST, path NULLS FI
 
 # An unmapped event sits between the steps around it: the stage of the step before it (NULL at a journey's
 # start) and of the step its next flow event belongs to (the same step when that event repeats the touchpoint
-# before; NULL at a journey's end). Only the journeys with unmapped events take part in the window.
+# before; NULL at a journey's end). Only the journeys with unmapped events take part in the window. Each
+# event's three most frequent places are kept, with their counts.
 _UNMAPPED = f"""
 WITH u AS (
   SELECT k.event, e.case_id, e.journey_no, e.pos, e.prev_tp, e.next_tp
@@ -446,12 +447,12 @@ WITH u AS (
 ), totals AS (
   SELECT event, COUNT(*) AS events, COUNT(DISTINCT case_id) AS cases FROM v GROUP BY event
 ), places AS (
-  SELECT event, from_stage, to_stage,
+  SELECT event, from_stage, to_stage, COUNT(*) AS place_events,
     ROW_NUMBER() OVER (
       PARTITION BY event ORDER BY COUNT(*) DESC NULLS LAST, from_stage NULLS FIRST, to_stage NULLS FIRST
     ) AS rn
   FROM v GROUP BY event, from_stage, to_stage
 )
-SELECT t.event, t.events, t.cases, p.from_stage, p.to_stage
-FROM totals AS t JOIN places AS p ON p.event = t.event AND p.rn = 1
+SELECT t.event, t.events, t.cases, p.from_stage, p.to_stage, p.place_events, p.rn AS place_rank
+FROM totals AS t JOIN places AS p ON p.event = t.event AND p.rn <= 3
 """

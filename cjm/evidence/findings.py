@@ -95,8 +95,10 @@ def unmapped_events(report: Report, t: Thresholds) -> Iterator[Finding]:
             continue
         share = item["cases"] / cases
         if share >= t.unmapped_share:
-            before, after = item["between"] or (None, None)
-            where = _where(report, before, after)
+            places = item.get("places") or [{"between": item["between"] or [None, None], "share": None}]
+            where = ", ".join(
+                _where(report, *p["between"]) + (f" ({_pct(p['share'])})" if len(places) > 1 else "") for p in places
+            )
             yield Finding("warning", "unmapped-event", f"event '{item['event']}' reaches {_pct(share)} of customers "
                           f"but is not on the map; it happens {where}", (item["event"],), share)  # fmt: skip
 

@@ -227,12 +227,19 @@ def _variants(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> lis
 
 
 def _unmapped(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> list[dict[str, Any]]:
+    """Unmapped events with their most frequent place (``between``) and up to three places with their shares."""
     from cjm.evidence.analysis import RESULT_TABLES as T
 
-    out: list[dict[str, Any]] = [
-        {"event": str(r["event"]), "events": int(r["events"]), "cases": int(r["cases"]),
-         "between": [_stage(model, r["from_stage"]), _stage(model, r["to_stage"])]}
-        for r in _rows(aggregates, "cjm_unmapped_stats", T["cjm_unmapped_stats"])
-    ]  # fmt: skip
-    out.sort(key=lambda e: (-e["cases"], -e["events"], e["event"]))
-    return [hidden.apply(e, ("events", "between")) for e in out]
+    found: dict[str, dict[str, Any]] = {}
+    for r in sorted(
+        _rows(aggregates, "cjm_unmapped_stats", T["cjm_unmapped_stats"]), key=lambda r: int(r["place_rank"])
+    ):
+        entry = found.setdefault(str(r["event"]), {"event": str(r["event"]), "events": int(r["events"]),
+                                                  "cases": int(r["cases"]), "between": None, "places": []})  # fmt: skip
+        between = [_stage(model, r["from_stage"]), _stage(model, r["to_stage"])]
+        if entry["between"] is None:
+            entry["between"] = between
+        share = _share(int(r["place_events"]), entry["events"])
+        entry["places"].append({"between": between, "events": int(r["place_events"]), "share": share})
+    out = sorted(found.values(), key=lambda e: (-e["cases"], -e["events"], e["event"]))
+    return [hidden.apply(e, ("events", "between", "places")) for e in out]

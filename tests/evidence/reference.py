@@ -211,9 +211,11 @@ def _summarise(model: MapModel, v: dict[str, Any]) -> dict[str, Any]:
     unmapped = {}
     for event, rows in v["unmapped"].items():
         places = Counter((a, b) for _, a, b in rows)
-        best = sorted(places.items(), key=lambda kv: (-kv[1], _nf(kv[0][0]), _nf(kv[0][1])))[0][0]
+        ranked = sorted(places.items(), key=lambda kv: (-kv[1], _nf(kv[0][0]), _nf(kv[0][1])))[:3]
         unmapped[event] = {"events": len(rows), "cases": len({c for c, _, _ in rows}),
-                           "between": [None if s is None else model.stages[s] for s in best]}  # fmt: skip
+                           "between": [_id(model, s) for s in ranked[0][0]],
+                           "places": [{"between": [_id(model, s) for s in place], "events": n,
+                                       "share": _share(n, len(rows))} for place, n in ranked]}  # fmt: skip
     name = model.touchpoints
     return {
         "cases": cases,

@@ -56,7 +56,8 @@ def _as_compared(report: dict[str, Any]) -> dict[str, Any]:
         "fitness": report["fitness"], "conforming_journeys": report["conforming_journeys"],
         "edges": {(e["from"], e["to"]): (e["count"], e["cases"], e["median_hours"]) for e in report["edges"]},
         "variants": {tuple(v["path"]): v["journeys"] for v in report["variants"]},
-        "unmapped": {u["event"]: {"events": u["events"], "cases": u["cases"], "between": u["between"]}
+        "unmapped": {u["event"]: {"events": u["events"], "cases": u["cases"], "between": u["between"],
+                                  "places": u["places"]}
                      for u in report["unmapped"]},
     }  # fmt: skip
 

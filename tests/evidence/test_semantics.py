@@ -227,6 +227,11 @@ def test_unmapped_events_channels_and_touchpoints_outside_flows(run_cli, tmp_pat
     unmapped = {u["event"]: (u["events"], u["cases"], u["between"]) for u in report["unmapped"]}
     assert unmapped == {"wishlist_add": (2, 2, [None, "discover"]), "page_view": (1, 1, ["discover", "consider"])}
     # wishlist_add's two places tie (one each); the tie goes to the earliest (start first)
+    places = next(u["places"] for u in report["unmapped"] if u["event"] == "wishlist_add")
+    assert places == [{"between": [None, "discover"], "events": 1, "share": 0.5},
+                      {"between": ["discover", "consider"], "events": 1, "share": 0.5}]  # fmt: skip
+    message = next(f["message"] for f in report["findings"] if f["ids"] == ["wishlist_add"])
+    assert message.endswith("it happens before “Discover” (50%), between “Discover” and “Consider” (50%)")
     assert touchpoint(report, "newsletter")["status"] == "observed" and touchpoint(report, "newsletter")["events"] == 1
     assert moves(report)[("forward", "discover", "consider")] == (1, 1)
     assert touchpoint(report, "site")["channels"] == {"web": 1}
