@@ -165,7 +165,9 @@ SELECT case_id, journey_no, pos, t, key_rank, tp, flow_tp, is_start, prev_tp, pr
 """
 
 _HOURS = "/ 3600000000.0"  # microseconds to hours
-_BY_STEP = "PARTITION BY case_id, journey_no ORDER BY pos NULLS FIRST"
+# Per customer, not per journey: a journey's first step never reads the row before it (its step before is
+# none, known without the window), so nothing crosses from one journey to the next, and one key sorts faster.
+_BY_STEP = "PARTITION BY case_id ORDER BY pos NULLS FIRST"
 
 
 def _levels(model: MapModel) -> list[dict[str, list[int]]]:
@@ -200,44 +202,57 @@ def _levels(model: MapModel) -> list[dict[str, list[int]]]:
 def _steps(model: MapModel) -> str:
     """Collapsed steps with their stage (see :func:`_levels`) and their transition class.
 
-    kind is NULL for a journey's first step; otherwise it compares the stage ranks of the two steps.
+    A step at a touchpoint of one stage after a step at a touchpoint of one stage (or first) needs no window:
+    both stages are the touchpoints' own. Only the steps at shared touchpoints and the steps right after them
+    are ordered per journey, for the stage levels and the stage of the step before (kind is NULL for a
+    journey's first step; otherwise it compares the stage ranks of the two steps).
     """
-    query = """
-SELECT e.case_id, e.journey_no, e.pos, e.t, e.flow_tp AS tp, e.prev_tp, e.t - e.prev_t AS dt
-FROM cjm_ev AS e
-WHERE e.flow_tp IS NOT NULL AND (e.prev_tp IS NULL OR e.prev_tp <> e.flow_tp)"""
-    shared = any(len(model.tp_stages[tp]) > 1 for tp in range(len(model.touchpoints)) if model.flow(tp))
-    if not shared:
-        query = f"SELECT x.*, f.first_stage AS stage FROM ({query}) AS x JOIN cjm_touchpoints AS f ON f.tp = x.tp"
-    else:
-        for k, rule in enumerate(_levels(model), start=1):
-            whens = []
-            for key, tps in sorted(rule.items()):
-                listed = ", ".join(str(tp) for tp in tps)
-                if key == "one":
-                    whens.append(f"WHEN tp IN ({listed}) THEN 1")
-                elif key == "zero":
-                    whens.append(f"WHEN tp IN ({listed}) THEN 0")
-                elif key.startswith("lag"):
-                    whens.append(f"WHEN tp IN ({listed}) THEN COALESCE(LAG(z{key[3:]}) OVER ({_BY_STEP}), 0)")
-            decided = "CASE " + " ".join(whens) + " END" if whens else "CAST(NULL AS INTEGER)"
-            if "carry" in rule:
-                query = (f"SELECT y.*, COALESCE(LAST_VALUE(d{k} IGNORE NULLS) OVER ({_BY_STEP} {_RUNNING}), 0) AS z{k} "
-                         f"FROM (SELECT x.*, {decided} AS d{k} FROM ({query}) AS x) AS y")  # fmt: skip
-            else:
-                query = f"SELECT x.*, {decided} AS z{k} FROM ({query}) AS x"
-        stage = " + ".join(f"z{k}" for k in range(1, len(model.stages))) or "0"
-        query = f"SELECT x.*, CAST({stage} AS INTEGER) AS stage FROM ({query}) AS x"
+    raw = """SELECT e.case_id, e.journey_no, e.pos, e.t, e.flow_tp AS tp, e.prev_tp, e.t - e.prev_t AS dt,
+    f.first_stage, f.shared, p.first_stage AS prev_first, COALESCE(p.shared, 0) AS prev_shared
+  FROM cjm_ev AS e
+  JOIN cjm_touchpoints AS f ON f.tp = e.flow_tp
+  LEFT JOIN cjm_touchpoints AS p ON p.tp = e.prev_tp
+  WHERE e.flow_tp IS NOT NULL AND (e.prev_tp IS NULL OR e.prev_tp <> e.flow_tp)"""
+    columns = "case_id, journey_no, pos, t, tp, prev_tp, dt"
+    plain = f"SELECT {columns}, first_stage AS stage, prev_first AS from_stage FROM raw WHERE shared + prev_shared = 0"
+    query = "SELECT * FROM raw WHERE shared = 1 OR prev_shared = 1"
+    # the level q of the step before: the previous row when that step is shared, else its own stage (-1: none)
+    before = "CASE WHEN prev_shared = 1 THEN {lag} ELSE CASE WHEN COALESCE(prev_first, -1) >= {q} THEN 1 ELSE 0 END END"
+    for k, rule in enumerate(_levels(model), start=1):
+        whens = []
+        for key, tps in sorted(rule.items()):
+            listed = ", ".join(str(tp) for tp in tps)
+            if key in ("one", "zero"):
+                whens.append(f"WHEN tp IN ({listed}) THEN {int(key == 'one')}")
+            elif key.startswith("lag"):
+                lag = f"COALESCE(LAG(z{key[3:]}) OVER ({_BY_STEP}), 0)"
+                whens.append(f"WHEN tp IN ({listed}) THEN " + before.format(lag=lag, q=key[3:]))
+            else:  # carry: the previous step's own level k, known here when that step is not shared
+                whens.append(f"WHEN tp IN ({listed}) THEN " + before.format(lag="NULL", q=k))
+        decided = "CASE " + " ".join(whens) + " END" if whens else "CAST(NULL AS INTEGER)"
+        if "carry" in rule:
+            query = (f"SELECT y.*, COALESCE(LAST_VALUE(d{k} IGNORE NULLS) OVER ({_BY_STEP} {_RUNNING}), 0) AS z{k} "
+                     f"FROM (SELECT x.*, {decided} AS d{k} FROM ({query}) AS x) AS y")  # fmt: skip
+        else:
+            query = f"SELECT x.*, {decided} AS z{k} FROM ({query}) AS x"
+    stage = " + ".join(f"z{k}" for k in range(1, len(model.stages))) or "0"
+    shared = f"""SELECT {columns}, stage,
+    CASE WHEN prev_tp IS NULL THEN NULL WHEN prev_shared = 0 THEN prev_first ELSE LAG(stage) OVER ({_BY_STEP}) END
+      AS from_stage
+  FROM (SELECT x.*, CAST({stage} AS INTEGER) AS stage FROM ({query}) AS x) AS v"""
     return f"""
+WITH raw AS (
+  {raw}
+), staged AS (
+  {plain}
+  UNION ALL
+  {shared}
+)
 SELECT w.case_id, w.journey_no, w.pos, w.t, w.tp, w.prev_tp, w.dt, w.stage, w.from_stage,
   CASE WHEN w.from_stage IS NULL THEN NULL WHEN w.from_stage = w.stage THEN 'within_stage'
     WHEN g.stage_rank = f.stage_rank + 1 THEN 'forward' WHEN g.stage_rank > f.stage_rank THEN 'skip'
     ELSE 'loop_back' END AS kind
-FROM (
-  SELECT v.case_id, v.journey_no, v.pos, v.t, v.tp, v.prev_tp, v.dt, v.stage,
-    LAG(v.stage) OVER ({_BY_STEP}) AS from_stage
-  FROM ({query}) AS v
-) AS w
+FROM staged AS w
 JOIN cjm_stages AS g ON g.stage = w.stage
 LEFT JOIN cjm_stages AS f ON f.stage = w.from_stage
 """
@@ -387,9 +402,10 @@ FROM cjm_reach GROUP BY stage
 
 # A shared touchpoint's figures per stage: the steps there, and the journeys and customers with such a step.
 _TP_STAGES = """
-SELECT tp, stage, COUNT(*) AS steps, COUNT(DISTINCT case_id * 1000000 + journey_no) AS journeys,
-  COUNT(DISTINCT case_id) AS cases
-FROM cjm_steps GROUP BY tp, stage
+SELECT s.tp, s.stage, COUNT(*) AS steps, COUNT(DISTINCT s.case_id * 1000000 + s.journey_no) AS journeys,
+  COUNT(DISTINCT s.case_id) AS cases
+FROM cjm_steps AS s JOIN cjm_touchpoints AS f ON f.tp = s.tp AND f.shared = 1
+GROUP BY s.tp, s.stage
 """
 
 

@@ -128,10 +128,10 @@ def pattern_rows(model: MapModel) -> list[tuple[int, str, str, str]]:
     ]
 
 
-def touchpoint_rows(model: MapModel) -> list[tuple[int, int | None, int]]:
-    """(touchpoint, earliest stage or NULL, 1 when it takes part in flows) per touchpoint."""
+def touchpoint_rows(model: MapModel) -> list[tuple[int, int | None, int, int]]:
+    """(touchpoint, earliest stage or NULL, 1 when it takes part in flows, 1 when several stages share it)."""
     return [
-        (i, model.tp_stages[i][0] if model.tp_stages[i] else None, int(model.flow(i)))
+        (i, model.tp_stages[i][0] if model.tp_stages[i] else None, int(model.flow(i)), int(len(model.tp_stages[i]) > 1))
         for i in range(len(model.touchpoints))
     ]
 

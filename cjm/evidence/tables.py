@@ -36,7 +36,7 @@ PARAMETER_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "cjm_settings": (("gap_us", "BIGINT"), ("window_us", "BIGINT")),
     "cjm_patterns": (("tp", "INTEGER"), ("event_like", "VARCHAR"), ("channel_like", "VARCHAR"),
                      ("source_like", "VARCHAR")),
-    "cjm_touchpoints": (("tp", "INTEGER"), ("first_stage", "INTEGER"), ("flow", "INTEGER")),
+    "cjm_touchpoints": (("tp", "INTEGER"), ("first_stage", "INTEGER"), ("flow", "INTEGER"), ("shared", "INTEGER")),
     "cjm_tp_stages": (("tp", "INTEGER"), ("stage", "INTEGER")),
     "cjm_stages": (("stage", "INTEGER"), ("verifiable", "INTEGER"), ("stage_rank", "INTEGER")),
 }  # fmt: skip

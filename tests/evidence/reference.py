@@ -236,6 +236,7 @@ def _summarise(model: MapModel, v: dict[str, Any]) -> dict[str, Any]:
         "by_stage": {
             (name[tp], model.stages[k]): (len(rows), len(set(rows)), len({c for c, _ in rows}))
             for (tp, k), rows in v["by_tp"].items()
+            if len(model.tp_stages[tp]) > 1
         },
         "transitions": {
             (kind, _id(model, a), _id(model, b)): (len(cs), len(set(cs))) for (kind, a, b), cs in kinds.items()
