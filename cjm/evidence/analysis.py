@@ -436,20 +436,26 @@ FROM cjm_journeys GROUP BY path ORDER BY journeys DESC NULLS LAST, path NULLS FI
 
 # An unmapped event sits between the steps around it: the stage of the step before it (NULL at a journey's
 # start) and of the step its next flow event belongs to (the same step when that event repeats the touchpoint
-# before; NULL at a journey's end). Only the journeys with unmapped events take part in the window. Each
-# event's three most frequent places are kept, with their counts.
+# before; NULL at a journey's end). Next to touchpoints of one stage, those are the touchpoints' stages; only
+# the journeys with an unmapped event next to a shared touchpoint are ordered to find the steps. Each event's
+# three most frequent places are kept, with their counts.
 _UNMAPPED = f"""
 WITH u AS (
-  SELECT k.event, e.case_id, e.journey_no, e.pos, e.prev_tp, e.next_tp
+  SELECT k.event, e.case_id, e.journey_no, e.pos, e.prev_tp, e.next_tp, p.first_stage AS prev_first,
+    n.first_stage AS next_first, COALESCE(p.shared, 0) + COALESCE(n.shared, 0) AS near_shared
   FROM cjm_ev AS e JOIN cjm_key_stats AS k ON k.key_rank = e.key_rank
+  LEFT JOIN cjm_touchpoints AS p ON p.tp = e.prev_tp
+  LEFT JOIN cjm_touchpoints AS n ON n.tp = e.next_tp
   WHERE e.tp IS NULL
+), near AS (
+  SELECT * FROM u WHERE near_shared > 0
 ), around AS (
   SELECT s.case_id, s.journey_no, s.pos, s.stage, CAST(NULL AS VARCHAR) AS event, 0 AS unmapped,
     CAST(NULL AS INTEGER) AS prev_tp, CAST(NULL AS INTEGER) AS next_tp
-  FROM cjm_steps AS s JOIN (SELECT DISTINCT case_id, journey_no FROM u) AS j
+  FROM cjm_steps AS s JOIN (SELECT DISTINCT case_id, journey_no FROM near) AS j
     ON j.case_id = s.case_id AND j.journey_no = s.journey_no
   UNION ALL
-  SELECT case_id, journey_no, pos, CAST(NULL AS INTEGER) AS stage, event, 1 AS unmapped, prev_tp, next_tp FROM u
+  SELECT case_id, journey_no, pos, CAST(NULL AS INTEGER) AS stage, event, 1 AS unmapped, prev_tp, next_tp FROM near
 ), placed AS (
   SELECT event, case_id, prev_tp, next_tp,
     LAST_VALUE(stage IGNORE NULLS) OVER (PARTITION BY case_id, journey_no ORDER BY pos NULLS FIRST {_BEFORE}) AS before,
@@ -460,6 +466,9 @@ WITH u AS (
   SELECT event, case_id, CASE WHEN prev_tp IS NULL THEN NULL ELSE before END AS from_stage,
     CASE WHEN next_tp IS NULL THEN NULL WHEN next_tp = prev_tp THEN before ELSE after END AS to_stage
   FROM placed WHERE unmapped = 1
+  UNION ALL
+  SELECT event, case_id, prev_first AS from_stage, CASE WHEN next_tp = prev_tp THEN prev_first ELSE next_first END
+  FROM u WHERE near_shared = 0
 ), totals AS (
   SELECT event, COUNT(*) AS events, COUNT(DISTINCT case_id) AS cases FROM v GROUP BY event
 ), places AS (
