@@ -215,9 +215,14 @@ def _steps(model: MapModel) -> str:
   WHERE e.flow_tp IS NOT NULL AND (e.prev_tp IS NULL OR e.prev_tp <> e.flow_tp)"""
     columns = "case_id, journey_no, pos, t, tp, prev_tp, dt"
     plain = f"SELECT {columns}, first_stage AS stage, prev_first AS from_stage FROM raw WHERE shared + prev_shared = 0"
-    query = "SELECT * FROM raw WHERE shared = 1 OR prev_shared = 1"
-    # the level q of the step before: the previous row when that step is shared, else its own stage (-1: none)
-    before = "CASE WHEN prev_shared = 1 THEN {lag} ELSE CASE WHEN COALESCE(prev_first, -1) >= {q} THEN 1 ELSE 0 END END"
+    # Each level k gets z{k} (this step's) and p{k} (the step before's, read where that step is the row
+    # before). A level that reads the step before's level q comes in a later SELECT than q's; the windows of
+    # one SELECT share one order, so there are as many sorts as the chain of levels is long, not one per level.
+    before = (
+        "CASE WHEN prev_shared = 1 THEN {prev} ELSE CASE WHEN COALESCE(prev_first, -1) >= {q} THEN 1 ELSE 0 END END"
+    )
+    layers: dict[int, list[str]] = {}
+    depth: dict[int, int] = {}
     for k, rule in enumerate(_levels(model), start=1):
         whens = []
         for key, tps in sorted(rule.items()):
@@ -225,21 +230,28 @@ def _steps(model: MapModel) -> str:
             if key in ("one", "zero"):
                 whens.append(f"WHEN tp IN ({listed}) THEN {int(key == 'one')}")
             elif key.startswith("lag"):
-                lag = f"COALESCE(LAG(z{key[3:]}) OVER ({_BY_STEP}), 0)"
-                whens.append(f"WHEN tp IN ({listed}) THEN " + before.format(lag=lag, q=key[3:]))
+                whens.append(f"WHEN tp IN ({listed}) THEN " + before.format(prev=f"p{key[3:]}", q=key[3:]))
             else:  # carry: the previous step's own level k, known here when that step is not shared
-                whens.append(f"WHEN tp IN ({listed}) THEN " + before.format(lag="NULL", q=k))
-        decided = "CASE " + " ".join(whens) + " END" if whens else "CAST(NULL AS INTEGER)"
+                whens.append(f"WHEN tp IN ({listed}) THEN " + before.format(prev="NULL", q=k))
+        decided = "CASE " + " ".join(whens) + " END"
+        refs = [depth[int(key[3:])] for key in rule if key.startswith("lag")]
+        depth[k] = 1 + max(refs) if refs else 0
         if "carry" in rule:
-            query = (f"SELECT y.*, COALESCE(LAST_VALUE(d{k} IGNORE NULLS) OVER ({_BY_STEP} {_RUNNING}), 0) AS z{k} "
-                     f"FROM (SELECT x.*, {decided} AS d{k} FROM ({query}) AS x) AS y")  # fmt: skip
+            now = f"COALESCE(LAST_VALUE({decided} IGNORE NULLS) OVER ({_BY_STEP} {_RUNNING}), 0)"
+            then = f"COALESCE(LAST_VALUE({decided} IGNORE NULLS) OVER ({_BY_STEP} {_BEFORE}), 0)"
         else:
-            query = f"SELECT x.*, {decided} AS z{k} FROM ({query}) AS x"
-    stage = " + ".join(f"z{k}" for k in range(1, len(model.stages))) or "0"
-    shared = f"""SELECT {columns}, stage,
-    CASE WHEN prev_tp IS NULL THEN NULL WHEN prev_shared = 0 THEN prev_first ELSE LAG(stage) OVER ({_BY_STEP}) END
+            now, then = decided, f"COALESCE(LAG({decided}) OVER ({_BY_STEP}), 0)"
+        layers.setdefault(depth[k], []).append(f"{now} AS z{k}, {then} AS p{k}")
+    query = "SELECT * FROM raw WHERE shared = 1 OR prev_shared = 1"
+    for layer in sorted(layers):
+        query = f"SELECT x.*, {', '.join(layers[layer])} FROM ({query}) AS x"
+    levels = range(1, len(model.stages))
+    stage = " + ".join(f"z{k}" for k in levels) or "0"
+    previous = " + ".join(f"p{k}" for k in levels) or "0"
+    shared = f"""SELECT {columns}, CAST({stage} AS INTEGER) AS stage,
+    CASE WHEN prev_tp IS NULL THEN NULL WHEN prev_shared = 0 THEN prev_first ELSE CAST({previous} AS INTEGER) END
       AS from_stage
-  FROM (SELECT x.*, CAST({stage} AS INTEGER) AS stage FROM ({query}) AS x) AS v"""
+  FROM ({query}) AS v"""
     return f"""
 WITH raw AS (
   {raw}

@@ -151,8 +151,9 @@ def rejected_rows(report: Report, t: Thresholds) -> Iterator[Finding]:
     rejected = report["run"].get("input", {}).get("rejected_rows", 0)
     rows = report["run"].get("input", {}).get("rows", 0)
     if rejected:
-        yield Finding("warning", "rejected-rows", f"{rejected:,} of {rows:,} rows lack a case id, an event or a time "
-                      "and were not used (see run.input.rejected)", (), rejected / max(1, rows))  # fmt: skip
+        message = (f"{rejected:,} of {rows:,} rows lack a customer id, an event or a time and were not used "
+                   "(the JSON report lists them per file)")  # fmt: skip
+        yield Finding("warning", "rejected-rows", message, (), rejected / max(1, rows))
 
 
 def overlapping_patterns(report: Report, t: Thresholds) -> Iterator[Finding]:

@@ -102,7 +102,7 @@ def headline(report: Report) -> list[str]:
         f"{pct(matched)} of the events match a touchpoint on the map.",
     ]
     if report["fitness"] is not None:
-        lines.append(f"Follows the map: {pct(report['fitness'])} of the moves between touchpoints; "
+        lines.append(f"{pct(report['fitness'])} of the moves from touchpoint to touchpoint follow the map; "
                      f"{pct(report['conforming_journeys'])} of the journeys follow it all the way.")  # fmt: skip
     return lines
 
