@@ -59,7 +59,7 @@ def statements(model: MapModel, top_variants: int, approximate: bool) -> list[St
         Statement("cjm_ev", _EVENTS, view=True),
         Statement("cjm_steps", _steps(model)),
         Statement("cjm_journeys", _JOURNEYS),
-        Statement("cjm_visits", _VISITS),
+        Statement("cjm_visits", _visits(model)),
         Statement("cjm_hits", _HITS),
         Statement("cjm_reach", _reach(model)),
         Statement("cjm_tp_counts", _TP_COUNTS),
@@ -284,17 +284,38 @@ SELECT case_id, journey_no, COUNT(*) AS steps,
 FROM cjm_steps GROUP BY case_id, journey_no
 """
 
-# Per journey and stage it has a step in: the first step there, and the first later step in a later stage.
-_VISITS = """
-WITH v AS (
-  SELECT case_id, journey_no, stage, MIN(pos) AS first_pos, MIN(t) AS first_t
-  FROM cjm_steps GROUP BY case_id, journey_no, stage
+
+def _visits(model: MapModel) -> str:
+    """Per journey and stage it has a step in: the first step there, and the first later step in a later stage.
+
+    Two hash aggregations with a column per stage (no self-join, no sort): the first position in each stage
+    per journey, then each stage's first later step in a later stage; a UNION ALL turns the columns to rows.
+    """
+    stages = [k for k, ok in enumerate(model.verifiable) if ok]
+    if not stages:
+        return "SELECT case_id, journey_no, stage, t AS first_t, t AS next_t FROM cjm_steps WHERE 1 = 0"
+    firsts = ", ".join(f"MIN(CASE WHEN stage = {k} THEN pos END) AS p{k}" for k in stages)
+    nexts = ", ".join(
+        f"MIN(CASE WHEN s.stage = {k} THEN s.t END) AS f{k}, "
+        f"MIN(CASE WHEN s.stage > {k} AND s.pos > j.p{k} THEN s.t END) AS n{k}"
+        for k in stages
+    )
+    rows = "\nUNION ALL\n".join(
+        f"SELECT case_id, journey_no, CAST({k} AS INTEGER) AS stage, f{k} AS first_t, n{k} AS next_t "
+        f"FROM per_journey WHERE f{k} IS NOT NULL"
+        for k in stages
+    )
+    return f"""
+WITH firsts AS (
+  SELECT case_id, journey_no, {firsts} FROM cjm_steps GROUP BY case_id, journey_no
+), per_journey AS (
+  SELECT s.case_id, s.journey_no, {nexts}
+  FROM cjm_steps AS s JOIN firsts AS j ON j.case_id = s.case_id AND j.journey_no = s.journey_no
+  GROUP BY s.case_id, s.journey_no
 )
-SELECT v.case_id, v.journey_no, v.stage, v.first_t, MIN(s.t) AS next_t
-FROM v LEFT JOIN cjm_steps AS s
-  ON s.case_id = v.case_id AND s.journey_no = v.journey_no AND s.pos > v.first_pos AND s.stage > v.stage
-GROUP BY v.case_id, v.journey_no, v.stage, v.first_t
+{rows}
 """
+
 
 _HITS = """
 SELECT e.case_id, e.journey_no, e.pos, e.t, s.stage
