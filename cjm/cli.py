@@ -385,11 +385,15 @@ def evidence_check(
     explain_matching: Annotated[
         bool, typer.Option("--explain-matching", help="List every event key, its touchpoint and overlaps.")
     ] = False,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb, or spark (--events: a table or a path).")] = "duckdb",
+    spark_remote: Annotated[
+        str | None, typer.Option("--spark-remote", help="Spark Connect server for --engine spark, sc://host:port.")
+    ] = None,
     debug: Debug = False,
 ) -> int:
     """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
     with _handled(debug):
-        from cjm.evidence.check import CheckOptions, parse_settings, run_aggregates, run_check
+        from cjm.evidence.check import CheckOptions, parse_settings, run_aggregates, run_check, run_spark_check
         from cjm.evidence.engine import Limits
         from cjm.evidence.formats import FORMATS, render_summary
         from cjm.evidence.gates import parse_gates, tripped
@@ -413,7 +417,14 @@ def evidence_check(
         )
         if aggregates and (events or mapping or preset or columns):
             _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
-        result = run_aggregates(journey, aggregates, options) if aggregates else run_check(journey, options)
+        if engine not in ("duckdb", "spark"):
+            _usage(f"--engine must be duckdb or spark, not '{engine}'")
+        if aggregates:
+            result = run_aggregates(journey, aggregates, options)
+        elif engine == "spark":
+            result = run_spark_check(journey, options, spark_remote)
+        else:
+            result = run_check(journey, options)
         if output:
             written = write_outputs(output, result.report, None if aggregates else result.aggregates, result.meta)
             typer.echo(f"Wrote {len(written)} files to {output}", err=True)

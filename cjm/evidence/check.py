@@ -159,6 +159,25 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
 
 
+def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = None, spark: Any = None) -> CheckResult:
+    """Run the same statements on a Spark session (local, or Spark Connect at ``remote``) and build the report."""
+    from cjm.evidence.spark import events_source, run_spark, session
+
+    validate(options)
+    if len(options.events) != 1 or options.mapping or options.preset:
+        raise ConfigError("--engine spark reads one --events TABLE or Parquet/CSV path (with --columns), no --mapping")
+    model, digest = load_model(map_path)
+    approximate = options.quantiles == "approximate"
+    spark = spark if spark is not None else session(remote)
+    source = events_source(spark, options.events[0], options.columns)
+    aggregates = run_spark(spark, model, digest, options.settings, source, options.top_variants, approximate)
+    info = {"engine": "spark", "spark_remote": remote, "events": options.events[0]}
+    run = RunInfo(__version__, model.journey.id, digest, list(options.events), semantics(options, approximate), info)
+    meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
+            "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
+    return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
+
+
 def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckResult:
     """Build the report from aggregate tables computed elsewhere (`cjm evidence sql`)."""
     from cjm.evidence.aggregates import read_aggregates

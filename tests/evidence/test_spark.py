@@ -6,6 +6,7 @@ when PySpark or Java is missing outside CI; in CI (env CI set) a missing Spark i
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from cjm.evidence.analysis import RESULT_TABLES, statements
-from cjm.evidence.check import CheckOptions, load_model, run_check
+from cjm.evidence.check import CheckOptions, load_model, run_check, run_spark_check
 from cjm.evidence.dialects import emit_statements
 from cjm.evidence.engine import Limits
 from cjm.evidence.tables import PARAMETER_TABLES, Settings
@@ -160,3 +161,38 @@ def test_spark_sql_equals_duckdb(spark: Any, tmp_path: Path) -> None:
         assert _rows(got) == _rows(duck[table]), table
     meta = spark.sql("SELECT map_sha256, quantiles FROM cjm_meta").collect()[0]
     assert (meta[0], meta[1]) == (digest, "exact")
+
+
+def _without_run(report: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in report.items() if k != "run"}
+
+
+def test_engine_spark_builds_the_same_report_as_duckdb(spark: Any, tmp_path: Path, run_cli: Any) -> None:
+    rows = ROWS + SUBSECOND
+    duck = run_check(SHOP, CheckOptions(events=[write_log(tmp_path / "log.csv", rows)],
+                                        limits=Limits(memory_limit="512MB", threads=1))).report  # fmt: skip
+    frame = spark.createDataFrame(
+        [(c, t, e, ch or None, None) for c, t, e, ch in rows],
+        "case_id string, ts string, event string, channel string, source string",
+    )
+    frame.selectExpr("case_id", "CAST(ts AS TIMESTAMP) AS ts", "event", "channel", "source").createOrReplaceTempView(
+        "crm_view"
+    )
+    on_spark = run_spark_check(SHOP, CheckOptions(events=["crm_view"]), spark=spark)
+    assert _without_run(on_spark.report) == _without_run(duck)
+    assert on_spark.report["run"]["input"]["engine"] == "spark"
+    # as users run it: a Parquet file with its own column names (the module's session is the active one)
+    import duckdb
+
+    path = tmp_path / "crm.parquet"
+    duckdb.sql(
+        f"COPY (SELECT case_id AS contact, CAST(timestamp AS TIMESTAMP) AS occurred_at, event AS name, "
+        f"NULLIF(channel, '') AS medium FROM read_csv('{tmp_path / 'log.csv'}', header = true, all_varchar = true)) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    result = run_cli("evidence", "check", SHOP, "--engine", "spark", "--events", str(path), "-F", "json",
+                     "--columns", "case=contact,time=occurred_at,event=name,channel=medium")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert _without_run(json.loads(result.stdout)) == _without_run(duck)
+    missing = run_cli("evidence", "check", SHOP, "--engine", "spark", "--events", str(path))
+    assert missing.exit_code == 2 and "column(s) case_id, timestamp, event missing" in missing.stderr
