@@ -393,9 +393,11 @@ Events = Annotated[
 Columns = Annotated[
     str | None, typer.Option("--columns", help="Column names, e.g. case=contact_id,time=occurred_at,event=name.")
 ]
-GapDays = Annotated[float, typer.Option("--gap-days", help="Inactivity that splits a customer's journeys.")]
-WindowDays = Annotated[float, typer.Option("--window-days", help="Funnel window from the first stage.")]
-TopVariants = Annotated[int, typer.Option("--top-variants", help="How many path variants to report.")]
+GapDays = Annotated[
+    str, typer.Option("--gap-days", help="Days of inactivity that split a customer's journeys; none: no splitting.")
+]
+WindowDays = Annotated[str, typer.Option("--window-days", help="Funnel window in days from the first stage.")]
+TopVariants = Annotated[int, typer.Option("--top-variants", help="How many path variants to report (1 to 10000).")]
 
 
 @evidence_app.command("check")
@@ -418,8 +420,8 @@ def evidence_check(
     fail_on: Annotated[
         list[str] | None, typer.Option("--fail-on", help="Exit 1 when e.g. fitness<0.8 or never_observed>0.")
     ] = None,
-    gap_days: GapDays = 90.0,
-    window_days: WindowDays = 60.0,
+    gap_days: GapDays = "90",
+    window_days: WindowDays = "60",
     min_cases: Annotated[int, typer.Option("--min-cases", help="Suppress figures from fewer customers.")] = 1,
     top_variants: TopVariants = 10,
     quantiles: Annotated[str, typer.Option("--quantiles", help="auto, exact or approximate medians.")] = "auto",
@@ -430,15 +432,18 @@ def evidence_check(
     explain_matching: Annotated[
         bool, typer.Option("--explain-matching", help="List every event key, its touchpoint and overlaps.")
     ] = False,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb, or spark (--events: a table or a path).")] = "duckdb",
+    spark_remote: Annotated[
+        str | None, typer.Option("--spark-remote", help="Spark Connect server for --engine spark, sc://host:port.")
+    ] = None,
     debug: Debug = False,
 ) -> int:
     """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
-    from cjm.evidence.check import CheckOptions, run_aggregates, run_check
+    from cjm.evidence.check import CheckOptions, parse_settings, run_aggregates, run_check, run_spark_check
     from cjm.evidence.engine import Limits
-    from cjm.evidence.formats import FORMATS
+    from cjm.evidence.formats import FORMATS, render_summary
     from cjm.evidence.gates import parse_gates, tripped
     from cjm.evidence.outputs import write_outputs
-    from cjm.evidence.tables import Settings
     from cjm.reporters.text import use_colour
 
     formatter = _pick(FORMATS, output_format)
@@ -448,7 +453,7 @@ def evidence_check(
         columns,
         mapping,
         preset,
-        Settings(gap_days, window_days),
+        parse_settings(gap_days, window_days),
         min_cases,
         top_variants,
         quantiles,
@@ -458,11 +463,21 @@ def evidence_check(
     )
     if aggregates and (events or mapping or preset or columns):
         _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
-    result = run_aggregates(journey, aggregates, options) if aggregates else run_check(journey, options)
+    if engine not in ("duckdb", "spark"):
+        _usage(f"--engine must be duckdb or spark, not '{engine}'")
+    if aggregates:
+        result = run_aggregates(journey, aggregates, options)
+    elif engine == "spark":
+        result = run_spark_check(journey, options, spark_remote)
+    else:
+        result = run_check(journey, options)
     if output:
         written = write_outputs(output, result.report, None if aggregates else result.aggregates, result.meta)
         typer.echo(f"Wrote {len(written)} files to {output}", err=True)
-    sys.stdout.write(formatter(result.report, use_colour(sys.stdout)))
+    if output and output_format == "json":  # the report is in the folder: a summary, not the JSON again
+        sys.stdout.write(render_summary(result.report, output))
+    else:
+        sys.stdout.write(formatter(result.report, use_colour(sys.stdout)))
     failures = tripped(result.report, gates)
     for line in failures:
         typer.echo(f"cjm: {line}", err=True)
@@ -491,23 +506,23 @@ def evidence_sql(
     events_table: Annotated[
         str, typer.Option("--events-table", help="Your table of (case_id, ts, event, channel, source).")
     ] = "events",
-    gap_days: GapDays = 90.0,
-    window_days: WindowDays = 60.0,
+    gap_days: GapDays = "90",
+    window_days: WindowDays = "60",
     top_variants: TopVariants = 10,
     approximate: Annotated[bool, typer.Option("--approximate", help="Approximate medians (large tables).")] = False,
+    prefix: Annotated[str, typer.Option("--prefix", help="Prefix for every table the script creates.")] = "",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the script to this file.")] = None,
     debug: Debug = False,
 ) -> int:
     """Emit the analysis as SQL for a warehouse or Spark; bring back its tables with 'check --aggregates'."""
-    from cjm.evidence.check import CheckOptions, load_model, validate
+    from cjm.evidence.check import CheckOptions, load_model, parse_settings, validate
     from cjm.evidence.dialects import emit_statements, script
-    from cjm.evidence.tables import Settings
 
-    settings = Settings(gap_days, window_days)
+    settings = parse_settings(gap_days, window_days)
     validate(CheckOptions(settings=settings, top_variants=top_variants))
     model, digest = load_model(journey)
-    sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate)
-    text = script(sql, dialect, events_table, model.journey.id)
+    sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate, prefix)
+    text = script(sql, dialect, events_table, model.journey.id, prefix)
     _emit(text, output)
     return EXIT_OK
 

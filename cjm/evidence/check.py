@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,10 +54,31 @@ def resolve_mapping(options: CheckOptions) -> LogMapping:
     return from_columns(list(options.events), options.columns)
 
 
+_NO_LIMIT = ("none", "inf", "infinity", "+inf")
+
+
+def _days(text: str, option: str, hint: str = "") -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(f"{option}: '{text}' is not a positive number of days; write e.g. 90{hint}")
+    return value
+
+
+def parse_settings(gap_days: str, window_days: str) -> Settings:
+    """The journey gap (``none`` or ``inf``: no splitting) and the funnel window, as given on the command line."""
+    no_gap = gap_days.strip().lower() in _NO_LIMIT
+    gap = None if no_gap else _days(gap_days, "--gap-days", " or none (one journey per customer)")
+    return Settings(gap, _days(window_days, "--window-days"))
+
+
 def validate(options: CheckOptions) -> None:
     """Reject impossible option values before any data is read."""
-    if options.settings.gap_days <= 0 or options.settings.window_days <= 0:
-        raise ConfigError("--gap-days and --window-days must be positive")
+    gap, window = options.settings.gap_days, options.settings.window_days
+    if (gap is not None and not (math.isfinite(gap) and gap > 0)) or not (math.isfinite(window) and window > 0):
+        raise ConfigError("--gap-days and --window-days must be positive numbers of days (--gap-days may be none)")
     if options.min_cases < 1:
         raise ConfigError("--min-cases must be 1 or more")
     if not 1 <= options.top_variants <= 10_000:
@@ -83,11 +105,21 @@ def semantics(options: CheckOptions, approximate: bool) -> dict[str, Any]:
         "window_days": options.settings.window_days,
         "min_cases": options.min_cases,
         "top_variants": options.top_variants,
+        "time": "compared in microseconds",
+        "journeys": "one per customer (no splitting)"
+        if options.settings.gap_days is None
+        else "split after an inactivity gap of more than gap_days",
         "order": "time, then the touchpoint's earliest stage, then event name",
         "collapse": "consecutive events at one touchpoint are one step; the repeats count as rework",
-        "funnel": "ordered and eventual, per journey; window counted from reaching the first stage",
+        "step_stage": "a touchpoint's stage; at a shared touchpoint the journey's current stage when the touchpoint "
+        "has it, else its earliest stage after the current one, else its latest (a loop-back); a journey's first "
+        "step: the touchpoint's earliest stage",
+        "stages": "per stage over journeys: reached (a step there, any order), entered (first step there), "
+        "continued (a later step in a later stage), ended (last step there), median hours in stage (first step "
+        "there to the first later step in a later stage, journeys that continued)",
+        "funnel": "ordered and eventual, per journey; window counted from reaching the first stage; a shared "
+        "touchpoint counts for the earliest stage not yet reached",
         "unverifiable_stages": "passed through by the funnel and never counted as skipped",
-        "shared_touchpoints": "funnel: earliest stage not yet reached; transitions: the most conformant stage",
         "conformant": list(CONFORMANT),
         "conforming_journeys": "share of journeys with mapped steps and no skip or loop_back",
         "edge_time": "from the last event of a step to the first event of the next",
@@ -123,6 +155,25 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
     run = RunInfo(__version__, model.journey.id, digest, stats.files, semantics(options, approximate), info)
+    meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
+            "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
+    return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
+
+
+def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = None, spark: Any = None) -> CheckResult:
+    """Run the same statements on a Spark session (local, or Spark Connect at ``remote``) and build the report."""
+    from cjm.evidence.spark import events_source, run_spark, session
+
+    validate(options)
+    if len(options.events) != 1 or options.mapping or options.preset:
+        raise ConfigError("--engine spark reads one --events TABLE or Parquet/CSV path (with --columns), no --mapping")
+    model, digest = load_model(map_path)
+    approximate = options.quantiles == "approximate"
+    spark = spark if spark is not None else session(remote)
+    source = events_source(spark, options.events[0], options.columns)
+    aggregates = run_spark(spark, model, digest, options.settings, source, options.top_variants, approximate)
+    info = {"engine": "spark", "spark_remote": remote, "events": options.events[0]}
+    run = RunInfo(__version__, model.journey.id, digest, list(options.events), semantics(options, approximate), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)

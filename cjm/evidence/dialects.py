@@ -8,6 +8,7 @@ to export as CSV or Parquet into a folder for ``cjm evidence check --aggregates 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import sqlglot
@@ -16,15 +17,42 @@ from sqlglot import exp
 from cjm.errors import ConfigError
 from cjm.evidence.analysis import RESULT_TABLES, statements
 from cjm.evidence.matching import MapModel
-from cjm.evidence.tables import Settings, parameter_sql
+from cjm.evidence.tables import PARAMETER_TABLES, Settings, parameter_sql
 
 
-def _bigquery_epoch(node: exp.Expression) -> exp.Expression:
-    """BigQuery has no epoch(): seconds are UNIX_MICROS / 1e6."""
-    if isinstance(node, exp.TimeToUnix):
-        micros = exp.Anonymous(this="UNIX_MICROS", expressions=[node.this])
-        return exp.Div(this=micros, expression=exp.Literal.number("1e6"))
+def _micros(node: exp.Expression, write: Callable[[exp.Expression], exp.Expression]) -> exp.Expression:
+    """The analysis's epoch_us(ts) (integer microseconds) written the dialect's way."""
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "epoch_us" and len(node.expressions) == 1:
+        return write(node.expressions[0].copy())
     return node
+
+
+def _unix_micros(ts: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this="UNIX_MICROS", expressions=[ts])
+
+
+def _snowflake(node: exp.Expression) -> exp.Expression:
+    """Snowflake: DATE_PART(EPOCH_MICROSECOND, ts)."""
+    return _micros(node, lambda ts: exp.Anonymous(this="DATE_PART", expressions=[exp.var("EPOCH_MICROSECOND"), ts]))
+
+
+def _trino(node: exp.Expression) -> exp.Expression:
+    """Trino has no integer epoch in microseconds: the seconds as a double (exact to 0.24 us today), rounded."""
+    return _micros(
+        node,
+        lambda ts: exp.cast(
+            exp.Anonymous(
+                this="ROUND",
+                expressions=[
+                    exp.Mul(
+                        this=exp.Anonymous(this="TO_UNIXTIME", expressions=[ts]),
+                        expression=exp.Literal.number("1000000"),
+                    )
+                ],
+            ),
+            "BIGINT",
+        ),
+    )
 
 
 def _ordered_array(node: exp.Expression) -> exp.Order | None:
@@ -37,7 +65,9 @@ def _ordered_array(node: exp.Expression) -> exp.Order | None:
 
 def _spark(node: exp.Expression) -> exp.Expression:
     """Spark's exact median is PERCENTILE(x, q) (its PERCENTILE_CONT takes only WITHIN GROUP), and its
-    COLLECT_LIST has no order: an ordered, joined ARRAY_AGG becomes LISTAGG(...) WITHIN GROUP (ORDER BY ...)."""
+    COLLECT_LIST has no order: an ordered, joined ARRAY_AGG becomes LISTAGG(...) WITHIN GROUP (ORDER BY ...).
+    Times are UNIX_MICROS: UNIX_TIMESTAMP would compare whole seconds and reorder events within one."""
+    node = _micros(node, _unix_micros)
     if isinstance(node, exp.PercentileCont) and node.expression is not None:
         return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
     order = _ordered_array(node)
@@ -48,8 +78,8 @@ def _spark(node: exp.Expression) -> exp.Expression:
 
 
 def _bigquery(node: exp.Expression) -> exp.Expression:
-    """BigQuery has no epoch() (seconds are UNIX_MICROS / 1e6), and ARRAY_TO_STRING takes only strings."""
-    node = _bigquery_epoch(node)
+    """BigQuery: times are UNIX_MICROS, and ARRAY_TO_STRING takes only strings."""
+    node = _micros(node, _unix_micros)
     order = _ordered_array(node)
     if order is not None:
         order.set("this", exp.cast(order.this.copy(), "VARCHAR"))
@@ -61,57 +91,102 @@ DIALECTS: dict[str, Callable[[exp.Expression], exp.Expression] | None] = {
     "spark": _spark,
     "databricks": _spark,
     "bigquery": _bigquery,
-    "snowflake": None,
-    "trino": None,
+    "snowflake": _snowflake,
+    "trino": _trino,
     "duckdb": None,
 }
 # Dialects without an exact median: the script always uses approximate quantiles there.
 APPROXIMATE_ONLY = ("trino",)
 
 
+# Dialects whose views can be temporary (session-scoped): a permanent view cannot read a temporary one, and
+# pyspark users hand their events over as a temporary view.
+TEMPORARY_VIEWS = ("spark", "databricks")
+_PREFIX = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
 def emit_statements(
     model: MapModel, digest: str, settings: Settings, dialect: str, events_table: str, top_variants: int,
-    approximate: bool,
+    approximate: bool, prefix: str = "",
 ) -> list[str]:  # fmt: skip
-    """Every statement of the script, in order, written in ``dialect``."""
+    """Every statement of the script, in order, written in ``dialect``.
+
+    The script can run again in the same schema: each table is dropped before it is created (views are
+    replaced), and ``prefix`` namespaces every table it creates, so several analyses can share a schema.
+    """
     if dialect not in DIALECTS:
         raise ConfigError(f"unknown dialect '{dialect}'; choose from: {', '.join(DIALECTS)}")
+    if prefix and not _PREFIX.match(prefix):
+        raise ConfigError(f"--prefix: '{prefix}' is not a table-name prefix; use letters, digits and _ (e.g. team_a_)")
     approximate = approximate or dialect in APPROXIMATE_ONLY
     fix = DIALECTS[dialect]
-    out = parameter_sql(model, settings, dialect)
+    steps = statements(model, top_variants, approximate)
+    ours = {*PARAMETER_TABLES, "cjm_events", "cjm_meta", *(step.table for step in steps)}
     try:
         source = exp.to_table(events_table)
     except sqlglot.errors.ParseError:
         raise ConfigError(f"--events-table: '{events_table}' is not a table name") from None
+    if not source.db and source.name in ours | {prefix + name for name in ours}:
+        raise ConfigError(f"--events-table: '{events_table}' is a table the script itself creates; "
+                          "name your events table, or pass --prefix")  # fmt: skip
+
+    def rename(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Table) and not node.db and node.name in ours:
+            renamed = node.copy()  # keeps its alias
+            renamed.set("this", exp.to_identifier(prefix + node.name))
+            return renamed
+        return node
+
+    def create(kind: str, name: str, query: str) -> list[str]:
+        temporary = kind == "VIEW" and dialect in TEMPORARY_VIEWS
+        head = "CREATE OR REPLACE TEMPORARY VIEW" if temporary else f"CREATE {kind}"
+        tree = sqlglot.parse_one(f"{head} {name} AS {query}", read="duckdb")
+        tree = tree.transform(rename)
+        drop = [] if temporary else [_drop(kind, prefix + name, dialect)]
+        return [*drop, _render(tree, dialect, fix)]
+
+    out = []
+    for name, sql in parameter_sql(model, settings, dialect, prefix):
+        out += [_drop("TABLE", name, dialect), *sql]
     columns = ", ".join(("case_id", "ts", "event", "channel", "source"))
-    view = f"CREATE VIEW cjm_events AS SELECT {columns} FROM {source.sql('duckdb')}"
-    out.append(_write(view, dialect, fix))
-    for step in statements(model, top_variants, approximate):
-        out.append(_write(f"CREATE {'VIEW' if step.view else 'TABLE'} {step.table} AS {step.sql}", dialect, fix))
+    out += create("VIEW", "cjm_events", f"SELECT {columns} FROM {source.sql('duckdb')}")
+    for step in steps:
+        out += create("VIEW" if step.view else "TABLE", step.table, step.sql)
     meta = exp.select(
         exp.alias_(exp.Literal.string(digest), "map_sha256"),
-        exp.alias_(exp.Literal.number(settings.gap_days), "gap_days"),
+        exp.alias_(_number(settings.gap_days), "gap_days"),
         exp.alias_(exp.Literal.number(settings.window_days), "window_days"),
         exp.alias_(exp.Literal.number(top_variants), "top_variants"),
         exp.alias_(exp.Literal.string("approximate" if approximate else "exact"), "quantiles"),
     )
-    out.append(_write(f"CREATE TABLE cjm_meta AS {meta.sql('duckdb')}", dialect, fix))
+    out += create("TABLE", "cjm_meta", meta.sql("duckdb"))
     return out
 
 
-def _write(sql: str, dialect: str, fix: Callable[[exp.Expression], exp.Expression] | None) -> str:
-    tree = sqlglot.parse_one(sql, read="duckdb")
+def _drop(kind: str, name: str, dialect: str) -> str:
+    return sqlglot.transpile(f"DROP {kind} IF EXISTS {name}", read="duckdb", write=dialect)[0]
+
+
+def _number(value: float | None) -> exp.Expression:
+    return exp.cast(exp.null(), "DOUBLE") if value is None else exp.Literal.number(value)
+
+
+def _render(tree: exp.Expression, dialect: str, fix: Callable[[exp.Expression], exp.Expression] | None) -> str:
     if fix is not None:
         tree = tree.transform(fix)
     return tree.sql(dialect=dialect, pretty=True, unsupported_level=sqlglot.ErrorLevel.RAISE)
 
 
-def script(statements_sql: list[str], dialect: str, events_table: str, map_id: str) -> str:
+def script(statements_sql: list[str], dialect: str, events_table: str, map_id: str, prefix: str = "") -> str:
     """The statements as one script with a header saying what goes in and what comes out."""
+    tables = ", ".join(prefix + name for name in (*RESULT_TABLES, "cjm_meta"))
     header = [
         f"-- cjm evidence analysis of journey '{map_id}', written for {dialect} by SQLGlot.",
         f"-- Input: {events_table}(case_id, ts, event, channel, source): one row per event; ts a timestamp in UTC.",
-        "-- Output: export these tables as CSV or Parquet into one folder, named after the table,",
-        f"--   then run: cjm evidence check MAP --aggregates FOLDER. Tables: {', '.join(RESULT_TABLES)}, cjm_meta.",
+        "-- It can run again in the same schema: every table it creates is dropped first (views are replaced).",
+        "-- Output: export these tables as CSV or Parquet into one folder, each named after the table"
+        + (f" without the prefix {prefix}" if prefix else "")
+        + ",",
+        f"--   then run: cjm evidence check MAP --aggregates FOLDER. Tables: {tables}.",
     ]
     return "\n".join(header) + "\n\n" + ";\n\n".join(statements_sql) + ";\n"

@@ -46,12 +46,21 @@ def _pct(share: float) -> str:
     return f"{100 * share:.0f}%"
 
 
+def _name(report: Report, ident: str | None) -> str:
+    """A stage's or touchpoint's name as the map gives it, quoted; the id when the report has no name."""
+    for key in ("stages", "touchpoints"):
+        for entry in report.get(key, []):
+            if entry["id"] == ident:
+                return f"“{entry.get('name') or ident}”"
+    return f"“{ident}”"
+
+
 def never_observed(report: Report, t: Thresholds) -> Iterator[Finding]:
     """Touchpoints whose patterns no event matched."""
     for tp in report["touchpoints"]:
         if tp["status"] == "never_observed":
-            message = (f"touchpoint '{tp['id']}' is never observed in the data (no event matches its patterns): "
-                       "is it real, or are its patterns wrong?")  # fmt: skip
+            message = (f"touchpoint {_name(report, tp['id'])} never appears in the data (no event matches its "
+                       "event patterns): is it real, or are its patterns wrong?")  # fmt: skip
             yield Finding("warning", "never-observed", message, (tp["id"],), 1.0)
 
 
@@ -60,8 +69,8 @@ def skipped_stages(report: Report, t: Thresholds) -> Iterator[Finding]:
     for stage in report["stages"]:
         share = stage.get("skipped_share")
         if share is not None and share >= t.skip_share:
-            yield Finding("warning", "skipped-stage", f"stage '{stage['id']}' is skipped by {_pct(share)} of the "
-                          "journeys that got past it", (stage["id"],), share)  # fmt: skip
+            yield Finding("warning", "skipped-stage", f"{_pct(share)} of the journeys that got past stage "
+                          f"{_name(report, stage['id'])} jumped over it", (stage["id"],), share)  # fmt: skip
 
 
 def loop_backs(report: Report, t: Thresholds) -> Iterator[Finding]:
@@ -72,8 +81,9 @@ def loop_backs(report: Report, t: Thresholds) -> Iterator[Finding]:
             continue
         share = move["cases"] / cases
         if share >= t.loop_share:
-            yield Finding("warning", "loop-back", f"{_pct(share)} of customers go back from '{move['from_stage']}' "
-                          f"to '{move['to_stage']}' ({move['count']:,} transitions)",
+            yield Finding("warning", "loop-back", f"{_pct(share)} of customers go back from "
+                          f"{_name(report, move['from_stage'])} to an earlier stage, "
+                          f"{_name(report, move['to_stage'])} ({move['count']:,} times)",
                           (move["from_stage"], move["to_stage"]), share)  # fmt: skip
 
 
@@ -85,18 +95,22 @@ def unmapped_events(report: Report, t: Thresholds) -> Iterator[Finding]:
             continue
         share = item["cases"] / cases
         if share >= t.unmapped_share:
-            before, after = item["between"]
-            where = _where(before, after)
+            places = item.get("places") or [{"between": item["between"] or [None, None], "share": None}]
+            where = ", ".join(
+                _where(report, *p["between"]) + (f" ({_pct(p['share'])})" if len(places) > 1 else "") for p in places
+            )
             yield Finding("warning", "unmapped-event", f"event '{item['event']}' reaches {_pct(share)} of customers "
-                          f"but no touchpoint maps it; it sits {where}", (item["event"],), share)  # fmt: skip
+                          f"but is not on the map; it happens {where}", (item["event"],), share)  # fmt: skip
 
 
-def _where(before: str | None, after: str | None) -> str:
+def _where(report: Report, before: str | None, after: str | None) -> str:
     if before and after:
-        return f"in stage '{before}'" if before == after else f"between '{before}' and '{after}'"
+        if before == after:
+            return f"in stage {_name(report, before)}"
+        return f"between {_name(report, before)} and {_name(report, after)}"
     if after:
-        return f"before '{after}'"
-    return f"after '{before}'" if before else "in journeys with no mapped touchpoint"
+        return f"before {_name(report, after)}"
+    return f"after {_name(report, before)}" if before else "in journeys with no touchpoint of the map"
 
 
 def channel_mismatch(report: Report, t: Thresholds) -> Iterator[Finding]:
@@ -109,7 +123,7 @@ def channel_mismatch(report: Report, t: Thresholds) -> Iterator[Finding]:
         share = channels.get(tp["declared_channel"], 0) / total
         if share < t.channel_share:
             top = max(channels.items(), key=lambda kv: (kv[1], kv[0]))[0]
-            yield Finding("warning", "channel-mismatch", f"touchpoint '{tp['id']}' is declared as "
+            yield Finding("warning", "channel-mismatch", f"touchpoint {_name(report, tp['id'])} is declared as "
                           f"{tp['declared_channel']}, but {_pct(1 - share)} of its events come from other channels "
                           f"(mostly '{top}')", (tp["id"],), 1 - share)  # fmt: skip
 
@@ -118,16 +132,18 @@ def low_fitness(report: Report, t: Thresholds) -> Iterator[Finding]:
     """The map explains too few of the observed transitions."""
     fitness = report.get("fitness")
     if fitness is not None and fitness < t.low_fitness:
-        yield Finding("warning", "low-fitness", f"map fitness is {fitness:.2f}: {_pct(1 - fitness)} of transitions "
-                      "skip stages or loop back", (report["run"]["map"],), 1 - fitness)  # fmt: skip
+        yield Finding("warning", "low-fitness", f"only {_pct(fitness)} of the moves follow the map: "
+                      f"{_pct(1 - fitness)} jump over a stage or go back to an earlier one", (report["run"]["map"],),
+                      1 - fitness)  # fmt: skip
 
 
 def unverifiable(report: Report, t: Thresholds) -> Iterator[Finding]:
     """Touchpoints without event patterns: the data can say nothing about them."""
     ids = tuple(tp["id"] for tp in report["touchpoints"] if tp["status"] == "unverifiable")
     if ids:
-        yield Finding("info", "unverifiable", f"{len(ids)} touchpoint(s) declare no events and cannot be checked: "
-                      f"{', '.join(ids)}", ids, len(ids) / max(1, len(report["touchpoints"])))  # fmt: skip
+        names = ", ".join(_name(report, i) for i in ids)
+        yield Finding("info", "unverifiable", f"{len(ids)} touchpoint(s) have no events defined, so the data cannot "
+                      f"confirm them: {names}", ids, len(ids) / max(1, len(report["touchpoints"])))  # fmt: skip
 
 
 def rejected_rows(report: Report, t: Thresholds) -> Iterator[Finding]:
@@ -135,8 +151,9 @@ def rejected_rows(report: Report, t: Thresholds) -> Iterator[Finding]:
     rejected = report["run"].get("input", {}).get("rejected_rows", 0)
     rows = report["run"].get("input", {}).get("rows", 0)
     if rejected:
-        yield Finding("warning", "rejected-rows", f"{rejected:,} of {rows:,} rows lack a case id, an event or a time "
-                      "and were not used (see run.input.rejected)", (), rejected / max(1, rows))  # fmt: skip
+        message = (f"{rejected:,} of {rows:,} rows lack a customer id, an event or a time and were not used "
+                   "(the JSON report lists them per file)")  # fmt: skip
+        yield Finding("warning", "rejected-rows", message, (), rejected / max(1, rows))
 
 
 def overlapping_patterns(report: Report, t: Thresholds) -> Iterator[Finding]:
@@ -145,8 +162,8 @@ def overlapping_patterns(report: Report, t: Thresholds) -> Iterator[Finding]:
     if overlaps:
         events = sum(o["events"] for o in overlaps)
         ids = tuple(sorted({tp for o in overlaps for tp in o["touchpoints"]}))
-        yield Finding("info", "overlapping-patterns", f"{events} events match several touchpoints and went to the "
-                      "first in map order; see --explain-matching", ids, 0.0)  # fmt: skip
+        yield Finding("info", "overlapping-patterns", f"{events:,} events match several touchpoints and went to "
+                      "the first in map order; see --explain-matching", ids, 0.0)  # fmt: skip
 
 
 CHECKS: tuple[Callable[[Report, Thresholds], Iterator[Finding]], ...] = (

@@ -50,15 +50,6 @@ def pattern_matches(pattern: EventPattern, event: str, channel: str, source: str
 
 
 @dataclass(frozen=True)
-class Pair:
-    """How a transition between two touchpoints is classed, and the stages it goes from and to."""
-
-    kind: str
-    from_stage: int
-    to_stage: int
-
-
-@dataclass(frozen=True)
 class MapModel:
     """The parts of a journey the analysis uses, numbered: stages and touchpoints by their map order."""
 
@@ -110,29 +101,6 @@ class MapModel:
         """Whether a touchpoint's events take part in flows: it has patterns and a stage."""
         return self.evidenced[tp] and bool(self.tp_stages[tp])
 
-    def classify(self, a: int, b: int) -> Pair:
-        """Class the transition from touchpoint ``a`` to ``b`` (both in flows) against the stage order.
-
-        A shared touchpoint takes, for each transition, the stage that makes the transition most
-        conformant: within a stage, else forward, else the shortest skip, else the shortest loop back.
-        """
-        pairs = [(s, t) for s in self.tp_stages[a] for t in self.tp_stages[b]]
-        rank = self.rank
-        same = [(s, t) for s, t in pairs if s == t]
-        if same:
-            s, t = min(same)
-            return Pair("within_stage", s, t)
-        forward = [(s, t) for s, t in pairs if rank[t] == rank[s] + 1]
-        if forward:
-            s, t = min(forward)
-            return Pair("forward", s, t)
-        skips = [(rank[t] - rank[s], s, t) for s, t in pairs if rank[t] > rank[s] + 1]
-        if skips:
-            _, s, t = min(skips)
-            return Pair("skip", s, t)
-        _, s, t = min((rank[s] - rank[t], s, t) for s, t in pairs)
-        return Pair("loop_back", s, t)
-
     def skipped(self, from_stage: int, to_stage: int) -> list[str]:
         """The verifiable stages a skip from ``from_stage`` to ``to_stage`` jumps over."""
         return [self.stages[s] for s in range(from_stage + 1, to_stage) if self.verifiable[s]]
@@ -160,10 +128,10 @@ def pattern_rows(model: MapModel) -> list[tuple[int, str, str, str]]:
     ]
 
 
-def touchpoint_rows(model: MapModel) -> list[tuple[int, int | None, int]]:
-    """(touchpoint, earliest stage or NULL, 1 when it takes part in flows) per touchpoint."""
+def touchpoint_rows(model: MapModel) -> list[tuple[int, int | None, int, int]]:
+    """(touchpoint, earliest stage or NULL, 1 when it takes part in flows, 1 when several stages share it)."""
     return [
-        (i, model.tp_stages[i][0] if model.tp_stages[i] else None, int(model.flow(i)))
+        (i, model.tp_stages[i][0] if model.tp_stages[i] else None, int(model.flow(i)), int(len(model.tp_stages[i]) > 1))
         for i in range(len(model.touchpoints))
     ]
 
@@ -176,17 +144,6 @@ def tp_stage_rows(model: MapModel) -> list[tuple[int, int]]:
 def stage_rows(model: MapModel) -> list[tuple[int, int, int | None]]:
     """(stage, verifiable 0/1, rank among verifiable stages or NULL) per stage."""
     return [(s, int(ok), model.rank.get(s)) for s, ok in enumerate(model.verifiable)]
-
-
-def pair_rows(model: MapModel) -> list[tuple[int, int, str, int, int]]:
-    """(from touchpoint, to touchpoint, kind, from stage, to stage) for every ordered pair of flow touchpoints."""
-    flows = [i for i in range(len(model.touchpoints)) if model.flow(i)]
-    rows = []
-    for a in flows:
-        for b in flows:
-            pair = model.classify(a, b)
-            rows.append((a, b, pair.kind, pair.from_stage, pair.to_stage))
-    return rows
 
 
 def overlaps(model: MapModel, keys: list[tuple[str, str, str, int]]) -> list[dict[str, Any]]:

@@ -17,9 +17,11 @@ Report = dict[str, Any]
 # Each CSV table: the report list it comes from and its columns (lists and maps are joined as text).
 CSV_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "touchpoints.csv": ("touchpoints", ("id", "status", "events", "cases", "rework", "declared_channel", "channels",
-                                        "stages")),
-    "stages.csv": ("stages", ("id", "status", "journeys", "cases", "conversion", "median_hours_from_previous",
-                              "skipped_share")),
+                                        "stages", "name")),
+    "stages.csv": ("stages", ("id", "name", "status", "partly_verifiable", "reached_journeys", "reached_cases",
+                              "entered_journeys", "continued_journeys", "ended_journeys", "median_hours_in_stage",
+                              "skipped_journeys", "skipped_share")),
+    "funnel.csv": ("funnel", ("id", "journeys", "cases", "conversion", "median_hours_from_previous")),
     "transitions.csv": ("transitions", ("kind", "from_stage", "to_stage", "count", "cases", "skipped")),
     "edges.csv": ("edges", ("from", "to", "count", "cases", "median_hours")),
     "variants.csv": ("variants", ("journeys", "cases", "path")),
@@ -28,14 +30,23 @@ CSV_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 }  # fmt: skip
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection): event names and
+# messages come from the data, so such a cell is prefixed with an apostrophe, which spreadsheets show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool | int | float):
+        return str(value)
     if isinstance(value, dict):
-        return ";".join(f"{k}={v}" for k, v in value.items())
-    if isinstance(value, list):
-        return ">".join("" if v is None else str(v) for v in value)
-    return str(value)
+        text = ";".join(f"{k}={v}" for k, v in value.items())
+    elif isinstance(value, list):
+        text = ">".join("" if v is None else str(v) for v in value)
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> str:

@@ -1,4 +1,4 @@
-"""The evidence report (JSON shape version 1), built from the aggregate tables and the map.
+"""The evidence report (JSON shape version 2: stage semantics v2), built from the aggregate tables and the map.
 
 The same builder serves DuckDB runs and aggregates computed elsewhere
 (``--aggregates DIR``), so both give the same report for the same data.
@@ -15,7 +15,7 @@ from cjm.evidence.matching import CONFORMANT, MapModel
 
 Aggregates = dict[str, list[tuple[Any, ...]]]
 Report = dict[str, Any]
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ def build_report(model: MapModel, aggregates: Aggregates, run: RunInfo, min_case
         "events": total.get("events", 0),
         "matched_events": total.get("matched_events", 0),
         "touchpoints": _touchpoints(model, aggregates, hidden),
-        "stages": _stages(model, aggregates, total.get("journeys", 0), hidden),
+        "stages": _stages(model, aggregates, hidden),
+        "funnel": _funnel(model, aggregates, total.get("journeys", 0), hidden),
         "transitions": _transitions(model, aggregates, hidden),
         "fitness": _share(conformant, moves),
         "conforming_journeys": _share(ends - total.get("nonconforming_journeys", 0), ends),
@@ -80,10 +81,10 @@ def build_report(model: MapModel, aggregates: Aggregates, run: RunInfo, min_case
 class _Suppress:
     min_cases: int
 
-    def apply(self, entry: dict[str, Any], figures: tuple[str, ...]) -> dict[str, Any]:
-        cases = entry.get("cases")
+    def apply(self, entry: dict[str, Any], figures: tuple[str, ...], cases_key: str = "cases") -> dict[str, Any]:
+        cases = entry.get(cases_key)
         if self.min_cases > 1 and cases is not None and 0 < cases < self.min_cases:
-            entry.update({k: None for k in (*figures, "cases")})
+            entry.update({k: None for k in (*figures, cases_key)})
             entry["suppressed"] = True
         return entry
 
@@ -95,6 +96,16 @@ def _touchpoints(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> 
     channels: dict[int, dict[str, int]] = {}
     for r in sorted(_rows(aggregates, "cjm_channel_stats", T["cjm_channel_stats"]), key=lambda r: str(r["channel"])):
         channels.setdefault(int(r["tp"]), {})[str(r["channel"] or "unknown")] = int(r["events"])
+    by_stage: dict[int, list[dict[str, Any]]] = {}
+    for r in sorted(_rows(aggregates, "cjm_tp_stage_stats", T["cjm_tp_stage_stats"]), key=lambda r: int(r["stage"])):
+        by_stage.setdefault(int(r["tp"]), []).append(
+            {
+                "stage": model.stages[int(r["stage"])],
+                "steps": int(r["steps"]),
+                "journeys": int(r["journeys"]),
+                "cases": int(r["cases"]),
+            }
+        )
     out = []
     for i, tp in enumerate(model.journey.touchpoints):
         found = stats.get(i)
@@ -108,37 +119,65 @@ def _touchpoints(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> 
             entry = {"id": tp.id, "status": "observed", "events": int(found["events"]), "cases": int(found["cases"]),
                      "channels": dict(sorted(channels.get(i, {}).items(), key=lambda kv: (-kv[1], kv[0]))),
                      "rework": int(found["rework"] or 0)}  # fmt: skip
+        entry["name"] = tp.name
         entry["declared_channel"] = tp.channel
         entry["stages"] = stages
-        out.append(hidden.apply(entry, ("events", "cases", "channels", "rework")))
+        entry["by_stage"] = [hidden.apply(dict(b), ("steps", "journeys")) for b in by_stage.get(i, [])]
+        out.append(hidden.apply(entry, ("events", "cases", "channels", "rework", "by_stage")))
     return out
 
 
-def _stages(model: MapModel, aggregates: Aggregates, journeys: int, hidden: _Suppress) -> list[dict[str, Any]]:
+def stage_status(model: MapModel, stage: int, observed: bool) -> dict[str, Any]:
+    """A stage's status from its touchpoints: observed, never_observed or unverifiable; partly verifiable or not."""
+    index = {tp: i for i, tp in enumerate(model.touchpoints)}
+    refs = {ref for action in model.journey.stages[stage].actions for ref in action.touchpoints if ref in index}
+    blind = sorted((r for r in refs if not model.evidenced[index[r]]), key=lambda r: index[r])
+    status = "unverifiable" if not model.verifiable[stage] else "observed" if observed else "never_observed"
+    return {"status": status, "partly_verifiable": bool(blind) and model.verifiable[stage],
+            "unverifiable_touchpoints": blind}  # fmt: skip
+
+
+def _stages(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> list[dict[str, Any]]:
     from cjm.evidence.analysis import RESULT_TABLES as T
 
     stats = {int(r["stage"]): r for r in _rows(aggregates, "cjm_stage_stats", T["cjm_stage_stats"])}
     out = []
-    previous = journeys
-    seen_verifiable = False
     for s, stage_id in enumerate(model.stages):
         r = stats.get(s, {})
-        reached = int(r.get("journeys") or 0)
+        reached = int(r.get("reached_journeys") or 0)
+        entry: dict[str, Any] = {"id": stage_id, "name": model.journey.stages[s].name,
+                                 **stage_status(model, s, reached > 0)}  # fmt: skip
+        figures = ("reached_journeys", "entered_journeys", "continued_journeys", "ended_journeys", "skipped_journeys")
         if not model.verifiable[s]:
-            out.append({"id": stage_id, "status": "unverifiable", "cases": None, "journeys": None,
-                        "conversion": None, "median_hours_from_previous": None, "skipped_share": None})  # fmt: skip
-            previous = reached
+            entry.update({k: None for k in (*figures, "reached_cases", "median_hours_in_stage", "skipped_share")})
+            out.append(entry)
             continue
-        entry = {
-            "id": stage_id,
-            "status": "observed" if reached else "never_observed",
-            "cases": int(r.get("cases") or 0),
-            "journeys": reached,
-            "conversion": _share(reached, previous),
-            "median_hours_from_previous": _hours(r.get("median_hours")) if seen_verifiable else None,
-            "skipped_share": _share(int(r.get("skipped_journeys") or 0), int(r.get("beyond_journeys") or 0)),
-        }
-        seen_verifiable = True
+        entry.update({k: int(r.get(k) or 0) for k in figures})
+        entry["reached_cases"] = int(r.get("reached_cases") or 0)
+        entry["median_hours_in_stage"] = _hours(r.get("median_hours_in_stage"))
+        entry["skipped_share"] = _share(entry["skipped_journeys"], int(r.get("beyond_journeys") or 0))
+        hidden_figures = (*figures, "median_hours_in_stage", "skipped_share")
+        out.append(hidden.apply(entry, hidden_figures, "reached_cases"))
+    return out
+
+
+def _funnel(model: MapModel, aggregates: Aggregates, journeys: int, hidden: _Suppress) -> list[dict[str, Any]]:
+    """The ordered funnel of version 1 (verifiable stages only): reached in map order, within the window."""
+    from cjm.evidence.analysis import RESULT_TABLES as T
+
+    stats = {int(r["stage"]): r for r in _rows(aggregates, "cjm_funnel_stats", T["cjm_funnel_stats"])}
+    out = []
+    previous = journeys
+    first = True
+    for s, stage_id in enumerate(model.stages):
+        if not model.verifiable[s]:
+            continue
+        r = stats.get(s, {})
+        reached = int(r.get("journeys") or 0)
+        entry = {"id": stage_id, "journeys": reached, "cases": int(r.get("cases") or 0),
+                 "conversion": _share(reached, previous),
+                 "median_hours_from_previous": None if first else _hours(r.get("median_hours"))}  # fmt: skip
+        first = False
         previous = reached
         out.append(hidden.apply(entry, ("journeys", "conversion", "median_hours_from_previous")))
     return out
@@ -188,12 +227,19 @@ def _variants(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> lis
 
 
 def _unmapped(model: MapModel, aggregates: Aggregates, hidden: _Suppress) -> list[dict[str, Any]]:
+    """Unmapped events with their most frequent place (``between``) and up to three places with their shares."""
     from cjm.evidence.analysis import RESULT_TABLES as T
 
-    out: list[dict[str, Any]] = [
-        {"event": str(r["event"]), "events": int(r["events"]), "cases": int(r["cases"]),
-         "between": [_stage(model, r["from_stage"]), _stage(model, r["to_stage"])]}
-        for r in _rows(aggregates, "cjm_unmapped_stats", T["cjm_unmapped_stats"])
-    ]  # fmt: skip
-    out.sort(key=lambda e: (-e["cases"], -e["events"], e["event"]))
-    return [hidden.apply(e, ("events", "between")) for e in out]
+    found: dict[str, dict[str, Any]] = {}
+    for r in sorted(
+        _rows(aggregates, "cjm_unmapped_stats", T["cjm_unmapped_stats"]), key=lambda r: int(r["place_rank"])
+    ):
+        entry = found.setdefault(str(r["event"]), {"event": str(r["event"]), "events": int(r["events"]),
+                                                  "cases": int(r["cases"]), "between": None, "places": []})  # fmt: skip
+        between = [_stage(model, r["from_stage"]), _stage(model, r["to_stage"])]
+        if entry["between"] is None:
+            entry["between"] = between
+        share = _share(int(r["place_events"]), entry["events"])
+        entry["places"].append({"between": between, "events": int(r["place_events"]), "share": share})
+    out = sorted(found.values(), key=lambda e: (-e["cases"], -e["events"], e["event"]))
+    return [hidden.apply(e, ("events", "between", "places")) for e in out]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cjm.evidence.matching import MapModel, pair_rows, pattern_rows, stage_rows, touchpoint_rows, tp_stage_rows
+from cjm.evidence.matching import MapModel, pattern_rows, stage_rows, touchpoint_rows, tp_stage_rows
 
 if TYPE_CHECKING:
     import duckdb
@@ -20,34 +20,36 @@ Row = tuple[object, ...]
 
 @dataclass(frozen=True)
 class Settings:
-    """The analysis choices that are data, not SQL: the journey gap and the funnel window."""
+    """The analysis choices that are data, not SQL: the journey gap (None: no splitting) and the funnel window."""
 
-    gap_days: float = 90.0
+    gap_days: float | None = 90.0
     window_days: float = 60.0
+
+    def micros(self) -> tuple[int | None, int]:
+        """The gap and the window in whole microseconds, the unit every engine compares times in."""
+        gap = None if self.gap_days is None else round(self.gap_days * 86_400_000_000)
+        return gap, round(self.window_days * 86_400_000_000)
 
 
 # Each parameter table and its columns with their (DuckDB) types.
 PARAMETER_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
-    "cjm_settings": (("gap_seconds", "DOUBLE"), ("window_seconds", "DOUBLE")),
+    "cjm_settings": (("gap_us", "BIGINT"), ("window_us", "BIGINT")),
     "cjm_patterns": (("tp", "INTEGER"), ("event_like", "VARCHAR"), ("channel_like", "VARCHAR"),
                      ("source_like", "VARCHAR")),
-    "cjm_touchpoints": (("tp", "INTEGER"), ("first_stage", "INTEGER"), ("flow", "INTEGER")),
+    "cjm_touchpoints": (("tp", "INTEGER"), ("first_stage", "INTEGER"), ("flow", "INTEGER"), ("shared", "INTEGER")),
     "cjm_tp_stages": (("tp", "INTEGER"), ("stage", "INTEGER")),
     "cjm_stages": (("stage", "INTEGER"), ("verifiable", "INTEGER"), ("stage_rank", "INTEGER")),
-    "cjm_pairs": (("from_tp", "INTEGER"), ("to_tp", "INTEGER"), ("kind", "VARCHAR"), ("from_stage", "INTEGER"),
-                  ("to_stage", "INTEGER")),
 }  # fmt: skip
 
 
 def parameter_rows(model: MapModel, settings: Settings) -> dict[str, list[Row]]:
     """The rows of every parameter table."""
     return {
-        "cjm_settings": [(settings.gap_days * 86400.0, settings.window_days * 86400.0)],
+        "cjm_settings": [settings.micros()],
         "cjm_patterns": list(pattern_rows(model)),
         "cjm_touchpoints": list(touchpoint_rows(model)),
         "cjm_tp_stages": list(tp_stage_rows(model)),
         "cjm_stages": list(stage_rows(model)),
-        "cjm_pairs": list(pair_rows(model)),
     }
 
 
@@ -64,20 +66,22 @@ def load_parameters(con: duckdb.DuckDBPyConnection, model: MapModel, settings: S
             con.execute(f"INSERT INTO {name} VALUES {values}", [v for r in chunk for v in r])
 
 
-def parameter_sql(model: MapModel, settings: Settings, dialect: str) -> list[str]:
-    """CREATE TABLE and INSERT statements for the parameter tables, literals quoted for ``dialect``."""
+def parameter_sql(model: MapModel, settings: Settings, dialect: str, prefix: str = "") -> list[tuple[str, list[str]]]:
+    """Per parameter table: its name (with ``prefix``) and its CREATE TABLE and INSERT statements for ``dialect``."""
     import sqlglot
     from sqlglot import exp
 
     out = []
     for name, rows in parameter_rows(model, settings).items():
         columns = PARAMETER_TABLES[name]
-        create = f"CREATE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})"
-        out.append(sqlglot.transpile(create, read="duckdb", write=dialect)[0])
+        table = prefix + name
+        create = f"CREATE TABLE {table} ({', '.join(f'{c} {t}' for c, t in columns)})"
+        sql = [sqlglot.transpile(create, read="duckdb", write=dialect)[0]]
         if rows:
             values = exp.values([tuple(_literal(v, t) for v, (_, t) in zip(r, columns, strict=True)) for r in rows])
-            insert = exp.insert(values, name, columns=[c for c, _ in columns])
-            out.append(insert.sql(dialect=dialect))
+            insert = exp.insert(values, table, columns=[c for c, _ in columns])
+            sql.append(insert.sql(dialect=dialect))
+        out.append((table, sql))
     return out
 
 

@@ -33,18 +33,32 @@ class _Run(_Lenient):
     map: str
 
 
+class _StageShare(_Lenient):
+    stage: str
+    cases: Count = None
+
+
 class _Touchpoint(_Lenient):
     id: str
     status: str = "observed"
     events: Count = None
     cases: Count = None
+    by_stage: list[_StageShare] | None = None
 
 
 class _Stage(_Lenient):
     id: str
+    status: str = "observed"
+    # version 1: the ordered funnel
     cases: Count = None
     conversion: float | None = None
     median_hours_from_previous: float | None = None
+    # version 2: journeys with a step in the stage (any order), and what they did there
+    reached_journeys: Count = None
+    reached_cases: Count = None
+    entered_journeys: Count = None
+    continued_journeys: Count = None
+    median_hours_in_stage: float | None = None
 
 
 class _Transition(_Lenient):
@@ -162,7 +176,13 @@ def load_evidence(path: str) -> EvidenceReport:
         ) from None
 
 
-def _touchpoints(report: EvidenceReport) -> dict[str, TouchpointEvidence]:
+def _hours(hours: float) -> str:
+    if hours < 48:
+        return f"{hours:,.1f} hours"
+    return f"{hours / 24:,.1f} days" if hours < 24 * 14 else f"{hours / 168:,.1f} weeks"
+
+
+def _touchpoints(report: EvidenceReport, names: Mapping[str, str]) -> dict[str, TouchpointEvidence]:
     reach = [t.cases for t in report.touchpoints if isinstance(t.cases, (int, float))]
     top = max(reach, default=0) or 1
     out = {}
@@ -176,11 +196,36 @@ def _touchpoints(report: EvidenceReport) -> dict[str, TouchpointEvidence]:
         else:
             heat = round(HEAT_LEVELS * tp.cases / top) if isinstance(tp.cases, (int, float)) else 0
             label = f"observed: {figure(tp.cases)} customers, {figure(tp.events)} events"
+            if tp.by_stage and len(tp.by_stage) > 1:  # a shared touchpoint: its customers in each stage
+                label += "; " + ", ".join(f"{figure(b.cases)} in {names.get(b.stage, b.stage)}" for b in tp.by_stage)
             out[tp.id] = TouchpointEvidence("observed", label, figure(tp.cases), max(1, heat))
     return out
 
 
+def _reached(report: EvidenceReport) -> dict[str, Funnel]:
+    """Version 2: the customers with a step in each stage, what they did there; no data for an unverifiable stage."""
+    reach = [s.reached_cases for s in report.stages if isinstance(s.reached_cases, (int, float))]
+    top = max(reach, default=0) or 1
+    out = {}
+    for stage in report.stages:
+        if stage.status == "unverifiable":
+            out[stage.id] = Funnel(0.0, "no data: none of its touchpoints has events")
+            continue
+        share = stage.reached_cases / top if isinstance(stage.reached_cases, (int, float)) else 0.0
+        parts = [f"{figure(stage.reached_cases)} customers reached it"]
+        if isinstance(stage.entered_journeys, int) and stage.entered_journeys:
+            parts.append(f"{figure(stage.entered_journeys)} journeys started here")
+        if isinstance(stage.continued_journeys, int):
+            parts.append(f"{figure(stage.continued_journeys)} moved on")
+        if stage.median_hours_in_stage is not None:
+            parts.append(f"typically {_hours(stage.median_hours_in_stage)} in the stage")
+        out[stage.id] = Funnel(round(100 * share, 1), " · ".join(parts))
+    return out
+
+
 def _funnels(report: EvidenceReport) -> dict[str, Funnel]:
+    if report.version >= 2:
+        return _reached(report)
     reach = [s.cases for s in report.stages if isinstance(s.cases, (int, float))]
     top = max(reach, default=0) or 1
     out = {}
@@ -204,7 +249,8 @@ def evidence_overlay(report: EvidenceReport, journey: Journey, source: str) -> O
     for t in report.transitions:
         if t.from_stage not in names or t.kind not in ("skip", "loop_back"):
             continue
-        arrow, verb = ("↷", "skip to") if t.kind == "skip" else ("↺", "loop back to")
+        back = "go back to" if report.version >= 2 else "loop back to"
+        arrow, verb = ("↷", "skip to") if t.kind == "skip" else ("↺", back)
         target = names.get(t.to_stage or "", t.to_stage or "a later stage")
         notes.setdefault(t.from_stage, []).append(
             f"{arrow} {figure(t.count)} {verb} {target} ({figure(t.cases)} customers)"
@@ -222,10 +268,11 @@ def evidence_overlay(report: EvidenceReport, journey: Journey, source: str) -> O
     if report.fitness is not None:
         summary.append(("Map fitness", f"{report.fitness:.0%} of transitions follow the map"))
     if report.conforming_journeys is not None:
-        summary.append(("Conforming journeys", f"{report.conforming_journeys:.0%}"))
+        label = "Journeys that follow the map all the way" if report.version >= 2 else "Conforming journeys"
+        summary.append((label, f"{report.conforming_journeys:.0%}"))
     banner = (f"Events the map does not place in a stage: {', '.join(unplaced)}",) if unplaced else ()
     return Overlay(
-        touchpoints=_touchpoints(report),
+        touchpoints=_touchpoints(report, {**names, **{t.id: t.name for t in journey.touchpoints}}),
         funnels=_funnels(report),
         stage_notes={k: tuple(v) for k, v in notes.items()},
         ghosts={k: tuple(v) for k, v in ghosts.items()},

@@ -11,6 +11,7 @@ from typing import Any
 
 DATA = Path(__file__).parent / "data"
 SHOP = str(DATA / "shop.journey.yaml")
+BANK = str(DATA / "shared.journey.yaml")
 T0 = dt.datetime(2026, 1, 5, 9, 0)
 
 
@@ -49,6 +50,11 @@ def touchpoint(report: dict[str, Any], tp: str) -> dict[str, Any]:
 def stage(report: dict[str, Any], stage_id: str) -> dict[str, Any]:
     """One stage entry of the report."""
     return next(s for s in report["stages"] if s["id"] == stage_id)
+
+
+def funnel(report: dict[str, Any], stage_id: str) -> dict[str, Any]:
+    """One stage entry of the ordered funnel."""
+    return next(s for s in report["funnel"] if s["id"] == stage_id)
 
 
 def dumps(value: Any) -> str:

@@ -53,6 +53,8 @@ def reference(model: MapModel, events: list[Event], gap_days: float = 90, window
     paths: dict[str, tuple[str, str]] = {}  # journey key -> (case, code path)
     nonconforming: set[str] = set()
     unmapped: dict[str, list[tuple[str, int | None, int | None]]] = defaultdict(list)
+    visits: dict[int, list[tuple[str, bool, bool, float | None]]] = defaultdict(list)
+    by_tp: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
     journeys = 0
     by_case: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for e in events:
@@ -74,14 +76,31 @@ def reference(model: MapModel, events: list[Event], gap_days: float = 90, window
             journeys += 1
             key = f"{case}#{number}"
             _journey(model, case, key, journey, window, K, tp_rework, moves, edges, reach, skipped, max_stage,
-                     paths, nonconforming, unmapped)  # fmt: skip
+                     paths, nonconforming, unmapped, visits, by_tp)  # fmt: skip
     return _summarise(model, locals())
+
+
+def step_stage(stages: tuple[int, ...], current: int | None) -> int:
+    """The stage of a step at a touchpoint with these stages, as the spec words it (semantics v2)."""
+    if current is None:
+        return stages[0]
+    if current in stages:
+        return current
+    later = [s for s in stages if s > current]
+    return min(later) if later else max(stages)
+
+
+def _kind(model: MapModel, a: int, b: int) -> str:
+    if a == b:
+        return "within_stage"
+    ra, rb = model.rank[a], model.rank[b]
+    return "forward" if rb == ra + 1 else "skip" if rb > ra else "loop_back"
 
 
 def _journey(model: MapModel, case: str, key: str, journey: list[tuple[Any, ...]], window: float, K: int,
              tp_rework: Counter[int], moves: list[Any], edges: dict[Any, Any], reach: dict[int, Any],
              skipped: dict[int, set[str]], max_stage: dict[str, int], paths: dict[str, Any], nonconforming: set[str],
-             unmapped: dict[str, Any]) -> None:  # fmt: skip
+             unmapped: dict[str, Any], visits: dict[int, list[Any]], by_tp: dict[Any, list[Any]]) -> None:  # fmt: skip
     flows = [(i, r) for i, r in enumerate(journey) if r[5] is not None and model.flow(r[5])]
     steps: list[dict[str, Any]] = []
     for i, r in flows:
@@ -90,26 +109,31 @@ def _journey(model: MapModel, case: str, key: str, journey: list[tuple[Any, ...]
             steps[-1]["last_t"] = r[0]
             steps[-1]["last_i"] = i
             continue
-        step = {"tp": r[5], "first_t": r[0], "last_t": r[0], "first_i": i, "last_i": i}
+        current = steps[-1]["stage"] if steps else None
+        step = {"tp": r[5], "first_t": r[0], "last_t": r[0], "first_i": i, "last_i": i,
+                "stage": step_stage(model.tp_stages[r[5]], current)}  # fmt: skip
         if steps:
             prev = steps[-1]
-            pair = model.classify(prev["tp"], r[5])
-            step["stage"] = pair.to_stage
-            moves.append((pair.kind, case, pair.from_stage, pair.to_stage, key))
+            kind = _kind(model, prev["stage"], step["stage"])
+            moves.append((kind, case, prev["stage"], step["stage"], key))
             edges[(prev["tp"], r[5])].append((case, r[0] - prev["last_t"]))
-            if pair.kind in ("skip", "loop_back"):
+            if kind in ("skip", "loop_back"):
                 nonconforming.add(key)
-            if pair.kind == "skip":
-                for m in range(pair.from_stage + 1, pair.to_stage):
+            if kind == "skip":
+                for m in range(prev["stage"] + 1, step["stage"]):
                     if model.verifiable[m]:
                         skipped[m].add(key)
-        else:
-            step["stage"] = model.tp_stages[r[5]][0]
         steps.append(step)
+        by_tp[(r[5], step["stage"])].append((case, key))
     if steps:
         moves.append(("end", case, steps[-1]["stage"], None, key))
         max_stage[key] = max(s["stage"] for s in steps)
         paths[key] = (case, " ".join(str(s["tp"]) for s in steps))
+        for k in sorted({s["stage"] for s in steps}):
+            first = next(j for j, s in enumerate(steps) if s["stage"] == k)
+            later = next((s for s in steps[first + 1 :] if s["stage"] > k), None)
+            hours = None if later is None else (later["first_t"] - steps[first]["first_t"]) / 3600
+            visits[k].append((case, steps[0]["stage"] == k, steps[-1]["stage"] == k, hours))
     # funnel: stage k at the first stage-k evidence after reaching k-1, within the window from entry
     prev_i, prev_t, entry_t = -1, journey[0][0], None
     for k in range(K):
@@ -131,28 +155,15 @@ def _journey(model: MapModel, case: str, key: str, journey: list[tuple[Any, ...]
             entry_t = hit[1]
         reach[k].append((case, hit[1] - prev_t))
         prev_i, prev_t = hit
-    # unmapped events: between the flow touchpoints around them
+    # unmapped events: between the step before them and the step of the next flow event
     for i, r in enumerate(journey):
         if r[5] is not None:
             continue
-        prev_tp = flows_tp(flows, i, -1)
-        next_tp = flows_tp(flows, i, 1)
-        if prev_tp is None:
-            place = (None, None if next_tp is None else model.tp_stages[next_tp][0])
-        elif next_tp is None:
-            place = (steps[-1]["stage"], None)
-        else:
-            pair = model.classify(prev_tp, next_tp)
-            place = (pair.from_stage, pair.to_stage)
+        before = [s for s in steps if s["first_i"] < i]
+        nxt = next((j for j, _ in flows if j > i), None)
+        after = next((s for s in steps if nxt is not None and s["first_i"] <= nxt <= s["last_i"]), None)
+        place = (before[-1]["stage"] if before else None, after["stage"] if after else None)
         unmapped[r[2]].append((case, *place))
-
-
-def flows_tp(flows: list[tuple[int, tuple[Any, ...]]], i: int, direction: int) -> int | None:
-    """The touchpoint of the nearest flow event before (-1) or after (+1) position i."""
-    found = [r[5] for j, r in flows if (j < i if direction < 0 else j > i)]
-    if not found:
-        return None
-    return int(found[-1] if direction < 0 else found[0])
 
 
 def _summarise(model: MapModel, v: dict[str, Any]) -> dict[str, Any]:
@@ -163,7 +174,7 @@ def _summarise(model: MapModel, v: dict[str, Any]) -> dict[str, Any]:
     kinds: dict[tuple[Any, ...], list[str]] = defaultdict(list)
     for kind, case, a, b, _ in moves:
         kinds[(kind, a, b)].append(case)
-    stages = []
+    funnel = []
     previous = v["journeys"]
     first = True
     for k, stage in enumerate(model.stages):
@@ -171,15 +182,28 @@ def _summarise(model: MapModel, v: dict[str, Any]) -> dict[str, Any]:
         if not model.verifiable[k]:
             previous = len(got)
             continue
-        beyond = sum(1 for s in v["max_stage"].values() if s > k)
-        stages.append({
+        funnel.append({
             "id": stage, "journeys": len(got), "cases": len({c for c, _ in got}),
             "conversion": _share(len(got), previous),
             "median_hours_from_previous": None if first else _median([d / 3600 for _, d in got]),
-            "skipped_share": _share(len(v["skipped"].get(k, ())), beyond),
         })  # fmt: skip
         first = False
         previous = len(got)
+    stages = []
+    for k, stage in enumerate(model.stages):
+        if not model.verifiable[k]:
+            continue
+        seen = v["visits"].get(k, [])
+        beyond = sum(1 for s in v["max_stage"].values() if s > k)
+        stages.append({
+            "id": stage, "reached_journeys": len(seen), "reached_cases": len({c for c, *_ in seen}),
+            "entered_journeys": sum(1 for _, e, _, _ in seen if e),
+            "ended_journeys": sum(1 for _, _, e, _ in seen if e),
+            "continued_journeys": sum(1 for *_, h in seen if h is not None),
+            "median_hours_in_stage": _median([h for *_, h in seen if h is not None]),
+            "skipped_journeys": len(v["skipped"].get(k, ())),
+            "skipped_share": _share(len(v["skipped"].get(k, ())), beyond),
+        })  # fmt: skip
     variants: dict[str, list[str]] = defaultdict(list)
     for case, path in v["paths"].values():
         variants[path].append(case)
@@ -187,9 +211,11 @@ def _summarise(model: MapModel, v: dict[str, Any]) -> dict[str, Any]:
     unmapped = {}
     for event, rows in v["unmapped"].items():
         places = Counter((a, b) for _, a, b in rows)
-        best = sorted(places.items(), key=lambda kv: (-kv[1], _nf(kv[0][0]), _nf(kv[0][1])))[0][0]
+        ranked = sorted(places.items(), key=lambda kv: (-kv[1], _nf(kv[0][0]), _nf(kv[0][1])))[:3]
         unmapped[event] = {"events": len(rows), "cases": len({c for c, _, _ in rows}),
-                           "between": [None if s is None else model.stages[s] for s in best]}  # fmt: skip
+                           "between": [_id(model, s) for s in ranked[0][0]],
+                           "places": [{"between": [_id(model, s) for s in place], "events": n,
+                                       "share": _share(n, len(rows))} for place, n in ranked]}  # fmt: skip
     name = model.touchpoints
     return {
         "cases": cases,
@@ -206,6 +232,12 @@ def _summarise(model: MapModel, v: dict[str, Any]) -> dict[str, Any]:
             for tp, n in v["tp_events"].items()
         },
         "stages": stages,
+        "funnel": funnel,
+        "by_stage": {
+            (name[tp], model.stages[k]): (len(rows), len(set(rows)), len({c for c, _ in rows}))
+            for (tp, k), rows in v["by_tp"].items()
+            if len(model.tp_stages[tp]) > 1
+        },
         "transitions": {
             (kind, _id(model, a), _id(model, b)): (len(cs), len(set(cs))) for (kind, a, b), cs in kinds.items()
         },

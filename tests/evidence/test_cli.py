@@ -24,7 +24,7 @@ def test_example_walkthrough_text_and_markdown(run_cli, golden) -> None:
     golden("evidence/example.txt", text.stdout)
     md = run_cli("evidence", "check", EXAMPLE, "--mapping", MAPPING, "--format", "md")
     golden("evidence/example.md", md.stdout)
-    assert "community_post" in text.stdout and "comparison-site" in text.stdout
+    assert "community_post" in text.stdout and "Software comparison site" in text.stdout
 
 
 def test_short_form_is_check(run_cli, tmp_path: Path) -> None:
@@ -37,8 +37,12 @@ def test_short_form_is_check(run_cli, tmp_path: Path) -> None:
 def test_output_folder_and_aggregates_give_the_same_report(run_cli, tmp_path: Path) -> None:
     log = write_log(tmp_path / "a.csv", ROWS)
     out = tmp_path / "out"
-    report = check_json(run_cli, log, "-o", str(out))
-    assert json.loads((out / "evidence.json").read_text()) == report
+    summary = run_cli("evidence", "check", SHOP, "-e", log, "-F", "json", "-o", str(out))
+    assert summary.exit_code == 0, summary.stderr
+    assert summary.stdout.startswith(f"Evidence report for the map shop written to {out}")
+    assert len(summary.stdout.splitlines()) <= 4 and "{" not in summary.stdout  # a summary, not the JSON
+    report = json.loads((out / "evidence.json").read_text())
+    assert report == check_json(run_cli, log)
     assert (out / "touchpoints.csv").read_text().splitlines()[0].startswith("id,status,events,cases")
     again = run_cli("evidence", "check", SHOP, "--aggregates", str(out / "aggregates"), "--format", "json")
     assert again.exit_code == 0, again.stderr
@@ -59,7 +63,7 @@ def test_output_folder_and_aggregates_give_the_same_report(run_cli, tmp_path: Pa
 
 def test_aggregates_for_another_map_version_are_refused(run_cli, tmp_path: Path) -> None:
     log = write_log(tmp_path / "a.csv", ROWS)
-    check_json(run_cli, log, "-o", str(tmp_path / "out"))
+    assert run_cli("evidence", "check", SHOP, "-e", log, "-o", str(tmp_path / "out")).exit_code == 0
     changed = tmp_path / "shop.journey.yaml"
     changed.write_text(Path(SHOP).read_text() + "# edited\n")
     result = run_cli("evidence", "check", str(changed), "--aggregates", str(tmp_path / "out" / "aggregates"))
@@ -93,8 +97,41 @@ def test_sql_emits_every_statement(run_cli, dialect: str) -> None:
     assert result.exit_code == 0, result.stderr
     for table in ("cjm_patterns", "cjm_ord", "cjm_totals", "cjm_unmapped_stats", "cjm_meta"):
         assert f"CREATE TABLE {table}" in result.stdout
-    assert "CREATE VIEW cjm_ev" in result.stdout  # the events with their journeys, not a copy of them
+        assert f"DROP TABLE IF EXISTS {table}" in result.stdout  # the script can run again
+    if dialect in ("spark", "databricks"):  # a temporary view may read the team's temporary view of events
+        assert "CREATE OR REPLACE TEMPORARY VIEW cjm_ev" in result.stdout
+    else:
+        assert "DROP VIEW IF EXISTS cjm_ev" in result.stdout and "CREATE VIEW cjm_ev" in result.stdout
     assert "crm.events" in result.stdout
+
+
+def test_the_warehouse_script_runs_twice_with_a_prefix_and_gives_the_report(run_cli, tmp_path: Path) -> None:
+    import duckdb
+
+    log = write_log(tmp_path / "a.csv", [*ROWS, ("c1", f"{at(2)}.250000", "call", "phone"),
+                                         ("c1", f"{at(2)}.750000", "order_placed", "web")])  # fmt: skip
+    expected = check_json(run_cli, log)
+    result = run_cli("evidence", "sql", SHOP, "--dialect", "duckdb", "--events-table", "crm", "--prefix", "team_a_")
+    assert result.exit_code == 0, result.stderr
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE crm AS SELECT case_id, CAST(timestamp AS TIMESTAMP) AS ts, event, channel, "
+                f"CAST(NULL AS VARCHAR) AS source FROM read_csv('{log}', all_varchar = true)")  # fmt: skip
+    for _ in range(2):  # the same script again, in the same schema
+        con.execute(result.stdout)
+    folder = tmp_path / "aggregates"
+    folder.mkdir()
+    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+    assert "cjm_totals" not in tables and "team_a_cjm_totals" in tables
+    for table in tables:
+        if table.startswith("team_a_cjm_"):
+            con.execute(f"COPY {table} TO '{folder / table.removeprefix('team_a_')}.csv' (HEADER)")
+    rebuilt = run_cli("evidence", "check", SHOP, "--aggregates", str(folder), "-F", "json")
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    report = json.loads(rebuilt.stdout)
+    for key in ("journeys", "touchpoints", "stages", "funnel", "transitions", "edges", "variants", "fitness"):
+        assert report[key] == expected[key], key
+    clash = run_cli("evidence", "sql", SHOP, "--dialect", "spark", "--events-table", "cjm_events", "--prefix", "x_")
+    assert clash.exit_code == 2 and "a table the script itself creates" in clash.stderr
 
 
 def test_sql_quotes_user_patterns(run_cli, tmp_path: Path) -> None:
@@ -209,3 +246,48 @@ def test_sql_keeps_the_order_of_a_journeys_path(run_cli, dialect: str, path: str
     assert result.exit_code == 0, result.stderr
     journeys = next(s for s in result.stdout.split(";\n") if "CREATE TABLE cjm_journeys" in s)
     assert path in " ".join(journeys.split()).replace("( ", "(").replace(" )", ")")
+
+
+def test_gap_days_none_keeps_one_journey_per_customer_in_valid_json_and_sql(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.csv", [("c1", at(0), "ad_click", "ads"), ("c1", at(400), "page_view", "web")])
+    assert check_json(run_cli, log)["journeys"] == 2
+    for value in ("none", "inf", "Infinity"):
+        result = run_cli("evidence", "check", SHOP, "-e", log, "-F", "json", "--gap-days", value)
+        assert result.exit_code == 0, result.stderr
+        assert "Infinity" not in result.stdout and "NaN" not in result.stdout
+        report = json.loads(result.stdout)
+        assert report["journeys"] == 1 and report["run"]["semantics"]["gap_days"] is None
+    sql = run_cli("evidence", "sql", SHOP, "--dialect", "spark", "--gap-days", "none")
+    assert sql.exit_code == 0, sql.stderr
+    assert "inf" not in sql.stdout.lower().replace("information", "")
+    assert "(CAST(NULL AS BIGINT), 5184000000000)" in sql.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--gap-days", "nan"), ("--gap-days", "-3"), ("--gap-days", "soon"), ("--window-days", "nan"),
+     ("--window-days", "inf"), ("--window-days", "none")],
+)  # fmt: skip
+def test_gap_and_window_must_be_positive_numbers(run_cli, tmp_path: Path, option: str, value: str) -> None:
+    log = write_log(tmp_path / "a.csv", ROWS)
+    result = run_cli("evidence", "check", SHOP, "-e", log, option, value)
+    assert result.exit_code == 2
+    assert f"{option}: '{value}' is not a positive number of days" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_csv_tables_neutralise_formulas_from_the_data(run_cli, tmp_path: Path) -> None:
+    import csv
+
+    formula = '=HYPERLINK("http://x","y")'
+    log = write_log(tmp_path / "a.csv", [*ROWS, ("c1", at(3), formula, "web"), ("c2", at(3), "@sum", "web")])
+    out = tmp_path / "out"
+    assert run_cli("evidence", "check", SHOP, "-e", log, "-o", str(out)).exit_code == 0
+    with (out / "unmapped.csv").open(newline="") as handle:
+        events = {row["event"] for row in csv.DictReader(handle)}
+    assert events == {"'" + formula, "'@sum"}
+    with (out / "findings.csv").open(newline="") as handle:
+        messages = [row["message"] for row in csv.DictReader(handle)]
+    assert all(not m.startswith(("=", "+", "-", "@")) for m in messages)
+    report = json.loads((out / "evidence.json").read_text())
+    assert {u["event"] for u in report["unmapped"]} == {formula, "@sum"}  # the JSON keeps the data as it is

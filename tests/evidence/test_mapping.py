@@ -95,7 +95,7 @@ sources:
     )
     assert report["cases"] == 3 and report["events"] == 5
     assert report["run"]["input"]["rejected"][0]["missing_time"] == 1  # c's case is not closed yet
-    assert moves(report)[("within_stage", "buy", "buy")] == (2, 2)
+    assert moves(report)[("forward", "consider", "buy")] == (2, 2)  # a first step at the hotline: its earliest stage
     assert report["edges"] == [{"from": "hotline", "to": "checkout", "count": 2, "cases": 2, "median_hours": 3.0}]
 
 

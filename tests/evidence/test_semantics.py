@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.evidence.helpers import at, check_json, moves, stage, touchpoint, write_log
+from tests.evidence.helpers import BANK, at, check_json, funnel, moves, stage, touchpoint, write_log
 
 
 def test_forward_within_and_end_through_an_unverifiable_stage(run_cli, tmp_path: Path) -> None:
@@ -28,14 +28,21 @@ def test_forward_within_and_end_through_an_unverifiable_stage(run_cli, tmp_path:
         ("end", "use", None): (1, 1),
     }
     assert report["fitness"] == 1.0 and report["conforming_journeys"] == 1.0
-    assert [(s["id"], s["status"], s["journeys"]) for s in report["stages"]] == [
+    assert [(s["id"], s["status"], s["reached_journeys"]) for s in report["stages"]] == [
         ("discover", "observed", 1), ("consider", "observed", 1), ("decide", "unverifiable", None),
         ("buy", "observed", 1), ("use", "observed", 1),
     ]  # fmt: skip
     # from the first discover evidence (0h) to consider (3h), buy (27h), use (51h)
-    assert stage(report, "consider")["median_hours_from_previous"] == 3.0
-    assert stage(report, "buy")["median_hours_from_previous"] == 24.0
-    assert stage(report, "discover")["median_hours_from_previous"] is None
+    assert funnel(report, "consider")["median_hours_from_previous"] == 3.0
+    assert funnel(report, "buy")["median_hours_from_previous"] == 24.0
+    assert funnel(report, "discover")["median_hours_from_previous"] is None
+    assert [s["id"] for s in report["funnel"]] == ["discover", "consider", "buy", "use"]  # verifiable stages only
+    # time in stage: from its first step to the first later step in a later stage
+    assert [stage(report, s)["median_hours_in_stage"] for s in ("discover", "consider", "buy", "use")] == [
+        3.0, 24.0, 24.0, None]  # fmt: skip
+    assert [(stage(report, s)["entered_journeys"], stage(report, s)["continued_journeys"],
+             stage(report, s)["ended_journeys"]) for s in ("discover", "consider", "buy", "use")] == [
+        (1, 1, 0), (0, 1, 0), (0, 1, 0), (0, 0, 1)]  # fmt: skip
     assert {(e["from"], e["to"]): e["median_hours"] for e in report["edges"]} == {
         ("ads", "blog"): 1.0,
         ("blog", "site"): 2.0,
@@ -63,28 +70,96 @@ def test_skip_records_the_skipped_verifiable_stages_and_loop_back(run_cli, tmp_p
     assert stage(report, "buy")["skipped_share"] == 1.0  # c2 jumped over buy; c2 is the only one past it
 
 
-def test_shared_touchpoint_takes_the_most_conformant_stage_and_the_funnel_earliest_unreached(
-    run_cli, tmp_path: Path
-) -> None:
+def test_a_repeat_at_a_shared_touchpoint_never_advances(run_cli, tmp_path: Path) -> None:
     log = write_log(tmp_path / "a.csv", [
         ("c1", at(0, 0), "ad_click", "ads"),
-        ("c1", at(0, 1), "call", "phone"),          # hotline {consider, buy}: forward to consider
-        ("c1", at(0, 2), "order_placed", "web"),    # hotline -> checkout: within buy (preferred over forward)
+        ("c1", at(0, 1), "call", "phone"),          # hotline {consider, buy} after discover: consider, forward
+        ("c1", at(0, 2), "order_placed", "web"),    # checkout: buy, forward (decide is unverifiable)
         ("c2", at(0, 0), "ad_click", "ads"),
         ("c2", at(0, 1), "page_view", "web"),
-        ("c2", at(0, 2), "call", "phone"),          # within consider
-        ("c2", at(0, 3), "call", "phone"),          # a repeat: rework; funnel: counts for buy (consider reached)
+        ("c2", at(0, 2), "call", "phone"),          # hotline in consider: stays in consider
+        ("c2", at(0, 3), "call", "phone"),          # a repeat: the same step, rework, not buy
     ])  # fmt: skip
     report = check_json(run_cli, log)
-    m = moves(report)
-    assert m[("forward", "discover", "consider")] == (2, 2)
-    assert m[("within_stage", "buy", "buy")] == (1, 1)
-    assert m[("within_stage", "consider", "consider")] == (1, 1)
-    assert m[("end", "buy", None)] == (1, 1) and m[("end", "consider", None)] == (1, 1)
-    assert stage(report, "consider")["journeys"] == 2
-    assert stage(report, "buy")["journeys"] == 2  # c1 by order_placed, c2 by its second call
-    assert touchpoint(report, "hotline")["rework"] == 1
-    assert touchpoint(report, "hotline")["events"] == 3 and touchpoint(report, "hotline")["cases"] == 2
+    assert moves(report) == {
+        ("forward", "discover", "consider"): (2, 2), ("forward", "consider", "buy"): (1, 1),
+        ("within_stage", "consider", "consider"): (1, 1), ("end", "buy", None): (1, 1),
+        ("end", "consider", None): (1, 1),
+    }  # fmt: skip
+    assert stage(report, "consider")["reached_journeys"] == 2
+    assert stage(report, "buy")["reached_journeys"] == 1 and stage(report, "buy")["reached_cases"] == 1
+    assert stage(report, "consider")["ended_journeys"] == 1 and stage(report, "buy")["ended_journeys"] == 1
+    hotline = touchpoint(report, "hotline")
+    assert (hotline["rework"], hotline["events"], hotline["cases"]) == (1, 3, 2)
+    assert hotline["by_stage"] == [{"stage": "consider", "steps": 2, "journeys": 2, "cases": 2}]
+    # the ordered funnel keeps its version 1 rule, under its own name: the repeat counts for buy there
+    assert funnel(report, "buy")["journeys"] == 2
+
+
+def test_interleaved_shared_touchpoints_follow_the_current_stage(run_cli, tmp_path: Path) -> None:
+    # bank: aware(ads) -> ask(branch, call-centre) -> compare(app, call-centre) -> sign (unverifiable)
+    #       -> open(branch, call-centre, paper without events) -> service(app, complaints)
+    log = write_log(tmp_path / "a.csv", [
+        ("c1", at(0, 0), "ad_view", "ads"),
+        ("c1", at(0, 1), "branch_visit", "in-person"),  # first at branch after aware: ask
+        ("c1", at(0, 3), "app_open", "app"),            # app {compare, service} after ask: compare
+        ("c1", at(0, 6), "branch_visit", "in-person"),  # branch {ask, open} after compare: open (sign unverifiable)
+        ("c1", at(0, 7), "call", "phone"),              # call centre in open: stays in open
+        ("c1", at(0, 8), "branch_visit", "in-person"),  # and back at the branch: still open
+        ("c2", at(0, 0), "branch_visit", "in-person"),  # a journey's first step: the earliest stage, ask
+        ("c2", at(0, 1), "branch_visit", "in-person"),  # repeat: the same step
+        ("c2", at(0, 2), "call", "phone"),              # ask has the call centre: ask
+        ("c2", at(0, 3), "branch_visit", "in-person"),  # ask
+        ("c3", at(0, 0), "app_open", "app"),            # enters late, at compare
+        ("c3", at(0, 2), "ad_view", "ads"),             # back to aware
+        ("c3", at(0, 5), "call", "phone"),              # after aware: the earliest later stage, ask
+    ])  # fmt: skip
+    report = check_json(run_cli, log, journey=BANK)
+    assert moves(report) == {
+        ("forward", "aware", "ask"): (2, 2), ("forward", "ask", "compare"): (1, 1),
+        ("forward", "compare", "open"): (1, 1), ("within_stage", "open", "open"): (2, 1),
+        ("within_stage", "ask", "ask"): (2, 1), ("loop_back", "compare", "aware"): (1, 1),
+        ("end", "open", None): (1, 1), ("end", "ask", None): (2, 2),
+    }  # fmt: skip
+    figures = ("reached_journeys", "entered_journeys", "continued_journeys", "ended_journeys")
+    assert {s["id"]: tuple(s[k] for k in figures) for s in report["stages"]} == {
+        "aware": (2, 1, 2, 0),
+        "ask": (3, 1, 1, 2),
+        "compare": (2, 1, 1, 0),
+        "sign": (None, None, None, None),
+        "open": (1, 0, 0, 1),
+        "service": (0, 0, 0, 0),
+    }
+    # time in stage: aware 1h (c1) and 3h (c3, from 2h to 5h); ask 2h (c1 to compare); compare 3h (c1 to open)
+    assert stage(report, "aware")["median_hours_in_stage"] == 2.0
+    assert stage(report, "ask")["median_hours_in_stage"] == 2.0
+    assert stage(report, "compare")["median_hours_in_stage"] == 3.0
+    assert touchpoint(report, "branch")["by_stage"] == [
+        {"stage": "ask", "steps": 3, "journeys": 2, "cases": 2},
+        {"stage": "open", "steps": 2, "journeys": 1, "cases": 1},
+    ]  # fmt: skip
+
+
+def test_stage_status_comes_from_its_touchpoints_not_from_the_funnel(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.csv", [
+        ("c1", at(0), "ad_view", "ads"), ("c1", at(1), "app_open", "app"),   # compare, never ask (optional)
+        ("c2", at(0), "app_open", "app"), ("c2", at(1), "call", "phone"),    # compare, then call centre: compare
+    ])  # fmt: skip
+    report = check_json(run_cli, log, journey=BANK)
+    status = {s["id"]: (s["status"], s["partly_verifiable"], s["unverifiable_touchpoints"]) for s in report["stages"]}
+    assert status == {
+        "aware": ("observed", False, []),
+        "ask": ("never_observed", False, []),
+        "compare": ("observed", False, []),
+        "sign": ("unverifiable", False, ["paper"]),
+        "open": ("never_observed", True, ["paper"]),
+        "service": ("never_observed", False, []),
+    }
+    assert stage(report, "compare")["reached_journeys"] == 2 and stage(report, "compare")["entered_journeys"] == 1
+    # the ordered funnel needs ask before compare: there, compare is reached by no journey
+    assert funnel(report, "compare")["journeys"] == 0
+    assert next(m for m in report["transitions"] if m["kind"] == "skip")["skipped"] == ["ask"]
+    assert stage(report, "ask")["skipped_journeys"] == 1 and stage(report, "ask")["skipped_share"] == 0.5
 
 
 def test_ties_are_broken_by_stage_order_then_event_name(run_cli, tmp_path: Path) -> None:
@@ -117,10 +192,11 @@ def test_the_funnel_window_counts_from_the_first_stage(run_cli, tmp_path: Path) 
         ("c2", at(0), "ad_click", "ads"), ("c2", at(59), "page_view", "web"),
     ])  # fmt: skip
     report = check_json(run_cli, log)
-    assert stage(report, "discover")["journeys"] == 2
-    assert stage(report, "consider")["journeys"] == 1 and stage(report, "consider")["conversion"] == 0.5
+    assert funnel(report, "discover")["journeys"] == 2
+    assert funnel(report, "consider")["journeys"] == 1 and funnel(report, "consider")["conversion"] == 0.5
     assert moves(report)[("forward", "discover", "consider")] == (2, 2)  # transitions ignore the window
-    assert stage(check_json(run_cli, log, "--window-days", "70"), "consider")["journeys"] == 2
+    assert stage(report, "consider")["reached_journeys"] == 2  # so do the stage figures
+    assert funnel(check_json(run_cli, log, "--window-days", "70"), "consider")["journeys"] == 2
 
 
 def test_the_funnel_is_ordered(run_cli, tmp_path: Path) -> None:
@@ -129,8 +205,12 @@ def test_the_funnel_is_ordered(run_cli, tmp_path: Path) -> None:
         ("c2", at(0), "app_open", "app"),                                       # never enters the funnel
     ])  # fmt: skip
     report = check_json(run_cli, log)
-    assert stage(report, "discover")["journeys"] == 1 and stage(report, "discover")["conversion"] == 0.5
-    assert stage(report, "consider")["journeys"] == 0 and stage(report, "consider")["status"] == "never_observed"
+    assert funnel(report, "discover")["journeys"] == 1 and funnel(report, "discover")["conversion"] == 0.5
+    assert funnel(report, "consider")["journeys"] == 0
+    # the stage figures count what happened, in any order: c1 entered at consider, went back to discover
+    assert stage(report, "consider")["status"] == "observed" and stage(report, "consider")["reached_journeys"] == 1
+    assert stage(report, "consider")["entered_journeys"] == 1 and stage(report, "discover")["ended_journeys"] == 1
+    assert stage(report, "use")["reached_journeys"] == 1 and stage(report, "use")["entered_journeys"] == 1
 
 
 def test_unmapped_events_channels_and_touchpoints_outside_flows(run_cli, tmp_path: Path) -> None:
@@ -147,6 +227,11 @@ def test_unmapped_events_channels_and_touchpoints_outside_flows(run_cli, tmp_pat
     unmapped = {u["event"]: (u["events"], u["cases"], u["between"]) for u in report["unmapped"]}
     assert unmapped == {"wishlist_add": (2, 2, [None, "discover"]), "page_view": (1, 1, ["discover", "consider"])}
     # wishlist_add's two places tie (one each); the tie goes to the earliest (start first)
+    places = next(u["places"] for u in report["unmapped"] if u["event"] == "wishlist_add")
+    assert places == [{"between": [None, "discover"], "events": 1, "share": 0.5},
+                      {"between": ["discover", "consider"], "events": 1, "share": 0.5}]  # fmt: skip
+    message = next(f["message"] for f in report["findings"] if f["ids"] == ["wishlist_add"])
+    assert message.endswith("it happens before “Discover” (50%), between “Discover” and “Consider” (50%)")
     assert touchpoint(report, "newsletter")["status"] == "observed" and touchpoint(report, "newsletter")["events"] == 1
     assert moves(report)[("forward", "discover", "consider")] == (1, 1)
     assert touchpoint(report, "site")["channels"] == {"web": 1}

@@ -6,6 +6,7 @@ when PySpark or Java is missing outside CI; in CI (env CI set) a missing Spark i
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from cjm.evidence.analysis import RESULT_TABLES, statements
-from cjm.evidence.check import CheckOptions, load_model, run_check
+from cjm.evidence.check import CheckOptions, load_model, run_check, run_spark_check
 from cjm.evidence.dialects import emit_statements
 from cjm.evidence.engine import Limits
 from cjm.evidence.tables import PARAMETER_TABLES, Settings
@@ -83,6 +84,55 @@ def _rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return sorted((tuple(_normal(v) for v in r) for r in rows), key=repr)
 
 
+# Events within one second, in an order the tie-break (stage, then event name) would reverse: compared in
+# whole seconds, c7 would jump from discover to buy; in microseconds it goes back from buy to discover.
+SUBSECOND = [
+    ("c7", f"{at(0, 0)}.100000", "order_placed", "web"), ("c7", f"{at(0, 0)}.900000", "ad_click", "ads"),
+    ("c7", f"{at(0, 1)}.000001", "page_view", "web"), ("c7", f"{at(0, 1)}.000000", "call", "phone"),
+    ("c8", f"{at(0, 0)}.999999", "blog_read", "web"), ("c8", f"{at(0, 0)}.000001", "app_open", "app"),
+    ("c8", f"{at(0, 0)}.500000", "app_open", "app"),
+]  # fmt: skip
+
+
+def _results(spark: Any, prefix: str = "") -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        table: [tuple(r) for r in spark.sql(f"SELECT {', '.join(columns)} FROM {prefix}{table}").collect()]
+        for table, columns in RESULT_TABLES.items()
+    }
+
+
+def _run(spark: Any, rows: list[tuple[str, str, str, str]], events_table: str, prefix: str = "") -> None:
+    """Hand the events to Spark as a temporary view (as pyspark users do) and run the emitted script on it."""
+    model, digest = load_model(SHOP)
+    frame = spark.createDataFrame(
+        [(c, t, e, ch or None, None) for c, t, e, ch in rows],
+        "case_id string, ts string, event string, channel string, source string",
+    )
+    frame.selectExpr("case_id", "CAST(ts AS TIMESTAMP) AS ts", "event", "channel", "source").createOrReplaceTempView(
+        events_table
+    )
+    for statement in emit_statements(model, digest, Settings(), "spark", events_table, 10, False, prefix):
+        spark.sql(statement)
+
+
+def _duckdb(rows: list[tuple[str, str, str, str]], tmp_path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    log = write_log(tmp_path / "log.csv", rows)
+    return run_check(SHOP, CheckOptions(events=[log], limits=Limits(memory_limit="512MB", threads=1))).aggregates
+
+
+def test_spark_sql_on_a_temporary_view_keeps_sub_second_order_and_runs_again(spark: Any, tmp_path: Path) -> None:
+    duck = _duckdb(ROWS + SUBSECOND, tmp_path)
+    c7 = [r for r in duck["cjm_transition_stats"] if r[0] == "loop_back"]
+    assert c7, "the fixture must order c7's events by microseconds (a loop-back from buy to discover)"
+    _run(spark, ROWS + SUBSECOND, "crm_events_view", prefix="t2_")
+    first = _results(spark, "t2_")
+    _run(spark, ROWS + SUBSECOND, "crm_events_view", prefix="t2_")  # the same script again, in the same schema
+    again = _results(spark, "t2_")
+    for table in RESULT_TABLES:
+        assert _rows(first[table]) == _rows(duck[table]), table
+        assert _rows(again[table]) == _rows(first[table]), table
+
+
 def test_spark_sql_equals_duckdb(spark: Any, tmp_path: Path) -> None:
     journey = SHOP  # shared and stageless touchpoints, an unverifiable stage, a channel pattern
     log = write_log(tmp_path / "log.csv", ROWS)
@@ -111,3 +161,38 @@ def test_spark_sql_equals_duckdb(spark: Any, tmp_path: Path) -> None:
         assert _rows(got) == _rows(duck[table]), table
     meta = spark.sql("SELECT map_sha256, quantiles FROM cjm_meta").collect()[0]
     assert (meta[0], meta[1]) == (digest, "exact")
+
+
+def _without_run(report: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in report.items() if k != "run"}
+
+
+def test_engine_spark_builds_the_same_report_as_duckdb(spark: Any, tmp_path: Path, run_cli: Any) -> None:
+    rows = ROWS + SUBSECOND
+    duck = run_check(SHOP, CheckOptions(events=[write_log(tmp_path / "log.csv", rows)],
+                                        limits=Limits(memory_limit="512MB", threads=1))).report  # fmt: skip
+    frame = spark.createDataFrame(
+        [(c, t, e, ch or None, None) for c, t, e, ch in rows],
+        "case_id string, ts string, event string, channel string, source string",
+    )
+    frame.selectExpr("case_id", "CAST(ts AS TIMESTAMP) AS ts", "event", "channel", "source").createOrReplaceTempView(
+        "crm_view"
+    )
+    on_spark = run_spark_check(SHOP, CheckOptions(events=["crm_view"]), spark=spark)
+    assert _without_run(on_spark.report) == _without_run(duck)
+    assert on_spark.report["run"]["input"]["engine"] == "spark"
+    # as users run it: a Parquet file with its own column names (the module's session is the active one)
+    import duckdb
+
+    path = tmp_path / "crm.parquet"
+    duckdb.sql(
+        f"COPY (SELECT case_id AS contact, CAST(timestamp AS TIMESTAMP) AS occurred_at, event AS name, "
+        f"NULLIF(channel, '') AS medium FROM read_csv('{tmp_path / 'log.csv'}', header = true, all_varchar = true)) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    result = run_cli("evidence", "check", SHOP, "--engine", "spark", "--events", str(path), "-F", "json",
+                     "--columns", "case=contact,time=occurred_at,event=name,channel=medium")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert _without_run(json.loads(result.stdout)) == _without_run(duck)
+    missing = run_cli("evidence", "check", SHOP, "--engine", "spark", "--events", str(path))
+    assert missing.exit_code == 2 and "column(s) case_id, timestamp, event missing" in missing.stderr
