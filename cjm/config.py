@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -61,17 +63,82 @@ CONFIG_KEYS = _keys(Config)
 LIMIT_KEYS = _keys(LimitsConfig)
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a configuration is a few lines; pyproject.toml files stay far below this
+_GLOBBED = ("include", "catalog")  # searched with Path.glob, whose '**' must be a whole component
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML at ``path``: a regular file of at most MAX_CONFIG_BYTES, UTF-8, parsed without a RecursionError."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
+    data = _read_bounded(path)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the configuration ({exc})") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(
+            f"{path}:{line}:{column}: not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"))  # a byte order mark, as some editors write
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise ConfigError(f"{path}: invalid TOML: arrays or inline tables nested too deeply") from None
+
+
+def _read_bounded(path: Path) -> bytes:
+    """At most MAX_CONFIG_BYTES of the regular file ``path`` (never a FIFO, device or folder), else a ConfigError."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ConfigError(f"{path}: is not a regular file; cjm reads its configuration only from one")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration ({exc.strerror or exc})") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes; this is not a configuration file")
+    return data
+
+
+def check_patterns(config: Config, where: str) -> None:
+    """Every glob of the config stays inside the workspace root: a ConfigError names the key and the pattern.
+
+    Globs are relative to the root (the configuration's folder), so an empty
+    pattern, one that is absolute, one made only of '.' or one with a '..'
+    component is refused rather than searched: '../**' would walk whatever
+    lies above the workspace, '/etc/*' the system.
+    """
+    named: list[tuple[str, str]] = [
+        *((f"{key}[{i}]", p) for key in ("include", "exclude", "catalog") for i, p in enumerate(getattr(config, key))),
+        *((f'per-file-ignores."{p}"', p) for p in config.per_file_ignores),
+    ]
+    for key, pattern in named:
+        problem = _pattern_problem(pattern, globbed=key.split("[")[0] in _GLOBBED)
+        if problem:
+            raise ConfigError(f"{where}: {key}: {pattern!r} {problem}")
+
+
+def _pattern_problem(pattern: str, globbed: bool) -> str | None:
+    parts = pattern.replace("\\", "/").split("/")
+    if not pattern.strip():
+        return "is empty; write a glob relative to the workspace root, such as 'journeys/*.journey.yaml'"
+    if "\0" in pattern:
+        return "contains a NUL character"
+    if pattern.startswith(("/", "\\")) or (len(pattern) > 1 and pattern[1] == ":" and pattern[0].isalpha()):
+        return "is absolute; globs are relative to the workspace root (the configuration's folder)"
+    if ".." in parts:
+        return "leaves the workspace root ('..'); globs must stay below the configuration's folder"
+    if all(part in (".", "") for part in parts):
+        return "names the workspace root itself, not files; write a glob such as '**/*.journey.yaml'"
+    if any(len(part.encode("utf-8")) > 255 for part in parts):
+        return "has a path component longer than 255 bytes"
+    if globbed and any("**" in part and part != "**" for part in parts):
+        return "uses '**' inside a component; '**' must be a whole component, as in 'journeys/**/*.yaml'"
+    return None
 
 
 def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -79,6 +146,15 @@ def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
     if table is not None and not isinstance(table, dict):
         raise ConfigError(f"{path}: tool.cjm: must be a table ([tool.cjm])")
     return table
+
+
+def _exists(path: Path) -> bool:
+    """True when ``path`` names something (a FIFO or a folder too: reading it then says what is wrong)."""
+    try:
+        os.stat(path)
+    except OSError:  # missing, a dangling link, or a folder we may not search: no configuration here
+        return False
+    return True
 
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -89,10 +165,10 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """
     for folder in (start, *start.parents):
         candidate = folder / "cjm.toml"
-        if candidate.is_file():
+        if _exists(candidate):
             return candidate, _read_toml(candidate)
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        if _exists(pyproject):
             table = _tool_table(pyproject, _read_toml(pyproject))
             if table is not None:
                 return pyproject, table
@@ -103,7 +179,7 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
     """The workspace configuration: ``explicit`` when given, else the nearest one, else defaults."""
     if explicit is not None:
         path = Path(explicit)
-        if not path.is_file():
+        if not os.path.lexists(path):
             raise ConfigError(f"{explicit}: no such configuration file")
         data = _read_toml(path)
         if path.name == "pyproject.toml":
@@ -118,6 +194,7 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
         config = Config.model_validate({**data, "root": path.parent.resolve(), "file": path})
     except ValidationError as exc:
         raise ConfigError(_explain(path, exc.errors(include_url=False))) from None
+    check_patterns(config, str(path))
     check_rule_references(config, str(path))
     return config
 
@@ -138,7 +215,8 @@ def _explain(path: Path, errors: list[Any]) -> str:
         valid = LIMIT_KEYS if parent == ("limits",) else CONFIG_KEYS
         return f"{path}: {_loc(loc)}: unknown key" + _suggest(key, valid)
     if error["type"] == "literal_error" and loc[:1] == ("severity",):
-        return f"{path}: {_loc(loc)}: severity must be 'error', 'warning' or 'info', not {error['input']!r}"
+        shown = repr(error["input"]) if isinstance(error["input"], str) else type(error["input"]).__name__
+        return f"{path}: {_loc(loc)}: severity must be 'error', 'warning' or 'info', not {shown[:80]}"
     return f"{path}: {_loc(loc)}: {error['msg'][0].lower()}{error['msg'][1:]}"
 
 
