@@ -21,12 +21,15 @@ class LimitsConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
 
-    max_bytes: int = Field(Limits.max_bytes, alias="max-bytes", gt=0)
-    max_depth: int = Field(Limits.max_depth, alias="max-depth", gt=0)
-    max_nodes: int = Field(Limits.max_nodes, alias="max-nodes", gt=0)
-    max_alias_nodes: int = Field(Limits.max_alias_nodes, alias="max-alias-nodes", ge=0)
-    max_string: int = Field(Limits.max_string, alias="max-string", gt=0)
-    max_alias_chars: int = Field(Limits.max_alias_chars, alias="max-alias-chars", ge=0)
+    # Hard ceilings: a limit raised without one stops protecting (max-bytes past the address space was an
+    # OverflowError, a terabyte a MemoryError, max-depth 1,000,000 let 20,000-deep YAML run for minutes;
+    # past about 240 levels `cjm fmt` (ruamel.yaml composes recursively) stops with a RecursionError).
+    max_bytes: int = Field(Limits.max_bytes, alias="max-bytes", gt=0, le=64 * 1024 * 1024)
+    max_depth: int = Field(Limits.max_depth, alias="max-depth", gt=0, le=200)
+    max_nodes: int = Field(Limits.max_nodes, alias="max-nodes", gt=0, le=10_000_000)
+    max_alias_nodes: int = Field(Limits.max_alias_nodes, alias="max-alias-nodes", ge=0, le=1_000_000)
+    max_string: int = Field(Limits.max_string, alias="max-string", gt=0, le=64 * 1024 * 1024)
+    max_alias_chars: int = Field(Limits.max_alias_chars, alias="max-alias-chars", ge=0, le=100_000_000)
 
     def limits(self) -> Limits:
         """The loader's Limits with these values."""

@@ -151,3 +151,37 @@ def test_a_huge_value_is_not_echoed(run_cli: Callable[..., Result], tmp_path: Pa
     result = run_cli("validate", cwd=folder)
     refused(result, "severity.CJM101: severity must be 'error', 'warning' or 'info', not list")
     assert len(result.stderr) < 500
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "ceiling"),
+    [
+        ("max-bytes", "99999999999999999999999", 64 * 1024 * 1024),  # was an OverflowError
+        ("max-bytes", str(1024**4), 64 * 1024 * 1024),  # was a MemoryError
+        ("max-depth", "1000000", 200),  # let a 20,000-deep file run for minutes
+        ("max-nodes", str(10**12), 10_000_000),
+        ("max-alias-nodes", str(10**12), 1_000_000),
+        ("max-string", str(10**12), 64 * 1024 * 1024),
+        ("max-alias-chars", str(10**12), 100_000_000),
+    ],
+)
+def test_a_limit_cannot_be_raised_past_its_ceiling(
+    run_cli: Callable[..., Result], tmp_path: Path, limit: str, value: str, ceiling: int
+) -> None:
+    folder = workspace(tmp_path, f"[limits]\n{limit} = {value}\n")
+    refused(
+        run_cli("validate", cwd=folder), f"cjm.toml: limits.{limit}: input should be less than or equal to {ceiling}"
+    )
+
+
+def test_the_deepest_allowed_nesting_goes_through_every_reader(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    folder = workspace(tmp_path, "[limits]\nmax-depth = 200\n")
+    depth = 197  # the journey's own mapping levels make 200
+    deep = folder / "deep.journey.yaml"
+    deep.write_text("cjm: 1\nid: deep\ntitle: Deep\nscope:\n  persona: " + "[" * depth + "]" * depth + "\n")
+    validated = run_cli("validate", "deep.journey.yaml", cwd=folder)
+    assert validated.exit_code == 1 and "CJM010" in validated.stdout, validated.stderr
+    formatted = run_cli("fmt", "deep.journey.yaml", cwd=folder)
+    assert formatted.exit_code == 0, formatted.stderr
+    too_deep = run_cli("validate", "-F", "json", "-", stdin=b"a: " + b"[" * 250 + b"]" * 250, cwd=folder)
+    assert too_deep.exit_code == 1 and "nesting is deeper than 200 levels" in too_deep.stdout
