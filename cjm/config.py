@@ -160,6 +160,19 @@ def _exists(path: Path) -> bool:
     return True
 
 
+def _not_linked_out(path: Path) -> Path:
+    """``path``, unless it is a link leading out of its folder: a found configuration is part of the workspace,
+    and one linked to ``/proc/self/environ`` or a home folder's file must not be read (its keys would be echoed)."""
+    if path.is_symlink():
+        folder = os.path.realpath(path.parent)
+        target = os.path.realpath(path)
+        if os.path.commonpath([folder, target]) != folder:
+            raise ConfigError(
+                f"{path}: is a link to a file outside its folder; cjm does not follow it (name it with --config)"
+            )
+    return path
+
+
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The nearest cjm.toml, or pyproject.toml with [tool.cjm], from ``start`` upward.
 
@@ -169,10 +182,10 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     for folder in (start, *start.parents):
         candidate = folder / "cjm.toml"
         if _exists(candidate):
-            return candidate, _read_toml(candidate)
+            return candidate, _read_toml(_not_linked_out(candidate))
         pyproject = folder / "pyproject.toml"
         if _exists(pyproject):
-            table = _tool_table(pyproject, _read_toml(pyproject))
+            table = _tool_table(pyproject, _read_toml(_not_linked_out(pyproject)))
             if table is not None:
                 return pyproject, table
     return None

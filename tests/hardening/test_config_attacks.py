@@ -138,7 +138,9 @@ def test_a_config_linked_to_a_device_is_not_read(run_cli: Callable[..., Result],
     folder = workspace(tmp_path, "")
     (folder / "cjm.toml").unlink()
     (folder / "cjm.toml").symlink_to("/dev/zero")
-    refused(run_cli("validate", cwd=folder), "cjm.toml: is not a regular file")
+    refused(run_cli("validate", cwd=folder), "cjm.toml: is a link to a file outside its folder")
+    named = run_cli("validate", "--config", str(folder / "cjm.toml"), cwd=folder)
+    refused(named, "cjm.toml: is not a regular file")
 
 
 def test_config_option_naming_a_device(run_cli: Callable[..., Result], tmp_path: Path) -> None:
@@ -185,3 +187,30 @@ def test_the_deepest_allowed_nesting_goes_through_every_reader(run_cli: Callable
     assert formatted.exit_code == 0, formatted.stderr
     too_deep = run_cli("validate", "-F", "json", "-", stdin=b"a: " + b"[" * 250 + b"]" * 250, cwd=folder)
     assert too_deep.exit_code == 1 and "nesting is deeper than 200 levels" in too_deep.stdout
+
+
+@pytest.mark.parametrize("name", ["cjm.toml", "pyproject.toml"])
+def test_a_config_linked_out_of_its_folder_is_not_read(
+    run_cli: Callable[..., Result], tmp_path: Path, name: str
+) -> None:
+    secret = tmp_path / "secret.toml"
+    secret.write_text('[tool.cjm]\nselect = ["hunter2"]\n[hunter2-section]\n', encoding="utf-8")
+    folder = tmp_path / "workspace"
+    folder.mkdir()
+    workspace(folder, "")
+    (folder / "cjm.toml").unlink()
+    (folder / name).symlink_to(secret)
+    result = run_cli("validate", cwd=folder)
+    refused(result, f"{name}: is a link to a file outside its folder; cjm does not follow it")
+    assert "hunter2" not in result.stdout + result.stderr
+    named = run_cli("validate", "--config", str(folder / name), cwd=folder)  # named by the user: read
+    assert named.exit_code == 2 and "unknown" in named.stderr and "Traceback" not in named.stderr
+
+
+def test_a_config_linked_inside_its_folder_is_read(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    folder = workspace(tmp_path, "")
+    (folder / "cjm.toml").unlink()
+    (folder / "shared.toml").write_text("strict = false\n", encoding="utf-8")
+    (folder / "cjm.toml").symlink_to(folder / "shared.toml")
+    result = run_cli("validate", cwd=folder)
+    assert result.exit_code == 0, result.stderr
