@@ -66,7 +66,8 @@ bench-evidence:
 
 # Coverage-guided fuzzing (not in CI): one atheris harness per untrusted input, tests/fuzz/fuzz_<target>.py.
 # atheris lives in its own environment, .fuzz/venv (the lock's packages plus atheris), never in .venv.
-# FUZZ_TARGETS picks harnesses, FUZZ_SECONDS the time of each; crashes land in .fuzz/<target>/crash-*.
+# FUZZ_TARGETS picks harnesses, FUZZ_SECONDS the time of each, FUZZ_ARGS adds libFuzzer flags (e.g.
+# "-fork=1 -ignore_crashes=1" to go on past a known crash); crashes land in .fuzz/<target>/crash-*.
 # libFuzzer adds inputs to its corpus folder, so each target works on a scratch copy of its seeds.
 FUZZ_VENV := .fuzz/venv
 FUZZ_TARGETS ?= loader mermaid mapping evidence config
@@ -82,10 +83,10 @@ $(FUZZ_VENV)/.installed: pyproject.toml $(LOCK)
 fuzz: system-deps $(FUZZ_VENV)/.installed
 	@status=0; for target in $(FUZZ_TARGETS); do \
 	  echo "== fuzz $$target ($${FUZZ_SECONDS:-300} s)"; \
-	  rm -rf .fuzz/$$target && mkdir -p .fuzz/$$target/corpus && \
+	  rm -rf .fuzz/$$target/corpus && mkdir -p .fuzz/$$target/corpus && \
 	  $(FUZZ_VENV)/bin/python -c 'import shutil, sys; from tests.fuzz.targets import seeds; [shutil.copy(p, sys.argv[1]) for p in seeds(sys.argv[2])]' .fuzz/$$target/corpus $$target && \
 	  PYTHONPATH=. $(FUZZ_VENV)/bin/python tests/fuzz/fuzz_$$target.py -max_total_time=$${FUZZ_SECONDS:-300} \
-	    -rss_limit_mb=2048 -timeout=10 -artifact_prefix=.fuzz/$$target/ .fuzz/$$target/corpus || status=1; \
+	    -rss_limit_mb=2048 -timeout=10 -artifact_prefix=.fuzz/$$target/ $(FUZZ_ARGS) .fuzz/$$target/corpus || status=1; \
 	done; exit $$status
 
 clean:
