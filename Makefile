@@ -66,8 +66,8 @@ bench-evidence:
 
 # Coverage-guided fuzzing (not in CI): one atheris harness per untrusted input, tests/fuzz/fuzz_<target>.py.
 # atheris lives in its own environment, .fuzz/venv (the lock's packages plus atheris), never in .venv.
-# FUZZ_TARGETS picks harnesses, FUZZ_SECONDS the time of each, FUZZ_ARGS adds libFuzzer flags (e.g.
-# "-fork=1 -ignore_crashes=1" to go on past a known crash); crashes land in .fuzz/<target>/crash-*.
+# FUZZ_TARGETS picks harnesses, FUZZ_SECONDS the time of each, FUZZ_ARGS adds libFuzzer flags (-max_len=N, -dict=FILE;
+# not -fork, which atheris does not support); crashes land in .fuzz/<target>/crash-*, kept between runs.
 # libFuzzer adds inputs to its corpus folder, so each target works on a scratch copy of its seeds.
 FUZZ_VENV := .fuzz/venv
 FUZZ_TARGETS ?= loader mermaid mapping evidence config
