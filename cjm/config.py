@@ -117,12 +117,12 @@ def check_patterns(config: Config, where: str) -> None:
     """
     named: list[tuple[str, str]] = [
         *((f"{key}[{i}]", p) for key in ("include", "exclude", "catalog") for i, p in enumerate(getattr(config, key))),
-        *((f'per-file-ignores."{p}"', p) for p in config.per_file_ignores),
+        *((f'per-file-ignores."{_short(p)}"', p) for p in config.per_file_ignores),
     ]
     for key, pattern in named:
         problem = _pattern_problem(pattern, globbed=key.split("[")[0] in _GLOBBED)
         if problem:
-            raise ConfigError(f"{where}: {key}: {pattern!r} {problem}")
+            raise ConfigError(f"{where}: {key}: {_short(pattern)!r} {problem}")
 
 
 def _pattern_problem(pattern: str, globbed: bool) -> str | None:
@@ -215,10 +215,15 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
     return config
 
 
+def _short(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters for a message: a megabyte-long key must not flood the CI log."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _loc(loc: Iterable[Any]) -> str:
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{_short(str(part))}" if out else _short(str(part)))
     return out
 
 
@@ -252,11 +257,11 @@ def check_rule_references(config: Config, where: str) -> None:
             return
         if ref.upper() in CORE_CODES:
             raise ConfigError(
-                f"{where}: {key}: {ref.upper()} is a core error; it cannot be selected, ignored or changed"
+                f"{where}: {key}: {_short(ref.upper())} is a core error; it cannot be selected, ignored or changed"
             )
         best = closest(ref.upper() if ref[:3].upper() == "CJM" else ref, [*BY_CODE, *BY_NAME])
         raise ConfigError(
-            f"{where}: {key}: unknown rule '{ref}'"
+            f"{where}: {key}: unknown rule '{_short(ref)}'"
             + (f"; did you mean '{best}'?" if best else "; run 'cjm rules' for the list")
         )
 
@@ -264,12 +269,12 @@ def check_rule_references(config: Config, where: str) -> None:
         for i, ref in enumerate(getattr(config, name)):
             known(ref, f"{name}[{i}]", allow_all=True)
     for ref in config.severity:
-        known(ref, f"severity.{ref}")
+        known(ref, f"severity.{_short(ref)}")
     for pattern, refs in config.per_file_ignores.items():
         for i, ref in enumerate(refs):
-            known(ref, f'per-file-ignores."{pattern}"[{i}]', allow_all=True)
+            known(ref, f'per-file-ignores."{_short(pattern)}"[{i}]', allow_all=True)
     for ref, table in config.rules.items():
-        known(ref, f"rules.{ref}")
+        known(ref, f"rules.{_short(ref)}")
         rule_options(ref, table, where)
 
 
@@ -279,12 +284,12 @@ def rule_options(ref: str, table: Mapping[str, Any], where: str) -> Any:
 
     rule = BY_CODE.get(ref.upper()) or BY_NAME[ref]
     if rule.options is None:
-        raise ConfigError(f"{where}: rules.{ref}: rule {rule.code} {rule.name} takes no options")
+        raise ConfigError(f"{where}: rules.{_short(ref)}: rule {rule.code} {rule.name} takes no options")
     try:
         return rule.options.model_validate(dict(table))
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
-        key = f"rules.{ref}" + ("." + _loc(error["loc"]) if error["loc"] else "")
+        key = f"rules.{_short(ref)}" + ("." + _loc(error["loc"]) if error["loc"] else "")
         if error["type"] == "extra_forbidden":
             valid = list(rule.options.model_fields)
             raise ConfigError(f"{where}: {key}: unknown option" + _suggest(str(error["loc"][-1]), valid)) from None

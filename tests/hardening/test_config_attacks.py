@@ -36,7 +36,7 @@ PATTERNS = {
     "include dot slash": ('include = ["./"]', "include[0]: './' names the workspace root itself"),
     "include NUL": ('include = ["a\\u0000b"]', "include[0]: 'a\\x00b' contains a NUL character"),
     "include ** in a name": ('include = ["x**/*.yaml"]', "include[0]: 'x**/*.yaml' uses '**' inside a component"),
-    "include a long name": (f'include = ["{"x" * 300}"]', f"include[0]: '{'x' * 300}' has a path component longer"),
+    "include a long name": (f'include = ["{"x" * 300}"]', f"include[0]: '{'x' * 77}...' has a path component longer"),
     "catalog empty": ('catalog = [""]', "catalog[0]: '' is empty"),
     "catalog climbs out": (
         'catalog = ["../shared/*.yaml"]',
@@ -214,3 +214,20 @@ def test_a_config_linked_inside_its_folder_is_read(run_cli: Callable[..., Result
     (folder / "cjm.toml").symlink_to(folder / "shared.toml")
     result = run_cli("validate", cwd=folder)
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [
+        "x" * 1_000_000 + " = 1",  # an unknown key
+        'select = ["' + "x" * 1_000_000 + '"]',  # an unknown rule
+        "[rules.action-count]\n" + "y" * 1_000_000 + " = 1",  # an unknown option
+        "[severity]\n" + "z" * 1_000_000 + ' = "error"',
+        'include = ["../' + "w" * 1_000_000 + '"]',
+    ],
+    ids=["key", "rule", "option", "severity", "pattern"],
+)
+def test_a_megabyte_long_name_is_not_echoed_whole(run_cli: Callable[..., Result], tmp_path: Path, toml: str) -> None:
+    result = run_cli("validate", cwd=workspace(tmp_path, toml))
+    refused(result, "...")
+    assert len(result.stderr) < 1000, len(result.stderr)
