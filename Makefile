@@ -64,11 +64,30 @@ bench-evidence:
 	bench/evidence/.venv/bin/pip install --quiet -r bench/evidence/requirements.txt
 	bench/evidence/.venv/bin/python bench/evidence/run.py --cjm $(VENV)/bin/cjm
 
-# libFuzzer adds inputs to its corpus folder, so it works on a scratch copy of the corpus
-fuzz:
-	$(PY) -m pip install --quiet atheris
-	mkdir -p .fuzz/corpus && cp tests/corpus/invalid/*.yaml tests/corpus/valid/*.yaml examples/*.yaml .fuzz/corpus/
-	$(PY) tests/fuzz/fuzz_loader.py -max_total_time=$${FUZZ_SECONDS:-300} -rss_limit_mb=2048 -timeout=10 -artifact_prefix=.fuzz/ .fuzz/corpus
+# Coverage-guided fuzzing (not in CI): one atheris harness per untrusted input, tests/fuzz/fuzz_<target>.py.
+# atheris lives in its own environment, .fuzz/venv (the lock's packages plus atheris), never in .venv.
+# FUZZ_TARGETS picks harnesses, FUZZ_SECONDS the time of each, FUZZ_ARGS adds libFuzzer flags (-max_len=N, -dict=FILE;
+# not -fork, which atheris does not support); crashes land in .fuzz/<target>/crash-*, kept between runs.
+# libFuzzer adds inputs to its corpus folder, so each target works on a scratch copy of its seeds.
+FUZZ_VENV := .fuzz/venv
+FUZZ_TARGETS ?= loader mermaid mapping evidence config
+ATHERIS := atheris==3.0.0
+
+$(FUZZ_VENV)/.installed: pyproject.toml $(LOCK)
+	$(PYTHON) -m venv $(FUZZ_VENV)
+	$(FUZZ_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(FUZZ_VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(FUZZ_VENV)/bin/python -m pip install --quiet $(ATHERIS)
+	@touch $@
+
+fuzz: system-deps $(FUZZ_VENV)/.installed
+	@status=0; for target in $(FUZZ_TARGETS); do \
+	  echo "== fuzz $$target ($${FUZZ_SECONDS:-300} s)"; \
+	  rm -rf .fuzz/$$target/corpus && mkdir -p .fuzz/$$target/corpus && \
+	  $(FUZZ_VENV)/bin/python -c 'import shutil, sys; from tests.fuzz.targets import seeds; [shutil.copy(p, sys.argv[1]) for p in seeds(sys.argv[2])]' .fuzz/$$target/corpus $$target && \
+	  PYTHONPATH=. $(FUZZ_VENV)/bin/python tests/fuzz/fuzz_$$target.py -max_total_time=$${FUZZ_SECONDS:-300} \
+	    -rss_limit_mb=2048 -timeout=10 -artifact_prefix=.fuzz/$$target/ $(FUZZ_ARGS) .fuzz/$$target/corpus || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf $(VENV) .lock-tools site build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -109,11 +109,22 @@ def is_excluded(rel: str, config: Config) -> bool:
 
 
 def glob(config: Config, patterns: list[str]) -> list[Path]:
-    """Files below the workspace root that ``patterns`` match, in path order; links leaving the root are refused."""
+    """Files below the workspace root that ``patterns`` match, in path order; links leaving the root are refused.
+
+    The patterns were checked when the configuration was read (``check_patterns``):
+    none is absolute, empty or climbs out of the root with '..'.
+    """
     found: dict[str, Path] = {}
     real_root = Path(os.path.realpath(config.root))
     for pattern in patterns:
-        for path in config.root.glob(pattern):
+        try:
+            matches = list(config.root.glob(pattern))
+        except (OSError, ValueError) as exc:  # the config refuses odd patterns; the file system may still object
+            where = config.file or config.root
+            raise InputError(
+                f"{where}: cannot search for '{pattern}' ({getattr(exc, 'strerror', None) or exc})"
+            ) from None
+        for path in matches:
             rel = workspace_path(str(path), config.root)
             if _hidden(rel) or is_excluded(rel, config) or path.is_dir():
                 continue

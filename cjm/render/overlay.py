@@ -156,15 +156,27 @@ def figure(value: Count) -> str:
 
 
 def load_evidence(path: str) -> EvidenceReport:
-    """Read a `cjm evidence` JSON report; an unreadable or malformed one is an InputError naming where."""
+    """Read a `cjm evidence` JSON report; an unreadable or malformed one is an InputError naming where.
+
+    Like a journey, it is read only from a regular file, at most 64 MiB of it,
+    and JSON nested deeper than Python's parser recurses is refused, not a crash.
+    """
+    from cjm.discovery import read_limited
+
+    limit = 64 * 1024 * 1024  # a report holds a few figures per touchpoint and stage: megabytes at most
+    if not Path(path).exists() and not Path(path).is_symlink():
+        raise InputError(f"{path}: no such evidence report")
+    raw = read_limited(path, limit, Path.cwd())
+    if len(raw) > limit:
+        raise InputError(f"{path}: is over {limit:,} bytes, more than any evidence report")
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such evidence report") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the evidence report ({exc})") from None
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: cannot read the evidence report (not UTF-8 at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    except RecursionError:  # json.loads recurses once per nested array or object
+        raise InputError(f"{path}: not a cjm evidence report: arrays or objects nested too deeply") from None
     try:
         return EvidenceReport.model_validate(data)
     except ValidationError as exc:
