@@ -137,7 +137,7 @@ def test_action_install_step_installs_the_checkout_or_a_version(tmp_path: Path) 
     assert own.returncode == 0, own.stderr
     pinned = run_step("Install cjm", tmp_path, {"CJM_VERSION": "1.2.3"}, [shims])
     assert pinned.returncode == 0, pinned.stderr
-    assert log.read_text().splitlines() == [f"-m pip install --quiet {ROOT}", "-m pip install --quiet cjm==1.2.3"]
+    assert log.read_text().splitlines() == [f"-m pip install --quiet {ROOT}", "-m pip install --quiet cjm-cli==1.2.3"]
 
 
 def test_action_validate_annotates_and_fails_like_cjm(tmp_path: Path) -> None:
