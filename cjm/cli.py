@@ -373,6 +373,23 @@ class _EvidenceGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
 
+EVIDENCE_INSTALL = 'pip install "cjm-cli[evidence]"'
+
+
+def _require_evidence_extra() -> None:
+    """Stop with one clear message when the evidence extra (DuckDB, SQLGlot) is not installed."""
+    from importlib.util import find_spec
+
+    from cjm.errors import DependencyError
+
+    missing = [name for name in ("duckdb", "sqlglot") if find_spec(name) is None]
+    if missing:
+        raise DependencyError(
+            f"cjm evidence needs {' and '.join(missing)}, which a plain install leaves out: {EVIDENCE_INSTALL}"
+            " (with pipx: pipx inject cjm-cli duckdb sqlglot)"
+        )
+
+
 evidence_app = typer.Typer(
     name="evidence",
     cls=_EvidenceGroup,
@@ -427,6 +444,7 @@ def evidence_check(
     debug: Debug = False,
 ) -> int:
     """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
+    _require_evidence_extra()
     from cjm.evidence.check import CheckOptions, run_aggregates, run_check
     from cjm.evidence.engine import Limits
     from cjm.evidence.formats import FORMATS
@@ -471,6 +489,7 @@ def evidence_profile(
     debug: Debug = False,
 ) -> int:
     """Describe an event log before writing a mapping: columns, types, time range, top events, ties."""
+    _require_evidence_extra()
     from cjm.evidence.profile import PROFILE_FORMATS, profile_log
 
     formatter = _pick(PROFILE_FORMATS, output_format)
@@ -493,6 +512,7 @@ def evidence_sql(
     debug: Debug = False,
 ) -> int:
     """Emit the analysis as SQL for a warehouse or Spark; bring back its tables with 'check --aggregates'."""
+    _require_evidence_extra()
     from cjm.evidence.check import CheckOptions, load_model, validate
     from cjm.evidence.dialects import emit_statements, script
     from cjm.evidence.tables import Settings
