@@ -158,12 +158,13 @@ def fmt(
 @app.command()
 def schema(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    catalog: Annotated[bool, typer.Option("--catalog", help="The schema of catalog files instead.")] = False,
     debug: Debug = False,
 ) -> int:
-    """Print the JSON Schema (draft 2020-12) of the journey format."""
+    """Print the JSON Schema (draft 2020-12) of journey files, or of catalog files with --catalog."""
     from cjm.schema import schema_text
 
-    text = schema_text()
+    text = schema_text(catalog=catalog)
     _emit(text, output)
     return EXIT_OK
 
