@@ -11,6 +11,7 @@ from cjm.model import Catalog, Journey, metric_range
 # Where editors fetch the schemas: the files of this repository at the release's tag, so a file written for
 # one version keeps the schema of that version. OWNER/cjm is the repository's slug, as in the README.
 REPOSITORY = "OWNER/cjm"
+REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
 SCHEMA_BASE = f"https://raw.githubusercontent.com/{REPOSITORY}/v{__version__}/schemas/"
 SCHEMA_ID = SCHEMA_BASE + "journey.schema.json"
 CATALOG_SCHEMA_ID = SCHEMA_BASE + "catalog.schema.json"
