@@ -26,6 +26,7 @@ app = typer.Typer(
     help="Customer journey maps as code: validate, render, diff and evidence-check journey files.",
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},  # every subcommand inherits it
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -56,6 +57,7 @@ def validate(
         typer.Option(
             "--format",
             "-F",
+            "-f",
             help="text, json, github, sarif, junit, gitlab (default: text; github when GITHUB_ACTIONS=true).",
         ),
     ] = None,
@@ -78,6 +80,23 @@ def validate(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 picks by files and cores, 1 disables.")
     ] = 0,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Run only these rules (codes or names, comma-separated); replaces the config's."),
+    ] = None,
+    extend_select: Annotated[
+        list[str] | None,
+        typer.Option("--extend-select", help="Run these rules too (codes or names, comma-separated)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore", help="Do not run these rules (codes or names, comma-separated); adds to the config's."
+        ),
+    ] = None,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when findings fail the run (2 still means an error).")
+    ] = False,
     debug: Debug = False,
 ) -> int:
     """Parse, check schema and references, and run the lint rules."""
@@ -91,7 +110,7 @@ def validate(
     from cjm.validate.run import CheckOptions, check
     from cjm.workspace import open_workspace, repository_root
 
-    workspace = open_workspace(paths or [], config)
+    workspace = _with_rule_choice(open_workspace(paths or [], config), select, extend_select, ignore)
     settings = workspace.config
     name = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     reporter = _pick(REPORTERS, name)
@@ -107,7 +126,7 @@ def validate(
         report = apply_baseline(report, accepted, settings.root)
     failing = Severity.WARNING if (strict or settings.strict) else Severity.ERROR
     fails = any(d.severity.rank >= failing.rank for d in report.diagnostics)
-    code = _decided(EXIT_FINDINGS if fails else EXIT_OK)
+    code = _decided(EXIT_FINDINGS if fails and not exit_zero else EXIT_OK)
     root = repository_root(settings) if name in CI_FORMATS else None
     reporter(report, sys.stdout, ReportOptions(root, failing, quiet, statistics))
     if statistics and name in CI_FORMATS:
@@ -117,6 +136,35 @@ def validate(
 
 
 app.command("lint", help="Alias of 'validate'.")(validate)
+
+
+def _refs(values: list[str] | None) -> list[str]:
+    """Rule codes or names from repeatable, comma-separated options: --select CJM103,unused-ignore --select CJM104."""
+    return [ref.strip() for value in values or [] for ref in value.split(",") if ref.strip()]
+
+
+def _with_rule_choice(
+    workspace: Any, select: list[str] | None, extend: list[str] | None, ignore: list[str] | None
+) -> Any:
+    """The workspace with the command line's rule choice over its configuration, as ruff does it.
+
+    --select replaces the configured ``select``, --extend-select adds to it, --ignore adds to ``ignore``.
+    """
+    if select is None and extend is None and ignore is None:
+        return workspace
+    import dataclasses
+
+    from cjm.config import check_rule_references
+
+    config = workspace.config
+    chosen = config.model_copy(
+        update={
+            "select": [*(_refs(select) if select is not None else config.select), *_refs(extend)],
+            "ignore": [*config.ignore, *_refs(ignore)],
+        }
+    )
+    check_rule_references(chosen, "the command line")
+    return dataclasses.replace(workspace, config=chosen)
 
 
 @app.command()
@@ -194,7 +242,8 @@ def init(
 def rules(
     rule: Annotated[str | None, typer.Argument(help="A rule code or name to explain.")] = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-F", help="text, or markdown for the whole catalogue with every explanation.")
+        str,
+        typer.Option("--format", "-F", "-f", help="text, or markdown for the whole catalogue with every explanation."),
     ] = "text",
     debug: Debug = False,
 ) -> int:
@@ -220,7 +269,7 @@ def diff(
         str | None, typer.Option("--base", help="Diff every journey file changed between this git revision and now.")
     ] = None,
     output_format: Annotated[
-        str | None, typer.Option("--format", "-F", help="text, json, markdown or md (default: text).")
+        str | None, typer.Option("--format", "-F", "-f", help="text, json, markdown or md (default: text).")
     ] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when there is any change.")] = False,
@@ -326,6 +375,7 @@ def render(
         str | None,
         typer.Option(
             "--format",
+            "-F",
             "-f",
             help="html, svg, png, pdf, mermaid, md, dot; comma-separated (default: from -o, else html).",
         ),
@@ -423,7 +473,7 @@ def evidence_check(
     aggregates: Annotated[
         str | None, typer.Option("--aggregates", help="Build the report from tables computed by 'cjm evidence sql'.")
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-F", help="text, json or md.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", "-F", "-f", help="text, json or md.")] = "text",
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write evidence.json and CSV tables here.")
     ] = None,
@@ -486,7 +536,7 @@ def evidence_check(
 def evidence_profile(
     files: Annotated[list[str], typer.Argument(help="Event log files or globs.")],
     columns: Columns = None,
-    output_format: Annotated[str, typer.Option("--format", "-F", help="text or json.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", "-F", "-f", help="text or json.")] = "text",
     debug: Debug = False,
 ) -> int:
     """Describe an event log before writing a mapping: columns, types, time range, top events, ties."""
