@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cjm import __version__
 from cjm.model import Catalog, Journey, metric_range
+from cjm.project import raw_url
 
-# Where editors fetch the schemas: the files of this repository at the release's tag, so a file written for
-# one version keeps the schema of that version. OWNER/cjm is the repository's slug, as in the README.
-REPOSITORY = "OWNER/cjm"
-REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
-SCHEMA_BASE = f"https://raw.githubusercontent.com/{REPOSITORY}/v{__version__}/schemas/"
-SCHEMA_ID = SCHEMA_BASE + "journey.schema.json"
-CATALOG_SCHEMA_ID = SCHEMA_BASE + "catalog.schema.json"
+# Where editors fetch the schemas: the repository's files at the release's tag, so a file written for
+# one version keeps the schema of that version.
+SCHEMA_ID = raw_url("schemas/journey.schema.json")
+CATALOG_SCHEMA_ID = raw_url("schemas/catalog.schema.json")
 
 
 def _metric_ranges() -> list[dict[str, Any]]:

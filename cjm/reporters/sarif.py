@@ -58,10 +58,10 @@ def catalogue() -> list[dict[str, Any]]:
 
 
 def _help_uri(code: str, name: str) -> str:
+    from cjm.project import docs_url
     from cjm.reporters.catalogue import anchor
-    from cjm.schema import REPOSITORY_URL
 
-    return f"{REPOSITORY_URL}/blob/v{__version__}/docs/rules.md#{anchor(code, name)}"
+    return docs_url("docs/rules.md", anchor(code, name))
 
 
 def _help(code: str, name: str, doc: str) -> dict[str, str]:
@@ -133,7 +133,7 @@ def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
 
 
 def _information_uri() -> str:
-    from cjm.schema import REPOSITORY_URL
+    from cjm.project import REPOSITORY_URL
 
     return REPOSITORY_URL
 
