@@ -29,6 +29,7 @@ app = typer.Typer(
     help="Customer journey maps as code: validate, render, diff and evidence-check journey files.",
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},  # every subcommand inherits it
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -59,6 +60,7 @@ def validate(
         typer.Option(
             "--format",
             "-F",
+            "-f",
             help="text, json, github, sarif, junit, gitlab (default: text; github when GITHUB_ACTIONS=true).",
         ),
     ] = None,
@@ -81,6 +83,23 @@ def validate(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 picks by files and cores, 1 disables.")
     ] = 0,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Run only these rules (codes or names, comma-separated); replaces the config's."),
+    ] = None,
+    extend_select: Annotated[
+        list[str] | None,
+        typer.Option("--extend-select", help="Run these rules too (codes or names, comma-separated)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore", help="Do not run these rules (codes or names, comma-separated); adds to the config's."
+        ),
+    ] = None,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when findings fail the run (2 still means an error).")
+    ] = False,
     debug: Debug = False,
 ) -> int:
     """Parse, check schema and references, and run the lint rules."""
@@ -94,7 +113,7 @@ def validate(
     from cjm.validate.run import RunOptions, check
     from cjm.workspace import open_workspace, repository_root
 
-    workspace = open_workspace(paths or [], config)
+    workspace = _with_rule_choice(open_workspace(paths or [], config), select, extend_select, ignore)
     settings = workspace.config
     name = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     reporter = _pick(REPORTERS, name)
@@ -110,7 +129,7 @@ def validate(
         report = apply_baseline(report, accepted, settings.root)
     failing = Severity.WARNING if (strict or settings.strict) else Severity.ERROR
     fails = any(d.severity.rank >= failing.rank for d in report.diagnostics)
-    code = _decided(EXIT_FINDINGS if fails else EXIT_OK)
+    code = _decided(EXIT_FINDINGS if fails and not exit_zero else EXIT_OK)
     root = repository_root(settings) if name in CI_FORMATS else None
     reporter(report, sys.stdout, ReportOptions(root, failing, quiet, statistics))
     if statistics and name in CI_FORMATS:
@@ -120,6 +139,35 @@ def validate(
 
 
 app.command("lint", help="Alias of 'validate'.")(validate)
+
+
+def _refs(values: list[str] | None) -> list[str]:
+    """Rule codes or names from repeatable, comma-separated options: --select CJM103,unused-ignore --select CJM104."""
+    return [ref.strip() for value in values or [] for ref in value.split(",") if ref.strip()]
+
+
+def _with_rule_choice(
+    workspace: Any, select: list[str] | None, extend: list[str] | None, ignore: list[str] | None
+) -> Any:
+    """The workspace with the command line's rule choice over its configuration, as ruff does it.
+
+    --select replaces the configured ``select``, --extend-select adds to it, --ignore adds to ``ignore``.
+    """
+    if select is None and extend is None and ignore is None:
+        return workspace
+    import dataclasses
+
+    from cjm.config import check_rule_references
+
+    config = workspace.config
+    chosen = config.model_copy(
+        update={
+            "select": [*(_refs(select) if select is not None else config.select), *_refs(extend)],
+            "ignore": [*config.ignore, *_refs(ignore)],
+        }
+    )
+    check_rule_references(chosen, "the command line")
+    return dataclasses.replace(workspace, config=chosen)
 
 
 @app.command()
@@ -161,12 +209,13 @@ def fmt(
 @app.command()
 def schema(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    catalog: Annotated[bool, typer.Option("--catalog", help="The schema of catalog files instead.")] = False,
     debug: Debug = False,
 ) -> int:
-    """Print the JSON Schema (draft 2020-12) of the journey format."""
+    """Print the JSON Schema (draft 2020-12) of journey files, or of catalog files with --catalog."""
     from cjm.schema import schema_text
 
-    text = schema_text()
+    text = schema_text(catalog=catalog)
     _emit(text, output)
     return EXIT_OK
 
@@ -196,7 +245,8 @@ def init(
 def rules(
     rule: Annotated[str | None, typer.Argument(help="A rule code or name to explain.")] = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-F", help="text, or markdown for the whole catalogue with every explanation.")
+        str,
+        typer.Option("--format", "-F", "-f", help="text, or markdown for the whole catalogue with every explanation."),
     ] = "text",
     debug: Debug = False,
 ) -> int:
@@ -222,7 +272,7 @@ def diff(
         str | None, typer.Option("--base", help="Diff every journey file changed between this git revision and now.")
     ] = None,
     output_format: Annotated[
-        str | None, typer.Option("--format", "-F", help="text, json, markdown or md (default: text).")
+        str | None, typer.Option("--format", "-F", "-f", help="text, json, markdown or md (default: text).")
     ] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when there is any change.")] = False,
@@ -328,6 +378,7 @@ def render(
         str | None,
         typer.Option(
             "--format",
+            "-F",
             "-f",
             help="html, svg, png, pdf, mermaid, md, dot; comma-separated (default: from -o, else html).",
         ),
@@ -379,6 +430,23 @@ class _EvidenceGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
 
+EVIDENCE_INSTALL = 'pip install "cjm-cli[evidence]"'
+
+
+def _require_evidence_extra() -> None:
+    """Stop with one clear message when the evidence extra (DuckDB, SQLGlot) is not installed."""
+    from importlib.util import find_spec
+
+    from cjm.errors import DependencyError
+
+    missing = [name for name in ("duckdb", "sqlglot") if find_spec(name) is None]
+    if missing:
+        raise DependencyError(
+            f"cjm evidence needs {' and '.join(missing)}, which a plain install leaves out: {EVIDENCE_INSTALL}"
+            " (with pipx: pipx inject cjm-cli duckdb sqlglot)"
+        )
+
+
 evidence_app = typer.Typer(
     name="evidence",
     cls=_EvidenceGroup,
@@ -413,7 +481,7 @@ def evidence_check(
     aggregates: Annotated[
         str | None, typer.Option("--aggregates", help="Build the report from tables computed by 'cjm evidence sql'.")
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-F", help="text, json or md.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", "-F", "-f", help="text, json or md.")] = "text",
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write evidence.json and CSV tables here.")
     ] = None,
@@ -439,6 +507,7 @@ def evidence_check(
     debug: Debug = False,
 ) -> int:
     """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
+    _require_evidence_extra()
     from cjm.evidence.check import CheckOptions, parse_settings, run_aggregates, run_check, run_spark_check
     from cjm.evidence.engine import Limits
     from cjm.evidence.formats import FORMATS, render_summary
@@ -488,10 +557,11 @@ def evidence_check(
 def evidence_profile(
     files: Annotated[list[str], typer.Argument(help="Event log files or globs.")],
     columns: Columns = None,
-    output_format: Annotated[str, typer.Option("--format", "-F", help="text or json.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", "-F", "-f", help="text or json.")] = "text",
     debug: Debug = False,
 ) -> int:
     """Describe an event log before writing a mapping: columns, types, time range, top events, ties."""
+    _require_evidence_extra()
     from cjm.evidence.profile import PROFILE_FORMATS, profile_log
 
     formatter = _pick(PROFILE_FORMATS, output_format)
@@ -515,6 +585,7 @@ def evidence_sql(
     debug: Debug = False,
 ) -> int:
     """Emit the analysis as SQL for a warehouse or Spark; bring back its tables with 'check --aggregates'."""
+    _require_evidence_extra()
     from cjm.evidence.check import CheckOptions, load_model, parse_settings, validate
     from cjm.evidence.dialects import emit_statements, script
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from cjm.model import slugify
+from cjm.schema import SCHEMA_ID
 
 STAGE_MODELS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "b2b": (
@@ -51,7 +52,7 @@ def starter(name: str, template: str = "b2b") -> str:
     ident = slugify(name)
     title = name.replace("-", " ").strip().capitalize() or "New journey"
     lines = [
-        "# yaml-language-server: $schema=https://cjm.dev/schemas/journey.schema.json",
+        f"# yaml-language-server: $schema={SCHEMA_ID}",
         f"# A {template.upper() if template != 'blank' else 'blank'} starter journey: replace every placeholder,",
         "# then run `cjm validate` until it is clean. Format: docs/format.md",
         "cjm: 1",

@@ -1,13 +1,17 @@
-"""The JSON Schema (draft 2020-12) of the journey format, generated from the model."""
+"""The JSON Schemas (draft 2020-12) of journey and catalog files, generated from the model."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from cjm.model import Journey, metric_range
+from cjm.model import Catalog, Journey, metric_range
+from cjm.project import raw_url
 
-SCHEMA_ID = "https://cjm.dev/schemas/journey.schema.json"
+# Where editors fetch the schemas: the repository's files at the release's tag, so a file written for
+# one version keeps the schema of that version.
+SCHEMA_ID = raw_url("schemas/journey.schema.json")
+CATALOG_SCHEMA_ID = raw_url("schemas/catalog.schema.json")
 
 
 def _metric_ranges() -> list[dict[str, Any]]:
@@ -38,6 +42,18 @@ def journey_schema() -> dict[str, Any]:
     }
 
 
-def schema_text() -> str:
-    """The schema as stable, pretty JSON text."""
-    return json.dumps(journey_schema(), indent=2, ensure_ascii=False) + "\n"
+def catalog_schema() -> dict[str, Any]:
+    """The schema of a catalog file (``kind: catalog``): shared personas, touchpoints, backstage, departments."""
+    schema = Catalog.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": CATALOG_SCHEMA_ID,
+        "title": "cjm catalog",
+        "description": "Definitions shared by the journeys of a workspace, format version 1 (docs/configuration.md).",
+        **{k: v for k, v in schema.items() if k not in ("title", "description")},
+    }
+
+
+def schema_text(catalog: bool = False) -> str:
+    """The journey schema, or the catalog schema, as stable, pretty JSON text."""
+    return json.dumps(catalog_schema() if catalog else journey_schema(), indent=2, ensure_ascii=False) + "\n"

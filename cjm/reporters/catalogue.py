@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from cjm.diagnostics import CORE_CODES
+
+_RST_LITERAL = re.compile(r"``([^`\n]+)``")
+
+
+def plain_doc(text: str) -> str:
+    """A rule docstring for readers: RST literals (two backticks) become Markdown code (one backtick)."""
+    return _RST_LITERAL.sub(r"`\1`", text)
+
+
+def anchor(code: str, name: str) -> str:
+    """The fragment GitHub gives the heading of a code in docs/rules.md (``## `CJM109` unexplained-...``)."""
+    return f"{code.lower()}-{name}"
 
 
 def catalogue_lines() -> list[str]:
@@ -21,11 +35,11 @@ def explanation(ref: str) -> str:
     core = CORE_CODES.get(ref.upper()) or next((c for c in CORE_CODES.values() if c.name == ref), None)
     if core is not None:
         return (
-            f"{core.code} {core.name} (error, always on)\n\n{core.summary}.\n"
+            f"{core.code} {core.name} (error, always on)\n\n{core.summary[:1].upper()}{core.summary[1:]}.\n"
             "A core error makes the file invalid; it cannot be ignored or baselined."
         )
     rule = resolve_rule(ref)
-    text = f"{rule.code} {rule.name} ({rule.default_severity.value} by default)\n\n{rule.doc}"
+    text = f"{rule.code} {rule.name} ({rule.default_severity.value} by default)\n\n{plain_doc(rule.doc)}"
     if rule.options is not None:
         defaults = rule.options()
         settings = "\n".join(
@@ -54,6 +68,9 @@ def catalogue_markdown() -> str:
     ]
     out.extend(f"| `{c.code}` | {c.name} | error | {c.summary} |" for c in CORE_CODES.values())
     out.extend(f"| `{r.code}` | {r.name} | {r.default_severity.value} | {r.summary} |" for r in RULES)
+    for core in CORE_CODES.values():
+        out += ["", f"## `{core.code}` {core.name}", "", "Always an error.", ""]
+        out.append(explanation(core.code).split("\n\n", 1)[1])
     for rule in RULES:
         out += ["", f"## `{rule.code}` {rule.name}", "", f"Default severity: {rule.default_severity.value}.", ""]
         out.append(explanation(rule.code).split("\n\n", 1)[1])

@@ -15,11 +15,17 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 
 def catalogue() -> list[dict[str, Any]]:
-    """Every diagnostic cjm can emit as a SARIF reportingDescriptor: core errors, then lint rules."""
+    """Every diagnostic cjm can emit as a SARIF reportingDescriptor: core errors, then lint rules.
+
+    Each has what code scanning shows next to an alert: ``help`` as text and Markdown, and ``helpUri``,
+    its section of docs/rules.md in the repository at this version's tag.
+    """
+    from cjm.reporters.catalogue import explanation
     from cjm.rules import RULES
 
     out: list[dict[str, Any]] = []
     for core in CORE_CODES.values():
+        doc = explanation(core.code).split("\n\n", 1)[1]
         out.append(
             {
                 "id": core.code,
@@ -28,24 +34,40 @@ def catalogue() -> list[dict[str, Any]]:
                 "fullDescription": {
                     "text": f"{core.summary}. A core error: the file is invalid; it cannot be ignored."
                 },
+                "helpUri": _help_uri(core.code, core.name),
+                "help": _help(core.code, core.name, doc),
                 "defaultConfiguration": {"level": "error"},
                 "properties": {"tags": ["core"]},
             }
         )
     for rule in RULES:
-        doc = rule.doc
+        doc = explanation(rule.code).split("\n\n", 1)[1]
         out.append(
             {
                 "id": rule.code,
                 "name": rule.name,
                 "shortDescription": {"text": rule.summary},
                 "fullDescription": {"text": doc.split("\n\n", 1)[0]},
-                "help": {"text": doc},
+                "helpUri": _help_uri(rule.code, rule.name),
+                "help": _help(rule.code, rule.name, doc),
                 "defaultConfiguration": {"level": _LEVELS[rule.default_severity]},
                 "properties": {"tags": ["lint"]},
             }
         )
     return out
+
+
+def _help_uri(code: str, name: str) -> str:
+    from cjm.project import docs_url
+    from cjm.reporters.catalogue import anchor
+
+    return docs_url("docs/rules.md", anchor(code, name))
+
+
+def _help(code: str, name: str, doc: str) -> dict[str, str]:
+    """The help of a rule: its documentation as text, and as Markdown with a heading and a link to the docs."""
+    markdown = f"**{code}** `{name}`\n\n{doc}\n\n[{code} in the cjm rules]({_help_uri(code, name)})"
+    return {"text": doc, "markdown": markdown}
 
 
 def _region(d: Diagnostic) -> dict[str, int]:
@@ -95,13 +117,25 @@ def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
         "runs": [
             {
                 "tool": {
-                    "driver": {"name": "cjm", "version": __version__, "semanticVersion": __version__, "rules": rules}
+                    "driver": {
+                        "name": "cjm",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": _information_uri(),
+                        "rules": rules,
+                    }
                 },
                 "columnKind": "unicodeCodePoints",
                 "results": [result(d, index[d.code], options) for d in report.diagnostics],
             }
         ],
     }
+
+
+def _information_uri() -> str:
+    from cjm.project import REPOSITORY_URL
+
+    return REPOSITORY_URL
 
 
 def report_sarif(report: Report, stream: TextIO, options: ReportOptions) -> None:
