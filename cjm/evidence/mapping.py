@@ -14,7 +14,6 @@ import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from cjm.errors import ConfigError, InputError
@@ -194,25 +193,38 @@ def from_preset(name: str, files: list[str]) -> LogMapping:
 
 def load_mapping(path: str, files: list[str]) -> LogMapping:
     """Read a mapping file; ``files`` from --events apply to sources that name none. Relative globs are
-    resolved against the mapping file's folder."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such mapping file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read ({exc})") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML ({exc})".replace("\n", " ")) from None
+    resolved against the mapping file's folder.
+
+    The file is read like a journey: a regular file, at most the size limit, through cjm's safe YAML
+    reader (depth, aliases, language tags), so a hostile mapping file is a located error, never a crash.
+    """
+    from cjm.discovery import read_limited
+    from cjm.validate.loader import decode
+    from cjm.validate.yaml_reader import Limits, parse_yaml
+
+    limits = Limits()
+    if not Path(path).exists():
+        raise InputError(f"{path}: no such mapping file")
+    text, problem = decode(read_limited(path, limits.max_bytes, Path(path).resolve().parent), path, limits)
+    if text is None:
+        raise InputError(f"{path}: {problem.message if problem else 'cannot read'}")
+    parsed = parse_yaml(text, path, limits)
+    if parsed.diagnostics:
+        first = parsed.diagnostics[0]
+        raise InputError(f"{path}:{first.span.line}:{first.span.column}: {first.code} {first.message}")
+    data = parsed.value
     if not isinstance(data, dict):
         raise InputError(f"{path}: a mapping file is a YAML mapping with 'sources: [...]'")
     base = Path(path).parent
     sources = data.get("sources")
     if isinstance(sources, list):
         fixed = []
-        for source in sources:
+        for number, source in enumerate(sources):
             if isinstance(source, dict):
                 named = source.get("files") or []
                 named = [named] if isinstance(named, str) else named
+                if not isinstance(named, list) or not all(isinstance(f, str) and f for f in named):
+                    raise ConfigError(f"{path}: sources[{number}].files: a file name or glob, or a list of them")
                 source = {**source, "files": [str(base / f) if not Path(f).is_absolute() else f for f in named]}
                 if not source["files"]:
                     source["files"] = list(files)

@@ -116,4 +116,5 @@ def test_mapping_file_errors_are_located(run_cli, tmp_path: Path) -> None:
     result = run_cli("evidence", "check", SHOP, "--mapping", str(path))
     assert result.exit_code == 2 and "unknown time zone 'Mars/Olympus'" in result.stderr
     path.write_text("sources: [\n")
-    assert "not valid YAML" in run_cli("evidence", "check", SHOP, "--mapping", str(path)).stderr
+    broken = run_cli("evidence", "check", SHOP, "--mapping", str(path))
+    assert broken.exit_code == 2 and f"{path}:2:1: CJM001" in broken.stderr, "located like a journey"
