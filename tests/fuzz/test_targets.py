@@ -26,32 +26,6 @@ JUNK = {
 
 
 @pytest.mark.parametrize("target", list(TARGETS))
-def test_each_target_handles_its_seed_corpus(target: str) -> None:
-    corpus = seeds(target)
-    assert len(corpus) >= 2, f"{target}: the seed corpus is missing"
-    for seed in corpus:
-        TARGETS[target](seed.read_bytes())
-
-
-JUNK = {
-    "empty": b"",
-    "binary": b"\x00\xff\xfe",
-    "deep [": b"[" * 5000,
-    "deep {": b"{" * 5000,
-    "newlines": b"\n" * 100,
-    "mapping files not text": b"sources:\n  - files: [events.csv, {more: }]\n",  # found by make fuzz
-}
-# Known defects in code another engineer owns (issue 21, "the evidence mapping file"): plain yaml.safe_load
-# recurses until RecursionError, and 'files' entries are not checked to be text. Each is asserted to still
-# fail as it does, so this test fails loudly once the mapping loader is fixed: remove the entry then.
-KNOWN: dict[tuple[str, str], type[Exception]] = {
-    ("mapping", "deep ["): RecursionError,
-    ("mapping", "deep {"): RecursionError,
-    ("mapping", "mapping files not text"): TypeError,
-}
-
-
-@pytest.mark.parametrize("target", list(TARGETS))
 @pytest.mark.parametrize("junk", list(JUNK))
 def test_each_target_handles_junk(target: str, junk: str) -> None:
     TARGETS[target](JUNK[junk])
