@@ -28,6 +28,7 @@ STAGE_MODELS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "blank": (("first-stage", "First stage", "What the customer wants here"),),
 }
 TEMPLATES = tuple(STAGE_MODELS)
+MIN_ACTIONS = 4  # the default minimum of rule CJM101 action-count
 
 
 def starter_path(name: str, output: str | None = None) -> tuple[str, Path]:
@@ -76,18 +77,20 @@ def starter(name: str, template: str = "b2b") -> str:
         "",
         "stages:",
     ]
-    for stage_id, stage_name, goal in STAGE_MODELS[template]:
-        lines += [
-            f"  - id: {stage_id}",
-            f"    name: {_q(stage_name)}",
-            f"    goal: {_q(goal)}",
-            "    actions:",
-            f"      - id: {stage_id}-action",
-            "        name: What the customer does here",
-            "        touchpoints: [website]",
-            "        emotion: 0  # -2 very negative .. +2 very positive",
-            "",
-        ]
+    stages = STAGE_MODELS[template]
+    # at least as many actions as CJM101 (action-count) asks for by default, so a new file passes --strict
+    per_stage = max(1, -(-MIN_ACTIONS // len(stages)))
+    for stage_id, stage_name, goal in stages:
+        lines += [f"  - id: {stage_id}", f"    name: {_q(stage_name)}", f"    goal: {_q(goal)}", "    actions:"]
+        for step in range(1, per_stage + 1):
+            suffix = "" if per_stage == 1 else f"-{step}"
+            lines += [
+                f"      - id: {stage_id}-action{suffix}",
+                "        name: What the customer does here" + ("" if per_stage == 1 else f", step {step}"),
+                "        touchpoints: [website]",
+                "        emotion: 0  # -2 very negative .. +2 very positive",
+            ]
+        lines.append("")
     lines += [
         "touchpoints:",
         "  - id: website",

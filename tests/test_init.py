@@ -21,6 +21,8 @@ def test_template_validates(run_cli: Callable[..., Result], tmp_path: Path, temp
     assert len(data["stages"]) == stages
     check = run_cli("validate", "-F", "json", str(path))
     assert check.exit_code == 0, check.stdout
+    strict = run_cli("validate", "--strict", "-F", "json", str(path))
+    assert strict.exit_code == 0, "a new file passes --strict: " + strict.stdout
 
 
 def test_init_refuses_to_overwrite(run_cli: Callable[..., Result], tmp_path: Path) -> None:
