@@ -74,6 +74,9 @@ def parse_settings(gap_days: str, window_days: str) -> Settings:
     return Settings(gap, _days(window_days, "--window-days"))
 
 
+MAX_THREADS = 256  # more threads than this only slow DuckDB down (a million took minutes to start)
+
+
 def validate(options: CheckOptions) -> None:
     """Reject impossible option values before any data is read."""
     gap, window = options.settings.gap_days, options.settings.window_days
@@ -85,6 +88,8 @@ def validate(options: CheckOptions) -> None:
         raise ConfigError("--top-variants must be between 1 and 10000")
     if options.quantiles not in ("auto", "exact", "approximate"):
         raise ConfigError("--quantiles must be auto, exact or approximate")
+    if not 0 <= options.limits.threads <= MAX_THREADS:
+        raise ConfigError(f"--threads must be between 0 (every core) and {MAX_THREADS}")
 
 
 def load_model(map_path: str) -> tuple[MapModel, str]:

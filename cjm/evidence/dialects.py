@@ -103,6 +103,7 @@ APPROXIMATE_ONLY = ("trino",)
 # pyspark users hand their events over as a temporary view.
 TEMPORARY_VIEWS = ("spark", "databricks")
 _PREFIX = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_TABLE_NAME = re.compile(r"[A-Za-z_][\w$-]{0,127}(\.[A-Za-z_][\w$-]{0,127}){0,3}", re.ASCII)
 
 
 def emit_statements(
@@ -122,6 +123,11 @@ def emit_statements(
     fix = DIALECTS[dialect]
     steps = statements(model, top_variants, approximate)
     ours = {*PARAMETER_TABLES, "cjm_events", "cjm_meta", *(step.table for step in steps)}
+    if not _TABLE_NAME.fullmatch(events_table):  # it is also written into the script's header comment
+        raise ConfigError(
+            f"--events-table: {events_table!r} is not a table name: use letters, digits, _, - and $, "
+            "with up to three dots (catalog.schema.table)"
+        )
     try:
         source = exp.to_table(events_table)
     except sqlglot.errors.ParseError:

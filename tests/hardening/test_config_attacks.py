@@ -231,3 +231,23 @@ def test_a_megabyte_long_name_is_not_echoed_whole(run_cli: Callable[..., Result]
     result = run_cli("validate", cwd=workspace(tmp_path, toml))
     refused(result, "...")
     assert len(result.stderr) < 1000, len(result.stderr)
+
+
+def test_an_events_table_name_cannot_inject_a_statement(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import EXAMPLES
+
+    for name in ("ev;\nDROP TABLE x", "ev -- x", "ev'x", "a b", ""):
+        result = run_cli("evidence", "sql", str(EXAMPLES[0]), "--dialect", "duckdb", "--events-table", name)
+        assert result.exit_code == 2 and "is not a table name" in result.stderr, name
+        assert "DROP TABLE x" not in result.stdout
+    ok = run_cli("evidence", "sql", str(EXAMPLES[0]), "--dialect", "bigquery", "--events-table", "my-proj.crm.events")
+    assert ok.exit_code == 0, ok.stderr
+
+
+def test_a_huge_thread_count_is_refused_at_once(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import EXAMPLES
+
+    log = tmp_path / "log.csv"
+    log.write_text("case_id,timestamp,event\nc1,2026-01-01T10:00:00,x\n")
+    result = run_cli("evidence", "check", str(EXAMPLES[0]), "--events", str(log), "--threads", "1000000")
+    assert result.exit_code == 2 and "--threads must be between 0" in result.stderr
