@@ -10,6 +10,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -142,11 +144,11 @@ def _wait_for(lines: queue.Queue[str], text: str, seconds: float = 30.0) -> str:
     raise AssertionError(f"no line with {text!r} within {seconds}s; saw {seen}")
 
 
-@pytest.mark.slow
-def test_watch_re_renders_on_save_and_says_what_changed(tmp_path: Path) -> None:
+@contextmanager
+def _watching(tmp_path: Path) -> Iterator[tuple[Path, Path, queue.Queue[str]]]:
+    """`cjm render map.journey.yaml -o map.html --watch` on a copy of an example: (journey, map, stderr lines)."""
     journey = tmp_path / "map.journey.yaml"
     journey.write_text(EXAMPLES[0].read_text(encoding="utf-8"), encoding="utf-8")
-    out = tmp_path / "map.html"
     exe = Path(sys.executable).parent / "cjm"
     env = {**os.environ, "NO_COLOR": "1"}
     proc = subprocess.Popen(
@@ -156,6 +158,16 @@ def test_watch_re_renders_on_save_and_says_what_changed(tmp_path: Path) -> None:
     try:
         lines = _lines(proc.stderr)
         _wait_for(lines, "Watching")
+        yield journey, tmp_path / "map.html", lines
+        assert proc.poll() is None, "the watch must still run"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_watch_re_renders_on_save_and_says_what_changed(tmp_path: Path) -> None:
+    with _watching(tmp_path) as (journey, out, lines):
         first = out.read_text(encoding="utf-8")
         time.sleep(0.5)
         journey.write_text(journey.read_text(encoding="utf-8").replace("Out of market", "Not yet looking"))
@@ -166,26 +178,12 @@ def test_watch_re_renders_on_save_and_says_what_changed(tmp_path: Path) -> None:
         failed = _wait_for(lines, "not rendered")
         assert "map.journey.yaml changed; not rendered:" in failed
         assert "Not yet looking" in out.read_text(encoding="utf-8")  # the last good map stays
-        assert proc.poll() is None, "an invalid save must not end the watch"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_watch_follows_a_file_saved_by_rename(tmp_path: Path) -> None:
     """vim, JetBrains and many editors save by writing a new file and renaming it over the old one."""
-    journey = tmp_path / "map.journey.yaml"
-    journey.write_text(EXAMPLES[0].read_text(encoding="utf-8"), encoding="utf-8")
-    out = tmp_path / "map.html"
-    exe = Path(sys.executable).parent / "cjm"
-    env = {**os.environ, "NO_COLOR": "1"}
-    proc = subprocess.Popen(
-        [str(exe), "render", "map.journey.yaml", "-o", "map.html", "--watch"],
-        cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
-    )  # fmt: skip
-    try:
-        lines = _lines(proc.stderr)
-        _wait_for(lines, "Watching")
+    with _watching(tmp_path) as (journey, out, lines):
         for word in ("Not yet looking", "Still not looking"):
             time.sleep(0.5)
             text = journey.read_text(encoding="utf-8")
@@ -194,6 +192,3 @@ def test_watch_follows_a_file_saved_by_rename(tmp_path: Path) -> None:
             new.replace(journey)
             _wait_for(lines, "rewrote map.html")
             assert word in out.read_text(encoding="utf-8"), word
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
