@@ -1,4 +1,9 @@
-"""The corpus: every invalid file gives exactly its expected codes at their lines and columns."""
+"""The corpus: every invalid file gives exactly its expected codes at their lines and columns.
+
+The header lists every finding, lint warnings included: a file with errors is
+still linted on the parts that validated, and a finding the errors could
+have caused must not appear.
+"""
 
 from __future__ import annotations
 
@@ -52,9 +57,22 @@ def test_invalid_file_reports_its_code_at_its_position(
 ) -> None:
     result, found = findings(run_cli, path)
     assert result.exit_code == 1, result.stderr
-    errors = {(f["rule"], f["line"], f["column"]) for f in found if f["severity"] == "error"}
-    assert errors == expected(path)
-    assert path.stem.split("-")[0].upper() in {code for code, _, _ in errors}, "file name names its code"
+    every = [(f["rule"], f["line"], f["column"]) for f in found]
+    assert len(every) == len(set(every)), "each finding once"
+    assert set(every) == expected(path)
+    errors = {code for code, _, _ in every if code < "CJM100"}
+    assert path.stem.split("-")[0].upper() in errors, "file name names its code"
+
+
+def test_independent_mistakes_all_show_in_one_run(run_cli: Callable[..., Result]) -> None:
+    """A dozen mistakes of different kinds in one file: every one is reported at once, at its own place."""
+    path = ROOT / "tests" / "corpus" / "invalid" / "cjm010-many-independent-mistakes.yaml"
+    _, found = findings(run_cli, path)
+    codes = {f["rule"] for f in found}
+    assert {"CJM002", "CJM010", "CJM011", "CJM020", "CJM021"} <= codes, "schema, ids and references together"
+    assert {"CJM103", "CJM106", "CJM107", "CJM117"} <= codes, "lint rules on the parts that validated"
+    assert len([f for f in found if f["severity"] == "error"]) >= 12
+    assert not {"CJM105", "CJM109"} & codes, "rules reading the broken parts stay silent"
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
@@ -124,3 +142,57 @@ def test_the_environment_switch_forces_the_pure_parser() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, env={"CJM_YAML_PARSER": "pure"}, check=True
     )
     assert done.stdout.strip() == "None"
+
+
+_BASE = (
+    (ROOT / "tests" / "corpus" / "invalid" / "cjm010-bad-channel.yaml").read_text("utf-8").replace("socail", "social")
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "codes"),
+    [
+        # a broken emotion is not a missing one, nor a drop to explain
+        ("touchpoints: [shop-site]\n        emotion: 1", "touchpoints: [shop-site]\n        emotion: 9", ["CJM010"]),
+        ("        emotion: 2\n", "        emotin: 2\n", ["CJM010"]),
+        # a touchpoint with a bad channel is still declared: references to it are not unknown, nor is it unused
+        ("channel: web", "channel: webb", ["CJM010"]),
+        # a touchpoint whose id cannot be read: a reference to any touchpoint may be right
+        ("{id: social-ad, name: Social ad,", "{name: Social ad,", ["CJM010"]),
+        # an action that is not a mapping: the journey's action count is unknown, not too small
+        (
+            "      - id: browse\n        name: Browses lamps\n",
+            "      - Browses lamps\n      - id: browse\n        name: B\n",
+            ["CJM010"],
+        ),
+        # a broken opportunity may be the one that addresses the high pain point
+        (
+            "          - text: Cache the payment page\n",
+            "          - text: Cache the payment page\n            impact: huge\n",
+            ["CJM010"],
+        ),
+        # a misspelt reference: the touchpoint it meant is not "unused"
+        ("touchpoints: [delivery]", "touchpoints: [delivry]", ["CJM021"]),
+        # an independent warning beside an error still shows
+        ("        emotion: 2\n", "        emotion: 2\n        duration: soon\n", ["CJM010"]),
+        ("        touchpoints: [delivery]\n        emotion: 2\n", "        touchpoints: [delivery]\n", ["CJM103"]),
+    ],
+)
+def test_a_broken_part_causes_no_finding_of_its_own(
+    run_cli: Callable[..., Result], tmp_path: Path, old: str, new: str, codes: list[str]
+) -> None:
+    assert old in _BASE
+    path = tmp_path / "j.journey.yaml"
+    path.write_text(_BASE.replace(old, new, 1), "utf-8")
+    _, found = findings(run_cli, path)
+    assert sorted(f["rule"] for f in found) == codes, found
+
+
+def test_lint_runs_beside_errors_on_what_validated(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    broken = _BASE.replace("channel: web", "channel: webb").replace(
+        "        touchpoints: [delivery]\n        emotion: 2\n", "        touchpoints: [delivery]\n"
+    )
+    path = tmp_path / "j.journey.yaml"
+    path.write_text(broken, "utf-8")
+    _, found = findings(run_cli, path)
+    assert sorted((f["rule"], f["line"]) for f in found) == [("CJM010", 49), ("CJM103", 44)]

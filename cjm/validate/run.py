@@ -45,11 +45,13 @@ def check_one(path: str, display: str, rules: RuleSet, limits: Limits) -> Checke
     rel = workspace_path(display if path == "-" else path, Path(rules.root)) if rules.root else None
     linted = lint(result, rules, rel)
     report = FileReport(display, linted.diagnostics, source_lines(result, linted.diagnostics))
-    if result.journey is None:
+    # a file with errors elsewhere still declares its id, unless the id is what is broken
+    journey = result.journey or (result.salvaged.journey if result.salvaged and ("id",) not in result.broken else None)
+    if journey is None:
         return Checked(report, linted.suppressed)
     span = result.source.span(("id",))
     line = source_lines(result, [core("CJM022", display, span, "")]).get(span.line, "")
-    return Checked(report, linted.suppressed, (result.journey.id, span), (line,))
+    return Checked(report, linted.suppressed, (journey.id, span), (line,))
 
 
 def workers(jobs: int, files: int) -> int:

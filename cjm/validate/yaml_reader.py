@@ -110,6 +110,7 @@ class Parsed:
     source: SourceMap = field(default_factory=SourceMap)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     documents: int = 0
+    duplicates: list[Path] = field(default_factory=list)  # the paths of keys a mapping repeats
 
 
 def _span(start: Any, end: Any) -> Span:
@@ -351,6 +352,7 @@ class _Builder:
                     "YAML would keep only the last value, silently: remove or rename one",
                 )
             )
+            self.parsed.duplicates.append(kpath)
             frame.key = _DISCARD  # the repeat is read (and checked) but never reaches the model
             return
         if len(key) > self.limits.max_string:
