@@ -22,6 +22,7 @@ from tests.conftest import EXAMPLES, ROOT, Result
 INVALID = sorted((ROOT / "tests" / "corpus" / "invalid").glob("*.yaml"))
 VALID = sorted((ROOT / "tests" / "corpus" / "valid").glob("*.yaml")) + EXAMPLES
 _EXPECT = re.compile(r"(CJM\d{3})@(\d+):(\d+)")
+_RELATED = re.compile(r"related@(\d+):(\d+)")
 
 
 def expected(path: Path) -> set[tuple[str, int, int]]:
@@ -32,6 +33,12 @@ def expected(path: Path) -> set[tuple[str, int, int]]:
     header = raw.split(b"\n", 1)[0].decode("ascii")
     assert header.startswith("# expect:"), f"{path.name} lacks its '# expect:' header"
     return {(c, int(line), int(col)) for c, line, col in _EXPECT.findall(header)}
+
+
+def expected_related(path: Path) -> set[tuple[int, int]]:
+    """The ``related@line:col`` entries of the header: the other places the findings point at."""
+    header = path.read_bytes().split(b"\n", 1)[0].decode("ascii", "replace")
+    return {(int(line), int(col)) for line, col in _RELATED.findall(header)}
 
 
 @pytest.fixture(params=["libyaml", "pure"])
@@ -60,8 +67,25 @@ def test_invalid_file_reports_its_code_at_its_position(
     every = [(f["rule"], f["line"], f["column"]) for f in found]
     assert len(every) == len(set(every)), "each finding once"
     assert set(every) == expected(path)
+    assert {(r["line"], r["column"]) for f in found for r in f["related"]} == expected_related(path)
     errors = {code for code, _, _ in every if code < "CJM100"}
     assert path.stem.split("-")[0].upper() in errors, "file name names its code"
+
+
+CAUSE_AND_SYMPTOM = [p for p in INVALID if expected_related(p)]
+
+
+def test_cause_versus_symptom_files_exist() -> None:
+    assert len(CAUSE_AND_SYMPTOM) >= 5
+
+
+@pytest.mark.parametrize("path", CAUSE_AND_SYMPTOM, ids=lambda p: p.stem)
+def test_the_position_is_the_cause_and_the_symptom_is_related(path: Path) -> None:
+    """Where cause and symptom are on different lines, the finding stands at the cause, earlier in the file."""
+    (_, line, _), *more = expected(path)
+    (symptom, _), *others = sorted(expected_related(path))
+    assert not more and not others
+    assert line < symptom, "the cause comes before the place the reader gave up"
 
 
 def test_independent_mistakes_all_show_in_one_run(run_cli: Callable[..., Result]) -> None:

@@ -162,4 +162,5 @@ def source_lines(result: LoadResult, diagnostics: Sequence[Diagnostic]) -> dict[
         return {}
     lines = split_lines(result.text)
     wanted = {d.span.line for d in diagnostics}
+    wanted.update(r.span.line for d in diagnostics for r in d.related if r.path == d.path)
     return {n: lines[n - 1] for n in wanted if 0 < n <= len(lines)}

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 from yaml.nodes import ScalarNode
 
-from cjm.diagnostics import Diagnostic, Span, core
+from cjm.diagnostics import Diagnostic, Related, Span, core
 
 _PURE_LOADER: Any = yaml.SafeLoader
 _FAST_LOADER: Any  # libyaml's parser: about 14x faster; None without libyaml or with CJM_YAML_PARSER=pure
@@ -456,11 +456,7 @@ def _parse_with(loader_class: Any, text: str, path: str, limits: Limits) -> tupl
         parsed.diagnostics.append(stop.diagnostic)
         parsed.value = None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        span = Span.point(mark.line + 1, mark.column + 1) if mark else Span()
-        problem = exc.problem or "invalid YAML"
-        context = f" {exc.context}" if exc.context else ""
-        parsed.diagnostics.append(core("CJM001", path, span, f"{problem}{context}", _syntax_hint(problem)))
+        parsed.diagnostics.append(_syntax_error(exc, text, path))
         parsed.value = None
         return parsed, True
     except yaml.reader.ReaderError as exc:
@@ -474,6 +470,91 @@ def _parse_with(loader_class: Any, text: str, path: str, limits: Limits) -> tupl
     finally:
         loader.dispose()
     return parsed, False
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
+    """CJM001 where the mistake is: an unclosed quote or bracket is reported where it opens, not where YAML gave up."""
+    mark = exc.problem_mark or exc.context_mark
+    span = Span.point(mark.line + 1, mark.column + 1) if mark else Span()
+    problem = exc.problem or "invalid YAML"
+    context = f" {exc.context}" if exc.context else ""
+    found = _cause(exc, mark, split_lines(text), text) if mark is not None else None
+    if found is None:
+        return core("CJM001", path, span, f"{problem}{context}", _syntax_hint(problem))
+    cause, message, hint, inside = found
+    why = "the file ended" if "end of stream" in problem else problem
+    gave_up = Related(path, span, f"the YAML reader gave up here, still inside {inside} ({why})")
+    return core("CJM001", path, cause, message, hint, (gave_up,))
+
+
+# a line that starts a key or a list item of its own: inside a quoted text, a sign the quote ran on
+_LOOKS_LIKE_KEY = re.compile(r"\s*(?:- |-$|[^\s#'\"][^:#]*:(?:\s|$))")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _cause(exc: yaml.MarkedYAMLError, mark: Any, lines: list[str], text: str) -> tuple[Span, str, str, str] | None:
+    """Where an unclosed quote or flow collection opened, when it is what made the reader fail further on.
+
+    Returns the span of the opening, the message, the hint, and what the reader was still inside.
+    """
+    opened = exc.context_mark
+    if opened is not None and exc.context == "while scanning a quoted scalar":
+        return _quote_cause(lines, opened.line, opened.column, mark.line)
+    token = _runaway_quote(text, lines, mark.index)
+    if token is not None:
+        return _quote_cause(lines, token.start_mark.line, token.start_mark.column, mark.line)
+    flow = exc.context in ("while parsing a flow sequence", "while parsing a flow mapping")
+    if (
+        flow
+        and opened is not None
+        and opened.line < mark.line < len(lines)
+        and _indent(lines[mark.line]) <= _indent(lines[opened.line])  # the next key or item, not a continuation
+    ):
+        listed = str(exc.context).endswith("sequence")
+        bracket, close = ("[", "]") if listed else ("{", "}")
+        return (
+            Span.point(opened.line + 1, opened.column + 1),
+            f"the '{bracket}' opened here is never closed, so the YAML reader read on to line {mark.line + 1}",
+            f"close it with '{close}' on this line"
+            + (", or write the items one per line as '- item'" if listed else ""),
+            f"the '{bracket}' of line {opened.line + 1}",
+        )
+    return None
+
+
+def _quote_cause(lines: list[str], line: int, column: int, until: int) -> tuple[Span, str, str, str]:
+    text = lines[line] if 0 <= line < len(lines) else ""
+    quote = text[column : column + 1] if text[column : column + 1] in ("'", '"') else '"'
+    end = max(len(text.rstrip()), column + 1)
+    return (
+        Span(line + 1, column + 1, line + 1, end),
+        f"the quoted text opened here is never closed, so the YAML reader read on to line {until + 1}",
+        f"close it with {quote} at the end of the text on this line",
+        f"the quoted text of line {line + 1}",
+    )
+
+
+def _runaway_quote(text: str, lines: list[str], before: int) -> Any:
+    """The last quoted scalar before the failure that ran over a line looking like a key or list item of its own."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=_PURE_LOADER):
+            if token.start_mark.index >= before:
+                break
+            if type(token) is yaml.ScalarToken and token.style in ("'", '"'):
+                start, end = token.start_mark.line, min(token.end_mark.line, len(lines) - 1)
+                base = _indent(lines[start]) if start < len(lines) else 0
+                if any(
+                    lines[n].strip() and _indent(lines[n]) <= base and _LOOKS_LIKE_KEY.match(lines[n])
+                    for n in range(start + 1, end + 1)
+                ):
+                    found = token
+    except yaml.YAMLError:
+        pass  # the scan stops at the same error; the tokens before it are what counts
+    return found
 
 
 def _reader_error(exc: yaml.reader.ReaderError, text: str, path: str) -> Diagnostic:
