@@ -72,20 +72,21 @@ def test_invalid_file_reports_its_code_at_its_position(
     assert path.stem.split("-")[0].upper() in errors, "file name names its code"
 
 
-CAUSE_AND_SYMPTOM = [p for p in INVALID if expected_related(p)]
+# syntax errors whose cause and symptom are on different lines (a duplicate's related place is its first, earlier)
+CAUSE_AND_SYMPTOM = [p for p in INVALID if p.name.startswith("cjm001") and expected_related(p)]
 
 
 def test_cause_versus_symptom_files_exist() -> None:
-    assert len(CAUSE_AND_SYMPTOM) >= 5
+    assert len(CAUSE_AND_SYMPTOM) >= 7
 
 
 @pytest.mark.parametrize("path", CAUSE_AND_SYMPTOM, ids=lambda p: p.stem)
 def test_the_position_is_the_cause_and_the_symptom_is_related(path: Path) -> None:
-    """Where cause and symptom are on different lines, the finding stands at the cause, earlier in the file."""
+    """Where cause and symptom are on different lines, the finding stands at the cause; the other line is related."""
     (_, line, _), *more = expected(path)
-    (symptom, _), *others = sorted(expected_related(path))
+    (other, _), *others = sorted(expected_related(path))
     assert not more and not others
-    assert line < symptom, "the cause comes before the place the reader gave up"
+    assert line != other, "cause and symptom on different lines"
 
 
 def test_independent_mistakes_all_show_in_one_run(run_cli: Callable[..., Result]) -> None:
@@ -220,3 +221,13 @@ def test_lint_runs_beside_errors_on_what_validated(run_cli: Callable[..., Result
     path.write_text(broken, "utf-8")
     _, found = findings(run_cli, path)
     assert sorted((f["rule"], f["line"]) for f in found) == [("CJM010", 49), ("CJM103", 44)]
+
+
+def test_a_journey_id_used_twice_names_the_other_file_as_related(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.journey.yaml").write_text(_BASE, "utf-8")
+    found = json.loads(run_cli("validate", "-F", "json", str(tmp_path)).stdout)["findings"]
+    pairs = {(Path(f["path"]).name, Path(r["path"]).name, r["line"]) for f in found for r in f["related"]}
+    assert pairs == {("a.journey.yaml", "b.journey.yaml", 3), ("b.journey.yaml", "a.journey.yaml", 3)}

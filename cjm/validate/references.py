@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cjm.diagnostics import Diagnostic, closest, core
+from cjm.diagnostics import Diagnostic, Related, closest, core
 from cjm.model import SLUG_PATTERN
 from cjm.validate.yaml_reader import Path, SourceMap
 
@@ -145,7 +145,8 @@ def check_references(
             line = source.span(first).line
             message = f"duplicate {kind} id '{ident}' (first at line {line})"
             hint = f"ids must be unique among a journey's {_plural(kind)}: rename one"
-            out.append((where, core("CJM020", path, source.span(where), message, hint)))
+            first_at = Related(path, source.span(first), f"the first {kind} '{ident}'")
+            out.append((where, core("CJM020", path, source.span(where), message, hint, (first_at,))))
         else:
             local[kind][ident] = where
     for kind, ref, where in references(data):

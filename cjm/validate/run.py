@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cjm.diagnostics import Diagnostic, FileReport, Report, Span, core
+from cjm.diagnostics import Diagnostic, FileReport, Related, Report, Span, core
 from cjm.discovery import JOURNEY_SUFFIXES, discover, read_limited, workspace_path
 from cjm.errors import InputError
 from cjm.validate.lint import RuleSet, lint, rule_set
@@ -119,12 +119,18 @@ def _with_duplicate_ids(checked: list[Checked]) -> list[Checked]:
             continue
         journey_id, span = item.journey_id
         others = ", ".join(f"{o.report.path}:{o.journey_id[1].line}" for o in same if o is not item and o.journey_id)
+        also = tuple(
+            Related(o.report.path, o.journey_id[1], f"journey id '{journey_id}' here too")
+            for o in same
+            if o is not item and o.journey_id
+        )
         finding: Diagnostic = core(
             "CJM022",
             item.report.path,
             span,
             f"journey id '{journey_id}' is also the id of {others}",
             "a journey id names its page and its diff: give each journey file its own id",
+            also,
         )
         diagnostics = tuple(sorted([*item.report.diagnostics, finding], key=lambda d: d.sort_key))
         lines = {**item.report.lines, span.line: item.text_lines[0]} if item.text_lines else item.report.lines

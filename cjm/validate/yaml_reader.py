@@ -343,6 +343,9 @@ class _Builder:
             kspan = _span(event.start_mark, event.end_mark)
             first = self.source.keys.get(kpath)
             where = f" (first at line {first.start_mark.line + 1})" if first else ""
+            first_at: tuple[Related, ...] = ()
+            if first is not None:
+                first_at = (Related(self.path, _span(first.start_mark, first.end_mark), f"the first '{key}'"),)
             self.parsed.diagnostics.append(
                 core(
                     "CJM002",
@@ -350,6 +353,7 @@ class _Builder:
                     kspan,
                     f"duplicate key '{key}'{where}",
                     "YAML would keep only the last value, silently: remove or rename one",
+                    first_at,
                 )
             )
             self.parsed.duplicates.append(kpath)
@@ -482,9 +486,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic
     if found is None:
         return core("CJM001", path, span, f"{problem}{context}", _syntax_hint(problem))
     cause, message, hint, inside = found
-    why = "the file ended" if "end of stream" in problem else problem
-    gave_up = Related(path, span, f"the YAML reader gave up here, still inside {inside} ({why})")
-    return core("CJM001", path, cause, message, hint, (gave_up,))
+    if isinstance(inside, Span):  # the cause's line was read into an earlier value: point there
+        related = Related(path, inside, f"the value line {cause.line} was read into")
+    else:
+        why = "the file ended" if "end of stream" in problem else problem
+        related = Related(path, span, f"the YAML reader gave up here, still inside {inside} ({why})")
+    return core("CJM001", path, cause, message, hint, (related,))
 
 
 # a line that starts a key or a list item of its own: inside a quoted text, a sign the quote ran on
@@ -495,14 +502,29 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _cause(exc: yaml.MarkedYAMLError, mark: Any, lines: list[str], text: str) -> tuple[Span, str, str, str] | None:
-    """Where an unclosed quote or flow collection opened, when it is what made the reader fail further on.
+def _cause(
+    exc: yaml.MarkedYAMLError, mark: Any, lines: list[str], text: str
+) -> tuple[Span, str, str, str | Span] | None:
+    """Where the mistake is, when the reader failed further on: an unclosed quote or bracket, a missing ':',
+    a line indented into the value above it.
 
-    Returns the span of the opening, the message, the hint, and what the reader was still inside.
+    Returns the span of the cause, the message, the hint, and what the reader was still inside (or the
+    span of the value an over-indented line was read into).
     """
     opened = exc.context_mark
     if opened is not None and exc.context == "while scanning a quoted scalar":
         return _quote_cause(lines, opened.line, opened.column, mark.line)
+    if opened is not None and exc.context == "while scanning a simple key" and opened.line < mark.line:
+        return (
+            _rest_of_line(lines, opened.line, opened.column),
+            f"this line has no ':' after its key, so the YAML reader read on to line {mark.line + 1}",
+            "write 'key: value', with ': ' after the key",
+            f"the key of line {opened.line + 1}",
+        )
+    if exc.problem == "mapping values are not allowed here":
+        swallowed = _indented_into_value(text, lines, mark)
+        if swallowed is not None:
+            return swallowed
     token = _runaway_quote(text, lines, mark.index)
     if token is not None:
         return _quote_cause(lines, token.start_mark.line, token.start_mark.column, mark.line)
@@ -525,12 +547,42 @@ def _cause(exc: yaml.MarkedYAMLError, mark: Any, lines: list[str], text: str) ->
     return None
 
 
+def _rest_of_line(lines: list[str], line: int, column: int) -> Span:
+    """From a 0-based line and column to the end of the line's text."""
+    text = lines[line] if 0 <= line < len(lines) else ""
+    return Span(line + 1, column + 1, line + 1, max(len(text.rstrip()), column + 1))
+
+
+def _indented_into_value(text: str, lines: list[str], mark: Any) -> tuple[Span, str, str, Span] | None:
+    """A key line indented deeper than the key above it, so YAML read it as the rest of that key's value."""
+    value = None
+    try:
+        for token in yaml.scan(text, Loader=_PURE_LOADER):
+            if token.start_mark.index >= mark.index:
+                break
+            value = token if type(token) is yaml.ScalarToken else value
+    except yaml.YAMLError:
+        pass  # the scan stops at the same error
+    if value is None or not value.plain or value.start_mark.line >= mark.line or mark.line >= len(lines):
+        return None
+    above = value.start_mark.line
+    indent = _indent(lines[mark.line])
+    key_indent = len(lines[above]) - len(lines[above].lstrip(" -"))  # the key, after any '- ' of its list item
+    if indent <= key_indent:
+        return None
+    return (
+        _rest_of_line(lines, mark.line, indent),
+        f"this line is indented deeper than line {above + 1}, so YAML reads it as more of the value there",
+        f"indent it by {key_indent} spaces, as far as the key above it",
+        _rest_of_line(lines, above, value.start_mark.column),
+    )
+
+
 def _quote_cause(lines: list[str], line: int, column: int, until: int) -> tuple[Span, str, str, str]:
     text = lines[line] if 0 <= line < len(lines) else ""
     quote = text[column : column + 1] if text[column : column + 1] in ("'", '"') else '"'
-    end = max(len(text.rstrip()), column + 1)
     return (
-        Span(line + 1, column + 1, line + 1, end),
+        _rest_of_line(lines, line, column),
         f"the quoted text opened here is never closed, so the YAML reader read on to line {until + 1}",
         f"close it with {quote} at the end of the text on this line",
         f"the quoted text of line {line + 1}",
