@@ -231,3 +231,11 @@ def test_a_journey_id_used_twice_names_the_other_file_as_related(
     found = json.loads(run_cli("validate", "-F", "json", str(tmp_path)).stdout)["findings"]
     pairs = {(Path(f["path"]).name, Path(r["path"]).name, r["line"]) for f in found for r in f["related"]}
     assert pairs == {("a.journey.yaml", "b.journey.yaml", 3), ("b.journey.yaml", "a.journey.yaml", 3)}
+
+
+def test_the_table_of_what_rules_read_names_real_rules() -> None:
+    from cjm.rules import BY_CODE
+    from cjm.validate.depends import READS_ACROSS
+
+    assert set(READS_ACROSS) <= set(BY_CODE)
+    assert all(reads.why and (reads.values or reads.items) for reads in READS_ACROSS.values())

@@ -11,7 +11,8 @@ finding is kept only when nothing broken could have caused it:
   point's finding names the action it sits in);
 * the rule does not read, across the journey, anything broken: the table
   below names, per rule, the parts of other items it reads. A rule not in
-  the table looks only at the item its finding is about.
+  the table looks only at the item its finding is about. A new rule that
+  reads other items than the one it reports on belongs in the table.
 """
 
 from __future__ import annotations
