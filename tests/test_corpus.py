@@ -239,3 +239,11 @@ def test_the_table_of_what_rules_read_names_real_rules() -> None:
 
     assert set(READS_ACROSS) <= set(BY_CODE)
     assert all(reads.why and (reads.values or reads.items) for reads in READS_ACROSS.values())
+
+
+def test_a_misfit_indentation_is_said_in_words_not_parser_terms(run_cli: Callable[..., Result]) -> None:
+    path = ROOT / "tests" / "corpus" / "invalid" / "cjm001-indentation-fits-no-key.yaml"
+    (finding,) = findings(run_cli, path)[1]
+    assert finding["message"] == "the indentation of this line (7 spaces) does not fit the lines above it"
+    assert "line 20 is indented by 8 spaces" in finding["hint"]
+    assert "<block end>" not in finding["message"] + finding["hint"]

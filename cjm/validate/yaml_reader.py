@@ -482,8 +482,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic
     span = Span.point(mark.line + 1, mark.column + 1) if mark else Span()
     problem = exc.problem or "invalid YAML"
     context = f" {exc.context}" if exc.context else ""
-    found = _cause(exc, mark, split_lines(text), text) if mark is not None else None
+    lines = split_lines(text)
+    found = _cause(exc, mark, lines, text) if mark is not None else None
     if found is None:
+        misfit = _misfit_indentation(problem, mark, lines)
+        if misfit is not None:
+            return core("CJM001", path, span, *misfit)
         return core("CJM001", path, span, f"{problem}{context}", _syntax_hint(problem))
     cause, message, hint, inside = found
     if isinstance(inside, Span):  # the cause's line was read into an earlier value: point there
@@ -581,9 +585,10 @@ def _indented_into_value(text: str, lines: list[str], mark: Any) -> tuple[Span, 
 def _quote_cause(lines: list[str], line: int, column: int, until: int) -> tuple[Span, str, str, str]:
     text = lines[line] if 0 <= line < len(lines) else ""
     quote = text[column : column + 1] if text[column : column + 1] in ("'", '"') else '"'
+    reach = f"line {until + 1}" if until < len(lines) else "the end of the file"
     return (
         _rest_of_line(lines, line, column),
-        f"the quoted text opened here is never closed, so the YAML reader read on to line {until + 1}",
+        f"the quoted text opened here is never closed, so the YAML reader read on to {reach}",
         f"close it with {quote} at the end of the text on this line",
         f"the quoted text of line {line + 1}",
     )
@@ -624,6 +629,25 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, path: str) -> Diagnos
         f"the character {shown} is not allowed in YAML",
         "remove it, or write it as an escape such as \\u0007 inside a double-quoted string",
     )
+
+
+def _misfit_indentation(problem: str, mark: Any, lines: list[str]) -> tuple[str, str] | None:
+    """The message and hint for a line whose indentation fits no key or list above it, in words, not parser terms."""
+    if mark is None or not problem.startswith("expected <block end>") or not 0 <= mark.line < len(lines):
+        return None
+    if mark.column != _indent(lines[mark.line]):
+        return None  # not at the start of the line: some other mistake
+    above = next(
+        (n for n in range(mark.line - 1, -1, -1) if lines[n].strip() and not lines[n].lstrip().startswith("#")), None
+    )
+    hint = "indent it exactly as far as the key or '- ' it belongs with"
+    if above is not None:
+        key_at = len(lines[above]) - len(lines[above].lstrip(" -"))
+        if key_at == mark.column and lines[mark.line].lstrip().startswith("-"):
+            hint = f"a list item ('- ') cannot stand among the keys of line {above + 1}: indent it as its list's items"
+        else:
+            hint += f" (the key on line {above + 1} is indented by {key_at} spaces)"
+    return f"the indentation of this line ({mark.column} spaces) does not fit the lines above it", hint
 
 
 def _syntax_hint(problem: str) -> str | None:
