@@ -6,6 +6,7 @@ import difflib
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(str, enum.Enum):
@@ -37,9 +38,17 @@ class Span:
         return cls(line, column, line, column)
 
 
+class Related(NamedTuple):
+    """Another place that explains a finding, e.g. where the YAML reader gave up on a quote opened earlier."""
+
+    path: str
+    span: Span
+    message: str
+
+
 @dataclass(frozen=True)
 class Diagnostic:
-    """One finding at one place: what is wrong (message) and how to mend it (hint)."""
+    """One finding at one place: what is wrong (message), how to mend it (hint), and places that explain it."""
 
     path: str
     span: Span
@@ -48,6 +57,7 @@ class Diagnostic:
     severity: Severity
     message: str
     hint: str | None = None
+    related: tuple[Related, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -92,9 +102,11 @@ CORE_CODES: Mapping[str, CoreCode] = {
 }
 
 
-def core(code: str, path: str, span: Span, message: str, hint: str | None = None) -> Diagnostic:
+def core(
+    code: str, path: str, span: Span, message: str, hint: str | None = None, related: tuple[Related, ...] = ()
+) -> Diagnostic:
     """Build an error diagnostic for one of the loader's core codes."""
-    return Diagnostic(path, span, code, CORE_CODES[code].name, Severity.ERROR, message, hint)
+    return Diagnostic(path, span, code, CORE_CODES[code].name, Severity.ERROR, message, hint, related)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from cjm.diagnostics import Report, Severity
+from cjm.diagnostics import Diagnostic, Related, Report, Severity
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,14 @@ def relative(path: str, root: Path | None) -> str:
     except ValueError:
         inside = False
     return (os.path.relpath(absolute, root) if inside else path).replace(os.sep, "/")
+
+
+def see_also(related: Related, d: Diagnostic, root: Path | None = None) -> str:
+    """A related place in words, for formats with one location per finding: "related: line 22, column 16: ..."."""
+    where = f"line {related.span.line}, column {related.span.column}"
+    if related.path != d.path:
+        where = f"{relative(related.path, root)}, {where}"
+    return f"related: {where}: {related.message}"
 
 
 def _lazy(module: str, function: str) -> Reporter:

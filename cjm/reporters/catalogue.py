@@ -68,6 +68,7 @@ def catalogue_markdown() -> str:
     ]
     out.extend(f"| `{c.code}` | {c.name} | error | {c.summary} |" for c in CORE_CODES.values())
     out.extend(f"| `{r.code}` | {r.name} | {r.default_severity.value} | {r.summary} |" for r in RULES)
+    out += ["", *_order_section()]
     for core in CORE_CODES.values():
         out += ["", f"## `{core.code}` {core.name}", "", "Always an error.", ""]
         out.append(explanation(core.code).split("\n\n", 1)[1])
@@ -75,3 +76,44 @@ def catalogue_markdown() -> str:
         out += ["", f"## `{rule.code}` {rule.name}", "", f"Default severity: {rule.default_severity.value}.", ""]
         out.append(explanation(rule.code).split("\n\n", 1)[1])
     return "\n".join(out) + "\n"
+
+
+def _order_section() -> list[str]:
+    """Which findings wait for others to be fixed, and why: the prose, and the table the lint engine uses."""
+    from cjm.rules import BY_CODE
+    from cjm.validate.depends import READS_ACROSS
+
+    out = [
+        "## What one run shows, and what waits",
+        "",
+        "`cjm validate` reports every mistake it can see in one run, so a file is not fixed in rounds.",
+        "Some findings can only appear once others are fixed, because until then cjm cannot tell",
+        "whether they are true:",
+        "",
+        "- **`CJM001`, `CJM003`, `CJM004`, `CJM005`** (and a `CJM010` for a tag or number the YAML reader",
+        "  refuses) stop the reading of the file: there is no document yet to check, so schema,",
+        "  references and rules wait for them.",
+        "- **`CJM010`, `CJM011`, `CJM002`** do not stop anything else. Duplicate ids (`CJM020`) and",
+        "  references (`CJM021`) are checked on everything that was written; lint rules run on the",
+        "  parts that validated, with each broken part taken out (or, for a required value, a",
+        "  stand-in that is never reported on).",
+        "- A reference to a kind whose list or id cannot be read (a touchpoint without `id`, a",
+        "  `stages:` that is empty or not a list) is not called unknown: `CJM021` for it waits for",
+        "  the `CJM010`.",
+        "- A lint finding about an item with a schema error (an action whose `emotion` is out of",
+        "  range is not reported as missing its emotion), inside a broken part, or naming an",
+        "  item whose id is broken, waits for that error.",
+        "- A rule that reads across the journey waits while what it reads is broken (including an",
+        "  unknown reference, `CJM021`, or a repeated key, `CJM002`):",
+        "",
+        "| rule | waits because |",
+        "|---|---|",
+    ]
+    out.extend(f"| `{code}` {BY_CODE[code].name} | {reads.why} |" for code, reads in sorted(READS_ACROSS.items()))
+    out += [
+        "",
+        "- `CJM022` (a journey id used by two files) needs each file's id to be readable.",
+        "- When what is left of a broken file cannot be made into a journey at all, the lint rules",
+        "  wait for the schema errors; ids and references are still checked.",
+    ]
+    return out

@@ -7,7 +7,7 @@ from typing import TextIO
 from cjm.diagnostics import Diagnostic, Report, Severity
 from cjm.escape import github_data as escape_data
 from cjm.escape import github_property as escape_property
-from cjm.reporters import ReportOptions, relative
+from cjm.reporters import ReportOptions, relative, see_also
 
 __all__ = ["annotation", "escape_data", "escape_property", "report_github", "summary"]
 
@@ -25,7 +25,8 @@ def annotation(d: Diagnostic, options: ReportOptions) -> str:
     if d.span.end_line == d.span.line:
         props.append(("endColumn", str(d.span.end_column)))
     props.append(("title", f"{d.code} {d.name}"))
-    body = d.message + (f"\nhint: {d.hint}" if d.hint else "")
+    related = "".join(f"\n{see_also(r, d, options.root)}" for r in d.related)
+    body = d.message + related + (f"\nhint: {d.hint}" if d.hint else "")
     rendered = ",".join(f"{k}={escape_property(v)}" for k, v in props)
     return f"::{_COMMANDS[d.severity]} {rendered}::{escape_data(body)}"
 

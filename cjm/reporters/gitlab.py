@@ -7,7 +7,7 @@ from typing import Any, TextIO
 
 from cjm.diagnostics import Report, Severity
 from cjm.escape import json_text, visible
-from cjm.reporters import ReportOptions, relative
+from cjm.reporters import ReportOptions, relative, see_also
 
 # as GitLab's own ESLint formatter maps them: blocker and critical are left for security tools
 _SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
@@ -21,6 +21,7 @@ def issues(report: Report, options: ReportOptions) -> list[dict[str, Any]]:
     seen: dict[str, int] = {}
     for d in report.diagnostics:
         path = relative(d.path, options.root)
+        text = "; ".join([d.message, *(see_also(r, d) for r in d.related)])
         base = fingerprint(d.code, path, d.message)
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
@@ -28,7 +29,7 @@ def issues(report: Report, options: ReportOptions) -> list[dict[str, Any]]:
         out.append(
             {
                 "type": "issue",
-                "description": f"{d.code} {visible(d.message)}",
+                "description": f"{d.code} {visible(text)}",
                 "check_name": f"{d.code} {d.name}",
                 "fingerprint": unique,
                 "severity": _SEVERITIES[d.severity],

@@ -22,6 +22,17 @@ def finding(d: Diagnostic) -> dict[str, Any]:
         "severity": d.severity.value,
         "message": d.message,
         "hint": d.hint,
+        "related": [
+            {
+                "path": r.path,
+                "line": r.span.line,
+                "column": r.span.column,
+                "end_line": r.span.end_line,
+                "end_column": r.span.end_column,
+                "message": r.message,
+            }
+            for r in d.related
+        ],
     }
 
 

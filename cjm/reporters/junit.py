@@ -7,13 +7,14 @@ from xml.etree import ElementTree as ET
 
 from cjm.diagnostics import Diagnostic, FileReport, Report
 from cjm.escape import visible
-from cjm.reporters import ReportOptions, relative
+from cjm.reporters import ReportOptions, relative, see_also
 
 
 def _line(d: Diagnostic, path: str) -> str:
     """One finding per line; user text made visible, as XML 1.0 cannot even hold ESC or BEL."""
     hint = f"\n  hint: {visible(d.hint)}" if d.hint else ""
-    return f"{path}:{d.span.line}:{d.span.column}: {d.code} {d.severity.value} {visible(d.message)}{hint}"
+    related = "".join(f"\n  {visible(see_also(r, d))}" for r in d.related)
+    return f"{path}:{d.span.line}:{d.span.column}: {d.code} {d.severity.value} {visible(d.message)}{related}{hint}"
 
 
 def _case(file: FileReport, options: ReportOptions) -> tuple[ET.Element, bool]:

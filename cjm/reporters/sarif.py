@@ -6,7 +6,7 @@ import os
 from typing import Any, TextIO
 
 from cjm import __version__
-from cjm.diagnostics import CORE_CODES, Diagnostic, Report, Severity
+from cjm.diagnostics import CORE_CODES, Diagnostic, Report, Severity, Span
 from cjm.escape import json_text, uri_path, visible
 from cjm.reporters import ReportOptions, relative
 
@@ -70,10 +70,10 @@ def _help(code: str, name: str, doc: str) -> dict[str, str]:
     return {"text": doc, "markdown": markdown}
 
 
-def _region(d: Diagnostic) -> dict[str, int]:
-    region = {"startLine": d.span.line, "startColumn": d.span.column, "endLine": d.span.end_line}
-    if d.span.end_line == d.span.line:
-        region["endColumn"] = d.span.end_column + 1  # SARIF's end column is exclusive
+def _region(span: Span) -> dict[str, int]:
+    region = {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line}
+    if span.end_line == span.line:
+        region["endColumn"] = span.end_column + 1  # SARIF's end column is exclusive
     return region
 
 
@@ -83,7 +83,7 @@ def result(d: Diagnostic, index: int, options: ReportOptions) -> dict[str, Any]:
 
     path = relative(d.path, options.root)
     text = visible(d.message + (f" (hint: {d.hint})" if d.hint else ""))
-    return {
+    out: dict[str, Any] = {
         "ruleId": d.code,
         "ruleIndex": index,
         "level": _LEVELS[d.severity],
@@ -92,12 +92,25 @@ def result(d: Diagnostic, index: int, options: ReportOptions) -> dict[str, Any]:
             {
                 "physicalLocation": {
                     "artifactLocation": _artifact(path),
-                    "region": _region(d),
+                    "region": _region(d.span),
                 }
             }
         ],
         "partialFingerprints": {"cjmFinding/v1": fingerprint(d.code, path, d.message)},
     }
+    if d.related:
+        out["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": _artifact(relative(r.path, options.root)),
+                    "region": _region(r.span),
+                },
+                "message": {"text": visible(r.message)},
+            }
+            for number, r in enumerate(d.related, 1)
+        ]
+    return out
 
 
 def _artifact(path: str) -> dict[str, str]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import TextIO
 
-from cjm.diagnostics import Diagnostic, Report, Severity
+from cjm.diagnostics import Diagnostic, Report, Severity, Span
 from cjm.escape import visible as safe  # one line per value: a newline in a path cannot forge a result line
 from cjm.reporters import ReportOptions, statistics
 
@@ -30,28 +31,39 @@ class _Style:
         return f"\x1b[{code}m{text}\x1b[0m" if self.on else text
 
 
-def _frame(d: Diagnostic, source: str, style: _Style) -> list[str]:
+def _frame(span: Span, source: str, style: _Style, colour: str) -> list[str]:
     line = safe(source.expandtabs(1))
-    width = len(str(d.span.line))
+    width = len(str(span.line))
     gutter = " " * max(width, 4)
-    start = max(d.span.column, 1)
-    end = d.span.end_column if d.span.end_line == d.span.line else len(line)
+    start = max(span.column, 1)
+    end = span.end_column if span.end_line == span.line else len(line)
     length = max(1, min(end, len(line)) - start + 1)
     return [
-        f"{style('2', f'{d.span.line:>{len(gutter)}} |')} {line}",
-        f"{style('2', f'{gutter} |')} {' ' * (start - 1)}{style(_COLOURS[d.severity], '^' * length)}",
+        f"{style('2', f'{span.line:>{len(gutter)}} |')} {line}",
+        f"{style('2', f'{gutter} |')} {' ' * (start - 1)}{style(colour, '^' * length)}",
     ]
 
 
-def format_diagnostic(d: Diagnostic, source: str | None, style: _Style) -> list[str]:
-    """The lines that show one diagnostic."""
+def format_diagnostic(
+    d: Diagnostic, source: str | None, style: _Style, lines: Mapping[int, str] | None = None
+) -> list[str]:
+    """The lines that show one diagnostic: head, code frame, each related place with its frame, hint.
+
+    ``lines`` holds the file's source lines by number, for the frames of related places.
+    """
     head = (
         f"{style('1', f'{safe(d.path)}:{d.span.line}:{d.span.column}:')} "
         f"{style('1', d.code)} {style(_COLOURS[d.severity], d.severity.value)} {safe(d.message)}"
     )
     out = [head]
     if source is not None and source.strip():
-        out.extend(_frame(d, source, style))
+        out.extend(_frame(d.span, source, style, _COLOURS[d.severity]))
+    for related in d.related:
+        where = f"{safe(related.path)}:{related.span.line}:{related.span.column}:"
+        out.append(f"  {style('36', 'related:')} {where} {safe(related.message)}")
+        other = (lines or {}).get(related.span.line) if related.path == d.path else None
+        if other is not None and other.strip():
+            out.extend(_frame(related.span, other, style, "36"))
     if d.hint:
         out.append(f"  {style('32', 'hint:')} {safe(d.hint)}")
     return out
@@ -78,7 +90,8 @@ def report_text(report: Report, stream: TextIO, options: ReportOptions | None = 
     else:
         for file in report.files:
             for d in file.diagnostics:
-                stream.write("\n".join(format_diagnostic(d, file.lines.get(d.span.line), style)) + "\n\n")
+                shown = format_diagnostic(d, file.lines.get(d.span.line), style, file.lines)
+                stream.write("\n".join(shown) + "\n\n")
     if options.quiet:
         return
     counts = report.counts()

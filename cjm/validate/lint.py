@@ -11,6 +11,7 @@ from cjm.config import Config, rule_options
 from cjm.diagnostics import Diagnostic, Severity
 from cjm.errors import ConfigError
 from cjm.rules import BY_CODE, BY_NAME, RULES, Rule, RuleContext
+from cjm.validate.depends import finding_affected, rule_affected
 from cjm.validate.loader import LoadResult
 from cjm.validate.references import SharedIds
 from cjm.validate.suppress import apply, directives
@@ -103,22 +104,30 @@ def rule_set(config: Config, shared: SharedIds | None = None, departments: Seque
 def lint(result: LoadResult, rules: RuleSet, rel_path: str | None = None) -> Linted:
     """Loader diagnostics plus rule findings for one file, after ignores, sorted by position.
 
-    Rules run only on a journey that loaded without errors; ``rel_path`` (relative
-    to the workspace root) selects the ``per-file-ignores`` that apply.
+    Rules run on the journey, or, when it has errors, on the parts that
+    validated; a finding the broken parts could have caused is left out
+    (``cjm.validate.depends``). ``rel_path`` (relative to the workspace root)
+    selects the ``per-file-ignores`` that apply.
     """
     out = list(result.diagnostics)
-    journey = result.journey
-    if journey is None or any(d.severity is Severity.ERROR for d in result.diagnostics):
+    journey = result.journey if result.journey is not None else (result.salvaged and result.salvaged.journey)
+    if not journey:
         return Linted(tuple(sorted(out, key=lambda d: d.sort_key)))
+    broken = result.broken
     findings: list[Diagnostic] = []
     unused_severity: Severity | None = None
     for rule, severity, options in rules.for_file(rel_path):
+        if rule_affected(rule.code, broken):
+            continue
         if rule.check is None:
             unused_severity = severity  # the engine's own rule: unused ignores
             continue
         ctx = RuleContext(options, rules.departments, rules.shared)
         for finding in rule.check(journey, ctx):
-            span = result.source.key_span(finding.path) if finding.on_key else result.source.span(finding.path)
+            where = result.salvaged.source_path(finding.path) if result.salvaged else finding.path
+            if broken and finding_affected(where, broken):
+                continue
+            span = result.source.key_span(where) if finding.on_key else result.source.span(where)
             findings.append(
                 Diagnostic(result.path, span, rule.code, rule.name, severity, finding.message, finding.hint)
             )

@@ -16,8 +16,9 @@ from pydantic import BaseModel, ValidationError
 from cjm.diagnostics import Diagnostic, Span, core
 from cjm.model import SUPPORTED_VERSIONS, Catalog, Journey
 from cjm.validate.references import SharedIds, check_references
-from cjm.validate.schema_messages import diagnose
-from cjm.validate.yaml_reader import Limits, SourceMap, parse_yaml, split_lines
+from cjm.validate.salvage import Salvaged, salvage
+from cjm.validate.schema_messages import data_path, diagnose
+from cjm.validate.yaml_reader import Limits, Path, SourceMap, parse_yaml, split_lines
 
 
 @dataclass
@@ -30,6 +31,9 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source: SourceMap = field(default_factory=SourceMap)
     text: str = ""
+    # with errors: the parts of the journey that did validate, for the checks that do not need the rest
+    salvaged: Salvaged | None = None
+    broken: frozenset[Path] = frozenset()  # where the errors are: no lint finding is made at or about them
 
     @property
     def ok(self) -> bool:
@@ -105,16 +109,28 @@ def load_text(text: str, path: str, limits: Limits | None = None, shared: Shared
         result.diagnostics.append(version)
         return result
     model: type[BaseModel] = Catalog if data.get("kind") == "catalog" else Journey
+    broken = set(parsed.duplicates)  # the value kept for a repeated key may not be the one meant
+    schema_errors: set[Path] = set()
     try:
         instance = model.model_validate(data)
     except ValidationError as exc:
-        result.diagnostics.extend(diagnose(exc.errors(include_url=False), data, parsed.source, path, model))
-        return result
-    if isinstance(instance, Journey):
-        result.journey = instance
-        result.diagnostics.extend(check_references(instance, parsed.source, path, shared))
+        errors = exc.errors(include_url=False)
+        result.diagnostics.extend(diagnose(errors, data, parsed.source, path, model))
+        schema_errors = {data_path(tuple(e["loc"]), data)[0] for e in errors}
+        if model is Catalog:
+            return result
+        result.salvaged = salvage(data, errors)
+        broken |= result.salvaged.broken if result.salvaged else set()
     else:
-        result.catalog = instance  # type: ignore[assignment]
+        if not isinstance(instance, Journey):
+            result.catalog = instance  # type: ignore[assignment]
+            return result
+        result.journey = instance
+    # ids and references are read from the plain values, so schema errors elsewhere do not hide them
+    for where, finding in check_references(data, parsed.source, path, shared, schema_errors):
+        result.diagnostics.append(finding)
+        broken.add(where)
+    result.broken = frozenset(broken)
     return result
 
 
@@ -146,4 +162,5 @@ def source_lines(result: LoadResult, diagnostics: Sequence[Diagnostic]) -> dict[
         return {}
     lines = split_lines(result.text)
     wanted = {d.span.line for d in diagnostics}
+    wanted.update(r.span.line for d in diagnostics for r in d.related if r.path == d.path)
     return {n: lines[n - 1] for n in wanted if 0 < n <= len(lines)}

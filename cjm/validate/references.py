@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from cjm.diagnostics import Diagnostic, closest, core
-from cjm.model import Journey
+from pydantic import BaseModel
+
+from cjm.diagnostics import Diagnostic, Related, closest, core
+from cjm.model import SLUG_PATTERN
 from cjm.validate.yaml_reader import Path, SourceMap
 
 KINDS = ("persona", "stage", "action", "touchpoint", "backstage", "metric", "pain point", "opportunity")
@@ -22,91 +26,135 @@ class SharedIds:
         return self.ids.get(kind, {})
 
 
-def declared_ids(journey: Journey) -> Iterator[tuple[str, str, Path]]:
-    """Every (kind, id, path of the id value) the journey declares, in file order."""
-    for i, persona in enumerate(journey.personas):
-        yield "persona", persona.id, ("personas", i, "id")
-    for s, stage in enumerate(journey.stages):
-        yield "stage", stage.id, ("stages", s, "id")
-        for p, pain in enumerate(stage.pain_points):
-            if pain.id:
-                yield "pain point", pain.id, ("stages", s, "pain_points", p, "id")
-        for o, opp in enumerate(stage.opportunities):
-            if opp.id:
-                yield "opportunity", opp.id, ("stages", s, "opportunities", o, "id")
-        for a, action in enumerate(stage.actions):
-            base: Path = ("stages", s, "actions", a)
-            yield "action", action.id, (*base, "id")
-            for p, pain in enumerate(action.pain_points):
-                if pain.id:
-                    yield "pain point", pain.id, (*base, "pain_points", p, "id")
-            for o, opp in enumerate(action.opportunities):
-                if opp.id:
-                    yield "opportunity", opp.id, (*base, "opportunities", o, "id")
-    for i, tp in enumerate(journey.touchpoints):
-        yield "touchpoint", tp.id, ("touchpoints", i, "id")
-    for i, bs in enumerate(journey.backstage):
-        yield "backstage", bs.id, ("backstage", i, "id")
-    for i, metric in enumerate(journey.metrics):
-        yield "metric", metric.id, ("metrics", i, "id")
+_SLUG = re.compile(SLUG_PATTERN)
 
 
-def references(journey: Journey) -> Iterator[tuple[str, str, Path]]:
-    """Every (kind referred to, id, path of the reference) in the journey."""
-    yield "persona", journey.scope.persona, ("scope", "persona")
-    for s, stage in enumerate(journey.stages):
-        for o, opp in enumerate(stage.opportunities):
-            for k, ref in enumerate(opp.addresses):
-                yield "pain point", ref, ("stages", s, "opportunities", o, "addresses", k)
-        for a, action in enumerate(stage.actions):
+def _items(node: Any, key: str) -> list[tuple[int, Any]] | None:
+    """The items of the list under ``key`` (none when the key is absent), or None when it is not a list."""
+    value = node.get(key, []) if isinstance(node, dict) else None
+    return list(enumerate(value)) if isinstance(value, list) else None
+
+
+@dataclass
+class _Ids:
+    """What a file declares, read from its plain values so a schema error elsewhere does not hide it."""
+
+    broken: Collection[Path] = ()  # where schema errors are
+    found: list[tuple[str, str, Path]] = field(default_factory=list)  # kind, id, path of the id value
+    unknowable: set[str] = field(default_factory=set)  # kinds a broken declaration may hide
+
+    def hidden(self, path: Path) -> bool:
+        """True when a schema error stands at ``path`` or above it (a list that is not one, or too short)."""
+        return any(path[: len(b)] == b for b in self.broken)
+
+    def declare(self, kind: str, item: Any, path: Path, optional: bool = False) -> None:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            self.found.append((kind, item["id"], (*path, "id")))
+        elif not (optional and (isinstance(item, str) or (isinstance(item, dict) and "id" not in item))):
+            self.unknowable.add(kind)  # an id cjm cannot read: a reference to it may be right
+
+    def each(self, kind: str, node: Any, key: str, base: Path, optional: bool = False) -> list[tuple[int, Any]]:
+        items = _items(node, key)
+        if items is None or self.hidden((*base, key)):
+            self.unknowable.add(kind)
+            return items or []
+        for i, item in items:
+            self.declare(kind, item, (*base, key, i), optional)
+        return items
+
+
+def declared_ids(data: Any, broken: Collection[Path] = ()) -> tuple[list[tuple[str, str, Path]], set[str]]:
+    """Every (kind, id, path of the id value) the journey declares, in file order, and the kinds it may hide.
+
+    It reads the plain values, not the model, so ids are checked in a file
+    whose schema errors are elsewhere; a kind whose declaration cannot be read
+    (an item that is not a mapping, an id that is not text) is "unknowable":
+    a reference to it cannot be called unknown. So is a kind whose list a
+    schema error is about (``broken``): a stage list that is empty, say.
+    """
+    ids = _Ids(broken)
+    ids.each("persona", data, "personas", ())
+    stages = _items(data, "stages")
+    if stages is None or ids.hidden(("stages",)):
+        ids.unknowable.update(("stage", "action", "pain point", "opportunity"))
+    for s, stage in stages or []:
+        ids.declare("stage", stage, ("stages", s))
+        if not isinstance(stage, dict) or ids.hidden(("stages", s)):
+            ids.unknowable.update(("action", "pain point", "opportunity"))
+            continue
+        ids.each("pain point", stage, "pain_points", ("stages", s), optional=True)
+        ids.each("opportunity", stage, "opportunities", ("stages", s), optional=True)
+        for a, action in ids.each("action", stage, "actions", ("stages", s)):
             base: Path = ("stages", s, "actions", a)
-            for k, ref in enumerate(action.touchpoints):
-                yield "touchpoint", ref, (*base, "touchpoints", k)
-            for k, ref in enumerate(action.backstage):
-                yield "backstage", ref, (*base, "backstage", k)
-            for o, opp in enumerate(action.opportunities):
-                for k, ref in enumerate(opp.addresses):
-                    yield "pain point", ref, (*base, "opportunities", o, "addresses", k)
-    for i, metric in enumerate(journey.metrics):
-        if metric.stage:
-            yield "stage", metric.stage, ("metrics", i, "stage")
+            if not isinstance(action, dict):
+                ids.unknowable.update(("pain point", "opportunity"))
+                continue
+            ids.each("pain point", action, "pain_points", base, optional=True)
+            ids.each("opportunity", action, "opportunities", base, optional=True)
+    ids.each("touchpoint", data, "touchpoints", ())
+    ids.each("backstage", data, "backstage", ())
+    ids.each("metric", data, "metrics", ())
+    return ids.found, ids.unknowable
+
+
+def references(data: Any) -> Iterator[tuple[str, str, Path]]:
+    """Every (kind referred to, id, path of the reference) in plain values or a model; malformed ones are skipped."""
+    if isinstance(data, BaseModel):
+        data = data.model_dump()
+
+    def refs(kind: str, node: Any, key: str, base: Path) -> Iterator[tuple[str, str, Path]]:
+        for k, ref in _items(node, key) or []:
+            if isinstance(ref, str) and _SLUG.match(ref):  # anything else is already a schema error
+                yield kind, ref, (*base, key, k)
+
+    scope = data.get("scope") if isinstance(data, dict) else None
+    persona = scope.get("persona") if isinstance(scope, dict) else None
+    if isinstance(persona, str) and _SLUG.match(persona):
+        yield "persona", persona, ("scope", "persona")
+    for s, stage in _items(data, "stages") or []:
+        for o, opp in _items(stage, "opportunities") or []:
+            yield from refs("pain point", opp, "addresses", ("stages", s, "opportunities", o))
+        for a, action in _items(stage, "actions") or []:
+            base: Path = ("stages", s, "actions", a)
+            yield from refs("touchpoint", action, "touchpoints", base)
+            yield from refs("backstage", action, "backstage", base)
+            for o, opp in _items(action, "opportunities") or []:
+                yield from refs("pain point", opp, "addresses", (*base, "opportunities", o))
+    for i, metric in _items(data, "metrics") or []:
+        stage_ref = metric.get("stage") if isinstance(metric, dict) else None
+        if isinstance(stage_ref, str) and _SLUG.match(stage_ref):
+            yield "stage", stage_ref, ("metrics", i, "stage")
 
 
 def check_references(
-    journey: Journey, source: SourceMap, path: str, shared: SharedIds | None = None
-) -> list[Diagnostic]:
-    """CJM020 for ids repeated within their kind, CJM021 for references that resolve nowhere."""
+    data: Any, source: SourceMap, path: str, shared: SharedIds | None = None, broken: Collection[Path] = ()
+) -> list[tuple[Path, Diagnostic]]:
+    """CJM020 for ids repeated within their kind, CJM021 for references that resolve nowhere, each with its path.
+
+    ``data`` is the file's plain values, valid or not: what can be read is
+    checked; a reference to a kind whose declarations cannot all be read is
+    never called unknown.
+    """
     shared = shared or SharedIds()
-    out: list[Diagnostic] = []
+    out: list[tuple[Path, Diagnostic]] = []
     local: dict[str, dict[str, Path]] = {kind: {} for kind in KINDS}
-    for kind, ident, where in declared_ids(journey):
+    found, unknowable = declared_ids(data, broken)
+    for kind, ident, where in found:
         first = local[kind].get(ident)
         if first is not None:
             line = source.span(first).line
-            out.append(
-                core(
-                    "CJM020",
-                    path,
-                    source.span(where),
-                    f"duplicate {kind} id '{ident}' (first at line {line})",
-                    f"ids must be unique among a journey's {_plural(kind)}: rename one",
-                )
-            )
+            message = f"duplicate {kind} id '{ident}' (first at line {line})"
+            hint = f"ids must be unique among a journey's {_plural(kind)}: rename one"
+            first_at = Related(path, source.span(first), f"the first {kind} '{ident}'")
+            out.append((where, core("CJM020", path, source.span(where), message, hint, (first_at,))))
         else:
             local[kind][ident] = where
-    for kind, ref, where in references(journey):
-        if ref in local[kind] or ref in shared.get(kind):
+    for kind, ref, where in references(data):
+        if ref in local[kind] or ref in shared.get(kind) or kind in unknowable:
             continue
         label = "backstage process" if kind == "backstage" else kind
-        out.append(
-            core(
-                "CJM021",
-                path,
-                source.span(where),
-                f"unknown {label} '{ref}'",
-                _ref_hint(kind, ref, local[kind], shared),
-            )
-        )
+        hint = _ref_hint(kind, ref, local[kind], shared)
+        out.append((where, core("CJM021", path, source.span(where), f"unknown {label} '{ref}'", hint)))
     return out
 
 

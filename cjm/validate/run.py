@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cjm.diagnostics import Diagnostic, FileReport, Report, Span, core
+from cjm.diagnostics import Diagnostic, FileReport, Related, Report, Span, core
 from cjm.discovery import JOURNEY_SUFFIXES, discover, read_limited, workspace_path
 from cjm.errors import InputError
 from cjm.validate.lint import RuleSet, lint, rule_set
@@ -45,11 +45,13 @@ def check_one(path: str, display: str, rules: RuleSet, limits: Limits) -> Checke
     rel = workspace_path(display if path == "-" else path, Path(rules.root)) if rules.root else None
     linted = lint(result, rules, rel)
     report = FileReport(display, linted.diagnostics, source_lines(result, linted.diagnostics))
-    if result.journey is None:
+    # a file with errors elsewhere still declares its id, unless the id is what is broken
+    journey = result.journey or (result.salvaged.journey if result.salvaged and ("id",) not in result.broken else None)
+    if journey is None:
         return Checked(report, linted.suppressed)
     span = result.source.span(("id",))
     line = source_lines(result, [core("CJM022", display, span, "")]).get(span.line, "")
-    return Checked(report, linted.suppressed, (result.journey.id, span), (line,))
+    return Checked(report, linted.suppressed, (journey.id, span), (line,))
 
 
 def workers(jobs: int, files: int) -> int:
@@ -117,12 +119,18 @@ def _with_duplicate_ids(checked: list[Checked]) -> list[Checked]:
             continue
         journey_id, span = item.journey_id
         others = ", ".join(f"{o.report.path}:{o.journey_id[1].line}" for o in same if o is not item and o.journey_id)
+        also = tuple(
+            Related(o.report.path, o.journey_id[1], f"journey id '{journey_id}' here too")
+            for o in same
+            if o is not item and o.journey_id
+        )
         finding: Diagnostic = core(
             "CJM022",
             item.report.path,
             span,
             f"journey id '{journey_id}' is also the id of {others}",
             "a journey id names its page and its diff: give each journey file its own id",
+            also,
         )
         diagnostics = tuple(sorted([*item.report.diagnostics, finding], key=lambda d: d.sort_key))
         lines = {**item.report.lines, span.line: item.text_lines[0]} if item.text_lines else item.report.lines

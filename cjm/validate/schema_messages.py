@@ -79,7 +79,7 @@ def _model_args(annotation: Any) -> Iterable[Any]:
         yield annotation
 
 
-def _model_at(root: type[BaseModel], path: Path) -> type[BaseModel] | None:
+def model_at(root: type[BaseModel], path: Path) -> type[BaseModel] | None:
     """The model class that validates the mapping at ``path``, when one does."""
     current: Any = root
     for part in path:
@@ -104,7 +104,7 @@ def _model_at(root: type[BaseModel], path: Path) -> type[BaseModel] | None:
     return None
 
 
-def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path, Any, bool]:
+def data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path, Any, bool]:
     """The part of a pydantic ``loc`` that addresses the data (union tags dropped), the value there, found."""
     path: list[str | int] = []
     node = data
@@ -124,7 +124,7 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path, Any, bool]:
 
 def _where(root: type[BaseModel], data: Any, path: Path) -> str:
     """Names the entity at ``path``: "action 'search'", "scope", "the journey"."""
-    model = _model_at(root, path)
+    model = model_at(root, path)
     name = _ENTITY.get(model.__name__, model.__name__) if model else "this mapping"
     node = data
     for part in path:
@@ -145,7 +145,7 @@ def diagnose(
     out: list[Diagnostic] = []
     seen: set[Path] = set()
     for error in errors:
-        loc, value, found = _data_path(tuple(error["loc"]), data)
+        loc, value, found = data_path(tuple(error["loc"]), data)
         if loc in seen:
             continue
         seen.add(loc)
@@ -173,7 +173,7 @@ def _one(  # noqa: C901 - one branch per pydantic error type, each a different m
     span = source.span(loc)
     hint: str | None = None
     if kind == "extra_forbidden":
-        model = _model_at(root, loc[:-1])
+        model = model_at(root, loc[:-1])
         message = f"unknown key '{key}' in {_where(root, data, loc[:-1])}"
         hint = did_you_mean(str(key), model.model_fields if model else ())
         if hint is None and model is not None:

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 from yaml.nodes import ScalarNode
 
-from cjm.diagnostics import Diagnostic, Span, core
+from cjm.diagnostics import Diagnostic, Related, Span, core
 
 _PURE_LOADER: Any = yaml.SafeLoader
 _FAST_LOADER: Any  # libyaml's parser: about 14x faster; None without libyaml or with CJM_YAML_PARSER=pure
@@ -110,6 +110,7 @@ class Parsed:
     source: SourceMap = field(default_factory=SourceMap)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     documents: int = 0
+    duplicates: list[Path] = field(default_factory=list)  # the paths of keys a mapping repeats
 
 
 def _span(start: Any, end: Any) -> Span:
@@ -342,6 +343,9 @@ class _Builder:
             kspan = _span(event.start_mark, event.end_mark)
             first = self.source.keys.get(kpath)
             where = f" (first at line {first.start_mark.line + 1})" if first else ""
+            first_at: tuple[Related, ...] = ()
+            if first is not None:
+                first_at = (Related(self.path, _span(first.start_mark, first.end_mark), f"the first '{key}'"),)
             self.parsed.diagnostics.append(
                 core(
                     "CJM002",
@@ -349,8 +353,10 @@ class _Builder:
                     kspan,
                     f"duplicate key '{key}'{where}",
                     "YAML would keep only the last value, silently: remove or rename one",
+                    first_at,
                 )
             )
+            self.parsed.duplicates.append(kpath)
             frame.key = _DISCARD  # the repeat is read (and checked) but never reaches the model
             return
         if len(key) > self.limits.max_string:
@@ -454,11 +460,7 @@ def _parse_with(loader_class: Any, text: str, path: str, limits: Limits) -> tupl
         parsed.diagnostics.append(stop.diagnostic)
         parsed.value = None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        span = Span.point(mark.line + 1, mark.column + 1) if mark else Span()
-        problem = exc.problem or "invalid YAML"
-        context = f" {exc.context}" if exc.context else ""
-        parsed.diagnostics.append(core("CJM001", path, span, f"{problem}{context}", _syntax_hint(problem)))
+        parsed.diagnostics.append(_syntax_error(exc, text, path))
         parsed.value = None
         return parsed, True
     except yaml.reader.ReaderError as exc:
@@ -472,6 +474,144 @@ def _parse_with(loader_class: Any, text: str, path: str, limits: Limits) -> tupl
     finally:
         loader.dispose()
     return parsed, False
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
+    """CJM001 where the mistake is: an unclosed quote or bracket is reported where it opens, not where YAML gave up."""
+    mark = exc.problem_mark or exc.context_mark
+    span = Span.point(mark.line + 1, mark.column + 1) if mark else Span()
+    problem = exc.problem or "invalid YAML"
+    context = f" {exc.context}" if exc.context else ""
+    lines = split_lines(text)
+    found = _cause(exc, mark, lines, text) if mark is not None else None
+    if found is None:
+        misfit = _misfit_indentation(problem, mark, lines)
+        if misfit is not None:
+            return core("CJM001", path, span, *misfit)
+        return core("CJM001", path, span, f"{problem}{context}", _syntax_hint(problem))
+    cause, message, hint, inside = found
+    if isinstance(inside, Span):  # the cause's line was read into an earlier value: point there
+        related = Related(path, inside, f"the value line {cause.line} was read into")
+    else:
+        why = "the file ended" if "end of stream" in problem else problem
+        related = Related(path, span, f"the YAML reader gave up here, still inside {inside} ({why})")
+    return core("CJM001", path, cause, message, hint, (related,))
+
+
+# a line that starts a key or a list item of its own: inside a quoted text, a sign the quote ran on
+_LOOKS_LIKE_KEY = re.compile(r"\s*(?:- |-$|[^\s#'\"][^:#]*:(?:\s|$))")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _cause(
+    exc: yaml.MarkedYAMLError, mark: Any, lines: list[str], text: str
+) -> tuple[Span, str, str, str | Span] | None:
+    """Where the mistake is, when the reader failed further on: an unclosed quote or bracket, a missing ':',
+    a line indented into the value above it.
+
+    Returns the span of the cause, the message, the hint, and what the reader was still inside (or the
+    span of the value an over-indented line was read into).
+    """
+    opened = exc.context_mark
+    if opened is not None and exc.context == "while scanning a quoted scalar":
+        return _quote_cause(lines, opened.line, opened.column, mark.line)
+    if opened is not None and exc.context == "while scanning a simple key" and opened.line < mark.line:
+        return (
+            _rest_of_line(lines, opened.line, opened.column),
+            f"this line has no ':' after its key, so the YAML reader read on to line {mark.line + 1}",
+            "write 'key: value', with ': ' after the key",
+            f"the key of line {opened.line + 1}",
+        )
+    if exc.problem == "mapping values are not allowed here":
+        swallowed = _indented_into_value(text, lines, mark)
+        if swallowed is not None:
+            return swallowed
+    token = _runaway_quote(text, lines, mark.index)
+    if token is not None:
+        return _quote_cause(lines, token.start_mark.line, token.start_mark.column, mark.line)
+    flow = exc.context in ("while parsing a flow sequence", "while parsing a flow mapping")
+    if (
+        flow
+        and opened is not None
+        and opened.line < mark.line < len(lines)
+        and _indent(lines[mark.line]) <= _indent(lines[opened.line])  # the next key or item, not a continuation
+    ):
+        listed = str(exc.context).endswith("sequence")
+        bracket, close = ("[", "]") if listed else ("{", "}")
+        return (
+            Span.point(opened.line + 1, opened.column + 1),
+            f"the '{bracket}' opened here is never closed, so the YAML reader read on to line {mark.line + 1}",
+            f"close it with '{close}' on this line"
+            + (", or write the items one per line as '- item'" if listed else ""),
+            f"the '{bracket}' of line {opened.line + 1}",
+        )
+    return None
+
+
+def _rest_of_line(lines: list[str], line: int, column: int) -> Span:
+    """From a 0-based line and column to the end of the line's text."""
+    text = lines[line] if 0 <= line < len(lines) else ""
+    return Span(line + 1, column + 1, line + 1, max(len(text.rstrip()), column + 1))
+
+
+def _indented_into_value(text: str, lines: list[str], mark: Any) -> tuple[Span, str, str, Span] | None:
+    """A key line indented deeper than the key above it, so YAML read it as the rest of that key's value."""
+    value = None
+    try:
+        for token in yaml.scan(text, Loader=_PURE_LOADER):
+            if token.start_mark.index >= mark.index:
+                break
+            value = token if type(token) is yaml.ScalarToken else value
+    except yaml.YAMLError:
+        pass  # the scan stops at the same error
+    if value is None or not value.plain or value.start_mark.line >= mark.line or mark.line >= len(lines):
+        return None
+    above = value.start_mark.line
+    indent = _indent(lines[mark.line])
+    key_indent = len(lines[above]) - len(lines[above].lstrip(" -"))  # the key, after any '- ' of its list item
+    if indent <= key_indent:
+        return None
+    return (
+        _rest_of_line(lines, mark.line, indent),
+        f"this line is indented deeper than line {above + 1}, so YAML reads it as more of the value there",
+        f"indent it by {key_indent} spaces, as far as the key above it",
+        _rest_of_line(lines, above, value.start_mark.column),
+    )
+
+
+def _quote_cause(lines: list[str], line: int, column: int, until: int) -> tuple[Span, str, str, str]:
+    text = lines[line] if 0 <= line < len(lines) else ""
+    quote = text[column : column + 1] if text[column : column + 1] in ("'", '"') else '"'
+    reach = f"line {until + 1}" if until < len(lines) else "the end of the file"
+    return (
+        _rest_of_line(lines, line, column),
+        f"the quoted text opened here is never closed, so the YAML reader read on to {reach}",
+        f"close it with {quote} at the end of the text on this line",
+        f"the quoted text of line {line + 1}",
+    )
+
+
+def _runaway_quote(text: str, lines: list[str], before: int) -> Any:
+    """The last quoted scalar before the failure that ran over a line looking like a key or list item of its own."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=_PURE_LOADER):
+            if token.start_mark.index >= before:
+                break
+            if type(token) is yaml.ScalarToken and token.style in ("'", '"'):
+                start, end = token.start_mark.line, min(token.end_mark.line, len(lines) - 1)
+                base = _indent(lines[start]) if start < len(lines) else 0
+                if any(
+                    lines[n].strip() and _indent(lines[n]) <= base and _LOOKS_LIKE_KEY.match(lines[n])
+                    for n in range(start + 1, end + 1)
+                ):
+                    found = token
+    except yaml.YAMLError:
+        pass  # the scan stops at the same error; the tokens before it are what counts
+    return found
 
 
 def _reader_error(exc: yaml.reader.ReaderError, text: str, path: str) -> Diagnostic:
@@ -489,6 +629,25 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, path: str) -> Diagnos
         f"the character {shown} is not allowed in YAML",
         "remove it, or write it as an escape such as \\u0007 inside a double-quoted string",
     )
+
+
+def _misfit_indentation(problem: str, mark: Any, lines: list[str]) -> tuple[str, str] | None:
+    """The message and hint for a line whose indentation fits no key or list above it, in words, not parser terms."""
+    if mark is None or not problem.startswith("expected <block end>") or not 0 <= mark.line < len(lines):
+        return None
+    if mark.column != _indent(lines[mark.line]):
+        return None  # not at the start of the line: some other mistake
+    above = next(
+        (n for n in range(mark.line - 1, -1, -1) if lines[n].strip() and not lines[n].lstrip().startswith("#")), None
+    )
+    hint = "indent it exactly as far as the key or '- ' it belongs with"
+    if above is not None:
+        key_at = len(lines[above]) - len(lines[above].lstrip(" -"))
+        if key_at == mark.column and lines[mark.line].lstrip().startswith("-"):
+            hint = f"a list item ('- ') cannot stand among the keys of line {above + 1}: indent it as its list's items"
+        else:
+            hint += f" (the key on line {above + 1} is indented by {key_at} spaces)"
+    return f"the indentation of this line ({mark.column} spaces) does not fit the lines above it", hint
 
 
 def _syntax_hint(problem: str) -> str | None:

@@ -57,8 +57,9 @@ def test_baseline_is_independent_of_the_current_folder(run_cli: Callable[..., Re
 def test_core_errors_are_never_baselined(run_cli: Callable[..., Result], tmp_path: Path) -> None:
     root = setup(tmp_path, JOURNEY.replace("touchpoints: [courier]", "touchpoints: [curier]"))
     result = run_cli("validate", "-F", "json", "--write-baseline", "b.json", cwd=root)
-    assert result.exit_code == 1 and rules(result) == ["CJM021"]
-    assert json.loads((root / "b.json").read_text(encoding="utf-8"))["findings"] == []
+    assert result.exit_code == 1 and "CJM021" in rules(result)
+    recorded = json.loads((root / "b.json").read_text(encoding="utf-8"))["findings"]
+    assert not [f for f in recorded if "CJM021" in json.dumps(f)], "the lint findings beside it may be, never the error"
 
 
 def test_bad_baseline_files_are_usage_errors(run_cli: Callable[..., Result], tmp_path: Path) -> None:

@@ -140,3 +140,32 @@ def test_stdout_is_only_the_report(ci: Callable[..., Result], tmp_path: Path) ->
     for name in ("json", "sarif", "gitlab"):
         json.loads(ci("-F", name).stdout)
     ET.fromstring(ci("-F", "junit").stdout)
+
+
+UNCLOSED = "tests/corpus/invalid/cjm001-unclosed-quote-runs-on.yaml"  # opens a quote on line 4, fails on line 11
+
+
+def test_text_shows_the_cause_and_the_related_place_each_with_its_line(run_cli: Callable[..., Result]) -> None:
+    out = run_cli("validate", UNCLOSED, cwd=ROOT).stdout
+    assert f"{UNCLOSED}:4:8: CJM001 error the quoted text opened here is never closed" in out
+    assert f"related: {UNCLOSED}:11:15: the YAML reader gave up here" in out
+    assert '   4 | title: "Corpus journey' in out and '  11 |   research: ["Five customer interviews"]' in out
+
+
+def test_json_and_sarif_carry_the_related_place(run_cli: Callable[..., Result]) -> None:
+    (finding,) = json.loads(run_cli("validate", "-F", "json", UNCLOSED, cwd=ROOT).stdout)["findings"]
+    assert (finding["line"], finding["column"]) == (4, 8)
+    assert [(r["line"], r["column"]) for r in finding["related"]] == [(11, 15)]
+    log = json.loads(run_cli("validate", "-F", "sarif", UNCLOSED, cwd=ROOT).stdout)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    (result,) = log["runs"][0]["results"]
+    (related,) = result["relatedLocations"]
+    assert related["physicalLocation"]["region"]["startLine"] == 11
+    assert related["physicalLocation"]["artifactLocation"]["uri"] == UNCLOSED
+    assert "gave up here" in related["message"]["text"]
+
+
+@pytest.mark.parametrize("name", ["github", "gitlab", "junit"])
+def test_one_location_formats_mention_the_related_place(run_cli: Callable[..., Result], name: str) -> None:
+    out = run_cli("validate", "-F", name, UNCLOSED, cwd=ROOT).stdout
+    assert "related: line 11, column 15: the YAML reader gave up here" in out
