@@ -1,0 +1,150 @@
+"""One document checked as `cjm validate` checks its file, from the editor's text instead of the disk.
+
+The workspace of a document is opened for its path (its cjm.toml and
+catalogs apply) and kept until the configuration or a catalog file changes
+on disk, so a keystroke costs one load and lint, not a catalog reload.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cjm.diagnostics import Diagnostic, Span, core
+from cjm.discovery import is_journey_name, workspace_path
+from cjm.errors import CjmError
+from cjm.lsp.index import FileIndex, index_text
+from cjm.validate.lint import RuleSet, lint, rule_set
+from cjm.validate.loader import load_bytes
+from cjm.workspace import Workspace, load_catalogs, open_workspace
+
+Reader = Callable[[], bytes]
+
+
+def _stamp(path: str) -> tuple[float, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_mtime, status.st_size)
+
+
+@dataclass
+class Opened:
+    """A workspace with its rule set, and the disk state of the files it was read from."""
+
+    workspace: Workspace
+    rules: RuleSet
+    stamps: dict[str, tuple[float, int] | None]
+    catalogs: dict[str, FileIndex] = field(default_factory=dict)  # absolute path -> index of a catalog file
+
+    def fresh(self) -> bool:
+        return all(_stamp(path) == stamp for path, stamp in self.stamps.items())
+
+    @property
+    def catalog_files(self) -> list[str]:
+        return [os.path.abspath(f) for f in self.workspace.catalogs.files]
+
+
+def _open(folder: str) -> Opened:
+    workspace = open_workspace([folder])
+    catalogs = workspace.catalogs
+    rules = rule_set(workspace.config, catalogs.shared, catalogs.departments)
+    watched = [str(workspace.config.file)] if workspace.config.file else []
+    watched += [os.path.abspath(f) for f in catalogs.files]
+    opened = Opened(workspace, rules, {p: _stamp(p) for p in watched})
+    for file in opened.catalog_files:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        found = index_text(file, text, workspace.limits)
+        if found is not None:
+            opened.catalogs[file] = found
+    return opened
+
+
+@dataclass
+class Workspaces:
+    """The workspaces of the open documents, one per folder, reopened when their files change on disk."""
+
+    by_folder: dict[str, Opened] = field(default_factory=dict)
+
+    def of(self, path: str) -> Opened:
+        """The workspace of the document at ``path`` (CjmError for a configuration that cannot be used)."""
+        folder = os.path.dirname(os.path.abspath(path))
+        opened = self.by_folder.get(folder)
+        if opened is None or not opened.fresh():
+            opened = self.by_folder[folder] = _open(folder)
+        return opened
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the server knows of one document's current text."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    index: FileIndex | None  # None when the text does not parse
+    opened: Opened | None  # None when the workspace could not be opened
+
+
+_VERSION_KEY = re.compile(r"^cjm\s*:", re.MULTILINE)
+
+
+def checked_kind(path: str, text: str, opened: Opened | None) -> str | None:
+    """'journey' or 'catalog' for a file cjm checks, else None: other YAML (a CI workflow) is left alone.
+
+    A journey is named ``*.journey.yaml`` or says ``cjm:`` at its top level; a
+    catalog is a file the workspace's ``catalog`` globs name.
+    """
+    absolute = os.path.abspath(path)
+    if opened is not None and absolute in opened.catalog_files:
+        return "catalog"
+    return "journey" if is_journey_name(os.path.basename(path)) or _VERSION_KEY.search(text) else None
+
+
+def analyse(path: str, text: str, workspaces: Workspaces) -> Analysis:
+    """The diagnostics `cjm validate` gives for ``path`` if it held ``text``, and the document's id index."""
+    try:
+        opened: Opened | None = workspaces.of(path)
+    except CjmError as error:
+        problem = core("CJM003", path, Span(), f"the workspace cannot be opened: {error}", "fix cjm.toml")
+        return Analysis((problem,), None, None)
+    assert opened is not None
+    kind = checked_kind(path, text, opened)
+    data = text.encode("utf-8", "surrogatepass")
+    limits = opened.workspace.limits
+    if kind == "catalog":
+        return Analysis(_catalog_diagnostics(path, data, opened), index_text(path, text, limits), opened)
+    if kind is None:
+        return Analysis((), index_text(path, text, limits), opened)
+    result = load_bytes(data, path, limits, opened.rules.shared)
+    rel = workspace_path(path, Path(opened.rules.root)) if opened.rules.root else None
+    linted = lint(result, opened.rules, rel)
+    index = index_text(path, text, limits) if result.text else None
+    return Analysis(linted.diagnostics, index, opened)
+
+
+def _catalog_diagnostics(path: str, data: bytes, opened: Opened) -> tuple[Diagnostic, ...]:
+    """A catalog's findings as the validate run reports them: the workspace's catalogs, this one as edited."""
+    absolute = os.path.abspath(path)
+    files: list[tuple[str, Reader]] = []
+    for shown in opened.workspace.catalogs.files:
+        file = os.path.abspath(shown)
+        files.append((shown, (lambda: data) if file == absolute else _disk(file)))
+    catalogs = load_catalogs(opened.workspace.config, files)
+    mine = [r for r in catalogs.reports if os.path.abspath(r.path) == absolute]
+    return tuple(d for r in mine for d in r.diagnostics)
+
+
+def _disk(file: str) -> Reader:
+    def read() -> bytes:
+        try:
+            return Path(file).read_bytes()
+        except OSError:
+            return b""
+
+    return read
