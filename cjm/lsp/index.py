@@ -40,6 +40,7 @@ PATTERNS: tuple[tuple[tuple[str | int, ...], str, bool], ...] = (
     (("metrics", _ANY, "stage"), "stage", False),
 )
 CATALOG_KINDS = ("persona", "touchpoint", "backstage")  # the kinds a catalog can declare
+_DEEPEST = max(len(pattern) for pattern, _, _ in PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,13 @@ def _scalars(value: Any) -> Iterator[tuple[Path, str]]:
     stack: list[tuple[Path, Any]] = [((), value)]
     while stack:
         path, node = stack.pop()
+        if len(path) >= _DEEPEST and not isinstance(node, str):
+            continue  # no id lies deeper: thoughts, demographics and responses are not walked
         if isinstance(node, dict):
             stack.extend(((*path, k), v) for k, v in reversed(list(node.items())) if isinstance(k, str))
         elif isinstance(node, list):
             stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(node))))
-        elif isinstance(node, str) and len(path) <= 7:
+        elif isinstance(node, str) and len(path) <= _DEEPEST:
             yield path, node
 
 
