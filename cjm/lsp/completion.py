@@ -16,7 +16,8 @@ from cjm.model import CHANNELS, SEVERITIES
 
 _KEY = re.compile(r"^(\s*)((?:-\s+)*)([A-Za-z_][\w-]*)\s*:(?:\s|$)")
 _DASH = re.compile(r"^(\s*)-(?:\s|$)")
-_FLOW_KEY = re.compile(r"[{,]\s*([A-Za-z_][\w-]*)\s*:\s*[^,{}\[\]:]*$")
+# the key of a flow mapping's value being typed: "{id: x, severity: hi" or "{text: y, addresses: [pain-"
+_FLOW_KEY = re.compile(r"[{,]\s*([A-Za-z_][\w-]*)\s*:\s*(?:\[[^\[\]{}]*)?[^,{}\[\]:]*$")
 _WORD = re.compile(r"[\w-]*$")
 
 EMOTIONS = (
