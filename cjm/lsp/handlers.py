@@ -138,6 +138,13 @@ def _editing(ls: CjmServer) -> None:
             for n, choice in enumerate(found)
         ]
 
+    @ls.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    @answering(None)
+    def prepare_rename(params: lsp.PrepareRenameParams) -> lsp.Range | None:
+        uri = params.text_document.uri
+        site, _, _, _ = ls.site_at(uri, params.position)
+        return to_range(site.span, ls.lines(uri), ls.workspace.position_codec) if site else None
+
     @ls.feature(lsp.TEXT_DOCUMENT_RENAME)
     @answering(None)
     def rename(params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:

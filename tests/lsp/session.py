@@ -32,6 +32,7 @@ class Session:
         self.published: dict[str, lsp.PublishDiagnosticsParams] = {}
         self.changed = threading.Condition()
         self.versions: dict[str, int] = {}
+        self.stderr: list[str] = []  # what the server logged
         self.client: LanguageClient = self.run(self._start(cwd))
 
     async def _start(self, cwd: Path) -> LanguageClient:
@@ -44,11 +45,18 @@ class Session:
                 self.changed.notify_all()
 
         await client.start_io(sys.executable, "-m", "cjm", "lsp", cwd=str(cwd))
+        process = client._server  # pygls pipes the server's stderr and leaves it unread: read it, or a chatty
+        assert process is not None and process.stderr is not None  # server would block on a full pipe
+        self.drain = asyncio.ensure_future(self._drain(process.stderr))
         await client.initialize_async(
             lsp.InitializeParams(capabilities=lsp.ClientCapabilities(), root_uri=from_fs_path(str(cwd)))
         )
         client.initialized(lsp.InitializedParams())
         return client
+
+    async def _drain(self, stream: asyncio.StreamReader) -> None:
+        while line := await stream.readline():
+            self.stderr.append(line.decode("utf-8", "replace"))
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(TIMEOUT)
