@@ -16,7 +16,7 @@ from pathlib import Path
 from cjm.diagnostics import Diagnostic, Span, core
 from cjm.discovery import is_journey_name, workspace_path
 from cjm.errors import CjmError
-from cjm.lsp.index import FileIndex, index_text
+from cjm.lsp.index import FileIndex, index_source, index_text
 from cjm.validate.lint import RuleSet, lint, rule_set
 from cjm.validate.loader import load_bytes
 from cjm.workspace import Workspace, load_catalogs, open_workspace
@@ -124,7 +124,8 @@ def analyse(path: str, text: str, workspaces: Workspaces) -> Analysis:
     result = load_bytes(data, path, limits, opened.rules.shared)
     rel = workspace_path(path, Path(opened.rules.root)) if opened.rules.root else None
     linted = lint(result, opened.rules, rel)
-    index = index_text(path, text, limits) if result.text else None
+    broken = any(d.code in ("CJM001", "CJM005") for d in result.diagnostics)  # the source map is partial
+    index = index_source(path, result.source) if result.text and not broken else None
     return Analysis(linted.diagnostics, index, opened)
 
 

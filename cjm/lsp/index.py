@@ -1,18 +1,17 @@
 """Where every id of a file is declared and referred to, read from the YAML values and their source map.
 
-The index is built from the parsed values, not from the model, so a file with
+The index is built from the parser's source map, not from the model, so a file with
 schema errors (a half-typed action, a missing name) still has its ids located:
 navigation and completion keep working while the file is being written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from cjm.diagnostics import Span
-from cjm.validate.yaml_reader import Limits, Path, SourceMap, parse_yaml, split_lines
+from cjm.validate.yaml_reader import Limits, Path, SourceMap, parse_yaml
 
 _ANY = -1  # matches any list index in a pattern
 _PAIN = ("pain_points", _ANY, "id")
@@ -79,73 +78,63 @@ class FileIndex:
         return next((s for s in self.sites if s.contains(line, column)), None)
 
 
-def _matches(path: Path, pattern: tuple[str | int, ...]) -> bool:
-    if len(path) != len(pattern):
-        return False
-    return all((p == _ANY and isinstance(v, int)) or p == v for v, p in zip(path, pattern, strict=True))
+_BY_SHAPE = {pattern: (kind, declared) for pattern, kind, declared in PATTERNS}
 
 
-def _scalars(value: Any) -> Iterator[tuple[Path, str]]:
-    """Every string leaf of the document with its path; iterative, as the reader builds without recursion."""
-    stack: list[tuple[Path, Any]] = [((), value)]
-    while stack:
-        path, node = stack.pop()
-        if len(path) >= _DEEPEST and not isinstance(node, str):
-            continue  # no id lies deeper: thoughts, demographics and responses are not walked
-        if isinstance(node, dict):
-            stack.extend(((*path, k), v) for k, v in reversed(list(node.items())) if isinstance(k, str))
-        elif isinstance(node, list):
-            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(node))))
-        elif isinstance(node, str) and len(path) <= _DEEPEST:
-            yield path, node
+def _shape(path: Path) -> tuple[str | int, ...]:
+    """The path with its list indexes as ``_ANY``: the key of ``_BY_SHAPE``."""
+    return tuple(_ANY if isinstance(part, int) else part for part in path)
 
 
-def _lookup(value: Any, path: Path) -> Any:
-    for part in path:
-        if isinstance(value, dict) and isinstance(part, str):
-            value = value.get(part)
-        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
-            value = value[part]
-        else:
-            return None
-    return value
+def _text(source: SourceMap, path: Path) -> str | None:
+    """The text of the plain or quoted scalar at ``path``, if there is one."""
+    value = getattr(source.values.get(path), "value", None)
+    return value if isinstance(value, str) else None
 
 
-def _unquoted(span: Span, lines: list[str]) -> Span:
-    """The span of a scalar's characters without the quotes around a quoted one."""
-    if span.line != span.end_line or not 0 < span.line <= len(lines):
-        return span
-    text = lines[span.line - 1]
-    first = text[span.column - 1 : span.column]
-    if first in ("'", '"') and span.end_column > span.column:
+def _quoted(span: Span, event: Any) -> Span:
+    """The span of a scalar's characters, without the quotes of a quoted one."""
+    if getattr(event, "style", None) in ("'", '"') and span.line == span.end_line and span.end_column > span.column:
         return Span(span.line, span.column + 1, span.line, span.end_column - 1)
     return span
 
 
-def _name_of(container: Any, kind: str) -> tuple[str | None, str | None]:
-    if not isinstance(container, dict):
-        return None, None
-    name = container.get("name") or container.get("text")
-    detail = container.get("channel") if kind == "touchpoint" else container.get("kind") if kind == "metric" else None
-    return (name if isinstance(name, str) else None), (detail if isinstance(detail, str) else None)
+def index_source(file: str, source: SourceMap) -> FileIndex:
+    """The index of one parsed document (a journey or a catalog), from its source map alone.
 
-
-def index_values(file: str, value: Any, source: SourceMap, text: str) -> FileIndex:
-    """The index of one parsed document (a journey or a catalog)."""
-    if not isinstance(value, dict):
-        return FileIndex(file)
-    catalog = value.get("kind") == "catalog"
-    lines = split_lines(text)
+    The source map holds the parser event of every value, scalars with their
+    text: the ids are read from it, so a document is parsed once per change.
+    """
+    catalog = _text(source, ("kind",)) == "catalog"
     sites = []
-    for path, scalar in _scalars(value):
-        for pattern, kind, declared in PATTERNS:
-            if not _matches(path, pattern) or (catalog and kind not in CATALOG_KINDS):
-                continue
-            name, detail = _name_of(_lookup(value, path[:-1]), kind) if declared else (None, None)
-            span = _unquoted(source.span(path), lines)
-            extent = source.span(path[:-1]) if declared else None
-            sites.append(Site(file, kind, scalar, span, declared, path, name, detail, extent))
-            break
+    for path, event in source.values.items():
+        found = _BY_SHAPE.get(_shape(path)) if len(path) <= _DEEPEST else None
+        ident = getattr(event, "value", None)
+        if found is None or not isinstance(ident, str):
+            continue
+        kind, declared = found
+        if catalog and kind not in CATALOG_KINDS:
+            continue
+        span = _quoted(source.span(path), event)
+        if declared:
+            name = _text(source, (*path[:-1], "name")) or _text(source, (*path[:-1], "text"))
+            detail = _text(source, (*path[:-1], "channel" if kind == "touchpoint" else "kind"))
+            extent = source.span(path[:-1])
+            sites.append(
+                Site(
+                    file,
+                    kind,
+                    ident,
+                    span,
+                    True,
+                    path,
+                    name,
+                    detail if kind in ("touchpoint", "metric") else None,
+                    extent,
+                )
+            )
+        else:
+            sites.append(Site(file, kind, ident, span, False, path))
     sites.sort(key=lambda s: (s.span.line, s.span.column))
     return FileIndex(file, tuple(sites), catalog)
 
@@ -157,4 +146,4 @@ def index_text(file: str, text: str, limits: Limits) -> FileIndex | None:
     parsed = parse_yaml(text, file, limits)
     if any(d.code in ("CJM001", "CJM005") for d in parsed.diagnostics) or parsed.documents != 1:
         return None
-    return index_values(file, parsed.value, parsed.source, text)
+    return index_source(file, parsed.source)
