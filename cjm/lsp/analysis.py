@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cjm.diagnostics import Diagnostic, Span, core
-from cjm.discovery import is_journey_name, workspace_path
+from cjm.discovery import discover, is_journey_name, read_limited, workspace_path
 from cjm.errors import CjmError
 from cjm.lsp.index import FileIndex, index_source, index_text
 from cjm.validate.lint import RuleSet, lint, rule_set
@@ -22,6 +22,7 @@ from cjm.validate.loader import load_bytes
 from cjm.workspace import Workspace, load_catalogs, open_workspace
 
 Reader = Callable[[], bytes]
+MAX_JOURNEYS = 5_000  # journeys read for references and renames across the workspace
 
 
 def _stamp(path: str) -> tuple[float, int] | None:
@@ -41,12 +42,46 @@ class Opened:
     stamps: dict[str, tuple[float, int] | None]
     catalogs: dict[str, FileIndex] = field(default_factory=dict)  # absolute path -> index of a catalog file
 
+    journeys: dict[str, tuple[tuple[float, int] | None, FileIndex | None]] = field(default_factory=dict)
+
+    def journey_indexes(self) -> list[FileIndex]:
+        """The indexes of the workspace's journeys as on disk (reread when they change), for ids shared by catalogs.
+
+        Only a workspace with catalogs shares ids between files, so only then are its journeys read.
+        """
+        config = self.workspace.config
+        if not config.catalog:
+            return []
+        try:
+            files = discover([], config)[:MAX_JOURNEYS]
+        except CjmError:
+            return []
+        catalogs = set(self.catalog_files)
+        out = []
+        for shown in files:
+            file = os.path.abspath(shown)
+            stamp = _stamp(file)
+            cached = self.journeys.get(file)
+            if file not in catalogs and (cached is None or cached[0] != stamp):
+                cached = self.journeys[file] = (stamp, _index_file(file, self.workspace))
+            if file not in catalogs and cached is not None and cached[1] is not None:
+                out.append(cached[1])
+        return out
+
     def fresh(self) -> bool:
         return all(_stamp(path) == stamp for path, stamp in self.stamps.items())
 
     @property
     def catalog_files(self) -> list[str]:
         return [os.path.abspath(f) for f in self.workspace.catalogs.files]
+
+
+def _index_file(file: str, workspace: Workspace) -> FileIndex | None:
+    try:
+        text = read_limited(file, workspace.limits.max_bytes, workspace.root).decode("utf-8")
+    except (OSError, CjmError, UnicodeDecodeError):
+        return None
+    return index_text(file, text, workspace.limits)
 
 
 def _open(folder: str) -> Opened:
@@ -57,11 +92,7 @@ def _open(folder: str) -> Opened:
     watched += [os.path.abspath(f) for f in catalogs.files]
     opened = Opened(workspace, rules, {p: _stamp(p) for p in watched})
     for file in opened.catalog_files:
-        try:
-            text = Path(file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        found = index_text(file, text, workspace.limits)
+        found = _index_file(file, workspace)
         if found is not None:
             opened.catalogs[file] = found
     return opened

@@ -91,7 +91,9 @@ def _navigation(ls: CjmServer) -> None:
         site, index, _, _ = ls.site_at(uri, params.position)
         if site is None or index is None:
             return []
-        found = navigation.references(site, index, ls.catalogs(uri), params.context.include_declaration)
+        found = navigation.references(
+            site, index, ls.catalogs(uri), params.context.include_declaration, ls.journeys(uri)
+        )
         return [ls.location(s) for s in found]
 
     @ls.feature(lsp.TEXT_DOCUMENT_HOVER)
@@ -152,7 +154,7 @@ def _editing(ls: CjmServer) -> None:
         site, index, _, _ = ls.site_at(uri, params.position)
         if site is None or index is None:
             raise JsonRpcInvalidParams("no id here to rename")
-        renamed = navigation.rename(site, params.new_name, index, ls.catalogs(uri))
+        renamed = navigation.rename(site, params.new_name, index, ls.catalogs(uri), ls.journeys(uri))
         if renamed.refused:
             raise JsonRpcInvalidParams(renamed.refused)
         changes: dict[str, list[lsp.TextEdit]] = {}

@@ -49,11 +49,39 @@ def definitions(site: Site, here: FileIndex, catalogs: Sequence[FileIndex]) -> l
     return [s for f in _scope(here, catalogs, site.kind) for s in f.declared(site.kind) if s.ident == site.ident]
 
 
-def references(site: Site, here: FileIndex, catalogs: Sequence[FileIndex], include_declaration: bool) -> list[Site]:
-    """Every use of the id at ``site`` (and its declarations when asked) in the file and the catalogs."""
+def _shared(site: Site, here: FileIndex) -> bool:
+    """Whether the id at ``site`` is a catalog's: of a catalog kind, and not declared by the journey itself."""
+    if site.kind not in CATALOG_KINDS:
+        return False
+    return here.catalog or not any(s.ident == site.ident for s in here.declared(site.kind))
+
+
+def _users(site: Site, here: FileIndex, journeys: Sequence[FileIndex]) -> list[FileIndex]:
+    """The other journeys that refer to the catalog id at ``site`` (a journey declaring it itself has its own)."""
+    return [
+        j
+        for j in journeys
+        if j.file != here.file
+        and not any(s.ident == site.ident for s in j.declared(site.kind))
+        and any(s.kind == site.kind and s.ident == site.ident for s in j.sites)
+    ]
+
+
+def references(
+    site: Site,
+    here: FileIndex,
+    catalogs: Sequence[FileIndex],
+    include_declaration: bool,
+    journeys: Sequence[FileIndex] = (),
+) -> list[Site]:
+    """Every use of the id at ``site`` (and its declarations when asked) in the file and the catalogs, and for
+    a catalog's id in the workspace's other ``journeys`` too."""
+    files = _scope(here, catalogs, site.kind)
+    if _shared(site, here):
+        files += _users(site, here, journeys)
     return [
         s
-        for f in _scope(here, catalogs, site.kind)
+        for f in files
         for s in f.sites
         if s.kind == site.kind and s.ident == site.ident and (include_declaration or not s.declared)
     ]
@@ -100,14 +128,18 @@ class Renamed:
     refused: str | None = None
 
 
-def rename(site: Site, new: str, here: FileIndex, catalogs: Sequence[FileIndex]) -> Renamed:
-    """Every site of the id, to become ``new``; refused for an invalid id or one that is already taken."""
+def rename(
+    site: Site, new: str, here: FileIndex, catalogs: Sequence[FileIndex], journeys: Sequence[FileIndex] = ()
+) -> Renamed:
+    """Every site of the id, to become ``new``; refused for an invalid id or one that is already taken
+    (in the file, the catalogs, or a journey that uses the catalog id being renamed)."""
     if not re.fullmatch(SLUG_PATTERN, new):
         return Renamed(refused=f"'{new}' is not a valid id: lowercase letters, digits and '-', at most 64")
     if new == site.ident:
         return Renamed()
-    for file in _scope(here, catalogs, site.kind):
+    users = _users(site, here, journeys) if _shared(site, here) else []
+    for file in [*_scope(here, catalogs, site.kind), *users]:
         taken = next((s for s in file.declared(site.kind) if s.ident == new), None)
         if taken is not None:
             return Renamed(refused=f"{label(site.kind)} '{new}' already exists ({taken.file} line {taken.span.line})")
-    return Renamed(tuple(references(site, here, catalogs, include_declaration=True)))
+    return Renamed(tuple(references(site, here, catalogs, include_declaration=True, journeys=journeys)))

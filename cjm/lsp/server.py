@@ -84,6 +84,14 @@ class CjmServer(LanguageServer):
                 out.append(index)
         return out
 
+    def journeys(self, uri: str) -> list[FileIndex]:
+        """The indexes of the workspace's journeys, as edited where they are open."""
+        analysis = self.analyses.get(uri)
+        if analysis is None or analysis.opened is None:
+            return []
+        edited = {index.file: index for index in self.indexes.values()}
+        return [edited.get(index.file, index) for index in analysis.opened.journey_indexes()]
+
     def site_at(self, uri: str, position: lsp.Position) -> tuple[Site | None, FileIndex | None, int, int]:
         """The id under the cursor, the document's index, and the 1-based line and column."""
         lines = self.lines(uri)

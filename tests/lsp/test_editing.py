@@ -124,3 +124,37 @@ def test_no_fix_without_a_single_suggestion(tmp_path: Path, serve: Serve) -> Non
     text = JOURNEY.replace("[help-centre, form]", "[zzz, form]")
     assert [d.code for d in session.diagnostics(uri, session.replace(uri, text))] == ["CJM021"]
     assert _actions(session, uri, position_of(text, "[zzz", 0)[0]) == []
+
+
+EXCHANGE = """\
+cjm: 1
+id: exchange
+title: Exchange an item
+scope: {persona: shopper, scenario: Swap a size}
+stages:
+  - id: swap
+    name: Swap
+    actions:
+      - {id: ask-swap, name: Asks for another size, touchpoints: [help-centre, desk]}
+touchpoints:
+  - {id: desk, name: Service desk, channel: in-person}
+"""
+
+
+def test_renaming_a_catalog_id_renames_it_in_every_journey_that_uses_it(tmp_path: Path, serve: Serve) -> None:
+    session, uri, _ = _session(tmp_path, serve)
+    (tmp_path / "exchange.journey.yaml").write_text(EXCHANGE, encoding="utf-8")
+    changes = _rename(session, uri, *position_of(JOURNEY, "help-centre", 1), "help-center")
+    assert sorted(changes) == ["exchange.journey.yaml", "returns.journey.yaml", "shared.yaml"]
+    assert "[help-center, desk]" in _apply(EXCHANGE, changes["exchange.journey.yaml"])
+    refused = lsp.RenameParams(new_name="desk", **at(uri, *position_of(JOURNEY, "help-centre", 1)))
+    with pytest.raises(JsonRpcInvalidParams) as why:  # the exchange journey has a 'desk' of its own
+        session.run(session.client.text_document_rename_async(refused))
+    assert "touchpoint 'desk' already exists" in str(why.value) and "exchange.journey.yaml" in str(why.value)
+
+
+def test_a_journeys_own_touchpoint_is_renamed_in_that_journey_only(tmp_path: Path, serve: Serve) -> None:
+    session, uri, _ = _session(tmp_path, serve)
+    (tmp_path / "other.journey.yaml").write_text(JOURNEY.replace("id: returns", "id: other"), encoding="utf-8")
+    changes = _rename(session, uri, *position_of(JOURNEY, "  - id: form", 9), "return-form")
+    assert list(changes) == ["returns.journey.yaml"]

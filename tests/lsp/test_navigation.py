@@ -117,3 +117,18 @@ def test_hover_on_a_diagnostic_gives_the_rules_summary(tmp_path: Path, serve: Se
     text = _hover(session, uri, *position_of(JOURNEY, "help-centre", 2))
     assert "declared nowhere" in text
     assert "**CJM021** unknown-reference: a reference that resolves nowhere" in text
+
+
+def test_references_of_a_catalog_id_from_the_catalog_reach_every_journey(tmp_path: Path, serve: Serve) -> None:
+    session, _, catalog = _opened(tmp_path, serve)
+    other = JOURNEY.replace("id: returns", "id: other").replace("[help-centre, form]", "[form, help-centre]")
+    (tmp_path / "other.journey.yaml").write_text(other, encoding="utf-8")
+    uri = session.open(catalog)
+    session.diagnostics(uri)
+    params = lsp.ReferenceParams(context=lsp.ReferenceContext(include_declaration=False), **at(uri, 5, 10))
+    found = session.run(session.client.text_document_references_async(params))
+    assert found is not None
+    assert sorted((Path(loc.uri).name, loc.range.start.line, loc.range.start.character) for loc in found) == [
+        ("other.journey.yaml", 12, 28),
+        ("returns.journey.yaml", 12, 22),
+    ]
