@@ -14,7 +14,7 @@ from lsprotocol import types as lsp
 
 from tests.conftest import ROOT
 from tests.lsp.conftest import JOURNEY, make_workspace
-from tests.lsp.session import Session
+from tests.lsp.session import Session, at
 
 Serve = Callable[[Path], Session]
 _SEVERITY = {"error": 1, "warning": 2, "info": 3}
@@ -139,3 +139,31 @@ def test_other_yaml_is_left_alone(tmp_path: Path, serve: Serve) -> None:
     workflow = tmp_path / "ci.yaml"
     workflow.write_text("on: push\njobs: {}\n", encoding="utf-8")
     assert session.diagnostics(session.open(workflow)) == []
+
+
+def _utf16(text: str, start: int, end: int) -> str:
+    """The characters between two UTF-16 offsets of a line."""
+    return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")
+
+
+def test_positions_are_utf16_after_an_emoji_on_the_same_line(tmp_path: Path, serve: Serve) -> None:
+    journey = make_workspace(tmp_path)
+    session = serve(tmp_path)
+    text = JOURNEY.replace(
+        "      - id: fill-form\n        name: Fills the return form\n",
+        "      - {name: 🛒📦 Fills the form, id: fill-form, touchpoints: [helpcentre]}\n      - id: fill-form-2\n"
+        "        name: Fills the return form\n",
+    )
+    uri = session.open(journey, text)
+    found = session.diagnostics(uri)
+    assert [d.code for d in found] == ["CJM021"]
+    line = text.split("\n")[found[0].range.start.line]
+    assert _utf16(line, found[0].range.start.character, found[0].range.end.character) == "helpcentre"
+    place = at(uri, found[0].range.start.line, found[0].range.start.character + 1)
+    definition = session.run(session.client.text_document_definition_async(lsp.DefinitionParams(**place)))
+    assert definition == []  # the unknown id has no definition; the known one beside it does:
+    form_at = line.index("fill-form") + 9 + 2  # just past its end, in UTF-16: the two emoji count twice
+    hover = session.run(
+        session.client.text_document_hover_async(lsp.HoverParams(**at(uri, found[0].range.start.line, form_at)))
+    )
+    assert hover is not None and "**action** `fill-form`: 🛒📦 Fills the form" in str(hover.contents)
