@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cjm.diagnostics import Diagnostic, Span, core
+from cjm.diagnostics import Diagnostic
 from cjm.discovery import discover, is_journey_name, read_limited, workspace_path
 from cjm.errors import CjmError
 from cjm.lsp.index import FileIndex, index_source, index_text
@@ -120,6 +120,7 @@ class Analysis:
     diagnostics: tuple[Diagnostic, ...]
     index: FileIndex | None  # None when the text does not parse
     opened: Opened | None  # None when the workspace could not be opened
+    problem: str | None = None  # why the workspace could not be opened (what `cjm validate` would stop on)
 
 
 _VERSION_KEY = re.compile(r"^cjm\s*:", re.MULTILINE)
@@ -140,11 +141,9 @@ def checked_kind(path: str, text: str, opened: Opened | None) -> str | None:
 def analyse(path: str, text: str, workspaces: Workspaces) -> Analysis:
     """The diagnostics `cjm validate` gives for ``path`` if it held ``text``, and the document's id index."""
     try:
-        opened: Opened | None = workspaces.of(path)
-    except CjmError as error:
-        problem = core("CJM003", path, Span(), f"the workspace cannot be opened: {error}", "fix cjm.toml")
-        return Analysis((problem,), None, None)
-    assert opened is not None
+        opened = workspaces.of(path)
+    except CjmError as error:  # a broken cjm.toml stops `cjm validate` (exit 2): no finding, the reason
+        return Analysis((), None, None, str(error))
     kind = checked_kind(path, text, opened)
     data = text.encode("utf-8", "surrogatepass")
     limits = opened.workspace.limits

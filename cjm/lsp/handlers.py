@@ -7,7 +7,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from cjm.lsp import completion, navigation
 from cjm.lsp.fixes import fixes
-from cjm.lsp.server import CjmServer, answering, to_range
+from cjm.lsp.server import CjmServer, answering, to_position, to_range
 
 _ITEM_KIND = {
     "id": lsp.CompletionItemKind.Reference,
@@ -126,8 +126,10 @@ def _editing(ls: CjmServer) -> None:
         where = completion.place(lines, here.line, here.character)
         if where is None:
             return []
-        start = lsp.Position(line=params.position.line, character=params.position.character - len(where.typed))
-        span = lsp.Range(start=start, end=params.position)
+        # from the position as the server reads it: a position past the end of its line is clamped to it
+        codec, column = ls.workspace.position_codec, here.character
+        start = to_position(lines, here.line, max(column - len(where.typed), 0), codec)
+        span = lsp.Range(start=start, end=to_position(lines, here.line, column, codec))
         found = completion.choices(where, ls.indexes.get(uri), ls.catalogs(uri))
         return [
             lsp.CompletionItem(

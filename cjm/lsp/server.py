@@ -66,6 +66,10 @@ class CjmServer(LanguageServer):
         lines = self.lines(uri)
         codec = self.workspace.position_codec
         found = [_diagnostic(d, lines, codec) for d in analysis.diagnostics]
+        if analysis.problem:  # the document cannot be checked at all: say why where the file starts
+            start = lsp.Position(line=0, character=0)
+            message = f"cjm cannot check this file: {analysis.problem}"
+            found.append(lsp.Diagnostic(lsp.Range(start, start), message, lsp.DiagnosticSeverity.Error, source="cjm"))
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=document.version)
         )
@@ -105,7 +109,7 @@ class CjmServer(LanguageServer):
         return lsp.Location(uri=uri, range=to_range(site.span, self.lines(uri), self.workspace.position_codec))
 
 
-def _position(lines: Sequence[str], row: int, column: int, codec: PositionCodec) -> lsp.Position:
+def to_position(lines: Sequence[str], row: int, column: int, codec: PositionCodec) -> lsp.Position:
     """A 0-based position in code points as the client counts (UTF-16 by default)."""
     if 0 <= row < len(lines):
         text = lines[row]
@@ -117,8 +121,8 @@ def _position(lines: Sequence[str], row: int, column: int, codec: PositionCodec)
 def to_range(span: Span, lines: Sequence[str], codec: PositionCodec) -> lsp.Range:
     """cjm's 1-based, end-inclusive span as an LSP range (0-based, end exclusive)."""
     return lsp.Range(
-        start=_position(lines, span.line - 1, span.column - 1, codec),
-        end=_position(lines, span.end_line - 1, span.end_column, codec),
+        start=to_position(lines, span.line - 1, span.column - 1, codec),
+        end=to_position(lines, span.end_line - 1, span.end_column, codec),
     )
 
 

@@ -92,3 +92,12 @@ def test_nothing_is_offered_in_a_key_free_text_or_a_comment(tmp_path: Path, serv
     text = JOURNEY.replace("emotion: 1", "emotion: 1  # touchpoints: ")
     session.diagnostics(uri, session.replace(uri, text))
     assert _labels(session, uri, text, "# touchpoints: ", 15) == []
+
+
+def test_a_position_past_the_end_of_the_document_is_answered(tmp_path: Path, serve: Serve) -> None:
+    session, uri = _session(tmp_path, serve)
+    # found by the typing test: read as the end of the last line ("stage: ask"), the range started at 1 - 3
+    items = _items(session, uri, 500, 1)
+    assert [item.label for item in items] == ["ask", "send"]
+    assert all(isinstance(item.text_edit, lsp.TextEdit) and item.text_edit.range.start.character >= 0 for item in items)
+    assert not any("cjm lsp:" in entry for entry in session.stderr)

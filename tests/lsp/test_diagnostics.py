@@ -167,3 +167,12 @@ def test_positions_are_utf16_after_an_emoji_on_the_same_line(tmp_path: Path, ser
         session.client.text_document_hover_async(lsp.HoverParams(**at(uri, found[0].range.start.line, form_at)))
     )
     assert hover is not None and "**action** `fill-form`: 🛒📦 Fills the form" in str(hover.contents)
+
+
+def test_a_broken_cjm_toml_is_said_once_where_the_file_starts(tmp_path: Path, serve: Serve) -> None:
+    journey = make_workspace(tmp_path, 'catalog = ["catalogue/*.yaml"]\n')  # a glob that matches nothing
+    session = serve(tmp_path)
+    found = session.diagnostics(session.open(journey))
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in found] == [(None, 0, 0)]
+    assert found[0].message.startswith("cjm cannot check this file: ")
+    assert "catalog: 'catalogue/*.yaml' matches no file" in found[0].message
