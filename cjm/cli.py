@@ -263,6 +263,20 @@ def rules(
 
 
 @app.command()
+def lsp(debug: Debug = False) -> int:
+    """Serve the Language Server Protocol on stdin/stdout: diagnostics, completion and navigation in editors."""
+    from cjm.errors import DependencyError
+
+    try:
+        from cjm.lsp import serve
+        from cjm.lsp.handlers import build_server  # noqa: F401 - fails here, with a clear message, without pygls
+    except ImportError as exc:
+        raise DependencyError(f"cjm lsp needs pygls ({exc.name} is missing): pip install 'cjm-cli[lsp]'") from None
+    serve()
+    return EXIT_OK
+
+
+@app.command()
 def diff(
     paths: Annotated[
         list[str] | None,

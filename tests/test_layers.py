@@ -28,7 +28,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("cjm.reporters",),
     ("cjm.diff", "cjm.schema", "cjm.scaffold", "cjm.fmt"),
     ("cjm.render",),
-    ("cjm.importers", "cjm.evidence"),
+    ("cjm.importers", "cjm.evidence", "cjm.lsp"),
     ("cjm.cli", "cjm.__main__"),
 )
 

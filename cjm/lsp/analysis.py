@@ -1,0 +1,181 @@
+"""One document checked as `cjm validate` checks its file, from the editor's text instead of the disk.
+
+The workspace of a document is opened for its path (its cjm.toml and
+catalogs apply) and kept until the configuration or a catalog file changes
+on disk, so a keystroke costs one load and lint, not a catalog reload.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cjm.diagnostics import Diagnostic
+from cjm.discovery import discover, is_journey_name, read_limited, workspace_path
+from cjm.errors import CjmError
+from cjm.lsp.index import FileIndex, index_source, index_text
+from cjm.validate.lint import RuleSet, lint, rule_set
+from cjm.validate.loader import load_bytes
+from cjm.workspace import Workspace, load_catalogs, open_workspace
+
+Reader = Callable[[], bytes]
+MAX_JOURNEYS = 5_000  # journeys read for references and renames across the workspace
+
+
+def _stamp(path: str) -> tuple[float, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_mtime, status.st_size)
+
+
+@dataclass
+class Opened:
+    """A workspace with its rule set, and the disk state of the files it was read from."""
+
+    workspace: Workspace
+    rules: RuleSet
+    stamps: dict[str, tuple[float, int] | None]
+    catalogs: dict[str, FileIndex] = field(default_factory=dict)  # absolute path -> index of a catalog file
+
+    journeys: dict[str, tuple[tuple[float, int] | None, FileIndex | None]] = field(default_factory=dict)
+
+    def journey_indexes(self) -> list[FileIndex]:
+        """The indexes of the workspace's journeys as on disk (reread when they change), for ids shared by catalogs.
+
+        Only a workspace with catalogs shares ids between files, so only then are its journeys read.
+        """
+        config = self.workspace.config
+        if not config.catalog:
+            return []
+        try:
+            files = discover([], config)[:MAX_JOURNEYS]
+        except CjmError:
+            return []
+        catalogs = set(self.catalog_files)
+        out = []
+        for shown in files:
+            file = os.path.abspath(shown)
+            stamp = _stamp(file)
+            cached = self.journeys.get(file)
+            if file not in catalogs and (cached is None or cached[0] != stamp):
+                cached = self.journeys[file] = (stamp, _index_file(file, self.workspace))
+            if file not in catalogs and cached is not None and cached[1] is not None:
+                out.append(cached[1])
+        return out
+
+    def fresh(self) -> bool:
+        return all(_stamp(path) == stamp for path, stamp in self.stamps.items())
+
+    @property
+    def catalog_files(self) -> list[str]:
+        return [os.path.abspath(f) for f in self.workspace.catalogs.files]
+
+
+def _index_file(file: str, workspace: Workspace) -> FileIndex | None:
+    try:
+        text = read_limited(file, workspace.limits.max_bytes, workspace.root).decode("utf-8")
+    except (OSError, CjmError, UnicodeDecodeError):
+        return None
+    return index_text(file, text, workspace.limits)
+
+
+def _open(folder: str) -> Opened:
+    workspace = open_workspace([folder])
+    catalogs = workspace.catalogs
+    rules = rule_set(workspace.config, catalogs.shared, catalogs.departments)
+    watched = [str(workspace.config.file)] if workspace.config.file else []
+    watched += [os.path.abspath(f) for f in catalogs.files]
+    opened = Opened(workspace, rules, {p: _stamp(p) for p in watched})
+    for file in opened.catalog_files:
+        found = _index_file(file, workspace)
+        if found is not None:
+            opened.catalogs[file] = found
+    return opened
+
+
+@dataclass
+class Workspaces:
+    """The workspaces of the open documents, one per folder, reopened when their files change on disk."""
+
+    by_folder: dict[str, Opened] = field(default_factory=dict)
+
+    def of(self, path: str) -> Opened:
+        """The workspace of the document at ``path`` (CjmError for a configuration that cannot be used)."""
+        folder = os.path.dirname(os.path.abspath(path))
+        opened = self.by_folder.get(folder)
+        if opened is None or not opened.fresh():
+            opened = self.by_folder[folder] = _open(folder)
+        return opened
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the server knows of one document's current text."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    index: FileIndex | None  # None when the text does not parse
+    opened: Opened | None  # None when the workspace could not be opened
+    problem: str | None = None  # why the workspace could not be opened (what `cjm validate` would stop on)
+
+
+_VERSION_KEY = re.compile(r"^cjm\s*:", re.MULTILINE)
+
+
+def checked_kind(path: str, text: str, opened: Opened | None) -> str | None:
+    """'journey' or 'catalog' for a file cjm checks, else None: other YAML (a CI workflow) is left alone.
+
+    A journey is named ``*.journey.yaml`` or says ``cjm:`` at its top level; a
+    catalog is a file the workspace's ``catalog`` globs name.
+    """
+    absolute = os.path.abspath(path)
+    if opened is not None and absolute in opened.catalog_files:
+        return "catalog"
+    return "journey" if is_journey_name(os.path.basename(path)) or _VERSION_KEY.search(text) else None
+
+
+def analyse(path: str, text: str, workspaces: Workspaces) -> Analysis:
+    """The diagnostics `cjm validate` gives for ``path`` if it held ``text``, and the document's id index."""
+    try:
+        opened = workspaces.of(path)
+    except CjmError as error:  # a broken cjm.toml stops `cjm validate` (exit 2): no finding, the reason
+        return Analysis((), None, None, str(error))
+    kind = checked_kind(path, text, opened)
+    data = text.encode("utf-8", "surrogatepass")
+    limits = opened.workspace.limits
+    if kind == "catalog":
+        return Analysis(_catalog_diagnostics(path, data, opened), index_text(path, text, limits), opened)
+    if kind is None:
+        return Analysis((), index_text(path, text, limits), opened)
+    result = load_bytes(data, path, limits, opened.rules.shared)
+    rel = workspace_path(path, Path(opened.rules.root)) if opened.rules.root else None
+    linted = lint(result, opened.rules, rel)
+    broken = any(d.code in ("CJM001", "CJM005") for d in result.diagnostics)  # the source map is partial
+    index = index_source(path, result.source) if result.text and not broken else None
+    return Analysis(linted.diagnostics, index, opened)
+
+
+def _catalog_diagnostics(path: str, data: bytes, opened: Opened) -> tuple[Diagnostic, ...]:
+    """A catalog's findings as the validate run reports them: the workspace's catalogs, this one as edited."""
+    absolute = os.path.abspath(path)
+    files: list[tuple[str, Reader]] = []
+    for shown in opened.workspace.catalogs.files:
+        file = os.path.abspath(shown)
+        files.append((shown, (lambda: data) if file == absolute else _disk(file)))
+    catalogs = load_catalogs(opened.workspace.config, files)
+    mine = [r for r in catalogs.reports if os.path.abspath(r.path) == absolute]
+    return tuple(d for r in mine for d in r.diagnostics)
+
+
+def _disk(file: str) -> Reader:
+    def read() -> bytes:
+        try:
+            return Path(file).read_bytes()
+        except OSError:
+            return b""
+
+    return read
