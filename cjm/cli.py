@@ -523,10 +523,10 @@ def evidence_check(
     """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
     _require_evidence_extra()
     from cjm.evidence.check import CheckOptions, parse_settings, run_aggregates, run_check, run_spark_check
-    from cjm.evidence.engine import Limits
+    from cjm.evidence.database import Resources
     from cjm.evidence.formats import FORMATS, render_summary
     from cjm.evidence.gates import parse_gates, tripped
-    from cjm.evidence.outputs import write_outputs
+    from cjm.evidence.outputs import write_report_folder
     from cjm.reporters.text import use_colour
 
     formatter = _pick(FORMATS, output_format)
@@ -540,8 +540,8 @@ def evidence_check(
         min_cases,
         top_variants,
         quantiles,
-        Limits(memory_limit, threads, temp_dir, max_temp_size),
-        sys.stderr.isatty(),
+        Resources(memory_limit, threads, temp_dir, max_temp_size),
+        _progress(),
         explain_matching,
     )
     if aggregates and (events or mapping or preset or columns):
@@ -555,7 +555,7 @@ def evidence_check(
     else:
         result = run_check(journey, options)
     if output:
-        written = write_outputs(output, result.report, None if aggregates else result.aggregates, result.meta)
+        written = write_report_folder(output, result.report, None if aggregates else result.aggregates, result.meta)
         typer.echo(f"Wrote {len(written)} files to {output}", err=True)
     if output and output_format == "json":  # the report is in the folder: a summary, not the JSON again
         sys.stdout.write(render_summary(result.report, output))

@@ -13,7 +13,7 @@ from typing import Any
 
 from cjm.errors import InputError
 from cjm.evidence.analysis import RESULT_TABLES
-from cjm.evidence.engine import Limits, connect
+from cjm.evidence.database import Resources, connect
 from cjm.evidence.io import quote_ident, quote_text
 
 META_TABLE = "cjm_meta"
@@ -38,7 +38,7 @@ def _scan(files: list[str], ext: str) -> str:
     return f"read_parquet({listed}, union_by_name = true)"
 
 
-def read_aggregates(folder: str, limits: Limits) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, Any]]:
+def read_aggregates(folder: str, limits: Resources) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, Any]]:
     """The result tables and the run's recorded settings (empty when DIR has no cjm_meta table)."""
     import duckdb
 

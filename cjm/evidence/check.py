@@ -11,12 +11,13 @@ from typing import Any
 from cjm import __version__
 from cjm.errors import ConfigError, InputError
 from cjm.evidence.analysis import RESULT_TABLES, statements
-from cjm.evidence.engine import Limits, connect, execute, fetch
+from cjm.evidence.database import Resources, connect, execute, fetch
 from cjm.evidence.findings import rank_findings
 from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_mapping
 from cjm.evidence.matching import CONFORMANT, MapModel, explain, overlaps
 from cjm.evidence.report import Aggregates, Report, RunInfo, build_report
 from cjm.evidence.tables import Settings, load_parameters
+from cjm.reporters.progress import Progress, no_progress
 
 APPROX_THRESHOLD = 5_000_000
 
@@ -33,8 +34,8 @@ class CheckOptions:
     min_cases: int = 1
     top_variants: int = 10
     quantiles: str = "auto"  # auto, exact or approximate
-    limits: Limits = field(default_factory=Limits)
-    progress: bool = False
+    limits: Resources = field(default_factory=Resources)
+    progress: Progress = no_progress  # told of each analysis step; the command line passes a bar on a terminal
     explain_matching: bool = False
 
 

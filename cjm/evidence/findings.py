@@ -27,7 +27,7 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
-class Finding:
+class EvidenceFinding:
     """One finding; ``weight`` (0..1) ranks findings of the same severity."""
 
     severity: str
@@ -55,25 +55,25 @@ def _name(report: Report, ident: str | None) -> str:
     return f"“{ident}”"
 
 
-def never_observed(report: Report, t: Thresholds) -> Iterator[Finding]:
+def never_observed(report: Report, t: Thresholds) -> Iterator[EvidenceFinding]:
     """Touchpoints whose patterns no event matched."""
     for tp in report["touchpoints"]:
         if tp["status"] == "never_observed":
             message = (f"touchpoint {_name(report, tp['id'])} never appears in the data (no event matches its "
                        "event patterns): is it real, or are its patterns wrong?")  # fmt: skip
-            yield Finding("warning", "never-observed", message, (tp["id"],), 1.0)
+            yield EvidenceFinding("warning", "never-observed", message, (tp["id"],), 1.0)
 
 
-def skipped_stages(report: Report, t: Thresholds) -> Iterator[Finding]:
+def skipped_stages(report: Report, t: Thresholds) -> Iterator[EvidenceFinding]:
     """Stages most journeys jump over."""
     for stage in report["stages"]:
         share = stage.get("skipped_share")
         if share is not None and share >= t.skip_share:
-            yield Finding("warning", "skipped-stage", f"{_pct(share)} of the journeys that got past stage "
+            yield EvidenceFinding("warning", "skipped-stage", f"{_pct(share)} of the journeys that got past stage "
                           f"{_name(report, stage['id'])} jumped over it", (stage["id"],), share)  # fmt: skip
 
 
-def loop_backs(report: Report, t: Thresholds) -> Iterator[Finding]:
+def loop_backs(report: Report, t: Thresholds) -> Iterator[EvidenceFinding]:
     """Loop-backs that many customers make."""
     cases = report["cases"] or 0
     for move in report["transitions"]:
@@ -81,13 +81,13 @@ def loop_backs(report: Report, t: Thresholds) -> Iterator[Finding]:
             continue
         share = move["cases"] / cases
         if share >= t.loop_share:
-            yield Finding("warning", "loop-back", f"{_pct(share)} of customers go back from "
+            yield EvidenceFinding("warning", "loop-back", f"{_pct(share)} of customers go back from "
                           f"{_name(report, move['from_stage'])} to an earlier stage, "
                           f"{_name(report, move['to_stage'])} ({move['count']:,} times)",
                           (move["from_stage"], move["to_stage"]), share)  # fmt: skip
 
 
-def unmapped_events(report: Report, t: Thresholds) -> Iterator[Finding]:
+def unmapped_events(report: Report, t: Thresholds) -> Iterator[EvidenceFinding]:
     """Events the map lacks that reach many customers, with where they sit."""
     cases = report["cases"] or 0
     for item in report["unmapped"]:
@@ -99,8 +99,9 @@ def unmapped_events(report: Report, t: Thresholds) -> Iterator[Finding]:
             where = ", ".join(
                 _where(report, *p["between"]) + (f" ({_pct(p['share'])})" if len(places) > 1 else "") for p in places
             )
-            yield Finding("warning", "unmapped-event", f"event '{item['event']}' reaches {_pct(share)} of customers "
-                          f"but is not on the map; it happens {where}", (item["event"],), share)  # fmt: skip
+            yield EvidenceFinding("warning", "unmapped-event",
+                                  f"event '{item['event']}' reaches {_pct(share)} of customers "
+                                  f"but is not on the map; it happens {where}", (item["event"],), share)  # fmt: skip
 
 
 def _where(report: Report, before: str | None, after: str | None) -> str:
@@ -113,7 +114,7 @@ def _where(report: Report, before: str | None, after: str | None) -> str:
     return f"after {_name(report, before)}" if before else "in journeys with no touchpoint of the map"
 
 
-def channel_mismatch(report: Report, t: Thresholds) -> Iterator[Finding]:
+def channel_mismatch(report: Report, t: Thresholds) -> Iterator[EvidenceFinding]:
     """A touchpoint whose events mostly come from another channel than the map declares."""
     for tp in report["touchpoints"]:
         channels = {k.lower(): v for k, v in (tp.get("channels") or {}).items() if k != "unknown"}
@@ -123,50 +124,52 @@ def channel_mismatch(report: Report, t: Thresholds) -> Iterator[Finding]:
         share = channels.get(tp["declared_channel"], 0) / total
         if share < t.channel_share:
             top = max(channels.items(), key=lambda kv: (kv[1], kv[0]))[0]
-            yield Finding("warning", "channel-mismatch", f"touchpoint {_name(report, tp['id'])} is declared as "
+            yield EvidenceFinding("warning", "channel-mismatch", f"touchpoint {_name(report, tp['id'])} is declared as "
                           f"{tp['declared_channel']}, but {_pct(1 - share)} of its events come from other channels "
                           f"(mostly '{top}')", (tp["id"],), 1 - share)  # fmt: skip
 
 
-def low_fitness(report: Report, t: Thresholds) -> Iterator[Finding]:
+def low_fitness(report: Report, t: Thresholds) -> Iterator[EvidenceFinding]:
     """The map explains too few of the observed transitions."""
     fitness = report.get("fitness")
     if fitness is not None and fitness < t.low_fitness:
-        yield Finding("warning", "low-fitness", f"only {_pct(fitness)} of the moves follow the map: "
+        yield EvidenceFinding("warning", "low-fitness", f"only {_pct(fitness)} of the moves follow the map: "
                       f"{_pct(1 - fitness)} jump over a stage or go back to an earlier one", (report["run"]["map"],),
                       1 - fitness)  # fmt: skip
 
 
-def unverifiable(report: Report, t: Thresholds) -> Iterator[Finding]:
+def unverifiable(report: Report, t: Thresholds) -> Iterator[EvidenceFinding]:
     """Touchpoints without event patterns: the data can say nothing about them."""
     ids = tuple(tp["id"] for tp in report["touchpoints"] if tp["status"] == "unverifiable")
     if ids:
         names = ", ".join(_name(report, i) for i in ids)
-        yield Finding("info", "unverifiable", f"{len(ids)} touchpoint(s) have no events defined, so the data cannot "
-                      f"confirm them: {names}", ids, len(ids) / max(1, len(report["touchpoints"])))  # fmt: skip
+        yield EvidenceFinding("info", "unverifiable",
+                              f"{len(ids)} touchpoint(s) have no events defined, so the data cannot "
+                              f"confirm them: {names}", ids, len(ids) / max(1, len(report["touchpoints"])))  # fmt: skip
 
 
-def rejected_rows(report: Report, t: Thresholds) -> Iterator[Finding]:
+def rejected_rows(report: Report, t: Thresholds) -> Iterator[EvidenceFinding]:
     """Rows of the log that could not be used."""
     rejected = report["run"].get("input", {}).get("rejected_rows", 0)
     rows = report["run"].get("input", {}).get("rows", 0)
     if rejected:
         message = (f"{rejected:,} of {rows:,} rows lack a customer id, an event or a time and were not used "
                    "(the JSON report lists them per file)")  # fmt: skip
-        yield Finding("warning", "rejected-rows", message, (), rejected / max(1, rows))
+        yield EvidenceFinding("warning", "rejected-rows", message, (), rejected / max(1, rows))
 
 
-def overlapping_patterns(report: Report, t: Thresholds) -> Iterator[Finding]:
+def overlapping_patterns(report: Report, t: Thresholds) -> Iterator[EvidenceFinding]:
     """Events that several touchpoints' patterns match."""
     overlaps = report["run"].get("matching", {}).get("overlaps", [])
     if overlaps:
         events = sum(o["events"] for o in overlaps)
         ids = tuple(sorted({tp for o in overlaps for tp in o["touchpoints"]}))
-        yield Finding("info", "overlapping-patterns", f"{events:,} events match several touchpoints and went to "
-                      "the first in map order; see --explain-matching", ids, 0.0)  # fmt: skip
+        yield EvidenceFinding("info", "overlapping-patterns",
+                              f"{events:,} events match several touchpoints and went to "
+                              "the first in map order; see --explain-matching", ids, 0.0)  # fmt: skip
 
 
-CHECKS: tuple[Callable[[Report, Thresholds], Iterator[Finding]], ...] = (
+CHECKS: tuple[Callable[[Report, Thresholds], Iterator[EvidenceFinding]], ...] = (
     never_observed, skipped_stages, loop_backs, unmapped_events, channel_mismatch, low_fitness,
     rejected_rows, unverifiable, overlapping_patterns,
 )  # fmt: skip

@@ -1,4 +1,4 @@
-"""Finding the row of a bad value in a log file, so an error can name file, row and column.
+"""EvidenceFinding the row of a bad value in a log file, so an error can name file, row and column.
 
 Only used on the error path: DuckDB finds that a value is bad, this module
 finds where it stands by reading the file in order.

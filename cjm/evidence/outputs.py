@@ -57,7 +57,7 @@ def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-def write_outputs(folder: str, report: Report, aggregates: dict[str, list[tuple[Any, ...]]] | None,
+def write_report_folder(folder: str, report: Report, aggregates: dict[str, list[tuple[Any, ...]]] | None,
                   meta: dict[str, Any]) -> list[str]:  # fmt: skip
     """Write every output file atomically; returns the paths written."""
     base = Path(folder)

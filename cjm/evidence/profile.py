@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cjm.errors import InputError
-from cjm.evidence.engine import Limits, connect
+from cjm.evidence.database import Resources, connect
 from cjm.evidence.io import describe, expand, file_format, quote_ident, quote_text
 from cjm.evidence.mapping import from_columns
 
@@ -31,7 +31,7 @@ def profile_log(patterns: list[str], columns: str | None) -> Profile:
         raise InputError(f"profile one format at a time; these files are {', '.join(sorted(formats))}")
     fmt = formats.pop()
     source = from_columns(files, columns).sources[0]
-    with connect(Limits(memory_limit="1GB")) as con:
+    with connect(Resources(memory_limit="1GB")) as con:
         kinds: dict[str, str] = {}
         for path in files:
             kinds.update(describe(con, path, fmt, None))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 import pytest
 
 from cjm.evidence.analysis import RESULT_TABLES, Statement, statements
 from cjm.evidence.check import load_model
-from cjm.evidence.engine import Limits, connect, execute, spent_tables
+from cjm.evidence.database import Resources, connect, execute, spent_tables
 from tests.evidence.helpers import SHOP
 
 STEPS = [
@@ -25,10 +28,20 @@ def test_a_view_keeps_the_tables_it_reads() -> None:
     assert drops == [[], [], [], [], ["a", "b", "v", "w"], ["c"]]
 
 
-@pytest.mark.parametrize("progress", [False, True])
-def test_execute_leaves_only_what_is_kept(progress: bool) -> None:
-    with connect(Limits(memory_limit="256MB", threads=1)) as con:
-        execute(con, STEPS, progress=progress, keep={"d"})
+@pytest.mark.parametrize("bar", ["none", "terminal"])
+def test_execute_leaves_only_what_is_kept(bar: str) -> None:
+    from cjm.reporters.progress import no_progress, terminal_bar
+
+    told: list[str] = []
+
+    @contextmanager
+    def recording(total: int, label: str) -> Iterator[Callable[[str], None]]:
+        with (terminal_bar if bar == "terminal" else no_progress)(total, label) as tick:
+            yield lambda step: (told.append(step), tick(step))[-1]
+
+    with connect(Resources(memory_limit="256MB", threads=1)) as con:
+        execute(con, STEPS, progress=recording, keep={"d"})
+        assert told == [step.table for step in STEPS], "progress hears of every step, in order"
         names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         assert names == {"d"}
         assert con.execute("SELECT n FROM d").fetchone() == (2,)

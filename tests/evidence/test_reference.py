@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cjm.evidence.check import CheckOptions, load_model, run_check
-from cjm.evidence.engine import Limits
+from cjm.evidence.database import Resources
 from cjm.evidence.tables import Settings
 from tests.evidence.helpers import DATA, SHOP
 from tests.evidence.reference import Event, reference
@@ -92,7 +92,7 @@ def _compare(journey: str, rows: list[tuple[str, int, tuple[str, str]]], gap: fl
             for case, hours, (event, channel) in rows:
                 writer.writerow([case, (EPOCH + dt.timedelta(hours=hours)).isoformat(sep=" "), event, channel])
         options = CheckOptions(events=[str(path)], settings=Settings(gap, window), top_variants=top,
-                               limits=Limits(memory_limit="512MB", threads=1))  # fmt: skip
+                               limits=Resources(memory_limit="512MB", threads=1))  # fmt: skip
         report = run_check(journey, options).report
     expected = reference(
         model,

@@ -16,8 +16,8 @@ import pytest
 
 from cjm.evidence.analysis import RESULT_TABLES, statements
 from cjm.evidence.check import CheckOptions, load_model, run_check, run_spark_check
+from cjm.evidence.database import Resources
 from cjm.evidence.dialects import emit_statements
-from cjm.evidence.engine import Limits
 from cjm.evidence.tables import PARAMETER_TABLES, Settings
 from tests.evidence.helpers import SHOP, at, write_log
 
@@ -117,7 +117,7 @@ def _run(spark: Any, rows: list[tuple[str, str, str, str]], events_table: str, p
 
 def _duckdb(rows: list[tuple[str, str, str, str]], tmp_path: Path) -> dict[str, list[tuple[Any, ...]]]:
     log = write_log(tmp_path / "log.csv", rows)
-    return run_check(SHOP, CheckOptions(events=[log], limits=Limits(memory_limit="512MB", threads=1))).aggregates
+    return run_check(SHOP, CheckOptions(events=[log], limits=Resources(memory_limit="512MB", threads=1))).aggregates
 
 
 def test_spark_sql_on_a_temporary_view_keeps_sub_second_order_and_runs_again(spark: Any, tmp_path: Path) -> None:
@@ -136,7 +136,7 @@ def test_spark_sql_on_a_temporary_view_keeps_sub_second_order_and_runs_again(spa
 def test_spark_sql_equals_duckdb(spark: Any, tmp_path: Path) -> None:
     journey = SHOP  # shared and stageless touchpoints, an unverifiable stage, a channel pattern
     log = write_log(tmp_path / "log.csv", ROWS)
-    options = CheckOptions(events=[log], limits=Limits(memory_limit="512MB", threads=1))
+    options = CheckOptions(events=[log], limits=Resources(memory_limit="512MB", threads=1))
     duck = run_check(journey, options).aggregates
     model, digest = load_model(journey)
     views = {"cjm_events", *(s.table for s in statements(model, 10, False) if s.view)}
@@ -170,7 +170,7 @@ def _without_run(report: dict[str, Any]) -> dict[str, Any]:
 def test_engine_spark_builds_the_same_report_as_duckdb(spark: Any, tmp_path: Path, run_cli: Any) -> None:
     rows = ROWS + SUBSECOND
     duck = run_check(SHOP, CheckOptions(events=[write_log(tmp_path / "log.csv", rows)],
-                                        limits=Limits(memory_limit="512MB", threads=1))).report  # fmt: skip
+                                        limits=Resources(memory_limit="512MB", threads=1))).report  # fmt: skip
     frame = spark.createDataFrame(
         [(c, t, e, ch or None, None) for c, t, e, ch in rows],
         "case_id string, ts string, event string, channel string, source string",

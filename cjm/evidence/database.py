@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cjm.errors import ConfigError, DependencyError
+from cjm.reporters.progress import Progress, no_progress
 
 if TYPE_CHECKING:
     import duckdb
@@ -22,7 +23,7 @@ _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)?\s*$", 
 
 
 @dataclass(frozen=True)
-class Limits:
+class Resources:
     """Resource bounds of one run."""
 
     memory_limit: str = "2GB"
@@ -43,7 +44,7 @@ def check_size(text: str, option: str) -> str:
 
 
 @contextmanager
-def connect(limits: Limits) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(limits: Resources) -> Iterator[duckdb.DuckDBPyConnection]:
     """An in-memory DuckDB connection with memory, thread and spill limits; the spill folder is removed after."""
     try:
         import duckdb
@@ -98,36 +99,24 @@ def spent_tables(steps: list[Statement], keep: Collection[str]) -> list[list[str
 
 
 def execute(
-    con: duckdb.DuckDBPyConnection, steps: list[Statement], progress: bool, keep: Collection[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    steps: list[Statement],
+    progress: Progress = no_progress,
+    keep: Collection[str] | None = None,
 ) -> None:
-    """Run the steps as CREATE TABLE (or VIEW) statements; a progress bar on stderr when asked (a TTY).
+    """Run the steps as CREATE TABLE (or VIEW) statements, telling ``progress`` of each one finished.
 
     With ``keep``, every other table is dropped once no later step reads it, so that the large intermediate
     tables (one row per event) do not hold memory, or spill to disk, while the small aggregates are computed.
     """
     drops = spent_tables(steps, keep) if keep is not None else [[] for _ in steps]
     views = {step.table for step in steps if step.view}
-
-    def run(step: Statement, spent: list[str]) -> None:
-        con.execute(f"CREATE OR REPLACE {'VIEW' if step.view else 'TABLE'} {step.table} AS {step.sql}")
-        for name in sorted(spent, key=lambda n: n not in views):  # a view before the tables it reads
-            con.execute(f"DROP {'VIEW' if name in views else 'TABLE'} {name}")
-
-    if not progress:
+    with progress(len(steps), "analysing") as tick:
         for step, spent in zip(steps, drops, strict=True):
-            run(step, spent)
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn("{task.description:<24}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-               TimeElapsedColumn())  # fmt: skip
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("analysing", total=len(steps))
-        for step, spent in zip(steps, drops, strict=True):
-            bar.update(task, description=step.table)
-            run(step, spent)
-            bar.advance(task)
+            con.execute(f"CREATE OR REPLACE {'VIEW' if step.view else 'TABLE'} {step.table} AS {step.sql}")
+            for name in sorted(spent, key=lambda n: n not in views):  # a view before the tables it reads
+                con.execute(f"DROP {'VIEW' if name in views else 'TABLE'} {name}")
+            tick(step.table)
 
 
 def fetch(con: duckdb.DuckDBPyConnection, tables: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[object, ...]]]:
