@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,7 +219,9 @@ def overlays(request: RenderRequest, journeys: list[tuple[str, Journey]], worksp
         if not match:
             ids = ", ".join(j.id for _, j in journeys)
             raise InputError(f"{request.evidence}: the evidence report is for map '{report.run.map}', not {ids}")
-        out[report.run.map] = evidence_overlay(report, match[0], request.evidence)
+        path = next(p for p, j in journeys if j.id == report.run.map)
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        out[report.run.map] = evidence_overlay(report, match[0], request.evidence, digest)
     if request.diff:
         from cjm.render.changes import diff_overlay
 

@@ -31,6 +31,7 @@ class _Lenient(BaseModel):
 
 class _Run(_Lenient):
     map: str
+    map_sha256: str | None = None
 
 
 class _StageShare(_Lenient):
@@ -252,8 +253,18 @@ def _funnels(report: EvidenceReport) -> dict[str, Funnel]:
     return out
 
 
-def evidence_overlay(report: EvidenceReport, journey: Journey, source: str) -> Overlay:
-    """The overlay of an evidence report on the journey it was made for."""
+STALE = (
+    "These figures were computed from a different version of this map: the file changed after "
+    "'cjm evidence check' ran. Run it again before presenting them."
+)
+
+
+def evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map_sha256: str | None = None) -> Overlay:
+    """The overlay of an evidence report on the journey it was made for.
+
+    ``map_sha256`` is the SHA-256 of the map file being drawn; when the report names another, the page says
+    so in its banner (a stale report is shown, never silently passed off as current).
+    """
     if report.run.map != journey.id:
         raise InputError(f"{source}: the evidence report is for map '{report.run.map}', not '{journey.id}'")
     names = {s.id: s.name for s in journey.stages}
@@ -283,6 +294,8 @@ def evidence_overlay(report: EvidenceReport, journey: Journey, source: str) -> O
         label = "Journeys that follow the map all the way" if report.version >= 2 else "Conforming journeys"
         summary.append((label, f"{report.conforming_journeys:.0%}"))
     banner = (f"Events the map does not place in a stage: {', '.join(unplaced)}",) if unplaced else ()
+    if map_sha256 and report.run.map_sha256 and report.run.map_sha256 != map_sha256:
+        banner = (STALE, *banner)
     return Overlay(
         touchpoints=_touchpoints(report, {**names, **{t.id: t.name for t in journey.touchpoints}}),
         funnels=_funnels(report),

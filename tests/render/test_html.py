@@ -227,6 +227,20 @@ def test_evidence_overlay_draws_reach_funnels_ghosts_and_flows(run_cli, tmp_path
     assert "93% of transitions follow the map" in html
 
 
+def test_evidence_from_another_version_of_the_map_says_so_on_the_page(run_cli, tmp_path: Path) -> None:
+    import hashlib
+
+    from cjm.render.overlay import STALE
+
+    current = hashlib.sha256(B2B.read_bytes()).hexdigest()
+    for digest, stale in ((current, False), ("0" * 64, True)):
+        report = tmp_path / "evidence.json"
+        report.write_text(json.dumps({**EVIDENCE, "run": {"map": "b2b-fleet-software", "map_sha256": digest}}))
+        result = run_cli("render", str(B2B), "--evidence", str(report))
+        assert result.exit_code == 0, result.stderr
+        assert (STALE.split(":")[0] in result.stdout) is stale, digest
+
+
 def test_evidence_for_another_map_or_malformed_is_a_located_usage_error(run_cli, tmp_path: Path) -> None:
     other = tmp_path / "other.json"
     other.write_text(json.dumps({**EVIDENCE, "run": {"map": "someone-else"}}), encoding="utf-8")
