@@ -4,8 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-# Every Python package of development and CI, with exact versions and hashes: `make lock` refreshes it.
-LOCK := requirements/dev.lock
+# The lock: every Python package of development and CI, exact versions and hashes (`make lock` refreshes it).
+LOCK := requirements.txt
 LOCK_ARGS := pyproject.toml requirements/build.in --extra dev --universal --python-version 3.10 --generate-hashes
 
 .PHONY: install system-deps test test-latest lock lint format bench bench-evidence goldens schema fuzz clean

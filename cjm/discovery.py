@@ -15,7 +15,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from collections.abc import Iterable
 from pathlib import Path
 
 from cjm.config import Config
@@ -59,10 +58,11 @@ def shown(path: Path | str) -> str:
 
 def check_readable(path: str, root: Path) -> None:
     """Refuse a path that is a link leaving ``root``, or that is not a regular file (Refused, never read)."""
-    if os.path.islink(path) or any(os.path.islink(p) for p in _parents_below(path, root)):
-        target = os.path.realpath(path)
-        if not within(target, Path(os.path.realpath(root))):
-            raise Refused(f"{path}: is a link to a file outside the workspace ({root}); cjm does not follow it")
+    absolute, target = os.path.abspath(path), os.path.realpath(path)
+    # a link anywhere on the way (the file or a folder) shows as a real path unlike the written one
+    linked = target != absolute and (within(absolute, root) or os.path.islink(path))
+    if linked and not within(target, Path(os.path.realpath(root))):
+        raise Refused(f"{path}: is a link to a file outside the workspace ({root}); cjm does not follow it")
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -76,14 +76,6 @@ def check_readable(path: str, root: Path) -> None:
             "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket"
         )
         raise Refused(f"{path}: is {kind}, not a regular file; cjm reads journey files, or '-' for standard input")
-
-
-def _parents_below(path: str, root: Path) -> Iterable[str]:
-    """The folders between ``root`` and ``path`` (a linked folder can lead out of the workspace too)."""
-    absolute = Path(os.path.abspath(path))
-    if not within(str(absolute), root):
-        return []
-    return [str(p) for p in absolute.parents if within(str(p), root) and p != root]
 
 
 def read_limited(path: str, limit: int, root: Path) -> bytes:

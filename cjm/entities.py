@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from cjm.model import Journey
+from cjm.model import Action, Journey, Stage
 
 Path = tuple[str | int, ...]
 
@@ -58,25 +58,25 @@ def walk(journey: Journey) -> Iterator[Entity]:
     for s, stage in enumerate(journey.stages):
         base: Path = ("stages", s)
         yield Entity("stage", stage.id, base, stage, None, s)
-        holder = ("stage", stage.id)
-        for p, pain in enumerate(stage.pain_points):
-            yield Entity("pain_point", pain.id, (*base, "pain_points", p), pain, holder, p)
-        for o, opp in enumerate(stage.opportunities):
-            yield Entity("opportunity", opp.id, (*base, "opportunities", o), opp, holder, o)
+        yield from _notes(stage, base, ("stage", stage.id))
         for a, action in enumerate(stage.actions):
             where: Path = (*base, "actions", a)
-            yield Entity("action", action.id, where, action, holder, a)
-            own = ("action", action.id)
-            for p, pain in enumerate(action.pain_points):
-                yield Entity("pain_point", pain.id, (*where, "pain_points", p), pain, own, p)
-            for o, opp in enumerate(action.opportunities):
-                yield Entity("opportunity", opp.id, (*where, "opportunities", o), opp, own, o)
+            yield Entity("action", action.id, where, action, ("stage", stage.id), a)
+            yield from _notes(action, where, ("action", action.id))
     for i, touchpoint in enumerate(journey.touchpoints):
         yield Entity("touchpoint", touchpoint.id, ("touchpoints", i), touchpoint, None, i)
     for i, process in enumerate(journey.backstage):
         yield Entity("backstage", process.id, ("backstage", i), process, None, i)
     for i, metric in enumerate(journey.metrics):
         yield Entity("metric", metric.id, ("metrics", i), metric, None, i)
+
+
+def _notes(holder: Stage | Action, path: Path, parent: tuple[str, str]) -> Iterator[Entity]:
+    """The pain points, then the opportunities, of a stage or an action."""
+    for p, pain in enumerate(holder.pain_points):
+        yield Entity("pain_point", pain.id, (*path, "pain_points", p), pain, parent, p)
+    for o, opp in enumerate(holder.opportunities):
+        yield Entity("opportunity", opp.id, (*path, "opportunities", o), opp, parent, o)
 
 
 # The reference fields: (entity kind, field) -> the kind of entity its ids name.

@@ -50,7 +50,7 @@ def is_unsafe(ch: str) -> bool:
 
 
 def json_text(value: Any, indent: int | None = 2) -> str:
-    """``value`` as JSON: the same data, but DEL, C1, bidi controls and separators written as ``\\uXXXX``.
+    """``value`` as JSON: the same data, but DEL, C1, bidi controls and separators as ``\\u`` escapes.
 
     ``json`` already escapes C0 controls; with ``ensure_ascii=False`` it would write the rest raw, and a
     terminal showing the report would obey a raw U+009B (CSI) or a bidi override.

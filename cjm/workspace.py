@@ -125,14 +125,6 @@ class Workspace:
     def limits(self) -> Limits:
         return self.config.limits.limits()
 
-    def read(self, spec: str) -> tuple[str, bytes]:
-        """The display name and (size-limited) bytes of a path, '-' or ``REV:path``."""
-        from cjm import git
-
-        if spec != "-" and git.is_revision_spec(spec):
-            return git.read_revision(spec)
-        return spec, read_limited(spec, self.limits.max_bytes, self.root)
-
     def load(self, spec: str, display: str | None = None) -> LoadResult:
         """Load one journey: syntax, schema, references against the catalogs, completed with their definitions.
 
@@ -143,8 +135,7 @@ class Workspace:
         if spec != "-" and git.is_revision_spec(spec):
             name, data = git.read_revision(spec)
             return self.at_revision(spec.partition(":")[0]).load_bytes(data, display or name)
-        name, data = self.read(spec)
-        return self.load_bytes(data, display or name)
+        return self.load_bytes(read_limited(spec, self.limits.max_bytes, self.root), display or spec)
 
     def load_bytes(self, data: bytes, display: str) -> LoadResult:
         """Load one journey's bytes against this workspace's catalogs."""
@@ -225,10 +216,11 @@ def open_workspace(paths: Iterable[str] = (), config: str | None = None) -> Work
         starts = [_start(p) for p in paths if p != "-" and os.path.exists(p)]
         settings = load_config(start=starts[0] if starts else None)
         for other in starts[1:]:
-            if load_config(start=other).file != settings.file:
+            found = load_config(start=other).file
+            if found != settings.file:
                 raise InputError(
                     f"the paths belong to different workspaces ({settings.file or settings.root} and "
-                    f"{load_config(start=other).file or other}): run cjm once for each"
+                    f"{found or other}): run cjm once for each"
                 )
     if settings.file is None:  # no configuration: the root is the current folder, or the files' own folder
         cwd = Path.cwd().resolve()

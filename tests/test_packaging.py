@@ -50,7 +50,7 @@ def test_duckdb_and_sqlglot_are_the_evidence_extra_only() -> None:
     extra = PROJECT["optional-dependencies"]
     assert sorted(d.split(">")[0] for d in extra["evidence"]) == ["duckdb", "sqlglot"]
     assert set(extra["evidence"]) <= set(extra["dev"]), "the dev environment tests cjm evidence too"
-    lock = (ROOT / "requirements" / "dev.lock").read_text(encoding="utf-8")
+    lock = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     assert "\nduckdb==" in lock and "\nsqlglot==" in lock
 
 
