@@ -21,6 +21,22 @@ $(VENV)/.installed: pyproject.toml $(LOCK)
 	@if [ -f tests/browser/package.json ]; then (cd tests/browser && npm ci --no-audit --no-fund --silent); fi
 	@touch $@
 
+# Graphviz draws the SVG/PNG/PDF maps; Chromium checks the rendered pages in tests;
+# a Java runtime runs the Spark SQL of `cjm evidence sql` in tests (PySpark).
+system-deps:
+	@missing=""; \
+	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing with apt-get"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "please install:$$missing (e.g. brew install graphviz chromium)"; \
+	  fi; \
+	fi
+
 test:
 	$(PY) -m pytest -q -n 2
 
