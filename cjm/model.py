@@ -320,6 +320,11 @@ class Metric(_Model):
         "{satisfied, total} for CSAT, {mean, respondents} for CES.",
     )
     measured: IsoDate | None = Field(None, description="When it was measured (YYYY-MM-DD).")
+    events: list[EventItem] = Field(
+        default_factory=list,
+        description="Event names or glob patterns of the survey answers in event logs (their score column "
+        "measures it, for `cjm evidence`).",
+    )
 
     @field_validator("target", "current")
     @classmethod
@@ -353,6 +358,14 @@ class Metric(_Model):
         computed = metric_from_responses(kind, value)
         if computed is not None and abs(computed - current) > 0.5 + 1e-9 * abs(computed):
             raise ValueError(f"current {current:g} disagrees with the responses, which give {computed:g}")
+        return value
+
+    @field_validator("events")
+    @classmethod
+    def _events_need_a_scale(cls, value: list[EventPattern], info: ValidationInfo) -> list[EventPattern]:
+        if value and info.data.get("kind") == "custom":
+            raise ValueError("survey events measure nps, csat and ces metrics; a custom metric has no scale to "
+                             "compute from scores")  # fmt: skip
         return value
 
     @property
