@@ -518,6 +518,12 @@ def evidence_check(
     spark_remote: Annotated[
         str | None, typer.Option("--spark-remote", help="Spark Connect server for --engine spark, sc://host:port.")
     ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="The journey over time: figures per week, month or quarter.")
+    ] = None,
+    update_metrics: Annotated[
+        bool, typer.Option("--update-metrics", help="Write the measured survey metrics into the journey file.")
+    ] = False,
     debug: Debug = False,
 ) -> int:
     """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
@@ -543,6 +549,7 @@ def evidence_check(
         Resources(memory_limit, threads, temp_dir, max_temp_size),
         _progress(),
         explain_matching,
+        by,
     )
     if aggregates and (events or mapping or preset or columns):
         _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")

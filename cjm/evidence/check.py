@@ -15,7 +15,10 @@ from cjm.evidence.database import Resources, connect, execute, fetch
 from cjm.evidence.findings import rank_findings
 from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_mapping
 from cjm.evidence.matching import CONFORMANT, MapModel, explain, overlaps
+from cjm.evidence.measures import load_measure_parameters, result_tables, surveyed, with_measures
+from cjm.evidence.periods import Period, calendar, check_by, period_section
 from cjm.evidence.report import Aggregates, Report, RunInfo, build_report
+from cjm.evidence.surveys import drop_survey_events, survey_section
 from cjm.evidence.tables import Settings, load_parameters
 from cjm.reporters.progress import Progress, no_progress
 
@@ -37,6 +40,7 @@ class CheckOptions:
     limits: Resources = field(default_factory=Resources)
     progress: Progress = no_progress  # told of each analysis step; the command line passes a bar on a terminal
     explain_matching: bool = False
+    by: str | None = None  # week, month or quarter: the journey over time (cjm.evidence.periods)
 
 
 def resolve_mapping(options: CheckOptions) -> LogMapping:
@@ -91,6 +95,7 @@ def validate(options: CheckOptions) -> None:
         raise ConfigError("--quantiles must be auto, exact or approximate")
     if not 0 <= options.limits.threads <= MAX_THREADS:
         raise ConfigError(f"--threads must be between 0 (every core) and {MAX_THREADS}")
+    check_by(options.by)
 
 
 def load_model(map_path: str) -> tuple[MapModel, str]:
@@ -134,6 +139,17 @@ def semantics(options: CheckOptions, approximate: bool) -> dict[str, Any]:
     }
 
 
+SURVEY_SEMANTICS = (
+    "an answer belongs to the stage of the journey's latest step at or before it; NPS and CSAT share intervals: "
+    "normal (NPS) and Wilson (CSAT percent), means: normal; scores outside the scale are unusable, not clipped"
+)
+PERIOD_SEMANTICS = (
+    "calendar periods in UTC (weeks from Monday); a journey counts in the period it starts in, events and answers "
+    "in the period they happen in; consecutive periods compared by two-proportion (means: z) tests, "
+    "Benjamini-Hochberg q < 0.05"
+)
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """A report with the aggregate tables it was built from and the settings to rebuild it."""
@@ -156,14 +172,28 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
             options.quantiles == "auto" and stats.usable > APPROX_THRESHOLD
         )
         load_parameters(con, model, options.settings)
-        execute(con, statements(model, options.top_variants, approximate), options.progress, keep=RESULT_TABLES)
-        aggregates = fetch(con, RESULT_TABLES)
+        surveys, periods = bool(surveyed(model)) and mapping.has_score(), _periods(con, options.by)
+        tables = {**RESULT_TABLES, **result_tables(surveys, options.by is not None)}
+        if surveys or options.by:
+            load_measure_parameters(con, model, [p.micros() for p in periods])
+        steps = with_measures(statements(model, options.top_variants, approximate), surveys, options.by is not None)
+        execute(con, steps, options.progress, keep=tables)
+        aggregates = fetch(con, tables)
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
     run = RunInfo(__version__, model.journey.id, digest, stats.files, semantics(options, approximate), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
-    return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
+    report = finish(model, aggregates, run, options, mapping.has_score(), periods)
+    return CheckResult(report, aggregates, meta)
+
+
+def _periods(con: Any, by: str | None) -> list[Period]:
+    """The calendar periods of ``--by`` from the log's first to its last event (none without ``--by``)."""
+    if by is None:
+        return []
+    first, last = con.execute("SELECT MIN(ts), MAX(ts) FROM cjm_events").fetchone()
+    return [] if first is None else calendar(by, first, last)
 
 
 def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = None, spark: Any = None) -> CheckResult:
@@ -171,6 +201,8 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     from cjm.evidence.spark import events_source, run_spark, session
 
     validate(options)
+    if options.by:
+        raise ConfigError("--by needs the DuckDB engine (the default); --engine spark reports no periods yet")
     if len(options.events) != 1 or options.mapping or options.preset:
         raise ConfigError("--engine spark reads one --events TABLE or Parquet/CSV path (with --columns), no --mapping")
     model, digest = load_model(map_path)
@@ -190,6 +222,8 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     from cjm.evidence.aggregates import read_aggregates
 
     validate(options)
+    if options.by:
+        raise ConfigError("--by needs the event log (--events): aggregates computed elsewhere hold no periods")
     model, digest = load_model(map_path)
     aggregates, meta = read_aggregates(folder, options.limits)
     if meta.get("map_sha256") and meta["map_sha256"] != digest:
@@ -203,9 +237,25 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
 
 
-def finish(model: MapModel, aggregates: Aggregates, run: RunInfo, options: CheckOptions) -> Report:
-    """Report, matching overlaps and ranked findings."""
+def finish(
+    model: MapModel,
+    aggregates: Aggregates,
+    run: RunInfo,
+    options: CheckOptions,
+    score_column: bool = False,
+    periods: list[Period] | None = None,
+) -> Report:
+    """Report, matching overlaps, the survey and period sections, and ranked findings."""
     report = build_report(model, aggregates, run, options.min_cases)
+    section = survey_section(model, aggregates, score_column, options.min_cases)
+    if section is not None:
+        report["surveys"] = section
+        report["unmapped"] = drop_survey_events(model, report["unmapped"])
+    if options.by is not None and periods is not None:
+        report["periods"] = period_section(model, aggregates, options.by, periods)
+        report["run"]["semantics"]["periods"] = PERIOD_SEMANTICS
+    if section is not None and section["metrics"]:
+        report["run"]["semantics"]["surveys"] = SURVEY_SEMANTICS
     keys = [(str(r[0]), str(r[1] or ""), str(r[2] or ""), int(r[3])) for r in aggregates.get("cjm_key_stats", [])]
     report["run"]["matching"] = {"overlaps": overlaps(model, keys)}
     if options.explain_matching:

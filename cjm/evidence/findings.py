@@ -169,9 +169,25 @@ def overlapping_patterns(report: Report, t: Thresholds) -> Iterator[EvidenceFind
                               "the first in map order; see --explain-matching", ids, 0.0)  # fmt: skip
 
 
+def surveys(report: Report, t: Thresholds) -> Iterator[EvidenceFinding]:
+    """Survey metrics: unusable scores, answers matching nothing, a map's number or emotion the answers contradict."""
+    from cjm.evidence.surveys import survey_findings
+
+    for severity, kind, message, ids, weight in survey_findings(report):
+        yield EvidenceFinding(severity, kind, message, ids, weight)
+
+
+def periods(report: Report, t: Thresholds) -> Iterator[EvidenceFinding]:
+    """The journey over time: changes between periods beyond chance, unmapped events that appear, empty periods."""
+    from cjm.evidence.periods import period_findings
+
+    for severity, kind, message, ids, weight in period_findings(report):
+        yield EvidenceFinding(severity, kind, message, ids, weight)
+
+
 CHECKS: tuple[Callable[[Report, Thresholds], Iterator[EvidenceFinding]], ...] = (
     never_observed, skipped_stages, loop_backs, unmapped_events, channel_mismatch, low_fitness,
-    rejected_rows, unverifiable, overlapping_patterns,
+    rejected_rows, unverifiable, overlapping_patterns, surveys, periods,
 )  # fmt: skip
 
 

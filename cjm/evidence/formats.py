@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from cjm.evidence.measure_formats import measure_tables
+
 Report = dict[str, Any]
 _BAR = 12
 _ICONS = {"warning": "!", "info": "i"}
@@ -262,6 +264,10 @@ def render_text(report: Report, color: bool = False) -> str:  # noqa: C901 - one
         say("Most common paths", "bold")
         for line in _paths(report):
             say(f"  {line}")
+    for title, header, cells in measure_tables(report):
+        console.print()
+        say(clean(title), "bold")
+        table("", header, [[clean(c) for c in row] for row in cells], text=1)
     return buffer.getvalue()
 
 
@@ -298,6 +304,8 @@ def render_markdown(report: Report, color: bool = False) -> str:
         out += [f"- {_md_cell(line)}" for line in _unmapped_lines(report)]
     if report["variants"]:
         out += ["", "### Most common paths", ""] + [f"- {_md_cell(line)}" for line in _paths(report)]
+    for title, header, cells in measure_tables(report):
+        out += ["", f"### {_md_cell(title)}", "", *_md_table(header, cells)]
     return "\n".join(out) + "\n"
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from cjm.errors import ConfigError, InputError
 
 FORMATS = ("csv", "tsv", "parquet", "json", "jsonl")
-ROLES = ("case", "time", "event", "channel", "source")
+ROLES = ("case", "time", "event", "channel", "source", "score")
 DEFAULT_COLUMNS = {"case": "case_id", "time": "timestamp", "event": "event", "channel": "channel"}
 TIME_FORMATS = ("auto", "epoch_s", "epoch_ms", "epoch_us")
 
@@ -69,6 +69,7 @@ class EmitSpec(_Spec):
     time: Time_ | None = None
     channel: Field_ | None = None
     source: Field_ | None = None
+    score: Field_ | None = None
 
 
 class SourceSpec(_Spec):
@@ -83,6 +84,7 @@ class SourceSpec(_Spec):
     time: Time_ | None = None
     channel: Field_ | None = None
     source: Field_ | None = None
+    score: Field_ | None = Field(None, description="The survey answer's score (metrics with events).")
     events: list[EmitSpec] = Field(default_factory=list, description="Several events per row.")
 
     @model_validator(mode="before")
@@ -101,7 +103,7 @@ class SourceSpec(_Spec):
 
     def emits(self) -> list[EmitSpec]:
         """The events one row yields, with the source's fields filled in."""
-        base = EmitSpec(event=self.event, time=self.time, channel=self.channel, source=self.source)
+        base = EmitSpec(event=self.event, time=self.time, channel=self.channel, source=self.source, score=self.score)
         if not self.events:
             return [base]
         return [
@@ -110,6 +112,7 @@ class SourceSpec(_Spec):
                 time=e.time or base.time,
                 channel=e.channel or base.channel,
                 source=e.source or base.source,
+                score=e.score or base.score,
             )
             for e in self.events
         ]
@@ -120,6 +123,10 @@ class LogMapping(_Spec):
 
     timezone: str = Field("UTC", description="IANA zone of naive timestamps.")
     sources: list[SourceSpec] = Field(min_length=1)
+
+    def has_score(self) -> bool:
+        """Whether any source gives a score column (survey answers can be measured)."""
+        return any(emit.score is not None for source in self.sources for emit in source.emits())
 
 
 def _hubspot() -> dict[str, Any]:
