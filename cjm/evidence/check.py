@@ -250,7 +250,7 @@ def finish(
     section = survey_section(model, aggregates, score_column, options.min_cases)
     if section is not None:
         report["surveys"] = section
-        report["unmapped"] = drop_survey_events(model, report["unmapped"])
+        report["unmapped"] = drop_survey_events(model, report["unmapped"], aggregates.get("cjm_key_stats", []))
     if options.by is not None and periods is not None:
         report["periods"] = period_section(model, aggregates, options.by, periods)
         report["run"]["semantics"]["periods"] = PERIOD_SEMANTICS

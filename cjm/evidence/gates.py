@@ -38,6 +38,7 @@ METRICS: dict[str, Callable[[Report], float]] = {
     "loop_back_share": lambda r: _kind_share(r, "loop_back"),
     "warnings": lambda r: float(sum(1 for f in r["findings"] if f["severity"] == "warning")),
     "rejected_rows": lambda r: float(r["run"].get("input", {}).get("rejected_rows", 0)),
+    "unusable_scores": lambda r: float(sum(m["unusable"] for m in (r.get("surveys") or {}).get("metrics", []))),
 }
 
 

@@ -252,7 +252,8 @@ def survey_findings(report: Report) -> Iterator[tuple[str, str, str, tuple[str, 
                    "not counted", ids, m["missing_score"] / m["answers"])  # fmt: skip
         f = m["measured"]
         if m["current_in_interval"] is False:
-            where = f" in stage “{m['stage']}”" if m["stage"] else ""
+            names = {s["id"]: s.get("name") or s["id"] for s in report.get("stages", [])}
+            where = f" in stage “{names.get(m['stage'], m['stage'])}”" if m["stage"] else ""
             yield ("warning", "metric-contradicted", f"the map says {_label(m)} is {m['current']:g}{where}; the "
                    f"survey answers give {_range(m, f)}", ids, 1.0)  # fmt: skip
         yield from _emotion_findings(report, m)
@@ -290,10 +291,21 @@ def standard_error(metric: Metric, c: Counts) -> float | None:
     return math.sqrt(max(0.0, (c.total_sq - n * mean * mean) / (n - 1)) / n)
 
 
-def drop_survey_events(model: MapModel, unmapped: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The unmapped events without the survey answers of measured metrics: those are known to the map."""
-    from cjm.evidence.matching import glob_match
+def drop_survey_events(
+    model: MapModel, unmapped: list[dict[str, Any]], keys: list[tuple[Any, ...]]
+) -> list[dict[str, Any]]:
+    """The unmapped events without those that are only survey answers of the map's metrics (known to the map).
+
+    ``keys`` are the rows of ``cjm_key_stats`` (event, channel, source, events, tp, key_rank). An event name is
+    dropped when every one of its unmatched keys is a survey answer; a name that is partly something else stays.
+    """
+    from cjm.evidence.matching import pattern_matches
     from cjm.evidence.measures import surveyed
 
-    patterns = [p.event for i in surveyed(model) for p in model.journey.metrics[i].events]
-    return [u for u in unmapped if not any(glob_match(p, u["event"]) for p in patterns)]
+    patterns = [p for i in surveyed(model) for p in model.journey.metrics[i].events]
+    answers: dict[str, bool] = {}
+    for event, channel, source, _events, tp, _rank in keys:
+        if tp is None:
+            survey = any(pattern_matches(p, str(event), str(channel or ""), str(source or "")) for p in patterns)
+            answers[str(event)] = answers.get(str(event), True) and survey
+    return [u for u in unmapped if not answers.get(u["event"], False)]
