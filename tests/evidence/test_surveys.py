@@ -33,8 +33,12 @@ def _survey_log(path: Path) -> str:
     # 10 customers buy and answer CSAT (3 of 10 satisfied: 30%); the first 4 answer NPS in Buy: 9, 9, 10, 2 -> 50
     nps_buy = ["9", "9", "10", "2"]
     for i, score in enumerate(["5", "4", "2", "1", "3", "4", "1", "2", "1", "2"]):
-        rows += [(f"b{i}", at(i, 0), "ad_click", "ads", ""), (f"b{i}", at(i, 1), "page_view", "web", ""),
-                 (f"b{i}", at(i, 2), "order_placed", "web", ""), (f"b{i}", at(i, 3), "csat_answered", "web", score)]
+        rows += [
+            (f"b{i}", at(i, 0), "ad_click", "ads", ""),
+            (f"b{i}", at(i, 1), "page_view", "web", ""),
+            (f"b{i}", at(i, 2), "order_placed", "web", ""),
+            (f"b{i}", at(i, 3), "csat_answered", "web", score),
+        ]
         if i < len(nps_buy):
             rows.append((f"b{i}", at(i, 4), "nps_answered", "web", nps_buy[i]))  # fmt: skip
     # 5 NPS answers in Discover that cannot be used: out of range, not whole, not a number, negative, empty
@@ -139,9 +143,7 @@ def test_no_score_column_is_a_note_not_an_error(run_cli: Callable[..., Any], tmp
     assert "--columns ...,score=COLUMN" in note["message"]
 
 
-def test_metric_events_matching_nothing_and_a_missing_score_column(
-    run_cli: Callable[..., Any], tmp_path: Path
-) -> None:
+def test_metric_events_matching_nothing_and_a_missing_score_column(run_cli: Callable[..., Any], tmp_path: Path) -> None:
     log = write_log(tmp_path / "log.csv", [("a", at(0), "ad_click", "ads", "")],
                     ("case_id", "timestamp", "event", "channel", "score"))  # fmt: skip
     report = check_json(run_cli, log, "--columns", "score=score", journey=SURVEY)
