@@ -555,6 +555,8 @@ def evidence_check(
         _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
     if engine not in ("duckdb", "spark"):
         _usage(f"--engine must be duckdb or spark, not '{engine}'")
+    if update_metrics and (aggregates or engine != "duckdb"):
+        _usage("--update-metrics needs the event log read by the DuckDB engine (survey scores are measured there)")
     if aggregates:
         result = run_aggregates(journey, aggregates, options)
     elif engine == "spark":
@@ -568,10 +570,24 @@ def evidence_check(
         sys.stdout.write(render_summary(result.report, output))
     else:
         sys.stdout.write(formatter(result.report, use_colour(sys.stdout)))
+    if update_metrics:
+        _write_metrics(journey, result.report)
     failures = tripped(result.report, gates)
     for line in failures:
         typer.echo(f"cjm: {line}", err=True)
     return EXIT_FINDINGS if failures else EXIT_OK
+
+
+def _write_metrics(journey: str, report: dict[str, Any]) -> None:
+    """`--update-metrics`: the measured metrics into the journey file, and a line per metric on stderr."""
+    from cjm.escape import visible
+    from cjm.evidence.writeback import update_metrics
+
+    lines = update_metrics(journey, report)
+    if not lines:
+        typer.echo(f"cjm: no metric was measured, so {visible(journey)} is unchanged", err=True)
+    for line in lines:
+        typer.echo(f"cjm: updated {visible(journey)}: {visible(line)}", err=True)
 
 
 @evidence_app.command("profile")

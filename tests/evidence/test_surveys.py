@@ -161,3 +161,62 @@ def test_existing_figures_do_not_change_with_surveys(run_cli: Callable[..., Any]
     for key in ("cases", "journeys", "events", "matched_events", "touchpoints", "stages", "funnel", "transitions",
                 "fitness", "edges", "variants", "unmapped"):  # fmt: skip
         assert plain[key] == measured[key], key
+
+
+def test_update_metrics_rewrites_only_the_measured_values(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    log = _survey_log(tmp_path / "log.csv")
+    original = Path(SURVEY).read_text(encoding="utf-8")
+    # a block responses mapping is updated count by count, in place, with its comment
+    original = original.replace(
+        "    current: 40\n",
+        "    current: 40  # from the Q3 workshop\n"
+        "    responses:\n      promoters: 6  # typed in\n      passives: 2\n      detractors: 2\n",
+    )
+    journey = tmp_path / "survey.journey.yaml"
+    journey.write_text(original, encoding="utf-8")
+    result = run_cli("evidence", "check", str(journey), "--events", log, "--columns", "score=score",
+                     "--update-metrics", "-F", "json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "updated" in result.stderr and "nps: current 40 -> 35.7 (14 responses)" in result.stderr
+    expected = original.replace("current: 40  #", "current: 35.7  #").replace("promoters: 6  #", "promoters: 8  #")
+    expected = expected.replace("passives: 2\n", "passives: 3\n").replace("detractors: 2\n", "detractors: 3\n")
+    expected = expected.replace(
+        "target: 90, current: 80, events: [csat_answered]}",
+        "target: 90, current: 30, events: [csat_answered], responses: {satisfied: 3, total: 10}}",
+    )
+    expected = expected.replace("target: 2, current: 3, events: [{event: ces_answered, channel: phone}]}",
+                                "target: 2, current: 1.4, events: [{event: ces_answered, channel: phone}], "
+                                "responses: {mean: 1.4, respondents: 5}}")  # fmt: skip
+    assert journey.read_text(encoding="utf-8") == expected
+    assert run_cli("validate", str(journey)).exit_code == 0
+    # a second run measures the same: the file stays byte for byte
+    again = run_cli("evidence", "check", str(journey), "--events", log, "--columns", "score=score", "--update-metrics")
+    assert again.exit_code == 0 and journey.read_text(encoding="utf-8") == expected
+
+
+def test_update_metrics_adds_a_missing_current_to_a_block_metric(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    log = _survey_log(tmp_path / "log.csv")
+    original = Path(SURVEY).read_text(encoding="utf-8").replace("    current: 40\n", "")
+    journey = tmp_path / "survey.journey.yaml"
+    journey.write_text(original, encoding="utf-8")
+    result = run_cli("evidence", "check", str(journey), "--events", log, "--columns", "score=score", "--update-metrics")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "    events: [nps_answered]\n    current: 35.7\n    responses: {promoters: 8, passives: 3, detractors: 3}\n"
+        in (journey.read_text(encoding="utf-8"))
+    )
+    assert "nps: current - -> 35.7" in result.stderr
+
+
+def test_update_metrics_needs_measured_metrics_and_the_log(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    journey = tmp_path / "survey.journey.yaml"
+    journey.write_text(Path(SURVEY).read_text(encoding="utf-8"), encoding="utf-8")
+    log = write_log(tmp_path / "log.csv", [("a", at(0), "ad_click", "ads", "")],
+                    ("case_id", "timestamp", "event", "channel", "score"))  # fmt: skip
+    nothing = run_cli(
+        "evidence", "check", str(journey), "--events", log, "--columns", "score=score", "--update-metrics"
+    )
+    assert nothing.exit_code == 0 and "no metric was measured" in nothing.stderr
+    assert journey.read_text(encoding="utf-8") == Path(SURVEY).read_text(encoding="utf-8")
+    spark = run_cli("evidence", "check", str(journey), "--aggregates", str(tmp_path), "--update-metrics")
+    assert spark.exit_code == 2 and "--update-metrics needs the event log" in spark.stderr
