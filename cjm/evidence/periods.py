@@ -5,7 +5,8 @@ A journey belongs to the period in which it starts; events (the unmapped share) 
 period in which they happen. Between consecutive periods, every share (stage reach, fitness, unmapped share,
 satisfied or promoter shares, outcome rates) is compared with a two-proportion z-test, survey scores with a
 z-test on their means; the p-values of one run are adjusted together (Benjamini-Hochberg) and a change with
-q < 0.05 is a finding. Periods with nothing to compare are left out of the tests, never counted as zero.
+q < 0.05 is a finding. A figure is compared only when both periods have at least ``MIN_N`` journeys (moves,
+events, answers) behind it: periods with too little to compare are left out of the tests, never counted as zero.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from cjm.evidence.matching import MapModel
 PERIODS = ("week", "month", "quarter")
 MAX_PERIODS = 1000
 Q_LEVEL = 0.05
+MIN_N = 10  # a share or score is compared only when both periods have this many journeys, events or answers
 NEW_EVENT_CASES = 5  # an unmapped event that appears is a finding from this many customers in its first period
 Report = dict[str, Any]
 Aggregates = dict[str, list[tuple[Any, ...]]]
@@ -189,35 +191,48 @@ def period_figures(model: MapModel, aggregates: Aggregates, periods: list[Period
     return out
 
 
+def _share_changes(a: dict[str, Any], b: dict[str, Any]) -> Iterator[Change]:
+    """Stage reach, fitness, unmapped share and outcome rates of two consecutive periods."""
+    pa, pb = a["period"], b["period"]
+    pairs: list[tuple[str, str | None, int, int, int, int]] = []
+    for stage, fa in a["stages"].items():
+        pairs.append(("reach", stage, fa["reached"], a["journeys"], b["stages"][stage]["reached"], b["journeys"]))
+    pairs.append(("fitness", None, a["conformant_moves"], a["moves"], b["conformant_moves"], b["moves"]))
+    pairs.append(("unmapped_share", None, a["unmapped_events"], a["events"], b["unmapped_events"], b["events"]))
+    for outcome, ra in (a.get("outcomes") or {}).items():
+        rb = (b.get("outcomes") or {}).get(outcome)
+        if rb:
+            pairs.append(("outcome", outcome, ra["count"], ra["journeys"], rb["count"], rb["journeys"]))
+    for figure, ident, x1, n1, x2, n2 in pairs:
+        if n1 >= MIN_N and n2 >= MIN_N:
+            yield Change(figure, ident, pa, pb, x1 / n1, x2 / n2, two_proportions(x1, n1, x2, n2))
+
+
+def _survey_p(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """The p-value of a change in a survey value: pooled tests for NPS and CSAT shares, a z-test for means."""
+    n1, n2 = a["responses"], b["responses"]
+    if "satisfied" in a:
+        return two_proportions(a["satisfied"], n1, b["satisfied"], n2)
+    if "promoters" in a:  # NPS: the per-answer score +1/0/-1, its variance pooled over both periods
+        p = (a["promoters"] + b["promoters"]) / (n1 + n2)
+        d = (a["detractors"] + b["detractors"]) / (n1 + n2)
+        se = 100 * math.sqrt(max(0.0, p + d - (p - d) ** 2) * (1 / n1 + 1 / n2))
+        return 1.0 if se == 0 else math.erfc(abs(b["value"] - a["value"]) / se / math.sqrt(2))
+    return two_means(a["value"], a["se"] or 0.0, b["value"], b["se"] or 0.0)
+
+
 def _changes(rows: list[dict[str, Any]], surveys: Mapping[str, list[dict[str, Any]]]) -> Iterator[Change]:
-    """Every comparison of a figure between consecutive periods that both have data for it."""
+    """Every comparison of a figure between consecutive periods with at least MIN_N cases on both sides."""
     for a, b in pairwise(rows):
-        pa, pb = a["period"], b["period"]
-        if a["journeys"] and b["journeys"]:
-            for stage, fa in a["stages"].items():
-                fb = b["stages"].get(stage, {"reached": 0})
-                p = two_proportions(fa["reached"], a["journeys"], fb["reached"], b["journeys"])
-                yield Change("reach", stage, pa, pb, fa["reached"] / a["journeys"], fb["reached"] / b["journeys"], p)
-        if a["moves"] and b["moves"]:
-            p = two_proportions(a["conformant_moves"], a["moves"], b["conformant_moves"], b["moves"])
-            yield Change("fitness", None, pa, pb, a["fitness"], b["fitness"], p)
-        if a["events"] and b["events"]:
-            p = two_proportions(a["unmapped_events"], a["events"], b["unmapped_events"], b["events"])
-            yield Change("unmapped_share", None, pa, pb, a["unmapped_share"], b["unmapped_share"], p)
-        for outcome, ra in (a.get("outcomes") or {}).items():
-            rb = (b.get("outcomes") or {}).get(outcome)
-            if rb and ra["journeys"] and rb["journeys"]:
-                p = two_proportions(ra["count"], ra["journeys"], rb["count"], rb["journeys"])
-                yield Change("outcome", outcome, pa, pb, ra["count"] / ra["journeys"], rb["count"] / rb["journeys"], p)
+        yield from _share_changes(a, b)
     for metric, series in surveys.items():
         for a, b in pairwise(series):
-            if a["se"] is not None and b["se"] is not None:
-                p = two_means(a["value"], a["se"], b["value"], b["se"])
-                yield Change("survey", metric, a["period"], b["period"], a["value"], b["value"], p)
+            if a["responses"] >= MIN_N and b["responses"] >= MIN_N:
+                yield Change("survey", metric, a["period"], b["period"], a["value"], b["value"], _survey_p(a, b))
 
 
 def _survey_series(model: MapModel, aggregates: Aggregates, periods: list[Period]) -> dict[str, list[dict[str, Any]]]:
-    """Per surveyed metric and period: the measured value, its interval and its standard error."""
+    """Per surveyed metric and period: the measured value, its interval, its standard error and its counts."""
     from cjm.evidence.surveys import counts_from_row, estimate, standard_error
 
     out: dict[str, list[dict[str, Any]]] = {}
@@ -230,9 +245,20 @@ def _survey_series(model: MapModel, aggregates: Aggregates, periods: list[Period
             if counts is None:
                 continue
             e = estimate(metric, counts)
-            series.append({"period": period.label, "value": e.value, "low": e.low, "high": e.high,
-                           "responses": e.responses, "unusable": counts.unusable,
-                           "se": standard_error(metric, counts)})  # fmt: skip
+            entry = {
+                "period": period.label,
+                "value": e.value,
+                "low": e.low,
+                "high": e.high,
+                "responses": e.responses,
+                "unusable": counts.unusable,
+                "se": standard_error(metric, counts),
+            }
+            if metric.kind == "nps":
+                entry.update(promoters=counts.high, detractors=counts.low)
+            elif metric.kind == "csat" and metric.unit != "score":
+                entry["satisfied"] = counts.high
+            series.append(entry)  # fmt: skip
         out[metric.id] = series
     return out
 

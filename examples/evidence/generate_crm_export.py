@@ -10,6 +10,15 @@ drop off, a community forum the map does not know is busy
 map expects (``partner_referral``), and a few rows lack a time (the export's
 own gaps). Times are naive local times in Europe/Berlin, as CRMs export them.
 
+A second file, survey-answers.csv.gz, holds the answers of the surveys the
+vendor sends (a score column beside the event): CES after the discovery call,
+CSAT after an onboarding chat, NPS after a quarterly review. The onboarding
+chat degrades in the last three months: its CSAT falls from about 75% to about
+45% satisfied (``cjm evidence check ... --by month`` finds it). A few answers
+carry scores no survey gives (``11``, ``n/a``). The answers are drawn from the
+export's own events with their own random generator, so the export itself is
+the same bytes as without them.
+
 Deterministic: the same seed writes the same bytes. Run from the repository root:
 
     python examples/evidence/generate_crm_export.py
@@ -27,6 +36,8 @@ from pathlib import Path
 SEED = 20261122
 ACCOUNTS = 3000
 OUT = Path(__file__).with_name("crm-export.csv.gz")
+SURVEYS = Path(__file__).with_name("survey-answers.csv.gz")
+DEGRADED_FROM = "2026-01-01"  # onboarding chats from here on satisfy fewer customers
 START = dt.datetime(2025, 1, 6, 8, 0)
 
 
@@ -113,8 +124,53 @@ def journey(rng: random.Random, account: Account) -> None:
         account.log("contract_signed", "Web", "clm")
 
 
-def export(seed: int = SEED, accounts: int = ACCOUNTS) -> bytes:
-    """The gzip CSV bytes (a fixed gzip mtime keeps them reproducible)."""
+def _gzip_csv(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> bytes:
+    """Rows as gzip CSV bytes (a fixed gzip mtime keeps them reproducible)."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as handle:
+        handle.write(text.getvalue().encode("utf-8"))
+    return buffer.getvalue()
+
+
+def _later(time: str, rng: random.Random) -> str:
+    moment = dt.datetime.strptime(time, "%Y-%m-%d %H:%M:%S") + dt.timedelta(hours=rng.uniform(1, 30))
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _answer(rng: random.Random, event: str, time: str, signed: bool) -> tuple[str, str] | None:
+    """The survey (event name, score) an event of the export prompts, if any; the score as the tool writes it."""
+    if event == "call_discovery" and rng.random() < 0.4:  # CES 1..7: getting a demo takes effort
+        return "survey_ces", str(min(7, max(1, round(rng.gauss(4.4, 1.2)))))
+    if event == "chat_opened" and signed and rng.random() < 0.5:  # CSAT 1..5 after an onboarding chat
+        satisfied = 0.45 if time >= DEGRADED_FROM else 0.75
+        return "survey_csat", str(rng.choice((4, 5)) if rng.random() < satisfied else rng.choice((1, 2, 3)))
+    if event == "qbr_held" and rng.random() < 0.6:  # NPS 0..10 after a quarterly review
+        return "survey_nps", str(rng.choice((10, 9, 9, 8, 7, 7, 6, 5, 3, 10)))
+    return None
+
+
+def survey_answers(export_rows: list[tuple[str, str, str, str, str]], seed: int = SEED) -> bytes:
+    """The survey answers the export's events prompt, as gzip CSV bytes with a score column."""
+    rng = random.Random(seed + 1)
+    rows: list[tuple[str, ...]] = []
+    signed: set[str] = set()
+    for account, time, event, _medium, _system in export_rows:
+        if event == "contract_signed":
+            signed.add(account)
+        found = _answer(rng, event, time, account in signed) if time else None
+        if found is not None:
+            score = found[1] if rng.random() > 0.01 else rng.choice(("11", "n/a"))
+            rows.append((account, _later(time, rng), found[0], "Email", "surveys", score))
+    rows.sort(key=lambda r: (r[1], r[0], r[2]))
+    return _gzip_csv(("contact_id", "occurred_at", "event_name", "medium", "source_system", "score"), rows)
+
+
+def export_rows(seed: int = SEED, accounts: int = ACCOUNTS) -> list[tuple[str, str, str, str, str]]:
+    """The export's rows in time order, a few without a time."""
     rng = random.Random(seed)
     rows: list[tuple[str, str, str, str, str]] = []
     for number in range(1, accounts + 1):
@@ -124,17 +180,17 @@ def export(seed: int = SEED, accounts: int = ACCOUNTS) -> bytes:
     rows.sort(key=lambda r: (r[1], r[0], r[2]))
     for index in rng.sample(range(len(rows)), 7):  # the export's own gaps: a few rows without a time
         rows[index] = (rows[index][0], "", rows[index][2], rows[index][3], rows[index][4])
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(("contact_id", "occurred_at", "event_name", "medium", "source_system"))
-    writer.writerows(rows)
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as handle:
-        handle.write(text.getvalue().encode("utf-8"))
-    return buffer.getvalue()
+    return rows
+
+
+def export(seed: int = SEED, accounts: int = ACCOUNTS) -> bytes:
+    """The export as gzip CSV bytes."""
+    header = ("contact_id", "occurred_at", "event_name", "medium", "source_system")
+    return _gzip_csv(header, list(export_rows(seed, accounts)))
 
 
 if __name__ == "__main__":
-    data = export()
-    OUT.write_bytes(data)
-    print(f"wrote {OUT} ({len(data):,} bytes)")
+    rows = export_rows()
+    for path, data in ((OUT, export()), (SURVEYS, survey_answers(rows))):
+        path.write_bytes(data)
+        print(f"wrote {path} ({len(data):,} bytes)")

@@ -133,19 +133,27 @@ def test_markdown_has_a_compact_table_per_figure(run_cli: Callable[..., Any], tm
 
 def test_survey_scores_per_period(run_cli: Callable[..., Any], tmp_path: Path) -> None:
     rows = []
-    for i, score in enumerate(["9", "10", "9", "3"]):  # January: 3 promoters, 1 detractor of 4 -> 50
-        rows += [(f"a{i}", f"2026-01-{10 + i:02d} 09:00:00", "ad_click", "ads", ""),
-                 (f"a{i}", f"2026-01-{10 + i:02d} 10:00:00", "nps_answered", "web", score)]  # fmt: skip
-    for i, score in enumerate(["0", "2", "8"]):  # February: 2 detractors of 3 -> -66.7
-        rows += [(f"b{i}", f"2026-02-{10 + i:02d} 09:00:00", "ad_click", "ads", ""),
-                 (f"b{i}", f"2026-02-{10 + i:02d} 10:00:00", "nps_answered", "web", score)]  # fmt: skip
+    months = {
+        "01": ["9", "10", "9", "10", "9", "9", "7", "8", "3", "0"],  # 6 promoters, 2 detractors of 10: 40
+        "02": ["9", "10", "7", "8", "3", "0", "6", "5", "2", "1"],
+    }  # 2 promoters, 6 detractors of 10: -40
+    for month, scores in months.items():
+        for i, score in enumerate(scores):
+            rows += [
+                (f"c{month}{i}", f"2026-{month}-{10 + i:02d} 09:00:00", "ad_click", "ads", ""),
+                (f"c{month}{i}", f"2026-{month}-{10 + i:02d} 10:00:00", "nps_answered", "web", score),
+            ]
     log = write_log(tmp_path / "log.csv", rows, ("case_id", "timestamp", "event", "channel", "score"))
     report = check_json(run_cli, log, "--columns", "score=score", "--by", "month", journey=SURVEY)
     series = report["periods"]["surveys"]["nps"]
-    assert [(e["period"], e["value"], e["responses"]) for e in series] == [("2026-01", 50.0, 4), ("2026-02", -66.7, 3)]
-    # NPS standard errors: sqrt(1 - .25) / 2 * 100 = 43.3 and sqrt(2/3 - 4/9) / sqrt 3 * 100 = 27.2
-    assert [e["se"] for e in series] == [43.3013, 27.2166]
+    assert [(e["period"], e["value"], e["responses"]) for e in series] == [
+        ("2026-01", 40.0, 10),
+        ("2026-02", -40.0, 10),
+    ]
+    # each: variance .6 + .2 - .4^2 = .64, standard error 100 * sqrt(.64 / 10) = 25.3
+    assert [e["se"] for e in series] == [25.2982, 25.2982]
+    # pooled over both: p = d = .4, variance .8, se 100 * sqrt(.8 * (1/10 + 1/10)) = 40, z = 80 / 40 = 2
     tested = [c for c in report["periods"]["changes"] if c["figure"] == "survey"]
-    assert len(tested) == 1 and tested[0]["id"] == "nps"
+    assert [(c["id"], c["old"], c["new"], c["p"]) for c in tested] == [("nps", 40.0, -40.0, 0.0455)]
     # the nps answers are not unmapped events in any period
     assert all(p["unmapped_share"] == 0 for p in report["periods"]["periods"])
