@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 Report = dict[str, Any]
-Table = tuple[str, list[str], list[list[str]]]
+Table = tuple[str, list[str], list[list[str]], int]  # title, header, rows, how many columns are text
 
 
 def _value(value: float | None) -> str:
@@ -42,7 +42,7 @@ def survey_tables(report: Report) -> list[Table]:
     metrics = [
         [_label(m), names.get(m["stage"], "whole journey") if m["stage"] else "whole journey", _value(m["current"]),
          _value(m["measured"]["value"]), _interval(m["measured"]), _count(m["measured"]["responses"]),
-         _count(m["unusable"]), _value(m["target"]), _value(m["gap_to_target"])]
+         _value(m["target"]), _value(m["gap_to_target"])]
         for m in section["metrics"]
     ]  # fmt: skip
     stages = [
@@ -52,10 +52,9 @@ def survey_tables(report: Report) -> list[Table]:
     ]  # fmt: skip
     return [
         ("Survey metrics: what the map says, what the answers measure (95% interval)",
-         ["metric", "measures", "map says", "measured", "95% interval", "responses", "unusable", "target",
-          "to target"], metrics),
+         ["metric", "stage", "map says", "measured", "95% interval", "responses", "target", "gap"], metrics, 2),
         ("Survey scores per stage beside the map's emotion (both on the -2..+2 scale)",
-         ["stage", "metric", "measured", "95% interval", "responses", "as emotion", "map emotion"], stages),
+         ["stage", "metric", "measured", "95% interval", "responses", "as emotion", "map emotion"], stages, 2),
     ]  # fmt: skip
 
 
@@ -70,16 +69,17 @@ def period_tables(report: Report) -> list[Table]:
         f"Journeys per {by} (by the {by} they started in)",
         ["period", "journeys", "follow the map", "events not on the map"],
         [[r["period"], _count(r["journeys"]), _pct(r["fitness"]), _pct(r["unmapped_share"])] for r in rows],
+        1,
     )]  # fmt: skip
     stage_ids = list(rows[0]["stages"]) if rows else []
     if stage_ids:
         out.append((f"Stage reached, share of the journeys that started that {by}",
                     ["period", *(names.get(s, s) for s in stage_ids)],
-                    [[r["period"], *(_pct(r["stages"][s]["share"]) for s in stage_ids)] for r in rows]))  # fmt: skip
+                    [[r["period"], *(_pct(r["stages"][s]["share"]) for s in stage_ids)] for r in rows], 1))  # fmt: skip
     classes = sorted({c for r in rows for c in r.get("outcomes") or {}})
     if classes:
-        out.append((f"Outcomes, share of the journeys that started that {by}", ["period", *classes],
-                    [[r["period"], *(_pct(_rate(r["outcomes"].get(c))) for c in classes)] for r in rows]))  # fmt: skip
+        shares = [[r["period"], *(_pct(_rate(r["outcomes"].get(c))) for c in classes)] for r in rows]
+        out.append((f"Outcomes, share of the journeys that started that {by}", ["period", *classes], shares, 1))
     metrics = {m["id"]: _label(m) for m in (report.get("surveys") or {}).get("metrics", [])}
     for metric, series in section["surveys"].items():
         out.append(
@@ -87,6 +87,7 @@ def period_tables(report: Report) -> list[Table]:
                 f"{metrics.get(metric, metric)} per {by}",
                 ["period", "measured", "95% interval", "responses"],
                 [[e["period"], _value(e["value"]), _interval(e), _count(e["responses"])] for e in series],
+                1,
             )
         )
     return out

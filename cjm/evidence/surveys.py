@@ -176,9 +176,10 @@ def _metric_section(model: MapModel, index: int, per_stage: dict[int, Counts], m
         by_stage.append(entry)
     scope = model.stages.index(metric.stage) if metric.stage in model.stages else None
     measured = _figure(metric, per_stage.get(scope, Counts()) if scope is not None else overall, min_cases)
+    current = metric.value  # typed in, or computed from the typed-in responses
     current_in = None
-    if metric.current is not None and measured["low"] is not None and measured["high"] is not None:
-        current_in = measured["low"] <= metric.current <= measured["high"]
+    if current is not None and measured["low"] is not None and measured["high"] is not None:
+        current_in = measured["low"] <= current <= measured["high"]
     gap = None
     if metric.target is not None and measured["value"] is not None:
         gap = round(metric.target - measured["value"], 2)
@@ -189,7 +190,7 @@ def _metric_section(model: MapModel, index: int, per_stage: dict[int, Counts], m
         "answers": overall.answers, "unusable": overall.unusable, "missing_score": overall.missing,
         "unusable_example": overall.bad_example,
         "overall": _figure(metric, overall, min_cases), "by_stage": by_stage, "measured": measured,
-        "current": metric.current, "target": metric.target, "current_in_interval": current_in,
+        "current": current, "target": metric.target, "current_in_interval": current_in,
         "gap_to_target": gap,
     }  # fmt: skip
 

@@ -220,3 +220,19 @@ def test_update_metrics_needs_measured_metrics_and_the_log(run_cli: Callable[...
     assert journey.read_text(encoding="utf-8") == Path(SURVEY).read_text(encoding="utf-8")
     spark = run_cli("evidence", "check", str(journey), "--aggregates", str(tmp_path), "--update-metrics")
     assert spark.exit_code == 2 and "--update-metrics needs the event log" in spark.stderr
+
+
+def test_example_with_survey_answers_finds_the_degrading_onboarding_chat(
+    run_cli: Callable[..., Any], golden: Callable[[str, str], None]
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    example = str(root / "examples" / "b2b-fleet-software.journey.yaml")
+    mapping = str(root / "examples" / "evidence" / "crm-surveys-mapping.yaml")
+    md = run_cli("evidence", "check", example, "--mapping", mapping, "--by", "month", "-F", "md")
+    assert md.exit_code == 0, md.stderr
+    golden("evidence/example-surveys.md", md.stdout)
+    changes = [line for line in md.stdout.splitlines() if "beyond chance" in line and "Onboarding" in line]
+    assert changes and "in 2026-01, down from" in changes[0]
+    # the CRM export's own figures are what they are without the survey answers
+    plain = run_cli("evidence", "check", example, "--mapping", str(Path(mapping).with_name("crm-mapping.yaml")))
+    assert "3,000 customers, 3,000 journeys, 37,917 events" in plain.stdout
