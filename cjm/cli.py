@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 from cjm import __version__
 
 if TYPE_CHECKING:
+    from cjm.evidence.model import EvidenceReport
     from cjm.reporters.progress import Progress
 
 T = TypeVar("T")
@@ -210,12 +211,17 @@ def fmt(
 def schema(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     catalog: Annotated[bool, typer.Option("--catalog", help="The schema of catalog files instead.")] = False,
+    evidence: Annotated[
+        bool, typer.Option("--evidence", help="The schema of evidence reports (cjm evidence check -F json) instead.")
+    ] = False,
     debug: Debug = False,
 ) -> int:
-    """Print the JSON Schema (draft 2020-12) of journey files, or of catalog files with --catalog."""
+    """Print the JSON Schema (draft 2020-12) of journey files, of catalog files, or of evidence reports."""
     from cjm.schema import schema_text
 
-    text = schema_text(catalog=catalog)
+    if catalog and evidence:
+        _usage("give --catalog or --evidence, not both")
+    text = schema_text(catalog=catalog, kind="evidence" if evidence else "journey")
     _emit(text, output)
     return EXIT_OK
 
@@ -578,7 +584,7 @@ def evidence_check(
     return EXIT_FINDINGS if failures else EXIT_OK
 
 
-def _write_metrics(journey: str, report: dict[str, Any]) -> None:
+def _write_metrics(journey: str, report: EvidenceReport) -> None:
     """`--update-metrics`: the measured metrics into the journey file, and a line per metric on stderr."""
     from cjm.escape import visible
     from cjm.evidence.writeback import update_metrics

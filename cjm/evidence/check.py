@@ -16,8 +16,9 @@ from cjm.evidence.findings import rank_findings
 from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_mapping
 from cjm.evidence.matching import CONFORMANT, MapModel, explain, overlaps
 from cjm.evidence.measures import load_measure_parameters, result_tables, surveyed, with_measures
+from cjm.evidence.model import EvidenceReport, Matching, Periods, Run, RunInput, Surveys
 from cjm.evidence.periods import Period, calendar, check_by, period_section
-from cjm.evidence.report import Aggregates, Report, RunInfo, build_report
+from cjm.evidence.report import Aggregates, build_report
 from cjm.evidence.surveys import drop_survey_events, survey_section
 from cjm.evidence.tables import Settings, load_parameters
 from cjm.reporters.progress import Progress, no_progress
@@ -139,22 +140,11 @@ def semantics(options: CheckOptions, approximate: bool) -> dict[str, Any]:
     }
 
 
-SURVEY_SEMANTICS = (
-    "an answer belongs to the stage of the journey's latest step at or before it; NPS and CSAT share intervals: "
-    "normal (NPS) and Wilson (CSAT percent), means: normal; scores outside the scale are unusable, not clipped"
-)
-PERIOD_SEMANTICS = (
-    "calendar periods in UTC (weeks from Monday); a journey counts in the period it starts in, events and answers "
-    "in the period they happen in; consecutive periods compared by two-proportion (means: z) tests, "
-    "Benjamini-Hochberg q < 0.05"
-)
-
-
 @dataclass(frozen=True)
 class CheckResult:
     """A report with the aggregate tables it was built from and the settings to rebuild it."""
 
-    report: Report
+    report: EvidenceReport
     aggregates: Aggregates
     meta: dict[str, Any]
 
@@ -181,7 +171,7 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
         aggregates = fetch(con, tables)
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
-    run = RunInfo(__version__, model.journey.id, digest, stats.files, semantics(options, approximate), info)
+    run = _run(model, digest, stats.files, semantics(options, approximate), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
     report = finish(model, aggregates, run, options, mapping.has_score(), periods)
@@ -211,7 +201,7 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     source = events_source(spark, options.events[0], options.columns)
     aggregates = run_spark(spark, model, digest, options.settings, source, options.top_variants, approximate)
     info = {"engine": "spark", "spark_remote": remote, "events": options.events[0]}
-    run = RunInfo(__version__, model.journey.id, digest, list(options.events), semantics(options, approximate), info)
+    run = _run(model, digest, list(options.events), semantics(options, approximate), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
@@ -233,32 +223,65 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     for key in ("gap_days", "window_days", "top_variants"):
         if key in meta:
             recorded[key] = meta[key]
-    run = RunInfo(__version__, model.journey.id, digest, [folder], recorded, {"aggregates": folder})
+    run = _run(model, digest, [folder], recorded, {"aggregates": folder})
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
+
+
+def _run(model: MapModel, digest: str, files: list[str], chosen: dict[str, Any], info: dict[str, Any]) -> Run:
+    return Run(cjm=__version__, map=model.journey.id, map_sha256=digest, events_files=files, semantics=chosen,
+               input=RunInput.model_validate(info))  # fmt: skip
+
+
+SURVEY_SEMANTICS = (
+    "an answer belongs to the stage of the journey's latest step at or before it; intervals 95%: normal for NPS "
+    "and means, Wilson for CSAT percent; scores outside the scale are unusable, counted, never clipped"
+)
+PERIOD_SEMANTICS = (
+    "calendar periods in UTC (weeks from Monday); a journey counts in the period it starts in, events and answers "
+    "in the period they happen in; consecutive periods compared by two-proportion (means: z) tests when both "
+    "have 10 or more cases, Benjamini-Hochberg q < 0.05"
+)
 
 
 def finish(
     model: MapModel,
     aggregates: Aggregates,
-    run: RunInfo,
+    run: Run,
     options: CheckOptions,
     score_column: bool = False,
     periods: list[Period] | None = None,
-) -> Report:
-    """Report, matching overlaps, the survey and period sections, and ranked findings."""
-    report = build_report(model, aggregates, run, options.min_cases)
+) -> EvidenceReport:
+    """The report with how events matched, its survey and period sections and its ranked findings: built once."""
+    keys = [(str(r[0]), str(r[1] or ""), str(r[2] or ""), int(r[3])) for r in aggregates.get("cjm_key_stats", [])]
+    matching = Matching.model_validate(
+        {"overlaps": overlaps(model, keys), "keys": explain(model, keys) if options.explain_matching else None}
+    )
+    report = build_report(model, aggregates, run.model_copy(update={"matching": matching}), options.min_cases)
+    report = _with_measures(report, model, aggregates, options, score_column, periods)
+    return report.model_copy(update={"findings": rank_findings(report)})
+
+
+def _with_measures(
+    report: EvidenceReport,
+    model: MapModel,
+    aggregates: Aggregates,
+    options: CheckOptions,
+    score_column: bool,
+    periods: list[Period] | None,
+) -> EvidenceReport:
+    """The report with its ``surveys`` and ``periods`` sections, when the map and the options ask for them."""
+    update: dict[str, Any] = {}
+    semantics = dict(report.run.semantics)
     section = survey_section(model, aggregates, score_column, options.min_cases)
     if section is not None:
-        report["surveys"] = section
-        report["unmapped"] = drop_survey_events(model, report["unmapped"], aggregates.get("cjm_key_stats", []))
+        update["surveys"] = Surveys.model_validate(section)
+        update["unmapped"] = drop_survey_events(model, report.unmapped, aggregates.get("cjm_key_stats", []))
+        if section["metrics"]:
+            semantics["surveys"] = SURVEY_SEMANTICS
     if options.by is not None and periods is not None:
-        report["periods"] = period_section(model, aggregates, options.by, periods)
-        report["run"]["semantics"]["periods"] = PERIOD_SEMANTICS
-    if section is not None and section["metrics"]:
-        report["run"]["semantics"]["surveys"] = SURVEY_SEMANTICS
-    keys = [(str(r[0]), str(r[1] or ""), str(r[2] or ""), int(r[3])) for r in aggregates.get("cjm_key_stats", [])]
-    report["run"]["matching"] = {"overlaps": overlaps(model, keys)}
-    if options.explain_matching:
-        report["run"]["matching"]["keys"] = explain(model, keys)
-    report["findings"] = rank_findings(report)
-    return report
+        update["periods"] = Periods.model_validate(period_section(model, aggregates, options.by, periods))
+        semantics["periods"] = PERIOD_SEMANTICS
+    if not update:
+        return report
+    update["run"] = report.run.model_copy(update={"semantics": semantics})
+    return report.model_copy(update=update)

@@ -20,13 +20,13 @@ from typing import Any
 
 from cjm.errors import ConfigError
 from cjm.evidence.matching import MapModel
+from cjm.evidence.model import EvidenceReport
 
 PERIODS = ("week", "month", "quarter")
 MAX_PERIODS = 1000
 Q_LEVEL = 0.05
 MIN_N = 10  # a share or score is compared only when both periods have this many journeys, events or answers
 NEW_EVENT_CASES = 5  # an unmapped event that appears is a finding from this many customers in its first period
-Report = dict[str, Any]
 Aggregates = dict[str, list[tuple[Any, ...]]]
 _EPOCH = dt.datetime(1970, 1, 1)
 
@@ -269,7 +269,7 @@ def period_section(
     by: str,
     periods: list[Period],
     outcomes: Mapping[str, Mapping[str, dict[str, int]]] | None = None,
-) -> Report:
+) -> dict[str, Any]:
     """The report's ``periods`` section: per period figures, survey series and the tested changes.
 
     ``outcomes`` is the hook for outcome rates (``--outcome``): per period label, per outcome class,
@@ -308,37 +308,31 @@ def _show(value: float, score: bool) -> str:
     return f"{value:g}" if score else f"{100 * value:.0f}%"
 
 
-def period_findings(report: Report) -> Iterator[tuple[str, str, str, tuple[str, ...], float]]:
+def period_findings(report: EvidenceReport) -> Iterator[tuple[str, str, str, tuple[str, ...], float]]:
     """(severity, kind, message, ids, weight): changes beyond chance, unmapped events that appear, empty periods."""
-    section = report.get("periods")
-    if not section:
+    section = report.periods
+    if section is None:
         return
-    names = {s["id"]: f"stage “{s.get('name') or s['id']}”" for s in report.get("stages", [])}
-    metrics = {m["id"]: f"“{m['name'] or m['id']}” ({m['kind'].upper()})"
-               for m in (report.get("surveys") or {}).get("metrics", [])}  # fmt: skip
-    for c in section["changes"]:
-        if c["q"] is None or c["q"] >= section["q_level"]:
+    names = {s.id: f"stage “{s.name or s.id}”" for s in report.stages}
+    measured = report.surveys.metrics if report.surveys else []
+    metrics = {m.id: f"“{m.name or m.id}” ({m.kind.upper()})" for m in measured}
+    for c in section.changes:
+        if c.q is None or c.q >= section.q_level or c.old is None or c.new is None:
             continue
-        survey = c["figure"] == "survey"
-        name = metrics.get(c["id"], c["id"]) if survey else names.get(c["id"], c["id"])
-        text = _FIGURE_TEXT[c["figure"]].format(
-            name=name,
-            new=_show(c["new"], survey),
-            old=_show(c["old"], survey),
-            to=c["to"],
-            from_=c["from"],
-            way="up" if c["new"] > c["old"] else "down",
-        )
-        ids = tuple(x for x in (c["id"], c["to"]) if x)
-        yield ("warning", "period-change", f"{text} (beyond chance: q = {c['q']:.3g})", ids, 1 - c["q"])
+        survey = c.figure == "survey"
+        name = (metrics if survey else names).get(c.id or "", c.id)
+        text = _FIGURE_TEXT[c.figure].format(name=name, new=_show(c.new, survey), old=_show(c.old, survey), to=c.to,
+                                             from_=c.from_, way="up" if c.new > c.old else "down")  # fmt: skip
+        ids = tuple(x for x in (c.id, c.to) if x)
+        yield ("warning", "period-change", f"{text} (beyond chance: q = {c.q:.3g})", ids, 1 - c.q)
     seen: set[str] = set()
-    for number, row in enumerate(section["periods"]):
-        if not row["journeys"] and not row["events"]:
-            yield ("info", "empty-period", f"no events in {row['period']}: a gap in the export, or a pause?",
-                   (row["period"],), 0.0)  # fmt: skip
-        for item in row["unmapped"]:
-            if number and item["event"] not in seen and item["cases"] >= NEW_EVENT_CASES:
-                yield ("warning", "new-unmapped-event", f"event '{item['event']}' appears in {row['period']} "
-                       f"({item['events']:,} events, {item['cases']:,} customers) and is not on the map",
-                       (item["event"], row["period"]), item["cases"] / max(1, row["journeys"]))  # fmt: skip
-        seen.update(item["event"] for item in row["unmapped"])
+    for number, row in enumerate(section.periods):
+        if not row.journeys and not row.events:
+            yield ("info", "empty-period", f"no events in {row.period}: a gap in the export, or a pause?",
+                   (row.period,), 0.0)  # fmt: skip
+        for item in row.unmapped:
+            if number and item.event not in seen and item.cases >= NEW_EVENT_CASES:
+                yield ("warning", "new-unmapped-event", f"event '{item.event}' appears in {row.period} "
+                       f"({item.events:,} events, {item.cases:,} customers) and is not on the map",
+                       (item.event, row.period), item.cases / max(1, row.journeys))  # fmt: skip
+        seen.update(item.event for item in row.unmapped)

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from cjm.evidence.matching import MapModel
+from cjm.evidence.model import EvidenceReport, SurveyFigure, SurveyMetric
 from cjm.model import Metric
 
 Z95 = 1.959963984540054
-Report = dict[str, Any]
 Aggregates = dict[str, list[tuple[Any, ...]]]
 
 
@@ -195,7 +195,9 @@ def _metric_section(model: MapModel, index: int, per_stage: dict[int, Counts], m
     }  # fmt: skip
 
 
-def survey_section(model: MapModel, aggregates: Aggregates, score_column: bool, min_cases: int = 1) -> Report | None:
+def survey_section(
+    model: MapModel, aggregates: Aggregates, score_column: bool, min_cases: int = 1
+) -> dict[str, Any] | None:
     """The report's ``surveys`` section; None when the map names no survey events and no score column was given."""
     from cjm.evidence.measures import SURVEY_TABLES, surveyed
 
@@ -220,61 +222,58 @@ def survey_section(model: MapModel, aggregates: Aggregates, score_column: bool, 
     return section
 
 
-def _label(m: dict[str, Any]) -> str:
-    return f"“{m['name'] or m['id']}” ({m['kind'].upper()})"
+FindingTuple = tuple[str, str, str, tuple[str, ...], float]  # severity, kind, message, ids, weight
 
 
-def _range(m: dict[str, Any], f: dict[str, Any]) -> str:
-    return f"{f['value']:g} (95% interval {f['low']:g} to {f['high']:g}, {f['responses']:,} responses)"
+def _label(m: SurveyMetric) -> str:
+    return f"“{m.name or m.id}” ({m.kind.upper()})"
 
 
-def survey_findings(report: Report) -> Iterator[tuple[str, str, str, tuple[str, ...], float]]:
-    """(severity, kind, message, ids, weight) for each survey finding of the report."""
-    section = report.get("surveys")
-    if not section:
+def _range(f: SurveyFigure) -> str:
+    return f"{f.value:g} (95% interval {f.low:g} to {f.high:g}, {f.responses or 0:,} responses)"
+
+
+def survey_findings(report: EvidenceReport) -> Iterator[FindingTuple]:
+    """The survey findings: unmeasured metrics, unusable scores, the map's number or emotion contradicted."""
+    section = report.surveys
+    if section is None:
         return
-    if not section["score_column"] and section.get("unmeasured"):
-        ids = tuple(section["unmeasured"])
-        yield ("info", "survey-not-measured", f"{len(ids)} metric(s) list survey events but no score column was "
-               "given: " + section["note"], ids, 0.0)  # fmt: skip
-    for m in section["metrics"]:
-        ids = (m["id"],)
-        if m["answers"] == 0:
-            yield ("warning", "survey-no-answers", f"no event in the log matches the survey events of {_label(m)}, "
-                   "so it was not measured: are its events right?", ids, 1.0)  # fmt: skip
-            continue
-        if m["unusable"]:
-            example = f" (e.g. '{m['unusable_example']}')" if m["unusable_example"] is not None else ""
-            yield ("warning", "unusable-scores", f"{m['unusable']:,} of {m['answers']:,} answers of {_label(m)} have "
-                   f"a score that is not one of the {m['scale']}{example}; they were not counted", ids,
-                   m["unusable"] / m["answers"])  # fmt: skip
-        if m["missing_score"]:
-            yield ("info", "missing-scores", f"{m['missing_score']:,} answer(s) of {_label(m)} have no score and were "
-                   "not counted", ids, m["missing_score"] / m["answers"])  # fmt: skip
-        f = m["measured"]
-        if m["current_in_interval"] is False:
-            names = {s["id"]: s.get("name") or s["id"] for s in report.get("stages", [])}
-            where = f" in stage “{names.get(m['stage'], m['stage'])}”" if m["stage"] else ""
-            yield ("warning", "metric-contradicted", f"the map says {_label(m)} is {m['current']:g}{where}; the "
-                   f"survey answers give {_range(m, f)}", ids, 1.0)  # fmt: skip
-        yield from _emotion_findings(report, m)
+    if not section.score_column and section.unmeasured:
+        yield ("info", "survey-not-measured", f"{len(section.unmeasured)} metric(s) list survey events but no score "
+               f"column was given: {section.note}", tuple(section.unmeasured), 0.0)  # fmt: skip
+    names = report.names()
+    for m in section.metrics:
+        yield from _metric_findings(m, names)
 
 
-def _emotion_findings(report: Report, m: dict[str, Any]) -> Iterator[tuple[str, str, str, tuple[str, ...], float]]:
-    """A stage where the measured score's interval lies wholly on the other side of neutral from the map's emotion."""
-    names = {s["id"]: s.get("name") or s["id"] for s in report.get("stages", [])}
-    for entry in m["by_stage"]:
-        emotion, stage = entry["map_emotion"], entry["stage"]
-        if stage is None or emotion is None or emotion == 0 or entry["low"] is None or entry["high"] is None:
+def _metric_findings(m: SurveyMetric, names: dict[str, str]) -> Iterator[FindingTuple]:
+    ids = (m.id,)
+    if m.answers == 0:
+        yield ("warning", "survey-no-answers", f"no event in the log matches the survey events of {_label(m)}, "
+               "so it was not measured: are its events right?", ids, 1.0)  # fmt: skip
+        return
+    if m.unusable:
+        example = f" (e.g. '{m.unusable_example}')" if m.unusable_example is not None else ""
+        yield ("warning", "unusable-scores", f"{m.unusable:,} of {m.answers:,} answers of {_label(m)} have a score "
+               f"that is not one of the {m.scale}{example}; they were not counted", ids,
+               m.unusable / m.answers)  # fmt: skip
+    if m.missing_score:
+        yield ("info", "missing-scores", f"{m.missing_score:,} answer(s) of {_label(m)} have no score and were not "
+               "counted", ids, m.missing_score / m.answers)  # fmt: skip
+    if m.current_in_interval is False and m.current is not None:
+        where = f" in stage “{names.get(m.stage, m.stage)}”" if m.stage else ""
+        yield ("warning", "metric-contradicted", f"the map says {_label(m)} is {m.current:g}{where}; the survey "
+               f"answers give {_range(m.measured)}", ids, 1.0)  # fmt: skip
+    for entry in m.by_stage:
+        emotion, stage = entry.map_emotion, entry.stage
+        if stage is None or not emotion or entry.low is None or entry.high is None:
             continue
-        low = on_emotion_scale(m["kind"], m["unit"], entry["low"])
-        high = on_emotion_scale(m["kind"], m["unit"], entry["high"])
-        lo, hi = min(low, high), max(low, high)
-        if (emotion > 0 and hi < 0) or (emotion < 0 and lo > 0):
+        ends = sorted(on_emotion_scale(m.kind, m.unit, v) for v in (entry.low, entry.high))
+        if (emotion > 0 and ends[1] < 0) or (emotion < 0 and ends[0] > 0):
             feeling = "positive" if emotion > 0 else "negative"
             yield ("warning", "emotion-contradicted", f"the map shows customers feeling {feeling} in stage "
                    f"“{names.get(stage, stage)}” (mean emotion {emotion:+g}), but {_label(m)} measured there is "
-                   f"{_range(m, entry)}", (stage, m["id"]), 1.0)  # fmt: skip
+                   f"{_range(entry)}", (stage, m.id), 1.0)  # fmt: skip
 
 
 def standard_error(metric: Metric, c: Counts) -> float | None:
@@ -292,9 +291,7 @@ def standard_error(metric: Metric, c: Counts) -> float | None:
     return math.sqrt(max(0.0, (c.total_sq - n * mean * mean) / (n - 1)) / n)
 
 
-def drop_survey_events(
-    model: MapModel, unmapped: list[dict[str, Any]], keys: list[tuple[Any, ...]]
-) -> list[dict[str, Any]]:
+def drop_survey_events(model: MapModel, unmapped: list[Any], keys: list[tuple[Any, ...]]) -> list[Any]:
     """The unmapped events without those that are only survey answers of the map's metrics (known to the map).
 
     ``keys`` are the rows of ``cjm_key_stats`` (event, channel, source, events, tp, key_rank). An event name is
@@ -309,4 +306,4 @@ def drop_survey_events(
         if tp is None:
             survey = any(pattern_matches(p, str(event), str(channel or ""), str(source or "")) for p in patterns)
             answers[str(event)] = answers.get(str(event), True) and survey
-    return [u for u in unmapped if not answers.get(u["event"], False)]
+    return [u for u in unmapped if not answers.get(u.event, False)]

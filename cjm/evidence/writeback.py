@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cjm.errors import InputError
-
-Report = dict[str, Any]
+from cjm.evidence.model import EvidenceReport
 
 
 @dataclass(frozen=True)
@@ -32,23 +31,22 @@ class MetricUpdate:
     count: int  # responses behind the value
 
 
-def planned_updates(report: Report, metrics: list[Any]) -> list[MetricUpdate]:
+def planned_updates(report: EvidenceReport, metrics: list[Any]) -> list[MetricUpdate]:
     """The updates a report's survey section supports: metrics with a measured value (not withheld)."""
     index = {m.id: i for i, m in enumerate(metrics)}
     out = []
-    for m in (report.get("surveys") or {}).get("metrics", []):
-        measured = m["measured"]
-        if measured.get("value") is None or m["id"] not in index:
+    for m in report.surveys.metrics if report.surveys else []:
+        f = m.measured
+        if f.value is None or f.responses is None or m.id not in index:
             continue
         responses: dict[str, float] | None = None
-        if m["kind"] == "nps":
-            responses = {k: measured[k] for k in ("promoters", "passives", "detractors")}
-        elif m["kind"] == "csat" and m["unit"] != "score":
-            responses = {"satisfied": measured["satisfied"], "total": measured["total"]}
-        elif m["kind"] == "ces":
-            responses = {"mean": measured["value"], "respondents": measured["responses"]}
-        out.append(MetricUpdate(index[m["id"]], m["id"], m["current"], measured["value"], responses,
-                                measured["responses"]))  # fmt: skip
+        if m.kind == "nps" and None not in (f.promoters, f.passives, f.detractors):
+            responses = {"promoters": f.promoters or 0, "passives": f.passives or 0, "detractors": f.detractors or 0}
+        elif m.kind == "csat" and m.unit != "score":
+            responses = {"satisfied": f.satisfied or 0, "total": f.total or 0}
+        elif m.kind == "ces":
+            responses = {"mean": f.value, "respondents": f.responses}
+        out.append(MetricUpdate(index[m.id], m.id, m.current, f.value, responses, f.responses))
     return out
 
 
@@ -138,14 +136,14 @@ def rewrite(text: str, path: str, updates: list[MetricUpdate]) -> str:
     return out
 
 
-def update_metrics(path: str, report: Report) -> list[str]:
+def update_metrics(path: str, report: EvidenceReport) -> list[str]:
     """Rewrite the journey file with the measured metrics; lines saying what changed (none: nothing to write)."""
     from cjm.model import Journey
     from cjm.output import write_atomic
     from cjm.validate.yaml_reader import parse_yaml
 
     data = Path(path).read_bytes()
-    if hashlib.sha256(data).hexdigest() != report["run"]["map_sha256"]:
+    if hashlib.sha256(data).hexdigest() != report.run.map_sha256:
         raise InputError(f"{path} changed while the evidence was computed; run again to update its metrics")
     text = data.decode("utf-8-sig")
     bom = data.startswith(b"\xef\xbb\xbf")
