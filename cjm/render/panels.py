@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from cjm.model import SEVERITY_RANK, Journey, Metric, metric_range
 from cjm.render.curve import signed
@@ -28,6 +29,7 @@ class MetricView:
     target_pct: float | None
     scale: str
     note: str
+    measured: str = ""  # what `cjm evidence` measured from survey answers (render --evidence)
 
 
 @dataclass(frozen=True)
@@ -151,9 +153,9 @@ def build_highlights(journey: Journey) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def build_metrics(journey: Journey) -> tuple[MetricView, ...]:
-    """The metric cards in file order."""
-    return tuple(_metric(journey, m) for m in journey.metrics)
+def build_metrics(journey: Journey, measured: Mapping[str, str] | None = None) -> tuple[MetricView, ...]:
+    """The metric cards in file order; ``measured`` (metric id -> words) adds what an evidence report measured."""
+    return tuple(replace(_metric(journey, m), measured=(measured or {}).get(m.id, "")) for m in journey.metrics)
 
 
 def build_matrix(journey: Journey) -> MatrixView:

@@ -245,3 +245,52 @@ def test_departments_are_shown_as_written(open_page: Any, tmp_path: Path) -> Non
     assert "IT" in shown and "back-office-mutui" in shown, shown
     chips = page.eval_on_selector_all(".cjm-depts li", "els => els.map(e => e.innerText.trim())")
     assert "IT" in chips and "back-office-mutui" in chips, chips
+
+
+def test_measured_survey_scores_beside_the_emotion_curve(open_page: Any, tmp_path: Path) -> None:
+    """The example's survey answers drawn on its map: a second line per stage, metric cards, legend, print."""
+    from tests.conftest import run_cli_inprocess
+
+    example = ROOT / "examples" / "b2b-fleet-software.journey.yaml"
+    mapping = ROOT / "examples" / "evidence" / "crm-surveys-mapping.yaml"
+    report = tmp_path / "evidence"
+    done = run_cli_inprocess("evidence", "check", str(example), "--mapping", str(mapping), "-F", "json", "-o",
+                             str(report))  # fmt: skip
+    assert done.exit_code == 0, done.stderr
+    out = tmp_path / "surveys.html"
+    drawn = run_cli_inprocess("render", str(example), "--evidence", str(report / "evidence.json"), "-o", str(out))
+    assert drawn.exit_code == 0, drawn.stderr
+    page, visit = open_page(out)
+    assert visit.requests == [visit.url] and visit.errors == []
+    marks = page.eval_on_selector_all(
+        ".cjm-curve .cjm-measured-point",
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })",
+    )
+    assert len(marks) == 3, "Active evaluation, Implementation and Loyalty have answers"
+    heads = page.eval_on_selector_all(
+        ".cjm-stage-name", "els => els.map(e => e.closest('th').getBoundingClientRect())"
+    )  # the stages' header cells, in map order
+    middles = sorted(h["x"] + h["width"] / 2 for h in heads)
+    for x, _ in marks:  # each mark sits in the middle of a stage column
+        assert min(abs(x - m) for m in middles) < 3
+    zero = page.eval_on_selector(".cjm-curve .cjm-tick-zero", "e => e.getBoundingClientRect().y")
+    texts = page.eval_on_selector_all(".cjm-curve .cjm-measured-label", "els => els.map(e => e.textContent)")
+    labels = [float(t.replace("−", "-")) for t in texts]
+    # Active evaluation: CES -0.25 from 855 answers and CSAT +0.5 from 141, weighted: -0.14; then +0.66, +0.24
+    assert labels == [-0.1, 0.7, 0.2]
+    for (_, y), value in zip(marks, labels, strict=True):  # 27 px per emotion step above or below the zero line
+        assert abs((zero - y) / 27 - value) < 0.06
+    measured = page.locator(".cjm-metric-measured").all_inner_texts()
+    assert measured[1].startswith("measured 66.6 from 580 responses")
+    assert "Survey score measured per stage" in page.locator(".cjm-legend").inner_text()
+    assert page.evaluate(OVERFLOWS) == []
+    assert page.evaluate(CONTRAST, TEXT + ", .cjm-metric-measured") == []
+    _screenshot(page, tmp_path, "survey-scores", publish=False)
+    page.emulate_media(media="print")  # printed, the measured line stays inside the curve
+    inside = page.evaluate(
+        "() => { const c = document.querySelector('.cjm-curve').getBoundingClientRect();"
+        " return [...document.querySelectorAll('.cjm-measured-point, .cjm-measured-label')].every(e => {"
+        " const r = e.getBoundingClientRect(); return r.width > 0 && r.left >= c.left - 1 && r.right <= c.right + 1"
+        " && r.top >= c.top - 1 && r.bottom <= c.bottom + 1; }); }"
+    )
+    assert inside
