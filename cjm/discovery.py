@@ -75,7 +75,7 @@ def check_readable(path: str, root: Path) -> None:
         kind = (
             "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket"
         )
-        raise Refused(f"{path}: is {kind}, not a regular file; cjm reads journey files, or '-' for standard input")
+        raise Refused(f"{path}: is {kind}, not a regular file; cjm reads only regular files (and '-', standard input)")
 
 
 def read_limited(path: str, limit: int, root: Path) -> bytes:
