@@ -514,6 +514,9 @@ def evidence_check(
     explain_matching: Annotated[
         bool, typer.Option("--explain-matching", help="List every event key, its touchpoint and overlaps.")
     ] = False,
+    allow_outside: Annotated[
+        bool, typer.Option("--allow-outside", help="Let the --mapping file name files outside the workspace.")
+    ] = False,
     engine: Annotated[str, typer.Option("--engine", help="duckdb, or spark (--events: a table or a path).")] = "duckdb",
     spark_remote: Annotated[
         str | None, typer.Option("--spark-remote", help="Spark Connect server for --engine spark, sc://host:port.")
@@ -543,6 +546,7 @@ def evidence_check(
         Resources(memory_limit, threads, temp_dir, max_temp_size),
         _progress(),
         explain_matching,
+        allow_outside=allow_outside,
     )
     if aggregates and (events or mapping or preset or columns):
         _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
