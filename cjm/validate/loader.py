@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from cjm.diagnostics import Diagnostic, Span, core
 from cjm.model import SUPPORTED_VERSIONS, Catalog, Journey
 from cjm.validate.references import SharedIds, check_references
-from cjm.validate.salvage import Salvaged, salvage
+from cjm.validate.salvage import Salvaged, SalvagedCatalog, salvage, salvage_catalog
 from cjm.validate.schema_messages import data_path, diagnose
 from cjm.validate.yaml_reader import UNUSABLE, Limits, Path, SourceMap, parse_yaml, split_lines
 
@@ -34,6 +34,7 @@ class LoadResult:
     # with errors: the parts of the journey that did validate, for the checks that do not need the rest
     salvaged: Salvaged | None = None
     broken: frozenset[Path] = frozenset()  # where the errors are: no lint finding is made at or about them
+    catalog_salvage: SalvagedCatalog | None = None  # a catalog with errors: what of it validated, and how
 
     @property
     def ok(self) -> bool:
@@ -119,7 +120,9 @@ def load_text(text: str, path: str, limits: Limits | None = None, shared: Shared
         shown = [e for e in errors if not _within_any(data_path(tuple(e["loc"]), data)[0], parsed.unusable)]
         result.diagnostics.extend(diagnose(shown, data, parsed.source, path, model))
         schema_errors |= {data_path(tuple(e["loc"]), data)[0] for e in errors}
-        if model is Catalog:
+        if model is Catalog:  # the entries that validated still serve the journeys
+            result.catalog_salvage = salvage_catalog(data)
+            result.catalog = result.catalog_salvage.catalog
             return result
         result.salvaged = salvage(data, errors)
         broken |= result.salvaged.broken if result.salvaged else set()
