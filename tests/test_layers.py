@@ -25,6 +25,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("cjm.discovery", "cjm.git", "cjm.validate.lint", "cjm.output"),
     ("cjm.workspace",),
     ("cjm.validate.run", "cjm.validate.baseline"),
+    ("cjm.validate.fix",),
     ("cjm.reporters",),
     ("cjm.diff", "cjm.schema", "cjm.scaffold", "cjm.fmt"),
     ("cjm.render",),
