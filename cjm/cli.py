@@ -28,7 +28,7 @@ app = typer.Typer(
     name="cjm",
     help="Customer journey maps as code: validate, render, diff and evidence-check journey files.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion and --show-completion, for bash, zsh, fish and PowerShell
     context_settings={"help_option_names": ["-h", "--help"]},  # every subcommand inherits it
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -37,11 +37,25 @@ app = typer.Typer(
 Debug = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error.")]
 Config = Annotated[str | None, typer.Option("--config", metavar="FILE", help="Use this cjm.toml or pyproject.toml.")]
 COLOR_CHOICES = ("auto", "always", "never")
+
+
+def _complete_colour(incomplete: str) -> list[str]:
+    return [c for c in COLOR_CHOICES if c.startswith(incomplete)]
+
+
+def _complete_report_format(incomplete: str) -> list[str]:
+    """validate's formats for the shell; after FMT= the shell completes a file name itself."""
+    from cjm.reporters import REPORTERS
+
+    return [name for name in REPORTERS if name.startswith(incomplete)]
+
+
 Color = Annotated[
     str,
     typer.Option(
         "--color",
         metavar="WHEN",
+        autocompletion=_complete_colour,
         help="Colour the output: auto (on a terminal, unless NO_COLOR is set), always or never.",
     ),
 ]
@@ -166,6 +180,7 @@ def validate(
             "-F",
             "-f",
             metavar="FMT[=FILE]",
+            autocompletion=_complete_report_format,
             help="text, json, github, sarif, junit or gitlab, to standard output or, as FMT=FILE, to a file; "
             "repeat it for several reports from one run (default: text; github when GITHUB_ACTIONS=true).",
         ),
@@ -428,6 +443,23 @@ def rules(
         sys.stdout.write(catalogue_markdown())
     else:
         typer.echo("\n".join(catalogue_lines()) if rule is None else explanation(rule))
+    return EXIT_OK
+
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+@app.command()
+def completion(
+    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh, fish, powershell or pwsh.")],
+    debug: Debug = False,
+) -> int:
+    """Print the shell completion script for SHELL (or use cjm --install-completion for the current shell)."""
+    from typer._completion_shared import get_completion_script  # the script --show-completion prints
+
+    if shell not in SHELLS:
+        _usage(f"unknown shell '{shell}'; choose from: {', '.join(SHELLS)}")
+    sys.stdout.write(get_completion_script(prog_name="cjm", complete_var="_CJM_COMPLETE", shell=shell).strip() + "\n")
     return EXIT_OK
 
 
