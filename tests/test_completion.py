@@ -1,4 +1,4 @@
-"""Shell completion: `cjm completion SHELL` (and typer's --install-completion / --show-completion) for bash, zsh, fish."""
+"""Shell completion for bash, zsh and fish: `cjm completion SHELL`, and typer's --install-completion."""
 
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ def test_unknown_shell_is_a_usage_error(run_cli: Callable[..., Result]) -> None:
 def test_bash_completes_commands_options_and_values() -> None:
     script = (
         "source <(cjm completion bash)\n"
-        'ask() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _cjm_completion cjm; printf "%s\\n" "${COMPREPLY[@]}"; }\n'
+        'ask() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _cjm_completion cjm;'
+        ' printf "%s\\n" "${COMPREPLY[@]}"; }\n'
         "ask cjm val; echo --; ask cjm validate --col; echo --; ask cjm validate --color a; echo --;"
         " ask cjm validate -F s\n"
     )
