@@ -268,6 +268,8 @@ def validate(
         _usage("--baseline and --write-baseline cannot be used together")
     if show_diff and not fix:
         _usage("--diff shows what --fix would change: pass --fix --diff")
+    if show_diff and (output_format or output):
+        _usage("--fix --diff prints the fixes, not a report: leave out --format and --output")
     accepted = read_baseline(baseline) if baseline else None
     run = RunOptions(allow_empty, stdin_filename, jobs)
     if fix:
@@ -292,7 +294,8 @@ def validate(
         return ReportOptions(root if d.format in CI_FORMATS else None, failing, quiet, statistics, colour)
 
     write_reports(report, destinations, options, sys.stdout)
-    if statistics and not any(d.path is None and d.format == "text" for d in destinations):
+    on_stdout = next((d.format for d in destinations if d.path is None), None)
+    if statistics and on_stdout not in ("text", "json"):  # those two carry the counts themselves
         sys.stderr.write("".join(line + "\n" for line in statistics_lines(report)))
     sys.stdout.flush()
     return code

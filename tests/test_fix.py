@@ -62,6 +62,7 @@ def test_fix_diff_shows_and_writes_nothing(run_cli: Callable[..., Result], tmp_p
     assert "would fix CJM021" in result.stderr
     assert ref.read_bytes() == before
     assert run_cli("validate", "--diff", str(ref)).exit_code == 2, "--diff alone is a usage error"
+    assert run_cli("validate", "--fix", "--diff", "-F", "json", str(ref)).exit_code == 2, "a diff is not a report"
 
 
 def test_what_remains_decides_the_exit_code(run_cli: Callable[..., Result], tmp_path: Path) -> None:

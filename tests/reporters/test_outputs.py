@@ -96,6 +96,9 @@ def test_dash_names_standard_output() -> None:
 
 def test_stdout_stays_valid_json_with_files_beside(run_cli: Callable[..., Result], tmp_path: Path) -> None:
     result = run_cli("validate", "-F", "json", "-F", f"gitlab={tmp_path / 'cq.json'}", "--statistics", BAD)
-    assert json.loads(result.stdout)["summary"]["error"] == 1
-    assert "CJM021" in result.stderr, "statistics go to stderr when stdout is not text"
+    assert json.loads(result.stdout)["statistics"][0]["rule"] == "CJM021", "the JSON report carries the counts"
+    assert "CJM021" not in result.stderr
+    sarif = run_cli("validate", "-F", "sarif", "-F", f"text={tmp_path / 'log.txt'}", "--statistics", BAD)
+    assert "CJM021  unknown-reference" in sarif.stderr, "beside SARIF on stdout, the counts go to stderr"
+    assert json.loads(sarif.stdout)["version"] == "2.1.0"
     assert json.loads((tmp_path / "cq.json").read_text())[0]["check_name"].startswith("CJM021")
