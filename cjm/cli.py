@@ -288,7 +288,7 @@ def validate(
     failing = Severity.WARNING if (strict or settings.strict) else Severity.ERROR
     fails = any(d.severity.rank >= failing.rank for d in report.diagnostics)
     code = _decided(EXIT_FINDINGS if fails and not exit_zero else EXIT_OK)
-    root = repository_root(settings)
+    root = repository_root(settings) if any(d.format in CI_FORMATS for d in destinations) else None  # runs git
 
     def options(d: Any) -> ReportOptions:
         return ReportOptions(root if d.format in CI_FORMATS else None, failing, quiet, statistics, colour)
