@@ -15,7 +15,8 @@ from cjm.evidence.database import Resources, connect, execute, fetch
 from cjm.evidence.findings import rank_findings
 from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_mapping
 from cjm.evidence.matching import CONFORMANT, MapModel, explain, overlaps
-from cjm.evidence.report import Aggregates, Report, RunInfo, build_report
+from cjm.evidence.model import EvidenceReport, Matching, Run, RunInput
+from cjm.evidence.report import Aggregates, build_report
 from cjm.evidence.tables import Settings, load_parameters
 from cjm.reporters.progress import Progress, no_progress
 
@@ -138,7 +139,7 @@ def semantics(options: CheckOptions, approximate: bool) -> dict[str, Any]:
 class CheckResult:
     """A report with the aggregate tables it was built from and the settings to rebuild it."""
 
-    report: Report
+    report: EvidenceReport
     aggregates: Aggregates
     meta: dict[str, Any]
 
@@ -160,7 +161,7 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
         aggregates = fetch(con, RESULT_TABLES)
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
-    run = RunInfo(__version__, model.journey.id, digest, stats.files, semantics(options, approximate), info)
+    run = _run(model, digest, stats.files, semantics(options, approximate), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
@@ -179,7 +180,7 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     source = events_source(spark, options.events[0], options.columns)
     aggregates = run_spark(spark, model, digest, options.settings, source, options.top_variants, approximate)
     info = {"engine": "spark", "spark_remote": remote, "events": options.events[0]}
-    run = RunInfo(__version__, model.journey.id, digest, list(options.events), semantics(options, approximate), info)
+    run = _run(model, digest, list(options.events), semantics(options, approximate), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
@@ -199,16 +200,20 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     for key in ("gap_days", "window_days", "top_variants"):
         if key in meta:
             recorded[key] = meta[key]
-    run = RunInfo(__version__, model.journey.id, digest, [folder], recorded, {"aggregates": folder})
+    run = _run(model, digest, [folder], recorded, {"aggregates": folder})
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
 
 
-def finish(model: MapModel, aggregates: Aggregates, run: RunInfo, options: CheckOptions) -> Report:
-    """Report, matching overlaps and ranked findings."""
-    report = build_report(model, aggregates, run, options.min_cases)
+def _run(model: MapModel, digest: str, files: list[str], chosen: dict[str, Any], info: dict[str, Any]) -> Run:
+    return Run(cjm=__version__, map=model.journey.id, map_sha256=digest, events_files=files, semantics=chosen,
+               input=RunInput.model_validate(info))  # fmt: skip
+
+
+def finish(model: MapModel, aggregates: Aggregates, run: Run, options: CheckOptions) -> EvidenceReport:
+    """The report with how events matched and its ranked findings: built once, then only read."""
     keys = [(str(r[0]), str(r[1] or ""), str(r[2] or ""), int(r[3])) for r in aggregates.get("cjm_key_stats", [])]
-    report["run"]["matching"] = {"overlaps": overlaps(model, keys)}
-    if options.explain_matching:
-        report["run"]["matching"]["keys"] = explain(model, keys)
-    report["findings"] = rank_findings(report)
-    return report
+    matching = Matching.model_validate(
+        {"overlaps": overlaps(model, keys), "keys": explain(model, keys) if options.explain_matching else None}
+    )
+    report = build_report(model, aggregates, run.model_copy(update={"matching": matching}), options.min_cases)
+    return report.model_copy(update={"findings": rank_findings(report)})

@@ -10,9 +10,8 @@ from typing import Any
 
 from cjm.evidence.analysis import RESULT_TABLES
 from cjm.evidence.formats import render_json
+from cjm.evidence.model import EvidenceReport
 from cjm.output import write_atomic
-
-Report = dict[str, Any]
 
 # Each CSV table: the report list it comes from and its columns (lists and maps are joined as text).
 CSV_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -57,15 +56,16 @@ def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-def write_report_folder(folder: str, report: Report, aggregates: dict[str, list[tuple[Any, ...]]] | None,
+def write_report_folder(folder: str, report: EvidenceReport, aggregates: dict[str, list[tuple[Any, ...]]] | None,
                   meta: dict[str, Any]) -> list[str]:  # fmt: skip
     """Write every output file atomically; returns the paths written."""
     base = Path(folder)
     written = []
     write_atomic(base / "evidence.json", render_json(report))
     written.append(str(base / "evidence.json"))
+    data = report.to_json()
     for name, (key, columns) in CSV_TABLES.items():
-        rows = [[_cell(item.get(c)) for c in columns] for item in report[key]]
+        rows = [[_cell(item.get(c)) for c in columns] for item in data[key]]
         write_atomic(base / name, _csv(columns, rows))
         written.append(str(base / name))
     if aggregates is not None:
