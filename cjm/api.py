@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
     from cjm.diagnostics import Diagnostic
     from cjm.diff.change import Change
+    from cjm.evidence.model import EvidenceReport
     from cjm.model import Journey
 
 __all__ = ["JourneyLike", "PathLike", "diff", "evidence", "load", "render", "validate"]
@@ -88,8 +89,11 @@ def evidence(
     window_days: float = 60,
     min_cases: int = 1,
     top_variants: int = 10,
-) -> dict[str, Any]:
-    """The evidence report of a journey against an event log: the JSON object ``cjm evidence check -F json`` prints.
+) -> EvidenceReport:
+    """The evidence report of a journey against an event log: what ``cjm evidence check -F json`` prints, typed.
+
+    An :class:`cjm.evidence.model.EvidenceReport` (frozen pydantic models);
+    ``report.model_dump(mode="json")`` is the JSON object.
 
     ``events`` are files or globs; ``columns`` (``case=...,time=...,event=...``),
     a ``mapping`` file or a ``preset`` say how to read them. ``gap_days=None``

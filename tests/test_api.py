@@ -14,6 +14,7 @@ import cjm
 import cjm.api
 from cjm.diagnostics import Diagnostic, Severity
 from cjm.errors import ConfigError, InputError
+from cjm.evidence.model import EvidenceReport
 from cjm.model import Journey
 from tests.conftest import EXAMPLES, ROOT, Result
 from tests.evidence.helpers import SHOP, at, write_log
@@ -73,11 +74,13 @@ def test_diff(run_cli: Callable[..., Result]) -> None:
     assert cjm.api.diff(B2C, cjm.load(B2C)) == []
 
 
-def test_evidence(tmp_path: Path) -> None:
+def test_evidence(run_cli: Callable[..., Result], tmp_path: Path) -> None:
     rows = [("c1", at(0), "ad_click", "ads"), ("c1", at(1), "page_view", "web"), ("c2", at(0), "app_open", "app")]
     log = write_log(tmp_path / "events.csv", rows)
     report = cjm.api.evidence(SHOP, log)
-    assert report["cases"] == 2 and report["run"]["map"]
-    assert cjm.api.evidence(SHOP, [log], gap_days=None)["cases"] == 2
+    assert isinstance(report, EvidenceReport) and report.cases == 2 and report.run.map == cjm.load(SHOP).id
+    command = run_cli("evidence", "check", SHOP, "--events", log, "-F", "json")
+    assert report.model_dump(mode="json")["touchpoints"] == json.loads(command.stdout)["touchpoints"]
+    assert cjm.api.evidence(SHOP, [log], gap_days=None).cases == 2
     with pytest.raises(ConfigError, match="--min-cases must be 1 or more"):
         cjm.api.evidence(SHOP, log, min_cases=0)
