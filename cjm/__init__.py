@@ -7,12 +7,14 @@ use, so ``import cjm`` stays as cheap as the version number.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `import cjm` loads nothing else
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "api", "load"]
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from cjm import api as api
     from cjm.api import load as load
 
