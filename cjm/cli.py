@@ -518,6 +518,16 @@ def evidence_check(
     spark_remote: Annotated[
         str | None, typer.Option("--spark-remote", help="Spark Connect server for --engine spark, sc://host:port.")
     ] = None,
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option("--outcome", help="An outcome and its events, e.g. lost=churned,cancel* (repeatable)."),
+    ] = None,
+    active_days: Annotated[
+        str, typer.Option("--active-days", help="A journey without outcome is open if active this many days.")
+    ] = "30",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The date open journeys are judged at (default: the last event).")
+    ] = None,
     debug: Debug = False,
 ) -> int:
     """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
@@ -526,6 +536,7 @@ def evidence_check(
     from cjm.evidence.database import Resources
     from cjm.evidence.formats import FORMATS, render_summary
     from cjm.evidence.gates import parse_gates, tripped
+    from cjm.evidence.outcomes import build_spec, parse_class
     from cjm.evidence.outputs import write_report_folder
     from cjm.reporters.text import use_colour
 
@@ -543,6 +554,7 @@ def evidence_check(
         Resources(memory_limit, threads, temp_dir, max_temp_size),
         _progress(),
         explain_matching,
+        build_spec([parse_class(o) for o in outcome or []], active_days, as_of),
     )
     if aggregates and (events or mapping or preset or columns):
         _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
@@ -555,7 +567,8 @@ def evidence_check(
     else:
         result = run_check(journey, options)
     if output:
-        written = write_report_folder(output, result.report, None if aggregates else result.aggregates, result.meta)
+        written = write_report_folder(output, result.report, None if aggregates else result.aggregates, result.meta,
+                                      result.at_risk)  # fmt: skip
         typer.echo(f"Wrote {len(written)} files to {output}", err=True)
     if output and output_format == "json":  # the report is in the folder: a summary, not the JSON again
         sys.stdout.write(render_summary(result.report, output))

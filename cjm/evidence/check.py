@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,8 @@ from cjm.evidence.analysis import RESULT_TABLES, statements
 from cjm.evidence.database import Resources, connect, execute, fetch
 from cjm.evidence.findings import rank_findings
 from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_mapping
-from cjm.evidence.matching import CONFORMANT, MapModel, explain, overlaps
+from cjm.evidence.matching import CONFORMANT, MapModel, explain, glob_match, overlaps
+from cjm.evidence.outcomes import OUTCOME_TABLES, RISK_INPUTS, OutcomeSpec, with_outcomes
 from cjm.evidence.report import Aggregates, Report, RunInfo, build_report
 from cjm.evidence.tables import Settings, load_parameters
 from cjm.reporters.progress import Progress, no_progress
@@ -37,6 +38,7 @@ class CheckOptions:
     limits: Resources = field(default_factory=Resources)
     progress: Progress = no_progress  # told of each analysis step; the command line passes a bar on a terminal
     explain_matching: bool = False
+    outcomes: OutcomeSpec | None = None  # --outcome, --active-days, --as-of (the mapping file may name the classes)
 
 
 def resolve_mapping(options: CheckOptions) -> LogMapping:
@@ -104,8 +106,26 @@ def load_model(map_path: str) -> tuple[MapModel, str]:
     return MapModel(journey), digest
 
 
-def semantics(options: CheckOptions, approximate: bool) -> dict[str, Any]:
+def semantics(options: CheckOptions, approximate: bool, spec: OutcomeSpec | None = None) -> dict[str, Any]:
     """Every analysis choice, recorded in the report."""
+    chosen = _semantics(options, approximate)
+    if spec is not None:
+        chosen["outcomes"] = {
+            "classes": {c.name: list(c.patterns) for c in spec.classes},
+            "active_days": spec.active_days,
+            "as_of": spec.as_of.isoformat() if spec.as_of else "the log's last event",
+            "outcome": "a journey's first outcome event (an event matching two classes: the first named); only "
+            "its steps before that event are compared",
+            "open": "no outcome event, and the last event within active_days of as_of; none: no outcome, not open",
+            "drivers": "each class against every other finished journey (not open): outcome rate with and without "
+            "the feature, lift, difference, Fisher's exact test when a cell has fewer than 1000 journeys, else the "
+            "two-proportion z-test; Benjamini-Hochberg q over every comparison; driver: q < 0.05 and at least "
+            "min_cases journeys of the class with the feature",
+        }
+    return chosen
+
+
+def _semantics(options: CheckOptions, approximate: bool) -> dict[str, Any]:
     return {
         "gap_days": options.settings.gap_days,
         "window_days": options.settings.window_days,
@@ -141,6 +161,7 @@ class CheckResult:
     report: Report
     aggregates: Aggregates
     meta: dict[str, Any]
+    at_risk: list[dict[str, Any]] = field(default_factory=list)  # the rows of at_risk.csv
 
 
 def run_check(map_path: str, options: CheckOptions) -> CheckResult:
@@ -150,20 +171,70 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
     validate(options)
     model, digest = load_model(map_path)
     mapping = resolve_mapping(options)
+    spec = outcome_spec(options, mapping)
+    risk: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
     with connect(options.limits) as con:
         stats = load(con, mapping)
         approximate = options.quantiles == "approximate" or (
             options.quantiles == "auto" and stats.usable > APPROX_THRESHOLD
         )
         load_parameters(con, model, options.settings)
-        execute(con, statements(model, options.top_variants, approximate), options.progress, keep=RESULT_TABLES)
-        aggregates = fetch(con, RESULT_TABLES)
+        steps = statements(model, options.top_variants, approximate)
+        if spec is None:
+            execute(con, steps, options.progress, keep=RESULT_TABLES)
+            aggregates = fetch(con, RESULT_TABLES)
+        else:
+            aggregates, risk = _run_outcomes(con, model, spec, steps, options, approximate)
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
-    run = RunInfo(__version__, model.journey.id, digest, stats.files, semantics(options, approximate), info)
+    run = RunInfo(__version__, model.journey.id, digest, stats.files, semantics(options, approximate, spec), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
-    return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
+    report = finish(model, aggregates, run, replace(options, outcomes=spec), risk[0] if risk else None)
+    return CheckResult(report, aggregates, meta, risk[1] if risk else [])
+
+
+def outcome_spec(options: CheckOptions, mapping: LogMapping | None) -> OutcomeSpec | None:
+    """The outcome classes of --outcome, or of the mapping file's ``outcomes:`` (not both)."""
+    from cjm.evidence.outcomes import outcome_class
+
+    base = options.outcomes or OutcomeSpec(())
+    named = mapping.outcomes if mapping is not None else {}
+    if named and base.classes:
+        raise ConfigError("give the outcomes either with --outcome or in the mapping file's 'outcomes:', not both")
+    if named:
+        where = "mapping file: outcomes"
+        base = replace(base, classes=tuple(outcome_class(n, tuple(p), where) for n, p in named.items()))
+    return base if base.classes else None
+
+
+def _run_outcomes(con: Any, model: MapModel, spec: OutcomeSpec, steps: list[Any], options: CheckOptions,
+                  approximate: bool) -> tuple[Aggregates, tuple[dict[str, Any], list[dict[str, Any]]]]:  # fmt: skip
+    """The analysis with the outcome statements; then the drivers, and the open journeys scored by them."""
+    from cjm.evidence.drivers import outcome_section
+    from cjm.evidence.outcomes import PARAMETER_TABLES
+    from cjm.evidence.risk import risk_outcome, score
+    from cjm.evidence.tables import load_table
+
+    for name, rows in spec.rows().items():
+        load_table(con, name, PARAMETER_TABLES[name], rows)
+    keep = {*RESULT_TABLES, *OUTCOME_TABLES, *RISK_INPUTS}
+    execute(con, with_outcomes(steps, approximate), options.progress, keep=keep)
+    aggregates = fetch(con, {**RESULT_TABLES, **OUTCOME_TABLES})
+    check_patterns(spec, aggregates)
+    section = outcome_section(model, spec, aggregates, options.min_cases)
+    return aggregates, score(con, model, section, risk_outcome(spec.names()), spec.active_days)
+
+
+def check_patterns(spec: OutcomeSpec, aggregates: Aggregates) -> None:
+    """Stop when an outcome's event pattern matches no event of the log: its class would silently be empty."""
+    events = sorted({str(r[0]) for r in aggregates.get("cjm_key_stats", [])})
+    for c in spec.classes:
+        for pattern in c.patterns:
+            if not any(glob_match(pattern, e) for e in events):
+                sample = ", ".join(events[:8]) + (", ..." if len(events) > 8 else "")
+                raise InputError(f"--outcome {c.name}: no event in the log matches '{pattern}' "
+                                 f"(patterns are case-sensitive globs; the log has: {sample})")  # fmt: skip
 
 
 def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = None, spark: Any = None) -> CheckResult:
@@ -203,9 +274,16 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
 
 
-def finish(model: MapModel, aggregates: Aggregates, run: RunInfo, options: CheckOptions) -> Report:
-    """Report, matching overlaps and ranked findings."""
+def finish(model: MapModel, aggregates: Aggregates, run: RunInfo, options: CheckOptions,
+           at_risk: dict[str, Any] | None = None) -> Report:  # fmt: skip
+    """Report, matching overlaps, the outcome sections (with --outcome) and ranked findings."""
     report = build_report(model, aggregates, run, options.min_cases)
+    if options.outcomes is not None and "cjm_outcome_stats" in aggregates:
+        from cjm.evidence.drivers import outcome_section
+
+        report["outcomes"] = outcome_section(model, options.outcomes, aggregates, options.min_cases)
+    if at_risk is not None:
+        report["at_risk"] = at_risk
     keys = [(str(r[0]), str(r[1] or ""), str(r[2] or ""), int(r[3])) for r in aggregates.get("cjm_key_stats", [])]
     report["run"]["matching"] = {"overlaps": overlaps(model, keys)}
     if options.explain_matching:

@@ -120,6 +120,17 @@ class LogMapping(_Spec):
 
     timezone: str = Field("UTC", description="IANA zone of naive timestamps.")
     sources: list[SourceSpec] = Field(min_length=1)
+    outcomes: dict[str, list[str]] = Field(
+        default_factory=dict, description="Outcome classes and their event-name globs, e.g. lost: [churned]."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pattern_lists(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("outcomes"), dict):
+            fixed = {k: [v] if isinstance(v, str) else v for k, v in data["outcomes"].items()}
+            return {**data, "outcomes": fixed}
+        return data
 
 
 def _hubspot() -> dict[str, Any]:
