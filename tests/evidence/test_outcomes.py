@@ -80,7 +80,8 @@ def test_drivers_hand_computed(run_cli, log: str) -> None:
     hotline = _driver(report, "lost", "touchpoint", "hotline")
     assert (hotline["with_feature"], hotline["with_feature_in_class"]) == (4, 4)
     assert (hotline["without_feature"], hotline["without_feature_in_class"]) == (6, 0)
-    assert (hotline["rate_with"], hotline["rate_without"], hotline["lift"], hotline["difference"]) == (1.0, 0.0, None, 1.0)
+    figures = (hotline["rate_with"], hotline["rate_without"], hotline["lift"], hotline["difference"])
+    assert figures == (1.0, 0.0, None, 1.0)
     assert hotline["p_value"] == pytest.approx(1 / 210, rel=1e-3) and hotline["test"] == "fisher"
     assert hotline["q_value"] == pytest.approx(2 / 210, rel=1e-3) and hotline["driver"] is True
     rework = _driver(report, "lost", "rework", "hotline")
@@ -117,7 +118,8 @@ def test_at_risk_counts_in_text_ids_only_in_csv(run_cli, log: str, tmp_path: Pat
     assert "### Customers at risk" in md.stdout and "O1" not in md.stdout
     with (out / "at_risk.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert [(r["case_id"], r["journey"], r["current_stage"], r["score"]) for r in rows] == [("O1", "1", "consider", "2")]
+    listed = [(r["case_id"], r["journey"], r["current_stage"], r["score"]) for r in rows]
+    assert listed == [("O1", "1", "consider", "2")]
     assert (out / "drivers.csv").read_text(encoding="utf-8").startswith("outcome,label,with_feature")
 
 
