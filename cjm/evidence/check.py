@@ -208,8 +208,11 @@ def outcome_spec(options: CheckOptions, mapping: LogMapping | None) -> OutcomeSp
     return base if base.classes else None
 
 
+Risk = tuple[dict[str, Any], list[dict[str, Any]]]  # the report's at_risk, and the rows of at_risk.csv
+
+
 def _run_outcomes(con: Any, model: MapModel, spec: OutcomeSpec, steps: list[Any], options: CheckOptions,
-                  approximate: bool) -> tuple[Aggregates, tuple[dict[str, Any], list[dict[str, Any]]]]:  # fmt: skip
+                  approximate: bool) -> tuple[Aggregates, Risk | None]:  # fmt: skip
     """The analysis with the outcome statements; then the drivers, and the open journeys scored by them."""
     from cjm.evidence.drivers import outcome_section
     from cjm.evidence.outcomes import PARAMETER_TABLES
@@ -223,7 +226,8 @@ def _run_outcomes(con: Any, model: MapModel, spec: OutcomeSpec, steps: list[Any]
     aggregates = fetch(con, {**RESULT_TABLES, **OUTCOME_TABLES})
     check_patterns(spec, aggregates)
     section = outcome_section(model, spec, aggregates, options.min_cases)
-    return aggregates, score(con, model, section, risk_outcome(spec.names()), spec.active_days)
+    lost = risk_outcome(spec.names())
+    return aggregates, None if lost is None else score(con, model, section, lost, spec.active_days)
 
 
 def check_patterns(spec: OutcomeSpec, aggregates: Aggregates) -> None:

@@ -84,8 +84,8 @@ def score(con: duckdb.DuckDBPyConnection, model: MapModel, outcomes: dict[str, A
     return section, table
 
 
-def risk_outcome(names: tuple[str, ...]) -> str:
-    """The class customers are at risk of: ``lost`` (or a name like it) when named, else the first class."""
+def risk_outcome(names: tuple[str, ...]) -> str | None:
+    """The class customers are at risk of: ``lost`` (or a name like it); None when no class means a loss."""
     from cjm.evidence.drivers import LOSS_NAMES
 
-    return next((n for n in names if n in LOSS_NAMES), names[0])
+    return next((n for n in names if n in LOSS_NAMES), None)
