@@ -180,17 +180,14 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
         )
         load_parameters(con, model, options.settings)
         steps = statements(model, options.top_variants, approximate)
-        if spec is None:
-            execute(con, steps, options.progress, keep=RESULT_TABLES)
-            aggregates = fetch(con, RESULT_TABLES)
-        else:
-            aggregates, risk = _run_outcomes(con, model, spec, steps, options, approximate)
+        aggregates, risk = _run(con, model, spec, segment_column(mapping), steps, options, approximate)
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
     run = RunInfo(__version__, model.journey.id, digest, stats.files, semantics(options, approximate, spec), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
-    report = finish(model, aggregates, run, replace(options, outcomes=spec), risk[0] if risk else None)
+    report = finish(model, aggregates, run, replace(options, outcomes=spec), risk[0] if risk else None,
+                    segment_column(mapping))  # fmt: skip
     return CheckResult(report, aggregates, meta, risk[1] if risk else [])
 
 
@@ -211,23 +208,45 @@ def outcome_spec(options: CheckOptions, mapping: LogMapping | None) -> OutcomeSp
 Risk = tuple[dict[str, Any], list[dict[str, Any]]]  # the report's at_risk, and the rows of at_risk.csv
 
 
-def _run_outcomes(con: Any, model: MapModel, spec: OutcomeSpec, steps: list[Any], options: CheckOptions,
-                  approximate: bool) -> tuple[Aggregates, Risk | None]:  # fmt: skip
-    """The analysis with the outcome statements; then the drivers, and the open journeys scored by them."""
+def segment_column(mapping: LogMapping) -> str | None:
+    """The column (or constant) a mapping names as the customers' segment, if any."""
+    for source in mapping.sources:
+        if source.segment is not None:
+            return source.segment.column or source.segment.value
+    return None
+
+
+def _run(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str | None, steps: list[Any],
+         options: CheckOptions, approximate: bool) -> tuple[Aggregates, Risk | None]:  # fmt: skip
+    """The analysis, with the outcome and segment statements when asked for; then the drivers, and the open
+    journeys scored by them."""
+    from cjm.evidence import segments
     from cjm.evidence.drivers import outcome_section
     from cjm.evidence.outcomes import PARAMETER_TABLES
     from cjm.evidence.risk import risk_outcome, score
     from cjm.evidence.tables import load_table
 
-    for name, rows in spec.rows().items():
-        load_table(con, name, PARAMETER_TABLES[name], rows)
-    keep = {*RESULT_TABLES, *OUTCOME_TABLES, *RISK_INPUTS}
-    execute(con, with_outcomes(steps, approximate), options.progress, keep=keep)
-    aggregates = fetch(con, {**RESULT_TABLES, **OUTCOME_TABLES})
+    tables = dict(RESULT_TABLES)
+    keep: set[str] = set()
+    if spec is not None:
+        for name, rows in spec.rows().items():
+            load_table(con, name, PARAMETER_TABLES[name], rows)
+        steps = with_outcomes(steps, approximate)
+        tables.update(OUTCOME_TABLES)
+        keep.update(RISK_INPUTS)
+    if segment is not None:
+        steps = [*steps, *segments.statements(spec is not None)]
+        tables.update(segments.tables(spec is not None))
+    execute(con, steps, options.progress, keep={*tables, *keep})
+    aggregates = fetch(con, tables)
+    if spec is None:
+        return aggregates, None
     check_patterns(spec, aggregates)
-    section = outcome_section(model, spec, aggregates, options.min_cases)
     lost = risk_outcome(spec.names())
-    return aggregates, None if lost is None else score(con, model, section, lost, spec.active_days)
+    if lost is None:
+        return aggregates, None
+    section = outcome_section(model, spec, aggregates, options.min_cases)
+    return aggregates, score(con, model, section, lost, spec.active_days)
 
 
 def check_patterns(spec: OutcomeSpec, aggregates: Aggregates) -> None:
@@ -279,7 +298,7 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
 
 
 def finish(model: MapModel, aggregates: Aggregates, run: RunInfo, options: CheckOptions,
-           at_risk: dict[str, Any] | None = None) -> Report:  # fmt: skip
+           at_risk: dict[str, Any] | None = None, segment: str | None = None) -> Report:  # fmt: skip
     """Report, matching overlaps, the outcome sections (with --outcome) and ranked findings."""
     report = build_report(model, aggregates, run, options.min_cases)
     if options.outcomes is not None and "cjm_outcome_stats" in aggregates:
@@ -288,6 +307,10 @@ def finish(model: MapModel, aggregates: Aggregates, run: RunInfo, options: Check
         report["outcomes"] = outcome_section(model, options.outcomes, aggregates, options.min_cases)
     if at_risk is not None:
         report["at_risk"] = at_risk
+    if segment is not None and "cjm_segment_stats" in aggregates:
+        from cjm.evidence.segments import segment_section
+
+        report["segments"] = segment_section(model, aggregates, segment, options.outcomes, options.min_cases)
     keys = [(str(r[0]), str(r[1] or ""), str(r[2] or ""), int(r[3])) for r in aggregates.get("cjm_key_stats", [])]
     report["run"]["matching"] = {"overlaps": overlaps(model, keys)}
     if options.explain_matching:

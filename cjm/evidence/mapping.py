@@ -19,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from cjm.errors import ConfigError, InputError
 
 FORMATS = ("csv", "tsv", "parquet", "json", "jsonl")
-ROLES = ("case", "time", "event", "channel", "source")
+ROLES = ("case", "time", "event", "channel", "source", "segment")
 DEFAULT_COLUMNS = {"case": "case_id", "time": "timestamp", "event": "event", "channel": "channel"}
 TIME_FORMATS = ("auto", "epoch_s", "epoch_ms", "epoch_us")
 
@@ -84,6 +84,7 @@ class SourceSpec(_Spec):
     channel: Field_ | None = None
     source: Field_ | None = None
     events: list[EmitSpec] = Field(default_factory=list, description="Several events per row.")
+    segment: Field_ | None = Field(None, description="A customer attribute to compare segments by (plan, region).")
 
     @model_validator(mode="before")
     @classmethod

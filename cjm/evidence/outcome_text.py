@@ -9,6 +9,7 @@ from typing import Any
 
 Report = dict[str, Any]
 SHOWN = 5  # drivers listed per report
+SEGMENTS_SHOWN = 10
 
 
 def _pct(value: float | None) -> str:
@@ -16,7 +17,35 @@ def _pct(value: float | None) -> str:
 
 
 def outcome_sections(report: Report) -> list[tuple[str, list[str]]]:
-    """(title, lines) per outcome section present in the report."""
+    """(title, lines) per section beyond the map present in the report: outcomes, at risk, segments."""
+    out = _outcomes(report)
+    segments = report.get("segments")
+    if segments:
+        out.append((f"Segments by {segments['column']}, side by side", _segment_lines(report, segments)))
+    return out
+
+
+def _segment_lines(report: Report, segments: dict[str, Any]) -> list[str]:
+    names = {s["id"]: s.get("name") or s["id"] for s in report["stages"]}
+    lines = []
+    for v in segments["values"][:SEGMENTS_SHOWN]:
+        if v.get("suppressed"):
+            lines.append(f"{v['segment']}: fewer customers than --min-cases, not shown")
+            continue
+        reach = ", ".join(f"{names.get(s['id'], s['id'])} {_pct(s['reached_share'])}" for s in v["stages"])
+        line = (f"{v['segment']}: {v['cases']:,} customers, {v['journeys']:,} journeys, {_pct(v['fitness'])} of "
+                f"moves follow the map; reached: {reach}")  # fmt: skip
+        if "outcomes" in v:
+            line += "; " + ", ".join(f"{k} {_pct(o['share'])}" for k, o in v["outcomes"].items())
+        lines.append(line)
+    if len(segments["values"]) > SEGMENTS_SHOWN:
+        lines.append(f"... and {len(segments['values']) - SEGMENTS_SHOWN} more (--format json lists all)")
+    if segments["mixed_cases"]:
+        lines.append(f"{segments['mixed_cases']:,} customers have several values; each counts in its smallest.")
+    return lines
+
+
+def _outcomes(report: Report) -> list[tuple[str, list[str]]]:
     section = report.get("outcomes")
     if not section:
         return []
