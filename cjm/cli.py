@@ -580,6 +580,31 @@ def evidence_check(
     return EXIT_FINDINGS if failures else EXIT_OK
 
 
+@evidence_app.command("fit")
+def evidence_fit(
+    journeys: Annotated[list[str], typer.Argument(help="The journey maps to compare (e.g. one per persona).")],
+    events: Events = None,
+    columns: Columns = None,
+    mapping: Annotated[str | None, typer.Option("--mapping", help="A mapping file for CRM exports.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-F", "-f", help="text, json or md.")] = "text",
+    gap_days: GapDays = "90",
+    memory_limit: Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 2GB.")] = "2GB",
+    threads: Annotated[int, typer.Option("--threads", help="DuckDB threads (0: every core).")] = 0,
+    debug: Debug = False,
+) -> int:
+    """Which map do customers follow? Each journey goes to the map that explains most of its steps in order."""
+    _require_evidence_extra()
+    from cjm.evidence.check import CheckOptions, parse_settings
+    from cjm.evidence.database import Resources
+    from cjm.evidence.fit import FIT_FORMATS, run_fit
+
+    formatter = _pick(FIT_FORMATS, output_format)
+    options = CheckOptions(list(events or []), columns, mapping, settings=parse_settings(gap_days, "60"),
+                           limits=Resources(memory_limit, threads), progress=_progress())  # fmt: skip
+    sys.stdout.write(formatter(run_fit(list(journeys), options), False))
+    return EXIT_OK
+
+
 @evidence_app.command("profile")
 def evidence_profile(
     files: Annotated[list[str], typer.Argument(help="Event log files or globs.")],
