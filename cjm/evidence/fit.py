@@ -177,6 +177,7 @@ def render_fit_text(report: Report, color: bool = False) -> str:
 
 def render_fit_markdown(report: Report, color: bool = False) -> str:
     """The fit report as a Markdown table."""
+
     def cell(value: object) -> str:
         return _clean(value).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
