@@ -136,14 +136,14 @@ def fit_report(maps: list[FitMap], names: dict[str, tuple[int, str]], journeys: 
     for number, m in enumerate(maps):
         size = groups.get(number, 0)
         rest = journeys - size
-        marks = []
+        marks: list[dict[str, Any]] = []
         for gid, total in totals.items():
             inside = usage.get((number, gid), 0)
             share_in, share_out = _share(inside, size), _share(total - inside, rest)
             if inside and share_in is not None and (share_out is None or share_in > share_out):
                 marks.append({"touchpoint": by_gid[gid][0], "name": by_gid[gid][1], "journeys": inside,
                               "share_in": share_in, "share_out": share_out})  # fmt: skip
-        marks.sort(key=lambda d: (-(d["share_in"] - (d["share_out"] or 0)), d["touchpoint"]))
+        marks.sort(key=lambda d: (-(float(d["share_in"]) - float(d["share_out"] or 0)), str(d["touchpoint"])))
         out.append({"id": m.model.journey.id, "title": m.model.journey.title, "file": m.path, "journeys": size,
                     "share": _share(size, journeys), "distinguishing": marks[:SHOWN]})  # fmt: skip
     return {"kind": "fit", "version": 1, "events_files": files, "journeys": journeys, "maps": out,

@@ -6,6 +6,7 @@ emitted script it is a literal quoted by SQLGlot for the target dialect.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,7 @@ def load_parameters(con: duckdb.DuckDBPyConnection, model: MapModel, settings: S
 
 
 def load_table(
-    con: duckdb.DuckDBPyConnection, name: str, columns: tuple[tuple[str, str], ...], rows: list[Row]
+    con: duckdb.DuckDBPyConnection, name: str, columns: tuple[tuple[str, str], ...], rows: Sequence[Row]
 ) -> None:
     """Create one parameter table in DuckDB, filled with bound parameters."""
     con.execute(f"CREATE OR REPLACE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
