@@ -68,6 +68,7 @@ format:
 schema:
 	$(VENV)/bin/cjm schema -o schemas/journey.schema.json
 	$(VENV)/bin/cjm schema --catalog -o schemas/catalog.schema.json
+	$(VENV)/bin/cjm schema --evidence -o schemas/evidence.schema.json
 
 goldens:
 	CJM_UPDATE_GOLDENS=1 $(PY) -m pytest -q -n 2 -m "not browser" tests

@@ -210,12 +210,17 @@ def fmt(
 def schema(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     catalog: Annotated[bool, typer.Option("--catalog", help="The schema of catalog files instead.")] = False,
+    evidence: Annotated[
+        bool, typer.Option("--evidence", help="The schema of evidence reports (cjm evidence check -F json) instead.")
+    ] = False,
     debug: Debug = False,
 ) -> int:
-    """Print the JSON Schema (draft 2020-12) of journey files, or of catalog files with --catalog."""
+    """Print the JSON Schema (draft 2020-12) of journey files, of catalog files, or of evidence reports."""
     from cjm.schema import schema_text
 
-    text = schema_text(catalog=catalog)
+    if catalog and evidence:
+        _usage("give --catalog or --evidence, not both")
+    text = schema_text(catalog=catalog, kind="evidence" if evidence else "journey")
     _emit(text, output)
     return EXIT_OK
 

@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 # Lowest floor first. A module belongs to the first floor that names it or its package.
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("cjm", "cjm.errors", "cjm.diagnostics", "cjm.escape", "cjm.project"),
-    ("cjm.validate.yaml_reader", "cjm.model", "cjm.entities", "cjm.validate.depends"),
+    ("cjm.validate.yaml_reader", "cjm.model", "cjm.evidence.model", "cjm.entities", "cjm.validate.depends"),
     ("cjm.validate.references", "cjm.validate.schema_messages", "cjm.validate.suppress", "cjm.validate.salvage"),
     ("cjm.validate.loader", "cjm.rules"),
     ("cjm.config",),

@@ -15,8 +15,9 @@ from cjm.evidence.database import Resources, connect, execute, fetch
 from cjm.evidence.findings import rank_findings
 from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_mapping
 from cjm.evidence.matching import CONFORMANT, MapModel, explain, glob_match, overlaps
+from cjm.evidence.model import AtRisk, EvidenceReport, Matching, Outcomes, Run, RunInput, Segments
 from cjm.evidence.outcomes import OUTCOME_TABLES, RISK_INPUTS, OutcomeSpec, with_outcomes
-from cjm.evidence.report import Aggregates, Report, RunInfo, build_report
+from cjm.evidence.report import Aggregates, build_report
 from cjm.evidence.tables import Settings, load_parameters
 from cjm.reporters.progress import Progress, no_progress
 
@@ -158,7 +159,7 @@ def _semantics(options: CheckOptions, approximate: bool) -> dict[str, Any]:
 class CheckResult:
     """A report with the aggregate tables it was built from and the settings to rebuild it."""
 
-    report: Report
+    report: EvidenceReport
     aggregates: Aggregates
     meta: dict[str, Any]
     at_risk: list[dict[str, Any]] = field(default_factory=list)  # the rows of at_risk.csv
@@ -172,7 +173,6 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
     model, digest = load_model(map_path)
     mapping = resolve_mapping(options)
     spec = outcome_spec(options, mapping)
-    risk: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
     with connect(options.limits) as con:
         stats = load(con, mapping)
         approximate = options.quantiles == "approximate" or (
@@ -180,14 +180,14 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
         )
         load_parameters(con, model, options.settings)
         steps = statements(model, options.top_variants, approximate)
-        aggregates, risk = _run(con, model, spec, segment_column(mapping), steps, options, approximate)
+        aggregates, risk = _analyse(con, model, spec, segment_column(mapping), steps, options, approximate)
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
-    run = RunInfo(__version__, model.journey.id, digest, stats.files, semantics(options, approximate, spec), info)
+    run = _run(model, digest, stats.files, semantics(options, approximate, spec), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
-    report = finish(model, aggregates, run, replace(options, outcomes=spec), risk[0] if risk else None,
-                    segment_column(mapping))  # fmt: skip
+    extra = Extra(risk[0] if risk else None, segment_column(mapping))
+    report = finish(model, aggregates, run, replace(options, outcomes=spec), extra)
     return CheckResult(report, aggregates, meta, risk[1] if risk else [])
 
 
@@ -216,7 +216,7 @@ def segment_column(mapping: LogMapping) -> str | None:
     return None
 
 
-def _run(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str | None, steps: list[Any],
+def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str | None, steps: list[Any],
          options: CheckOptions, approximate: bool) -> tuple[Aggregates, Risk | None]:  # fmt: skip
     """The analysis, with the outcome and segment statements when asked for; then the drivers, and the open
     journeys scored by them."""
@@ -273,7 +273,7 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     source = events_source(spark, options.events[0], options.columns)
     aggregates = run_spark(spark, model, digest, options.settings, source, options.top_variants, approximate)
     info = {"engine": "spark", "spark_remote": remote, "events": options.events[0]}
-    run = RunInfo(__version__, model.journey.id, digest, list(options.events), semantics(options, approximate), info)
+    run = _run(model, digest, list(options.events), semantics(options, approximate), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
@@ -293,27 +293,48 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     for key in ("gap_days", "window_days", "top_variants"):
         if key in meta:
             recorded[key] = meta[key]
-    run = RunInfo(__version__, model.journey.id, digest, [folder], recorded, {"aggregates": folder})
+    run = _run(model, digest, [folder], recorded, {"aggregates": folder})
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
 
 
-def finish(model: MapModel, aggregates: Aggregates, run: RunInfo, options: CheckOptions,
-           at_risk: dict[str, Any] | None = None, segment: str | None = None) -> Report:  # fmt: skip
-    """Report, matching overlaps, the outcome sections (with --outcome) and ranked findings."""
-    report = build_report(model, aggregates, run, options.min_cases)
-    if options.outcomes is not None and "cjm_outcome_stats" in aggregates:
-        from cjm.evidence.drivers import outcome_section
+def _run(model: MapModel, digest: str, files: list[str], chosen: dict[str, Any], info: dict[str, Any]) -> Run:
+    return Run(cjm=__version__, map=model.journey.id, map_sha256=digest, events_files=files, semantics=chosen,
+               input=RunInput.model_validate(info))  # fmt: skip
 
-        report["outcomes"] = outcome_section(model, options.outcomes, aggregates, options.min_cases)
-    if at_risk is not None:
-        report["at_risk"] = at_risk
-    if segment is not None and "cjm_segment_stats" in aggregates:
-        from cjm.evidence.segments import segment_section
 
-        report["segments"] = segment_section(model, aggregates, segment, options.outcomes, options.min_cases)
+@dataclass(frozen=True)
+class Extra:
+    """What a run adds to the report beyond the map: the scored open journeys, the segment column."""
+
+    at_risk: dict[str, Any] | None = None
+    segment: str | None = None
+
+
+def finish(model: MapModel, aggregates: Aggregates, run: Run, options: CheckOptions,
+           extra: Extra = Extra()) -> EvidenceReport:  # fmt: skip
+    """The report with how events matched, the sections beyond the map (outcomes, at risk, segments) and its
+    ranked findings: built once, then only read."""
     keys = [(str(r[0]), str(r[1] or ""), str(r[2] or ""), int(r[3])) for r in aggregates.get("cjm_key_stats", [])]
-    report["run"]["matching"] = {"overlaps": overlaps(model, keys)}
-    if options.explain_matching:
-        report["run"]["matching"]["keys"] = explain(model, keys)
-    report["findings"] = rank_findings(report)
-    return report
+    matching = Matching.model_validate(
+        {"overlaps": overlaps(model, keys), "keys": explain(model, keys) if options.explain_matching else None}
+    )
+    report = build_report(model, aggregates, run.model_copy(update={"matching": matching}), options.min_cases)
+    report = report.model_copy(update=beyond(model, aggregates, options, extra))
+    return report.model_copy(update={"findings": rank_findings(report)})
+
+
+def beyond(model: MapModel, aggregates: Aggregates, options: CheckOptions, extra: Extra) -> dict[str, Any]:
+    """The report's sections beyond the map, as models: outcomes, at_risk and segments (those the run made)."""
+    from cjm.evidence.drivers import outcome_section
+    from cjm.evidence.segments import segment_section
+
+    out: dict[str, Any] = {}
+    if options.outcomes is not None and "cjm_outcome_stats" in aggregates:
+        section = outcome_section(model, options.outcomes, aggregates, options.min_cases)
+        out["outcomes"] = Outcomes.model_validate(section)
+    if extra.at_risk is not None:
+        out["at_risk"] = AtRisk.model_validate(extra.at_risk)
+    if extra.segment is not None and "cjm_segment_stats" in aggregates:
+        section = segment_section(model, aggregates, extra.segment, options.outcomes, options.min_cases)
+        out["segments"] = Segments.model_validate(section)
+    return out

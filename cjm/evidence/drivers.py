@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cjm.evidence.matching import MapModel
+from cjm.evidence.model import EvidenceReport
 from cjm.evidence.outcomes import FEATURES, NONE, OPEN, TRANSITION_KINDS, OutcomeSpec
 from cjm.evidence.stats import Table, benjamini_hochberg, compare
 
@@ -227,24 +228,25 @@ def _times(lift: float | None) -> str:
     return f"{1 / lift:.1f} times less often" if lift > 0 else "never"
 
 
-def findings(report: dict[str, Any]) -> Iterator[tuple[str, str, str, tuple[str, ...], float]]:
+def findings(report: EvidenceReport) -> Iterator[tuple[str, str, str, tuple[str, ...], float]]:
     """(severity, kind, message, ids, weight) for each driver, and for each class no journey ended in."""
-    section = report.get("outcomes")
-    if not section:
+    section = report.outcomes
+    if section is None:
         return
-    for c in section["classes"]:
-        if c["journeys"] == 0 and c["id"] not in ("open", "none"):
-            yield ("warning", "empty-outcome", f"no journey ended as “{c['id']}”: no event of the log matches "
-                   f"{', '.join(c['events'])} (check the --outcome patterns)", (c["id"],), 1.0)  # fmt: skip
-    for d in section["drivers"]:
-        if not d["driver"]:
+    for c in section.classes:
+        if c.journeys == 0 and c.id not in ("open", "none"):
+            yield ("warning", "empty-outcome", f"no journey ended as “{c.id}”: its events ({', '.join(c.events)}) "
+                   "only come after another outcome event (check the --outcome patterns)", (c.id,), 1.0)  # fmt: skip
+    for d in section.drivers:
+        if not d.driver:
             continue
-        pains = "; ".join(f"“{p['text']}”" for p in d["pain_points"][:3])
+        pains = "; ".join(f"“{p.text}”" for p in d.pain_points[:3])
         where = f"; the map's pain points there: {pains}" if pains else ""
-        message = (f"customers who {d['label']} ended as “{d['outcome']}” {_times(d['lift'])}: "
-                   f"{d['with_feature_in_class']:,} of {d['with_feature']:,} journeys vs "
-                   f"{100 * d['rate_without']:.0f}% of the others (associated with, not proof of a cause; "
-                   f"q = {d['q_value']:.2g}){where}")  # fmt: skip
-        severity = "warning" if d["outcome"] in LOSS_NAMES and (d["lift"] or 2) > 1 else "info"
-        ids = tuple(v for k, v in d["feature"].items() if k in ("touchpoint", "stage", "from_stage", "to_stage"))
-        yield severity, "outcome-driver", message, (d["outcome"], *ids), min(1.0, abs(d["difference"]))
+        message = (f"customers who {d.label} ended as “{d.outcome}” {_times(d.lift)}: "
+                   f"{d.with_feature_in_class:,} of {d.with_feature:,} journeys vs "
+                   f"{100 * d.rate_without:.0f}% of the others (associated with, not proof of a cause; "
+                   f"q = {d.q_value:.2g}){where}")  # fmt: skip
+        severity = "warning" if d.outcome in LOSS_NAMES and (d.lift is None or d.lift > 1) else "info"
+        f = d.feature
+        ids = tuple(v for v in (f.touchpoint, f.stage, f.from_stage, f.to_stage) if v is not None)
+        yield severity, "outcome-driver", message, (d.outcome, *ids), min(1.0, abs(d.difference))

@@ -162,3 +162,19 @@ def test_a_class_no_journey_reached_is_a_warning(run_cli, tmp_path: Path) -> Non
     report = check_json(run_cli, log, "--outcome", "won=order_placed", "--outcome", "lost=churned")
     assert {c["id"]: c["journeys"] for c in report["outcomes"]["classes"]}["lost"] == 0
     assert any(f["kind"] == "empty-outcome" and f["ids"] == ["lost"] for f in report["findings"])
+
+
+def test_report_with_outcomes_and_segments_meets_the_schema(run_cli, log: str, tmp_path: Path) -> None:
+    import jsonschema
+
+    from cjm.evidence.model import EvidenceReport
+    from tests.evidence.test_report_model import SCHEMA
+
+    rows = [(*r, "pro" if r[0] < "M" else "basic") for r in _rows()]
+    seg = write_log(tmp_path / "seg.csv", rows, ("case_id", "timestamp", "event", "channel", "plan"))
+    data = check_json(run_cli, seg, *OUTCOMES, "--columns", "segment=plan", "--min-cases", "2")
+    assert {"outcomes", "at_risk", "segments"} <= set(data)
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert not [e.message for e in validator.iter_errors(data)]
+    assert EvidenceReport.model_validate(data).to_json() == data
+    assert "outcomes" not in check_json(run_cli, log), "without --outcome the report has no outcome sections"

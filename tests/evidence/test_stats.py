@@ -70,7 +70,7 @@ def _log(path: Path, seed: int, planted: bool, customers: int = 240) -> str:
 
 def _drivers(log: str) -> list[dict]:
     spec = build_spec([parse_class("lost=churned"), parse_class("kept=renewed")], "30", None)
-    report = run_check(SHOP, CheckOptions(events=[log], outcomes=spec, min_cases=5)).report
+    report = run_check(SHOP, CheckOptions(events=[log], outcomes=spec, min_cases=5)).report.to_json()
     return [d for d in report["outcomes"]["drivers"] if d["driver"] and d["outcome"] == "lost"]
 
 
