@@ -271,9 +271,13 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     approximate = options.quantiles == "approximate"
     spark = spark if spark is not None else session(remote)
     source = events_source(spark, options.events[0], options.columns)
-    aggregates = run_spark(spark, model, digest, options.settings, source, options.top_variants, approximate)
+    spec = options.outcomes if options.outcomes is not None and options.outcomes.classes else None
+    aggregates = run_spark(spark, model, digest, options.settings, source, options.top_variants, approximate,
+                           outcomes=spec)  # fmt: skip
+    if spec is not None:
+        check_patterns(spec, aggregates)
     info = {"engine": "spark", "spark_remote": remote, "events": options.events[0]}
-    run = _run(model, digest, list(options.events), semantics(options, approximate), info)
+    run = _run(model, digest, list(options.events), semantics(options, approximate, spec), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
@@ -284,6 +288,8 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     from cjm.evidence.aggregates import read_aggregates
 
     validate(options)
+    if options.outcomes is not None and options.outcomes.classes:
+        raise ConfigError("--outcome needs the events: --aggregates tables carry no outcomes yet")
     model, digest = load_model(map_path)
     aggregates, meta = read_aggregates(folder, options.limits)
     if meta.get("map_sha256") and meta["map_sha256"] != digest:
