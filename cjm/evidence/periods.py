@@ -21,6 +21,7 @@ from typing import Any
 from cjm.errors import ConfigError
 from cjm.evidence.matching import MapModel
 from cjm.evidence.model import EvidenceReport
+from cjm.evidence.stats import Table, benjamini_hochberg, z_test
 
 PERIODS = ("week", "month", "quarter")
 MAX_PERIODS = 1000
@@ -98,11 +99,7 @@ def calendar(by: str, first: dt.datetime, last: dt.datetime) -> list[Period]:
 
 def two_proportions(x1: int, n1: int, x2: int, n2: int) -> float:
     """The two-sided p-value of the pooled two-proportion z-test (1.0 when nothing varies)."""
-    pooled = (x1 + x2) / (n1 + n2)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    if se == 0:
-        return 1.0
-    return math.erfc(abs(x2 / n2 - x1 / n1) / se / math.sqrt(2))
+    return z_test(Table(x1, n1, x2, n2))
 
 
 def two_means(m1: float, se1: float, m2: float, se2: float) -> float:
@@ -111,19 +108,6 @@ def two_means(m1: float, se1: float, m2: float, se2: float) -> float:
     if se == 0:
         return 1.0 if m1 == m2 else 0.0
     return math.erfc(abs(m2 - m1) / se / math.sqrt(2))
-
-
-def benjamini_hochberg(pvalues: list[float]) -> list[float]:
-    """The Benjamini-Hochberg q-values, in the order of ``pvalues``."""
-    m = len(pvalues)
-    order = sorted(range(m), key=lambda i: pvalues[i])
-    q = [1.0] * m
-    running = 1.0
-    for rank in range(m, 0, -1):
-        i = order[rank - 1]
-        running = min(running, pvalues[i] * m / rank)
-        q[i] = min(1.0, running)
-    return q
 
 
 @dataclass(frozen=True)
