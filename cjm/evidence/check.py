@@ -15,10 +15,17 @@ from cjm.evidence.database import Resources, connect, execute, fetch
 from cjm.evidence.findings import rank_findings
 from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_mapping
 from cjm.evidence.matching import CONFORMANT, MapModel, explain, glob_match, overlaps
-from cjm.evidence.measures import load_measure_parameters, result_tables, surveyed, with_measures
+from cjm.evidence.measures import (
+    PERIOD_OUTCOME_TABLES,
+    load_measure_parameters,
+    period_outcome_statements,
+    result_tables,
+    surveyed,
+    with_measures,
+)
 from cjm.evidence.model import AtRisk, EvidenceReport, Matching, Outcomes, Periods, Run, RunInput, Segments, Surveys
 from cjm.evidence.outcomes import OUTCOME_TABLES, RISK_INPUTS, OutcomeSpec, with_outcomes
-from cjm.evidence.periods import Period, calendar, check_by, period_section
+from cjm.evidence.periods import Period, calendar, check_by, period_outcomes, period_section
 from cjm.evidence.report import Aggregates, build_report
 from cjm.evidence.surveys import drop_survey_events, survey_section
 from cjm.evidence.tables import Settings, load_parameters
@@ -253,6 +260,9 @@ def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str |
         steps = with_outcomes(steps, approximate)
         tables.update(OUTCOME_TABLES)
         keep.update(RISK_INPUTS)
+        if options.by is not None:  # outcome rates per period
+            steps = [*steps, *period_outcome_statements()]
+            tables.update(PERIOD_OUTCOME_TABLES)
     if segment is not None:
         steps = [*steps, *segments.statements(spec is not None)]
         tables.update(segments.tables(spec is not None))
@@ -379,7 +389,9 @@ def _with_measures(
         if section["metrics"]:
             semantics["surveys"] = SURVEY_SEMANTICS
     if options.by is not None and extra.periods is not None:
-        update["periods"] = Periods.model_validate(period_section(model, aggregates, options.by, list(extra.periods)))
+        outcomes = period_outcomes(aggregates, options.outcomes.names() if options.outcomes else (), extra.periods)
+        section = period_section(model, aggregates, options.by, list(extra.periods), outcomes)
+        update["periods"] = Periods.model_validate(section)
         semantics["periods"] = PERIOD_SEMANTICS
     if not update:
         return report

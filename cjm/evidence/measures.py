@@ -35,6 +35,9 @@ PERIOD_SURVEY_TABLES: dict[str, tuple[str, ...]] = {
     "cjm_period_survey_stats": ("metric", "period", *_STAT_COLUMNS),
 }
 
+# With --outcome: per period of the journeys' start and outcome (class number, or -1 open, -2 none), journeys.
+PERIOD_OUTCOME_TABLES: dict[str, tuple[str, ...]] = {"cjm_period_outcome_stats": ("period", "outcome", "journeys")}
+
 PARAMETER_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "cjm_metric_patterns": (("metric", "INTEGER"), ("event_like", "VARCHAR"), ("channel_like", "VARCHAR"),
                             ("source_like", "VARCHAR")),
@@ -254,3 +257,16 @@ SELECT jp.period, v.stage, COUNT(*) AS reached_journeys
 FROM cjm_visits AS v JOIN cjm_journey_periods AS jp ON jp.case_id = v.case_id AND jp.journey_no = v.journey_no
 GROUP BY jp.period, v.stage
 """
+
+
+_PERIOD_OUTCOMES = """
+SELECT jp.period, o.outcome, COUNT(*) AS journeys
+FROM cjm_outcome_journeys AS o
+JOIN cjm_journey_periods AS jp ON jp.case_id = o.case_id AND jp.journey_no = o.journey_no
+GROUP BY jp.period, o.outcome
+"""
+
+
+def period_outcome_statements() -> list[Statement]:
+    """The outcome rates per period: after the outcome statements (cjm.evidence.outcomes) and the periods'."""
+    return [Statement("cjm_period_outcome_stats", _PERIOD_OUTCOMES)]

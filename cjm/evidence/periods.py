@@ -275,6 +275,28 @@ def period_section(
     return {"by": by, "periods": rows, "surveys": surveys, "changes": tested, "q_level": Q_LEVEL}
 
 
+def period_outcomes(
+    aggregates: Aggregates, classes: tuple[str, ...], periods: tuple[Period, ...] | list[Period]
+) -> dict[str, dict[str, dict[str, int]]]:
+    """Per period label and outcome class: journeys with the outcome, of the period's finished journeys.
+
+    Open journeys (no outcome yet, still active) are left out of the rate: the last periods hold many of them,
+    and counting them would make every outcome look rarer there.
+    """
+    counts: dict[int, dict[int, int]] = {}
+    for period, outcome, journeys in aggregates.get("cjm_period_outcome_stats", []):
+        counts.setdefault(int(period), {})[int(outcome)] = int(journeys)
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for i, period in enumerate(periods):
+        found = counts.get(i, {})
+        finished = sum(n for code, n in found.items() if code != -1)
+        if classes:
+            out[period.label] = {
+                name: {"count": found.get(k, 0), "journeys": finished} for k, name in enumerate(classes)
+            }
+    return out
+
+
 def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 

@@ -157,3 +157,19 @@ def test_survey_scores_per_period(run_cli: Callable[..., Any], tmp_path: Path) -
     assert [(c["id"], c["old"], c["new"], c["p"]) for c in tested] == [("nps", 40.0, -40.0, 0.0455)]
     # the nps answers are not unmapped events in any period
     assert all(p["unmapped_share"] == 0 for p in report["periods"]["periods"])
+
+
+def test_outcome_rates_per_period_and_a_planted_change(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    log = _shop_log(tmp_path / "log.csv", 11, lambda month: 0.6 if month < 4 else 0.3)
+    report = check_json(run_cli, log, "--by", "month", "--outcome", "won=order_placed")
+    rows = report["periods"]["periods"]
+    january = rows[0]["outcomes"]["won"]
+    # every journey of January is finished (no event in the last 30 days): the rate is over all of them
+    assert january["journeys"] == rows[0]["journeys"] == 150
+    assert january["count"] == rows[0]["stages"]["buy"]["reached"]
+    tested = {(c["id"], c["to"]) for c in report["periods"]["changes"] if c["figure"] == "outcome" and c["q"] < 0.05}
+    assert ("won", "2026-05") in tested
+    md = run_cli(
+        "evidence", "check", SHOP, "--events", log, "--by", "month", "--outcome", "won=order_placed", "-F", "md"
+    )
+    assert "### Outcomes, share of the journeys that started that month" in md.stdout
