@@ -236,3 +236,11 @@ def test_example_with_survey_answers_finds_the_degrading_onboarding_chat(
     # the CRM export's own figures are what they are without the survey answers
     plain = run_cli("evidence", "check", example, "--mapping", str(Path(mapping).with_name("crm-mapping.yaml")))
     assert "3,000 customers, 3,000 journeys, 37,917 events" in plain.stdout
+
+
+def test_min_cases_withholds_small_survey_figures(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    report = check_json(run_cli, _survey_log(tmp_path / "log.csv"), "--columns", "score=score", "--min-cases", "5",
+                        journey=SURVEY)  # fmt: skip
+    buy = _by_stage(_metric(report, "nps"), "buy")  # 4 answers: withheld
+    assert buy["suppressed"] is True and buy["value"] is None and buy["responses"] is None
+    assert _by_stage(_metric(report, "nps"), "consider")["value"] == 30.0  # 10 answers: shown
