@@ -23,14 +23,19 @@ from cjm.diagnostics import Diagnostic, FileReport, Span, core
 from cjm.discovery import JOURNEY_SUFFIX, discover, glob, read_limited, shown, within, workspace_path
 from cjm.entities import references
 from cjm.errors import InputError
-from cjm.model import Catalog, Journey
+from cjm.model import Catalog, Journey, LifecycleStage
 from cjm.validate.loader import LoadResult, load_bytes, source_lines
 from cjm.validate.references import SharedIds
 from cjm.validate.yaml_reader import Limits
 
 __all__ = ["JOURNEY_SUFFIX", "Catalogs", "Workspace", "discover", "open_workspace", "workspace_path"]
 
-_CATALOG_KINDS = (("persona", "personas"), ("touchpoint", "touchpoints"), ("backstage", "backstage"))
+_CATALOG_KINDS = (
+    ("persona", "personas"),
+    ("touchpoint", "touchpoints"),
+    ("backstage", "backstage"),
+    ("lifecycle stage", "lifecycle"),
+)
 Reader = Callable[[], bytes]
 
 
@@ -43,6 +48,13 @@ class Catalogs:
     reports: tuple[FileReport, ...]
     files: tuple[str, ...]
     definitions: tuple[Catalog, ...] = ()
+
+    @property
+    def lifecycle(self) -> tuple[LifecycleStage, ...]:
+        """The organisation's lifecycle stages, in catalog order (the first catalog to declare an id wins)."""
+        stages = {stage.id: stage for catalog in reversed(self.definitions) for stage in catalog.lifecycle}
+        order = list(dict.fromkeys(stage.id for catalog in self.definitions for stage in catalog.lifecycle))
+        return tuple(stages[i] for i in order)
 
     def complete(self, journey: Journey) -> Journey:
         """The journey with the catalog personas, touchpoints and backstage processes it references added,

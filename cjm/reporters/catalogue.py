@@ -113,6 +113,9 @@ def _order_section() -> list[str]:
     out += [
         "",
         "- `CJM022` (a journey id used by two files) needs each file's id to be readable.",
+        "- `CJM023` and `CJM024` (a nested journey that is missing, or that leads back to its parent)",
+        "  are checked across every journey of the workspace, on the actions that validated; journey",
+        "  files the run did not name are read only when a link names a journey the run does not hold.",
         "- When what is left of a broken file cannot be made into a journey at all, the lint rules",
         "  wait for the schema errors; ids and references are still checked.",
     ]
