@@ -318,6 +318,35 @@ def diff(
     return EXIT_FINDINGS if trips(report.changes, exit_code, kinds) else EXIT_OK
 
 
+@app.command()
+def report(
+    kind: Annotated[str, typer.Argument(help="opportunities, pains or owners.")],
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Journey files or folders (default: the workspace's journeys).")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-F", "-f", help="md, csv or json (default: md).")] = "md",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help="A 'cjm evidence' JSON report: its reach weighs opportunities.")
+    ] = None,
+    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    debug: Debug = False,
+) -> int:
+    """Tables across journeys for a wiki, a spreadsheet or a planning tool: opportunities, pains or owners."""
+    from cjm.escape import visible
+    from cjm.portfolio.run import run_report
+    from cjm.render.site import evidence_by_journey
+    from cjm.workspace import open_workspace
+
+    done = run_report(
+        kind, list(paths or []), output_format, open_workspace(paths or [], config), evidence_by_journey(evidence)
+    )
+    _emit(done.text, output)
+    for path, reason in done.skipped:
+        typer.echo(f"cjm: left {visible(path)} out of the report:\n  {visible(reason)}", err=True)
+    return EXIT_FINDINGS if done.skipped else EXIT_OK
+
+
 import_app = typer.Typer(
     name="import", help="Convert a journey drawn in another format into a cjm file.", no_args_is_help=True
 )

@@ -32,6 +32,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("cjm.workspace",),
     ("cjm.validate.run", "cjm.validate.baseline"),
     ("cjm.reporters",),
+    ("cjm.portfolio",),
     ("cjm.diff", "cjm.schema", "cjm.scaffold", "cjm.fmt"),
     ("cjm.render",),
     ("cjm.importers", "cjm.evidence", "cjm.lsp"),
