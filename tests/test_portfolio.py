@@ -168,17 +168,34 @@ def _workspace(tmp_path: Path, *texts: str) -> Path:
     return tmp_path
 
 
-def test_report_opportunities_with_evidence(run_cli: Callable[..., Result], tmp_path: Path) -> None:
-    root = _workspace(tmp_path, ALPHA, BETA)
-    report = {"version": 2, "run": {"map": "alpha"}, "cases": 200,
-              "touchpoints": [{"id": "tp1", "cases": 50}], "stages": [{"id": "s1", "reached_cases": 100}]}  # fmt: skip
-    (root / "evidence.json").write_text(json.dumps(report))
-    result = run_cli("report", "opportunities", ".", "-F", "json", "--evidence", "evidence.json", cwd=root)
+@pytest.fixture(scope="module")
+def fleet_evidence(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real `cjm evidence check` report of the fleet example on its CRM export (3,000 customers)."""
+    pytest.importorskip("duckdb")
+    from tests.conftest import run_cli_inprocess
+
+    out = tmp_path_factory.mktemp("evidence")
+    result = run_cli_inprocess(
+        "evidence", "check", str(ROOT / "examples" / "b2b-fleet-software.journey.yaml"),
+        "--mapping", str(ROOT / "examples" / "evidence" / "crm-mapping.yaml"), "-F", "json", "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code in (0, 1), result.stderr
+    return out / "evidence.json"
+
+
+def test_report_opportunities_with_evidence(run_cli: Callable[..., Result], fleet_evidence: Path) -> None:
+    """Connector pricing: pain 4 (critical), impact high 3, effort low 1; the busiest touchpoint of its action
+    reached 1,688 of the report's 3,000 customers: reach 1 + 0.5627 = 1.56, score 12 x 1.56 = 18.72."""
+    data = json.loads(fleet_evidence.read_text())
+    assert data["cases"] == 3000
+    result = run_cli("report", "opportunities", str(ROOT / "examples"), "-F", "json", "--evidence", str(fleet_evidence))
     assert result.exit_code == 0, result.stderr
-    rows = json.loads(result.stdout)["rows"]
-    assert [(r["id"], r["score"], r["customers_reached"], r["reach"]) for r in rows] == [
-        ("o1", 18.75, 50, 1.25), ("o3", 2.0, None, 1.0), ("o2", 1.5, 100, 1.5),
-    ]  # fmt: skip
+    top = json.loads(result.stdout)["rows"][0]
+    assert top["opportunity"] == "Show connector pricing on the pricing page"
+    assert (top["pain"], top["impact_points"], top["effort_points"]) == (4, 3, 1)
+    assert (top["customers_reached"], top["reach"], top["score"]) == (1688, 1.56, 18.72)
+    grocery = [r for r in json.loads(result.stdout)["rows"] if r["journey"] != "b2b-fleet-software"]
+    assert all(r["reach"] == 1 and r["customers_reached"] is None for r in grocery), "no evidence for them"
 
 
 def test_report_leaves_out_invalid_journeys_and_says_so(run_cli: Callable[..., Result], tmp_path: Path) -> None:

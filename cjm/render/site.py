@@ -15,7 +15,7 @@ from cjm.render.curve import emotion_css
 from cjm.render.view import CHANNEL_LABELS
 
 if TYPE_CHECKING:
-    from cjm.render.overlay import EvidenceReport
+    from cjm.evidence.model import EvidenceReport
 
 SPARK_WIDTH, SPARK_HEIGHT = 280, 48
 
@@ -197,7 +197,7 @@ def evidence_reach(report: EvidenceReport) -> Reach | None:
     if customers is None:
         return None
     touchpoints = {t.id: n for t in report.touchpoints if (n := number(t.cases)) is not None}
-    stages = {s.id: n for s in report.stages if (n := number(s.reached_cases or s.cases)) is not None}
+    stages = {s.id: n for s in report.stages if (n := number(s.reached_cases)) is not None}
     return Reach(customers, touchpoints, stages)
 
 

@@ -3,7 +3,6 @@ tables stay inside their boxes, read with enough contrast in both themes, load n
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -28,11 +27,6 @@ TEXT = (
     ".cjm-journeys-cell, .cjm-board-title a, .cjm-num"
 )
 STAGES = ["Discover", "Evaluate", "Buy", "Onboard", "Use", "Get help", "Renew"]
-# A small report in the shape `cjm evidence check -F json` writes, for the fleet map's badge and reach.
-EVIDENCE = {
-    "version": 2, "run": {"map": "b2b-fleet-software"}, "cases": 3000,
-    "touchpoints": [{"id": "website-demo-form", "cases": 1855}], "stages": [{"id": "trigger", "reached_cases": 2400}],
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +34,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.conftest import run_cli_inprocess
 
     out = tmp_path_factory.mktemp("portfolio")
-    report = out / "evidence.json"
-    report.write_text(json.dumps(EVIDENCE), encoding="utf-8")
+    checked = run_cli_inprocess(
+        "evidence", "check", str(ROOT / "examples" / "b2b-fleet-software.journey.yaml"),
+        "--mapping", str(ROOT / "examples" / "evidence" / "crm-mapping.yaml"), "-F", "json", "-o", str(out / "ev"),
+    )  # fmt: skip
+    assert checked.exit_code in (0, 1), checked.stderr
+    report = out / "ev" / "evidence.json"
     result = run_cli_inprocess("render", str(ROOT / "examples"), "-o", str(out / "site"), "--evidence", str(report))
     assert result.exit_code == 0, result.stderr
     return out / "site"
