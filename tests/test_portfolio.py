@@ -241,3 +241,28 @@ def test_hostile_text_stays_inert_in_every_format(run_cli: Callable[..., Result]
     assert rows[1][2].startswith("'=cmd") and "\x1b" not in rows[1][2]
     data = run_cli("report", "opportunities", ".", "-F", "json", cwd=root).stdout
     assert "\u202e" not in data and json.loads(data)["rows"][0]["opportunity"].startswith("=cmd")
+
+
+def test_the_site_index_escapes_every_portfolio_text(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    hostile = "<script>alert(1)</script>"
+    root = _workspace(tmp_path, ALPHA.replace("owner: CX team", f'owner: "{hostile}"'), BETA)
+    (root / "catalog.yaml").write_text(
+        "cjm: 1\nkind: catalog\nlifecycle:\n"
+        f'  - {{id: discover, name: "{hostile}", description: "<img src=x onerror=alert(2)>"}}\n'
+        "  - {id: buy, name: Buy}\n  - {id: use, name: Use}\n"
+    )
+    result = run_cli("render", ".", "-o", "site", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    index = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in index and "<img" not in index and "&lt;script&gt;" in index
+    assert "Blind spot: no journey covers this stage" in index and "Blind spots:</strong> Use:" in index
+    assert 'href="alpha.html"' in index and "“Does it” is detailed in" in index
+
+
+def test_without_a_lifecycle_the_board_says_how_to_declare_one(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    (tmp_path / "a.journey.yaml").write_text(ALPHA.replace("lifecycle: [buy]\n", ""))
+    result = run_cli("render", ".", "-o", "site", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "No lifecycle is declared" in index and "cjm-board-unplaced" in index
+    assert "Opportunity backlog across journeys" in index and "Fix the crash" in index
