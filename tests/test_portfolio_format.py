@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from cjm.validate.nesting import cycle
 from tests.conftest import Result
 
@@ -142,3 +144,30 @@ def test_a_diff_names_status_and_lifecycle_changes(run_cli: Callable[..., Result
     result = run_cli("diff", "old.journey.yaml", "new.journey.yaml", cwd=root)
     assert "Journey status: draft → live" in result.stdout
     assert "Journey lifecycle: discover → discover, buy" in result.stdout
+
+
+def test_the_json_schemas_know_the_portfolio_keys() -> None:
+    """Editors check the new keys through the published schemas: enums, id patterns, the catalog lifecycle."""
+    import jsonschema
+    import yaml
+
+    from cjm.schema import catalog_schema, journey_schema
+
+    good = yaml.safe_load(journey("a", "status: validated\ntype: blueprint\nlifecycle: [buy]\n", nests=("b",)))
+    jsonschema.validate(good, journey_schema())
+    for bad in ({"status": "done"}, {"type": "mega"}, {"lifecycle": ["Not An Id"]}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**good, **bad}, journey_schema())
+    nested = yaml.safe_load(journey("a", nests=("Bad Id",)))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(nested, journey_schema())
+    jsonschema.validate(yaml.safe_load(CATALOG), catalog_schema())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"cjm": 1, "kind": "catalog", "lifecycle": [{"id": "buy"}]}, catalog_schema())
+
+
+def test_report_writes_to_a_file(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"a.journey.yaml": journey("a", "lifecycle: [buy]\n")})
+    result = run_cli("report", "owners", "-F", "csv", "-o", "owners.csv", cwd=root)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert (root / "owners.csv").read_text().startswith("owner,journeys,pain_points")
