@@ -18,7 +18,7 @@ Ties keep a stable order: journey title, then the opportunity's place in its fil
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cjm.entities import walk
 from cjm.model import Journey, Opportunity, PainPoint
@@ -129,12 +129,5 @@ def backlog(journeys: Sequence[Journey], evidence: Mapping[str, Reach] | None = 
     evidence = evidence or {}
     ordered = sorted(journeys, key=lambda j: (j.title.lower(), j.id))
     items = [item for j in ordered for item in _unranked(j, evidence.get(j.id))]
-    position = {id(item): n for n, item in enumerate(items)}
-    items.sort(key=lambda item: (-item.score, position[id(item)]))
-    return tuple(_with_rank(item, n) for n, item in enumerate(items, start=1))
-
-
-def _with_rank(item: RankedOpportunity, rank: int) -> RankedOpportunity:
-    from dataclasses import replace
-
-    return replace(item, rank=rank)
+    items.sort(key=lambda item: -item.score)  # stable: equal scores keep journey title, then file order
+    return tuple(replace(item, rank=n) for n, item in enumerate(items, start=1))
