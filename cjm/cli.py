@@ -97,6 +97,9 @@ METAVARS: Mapping[str, str] = {
     "--dialect": "DIALECT",
     "--events-table": "TABLE",
     "--prefix": "PREFIX",
+    "--outcome": "CLASS=EVENTS",
+    "--active-days": "DAYS",
+    "--as-of": "DATE",
 }
 ARGUMENT_METAVARS: Mapping[str, str] = {
     "paths": "FILE|FOLDER",
@@ -725,11 +728,24 @@ def evidence_check(
     explain_matching: Annotated[
         bool, typer.Option("--explain-matching", help="List every event key, its touchpoint and overlaps.")
     ] = False,
+    allow_outside: Annotated[
+        bool, typer.Option("--allow-outside", help="Let the --mapping file name files outside the workspace.")
+    ] = False,
     engine: Annotated[str, typer.Option("--engine", help="duckdb, or spark (--events: a table or a path).")] = "duckdb",
     spark_remote: Annotated[
         str | None, typer.Option("--spark-remote", help="Spark Connect server for --engine spark, sc://host:port.")
     ] = None,
     color: Color = "auto",
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option("--outcome", help="An outcome and its events, e.g. lost=churned,cancel* (repeatable)."),
+    ] = None,
+    active_days: Annotated[
+        str, typer.Option("--active-days", help="A journey without outcome is open if active this many days.")
+    ] = "30",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The date open journeys are judged at (default: the last event).")
+    ] = None,
     debug: Debug = False,
 ) -> int:
     """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
@@ -738,6 +754,7 @@ def evidence_check(
     from cjm.evidence.database import Resources
     from cjm.evidence.formats import FORMATS, render_summary
     from cjm.evidence.gates import parse_gates, tripped
+    from cjm.evidence.outcomes import build_spec, parse_class
     from cjm.evidence.outputs import write_report_folder
     from cjm.reporters.text import use_colour
 
@@ -755,6 +772,8 @@ def evidence_check(
         Resources(memory_limit, threads, temp_dir, max_temp_size),
         _progress(),
         explain_matching,
+        allow_outside=allow_outside,
+        outcomes=build_spec([parse_class(o) for o in outcome or []], active_days, as_of),
     )
     if aggregates and (events or mapping or preset or columns):
         _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
@@ -767,7 +786,8 @@ def evidence_check(
     else:
         result = run_check(journey, options)
     if output:
-        written = write_report_folder(output, result.report, None if aggregates else result.aggregates, result.meta)
+        written = write_report_folder(output, result.report, None if aggregates else result.aggregates, result.meta,
+                                      result.at_risk)  # fmt: skip
         typer.echo(f"Wrote {len(written)} files to {output}", err=True)
     if output and output_format == "json":  # the report is in the folder: a summary, not the JSON again
         sys.stdout.write(render_summary(result.report, output))
@@ -777,6 +797,31 @@ def evidence_check(
     for line in failures:
         typer.echo(f"cjm: {line}", err=True)
     return EXIT_FINDINGS if failures else EXIT_OK
+
+
+@evidence_app.command("fit")
+def evidence_fit(
+    journeys: Annotated[list[str], typer.Argument(help="The journey maps to compare (e.g. one per persona).")],
+    events: Events = None,
+    columns: Columns = None,
+    mapping: Annotated[str | None, typer.Option("--mapping", help="A mapping file for CRM exports.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-F", "-f", help="text, json or md.")] = "text",
+    gap_days: GapDays = "90",
+    memory_limit: Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 2GB.")] = "2GB",
+    threads: Annotated[int, typer.Option("--threads", help="DuckDB threads (0: every core).")] = 0,
+    debug: Debug = False,
+) -> int:
+    """Which map do customers follow? Each journey goes to the map that explains most of its steps in order."""
+    _require_evidence_extra()
+    from cjm.evidence.check import CheckOptions, parse_settings
+    from cjm.evidence.database import Resources
+    from cjm.evidence.fit import FIT_FORMATS, run_fit
+
+    formatter = _pick(FIT_FORMATS, output_format)
+    options = CheckOptions(list(events or []), columns, mapping, settings=parse_settings(gap_days, "60"),
+                           limits=Resources(memory_limit, threads), progress=_progress())  # fmt: skip
+    sys.stdout.write(formatter(run_fit(list(journeys), options), False))
+    return EXIT_OK
 
 
 @evidence_app.command("profile")
