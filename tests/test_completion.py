@@ -80,7 +80,8 @@ def test_fish_completes_for_real(tmp_path: Path) -> None:
     ask = f'source {script}; complete -C "cjm val"; complete -C "cjm validate --color "; complete -C "cjm evidence "'
     out = subprocess.run(["fish", "-c", ask], env=_env(), capture_output=True, text=True, timeout=60, check=True)
     words = [line.split("\t")[0] for line in out.stdout.splitlines()]
-    assert words == ["validate", "always", "auto", "never", "check", "profile", "sql"]
+    assert words[:4] == ["validate", "always", "auto", "never"]
+    assert {"check", "profile", "sql"} <= set(words[4:]), "the evidence subcommands"
 
 
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed; test_zsh_protocol covers its requests")
