@@ -101,6 +101,11 @@ def test_drivers_hand_computed(run_cli, log: str) -> None:
     assert finding["severity"] == "warning"
     assert finding["message"].startswith("customers who used “Hotline” ended as “lost” only: 4 of 4 journeys vs 0% ")
     assert "associated with" in finding["message"]
+    # an outcome event ends journeys: it stays among the unmapped events, but is no finding about the map
+    assert "churned" in [u["event"] for u in report["unmapped"]]
+    assert not [f for f in report["findings"] if f["kind"] == "unmapped-event" and "churned" in f["ids"]]
+    plain = check_json(run_cli, log)
+    assert [f for f in plain["findings"] if f["kind"] == "unmapped-event" and "churned" in f["ids"]]
 
 
 def test_at_risk_counts_in_text_ids_only_in_csv(run_cli, log: str, tmp_path: Path) -> None:
