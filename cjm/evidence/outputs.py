@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cjm.evidence.analysis import RESULT_TABLES
+from cjm.evidence.outcomes import OUTCOME_TABLES
 from cjm.evidence.formats import render_json
 from cjm.evidence.model import EvidenceReport
 from cjm.output import write_atomic
@@ -83,7 +84,8 @@ def write_report_folder(folder: str, report: EvidenceReport, aggregates: dict[st
         write_atomic(base / "at_risk.csv", _csv(AT_RISK_COLUMNS, rows))
         written.append(str(base / "at_risk.csv"))
     if aggregates is not None:
-        for table, columns in RESULT_TABLES.items():
+        present = {t: c for t, c in OUTCOME_TABLES.items() if t in aggregates}  # with --outcome
+        for table, columns in {**RESULT_TABLES, **present}.items():
             path = base / "aggregates" / f"{table}.csv"
             write_atomic(path, _csv(columns, [list(r) for r in aggregates.get(table, [])]))
             written.append(str(path))

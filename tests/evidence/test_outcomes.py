@@ -183,3 +183,37 @@ def test_report_with_outcomes_and_segments_meets_the_schema(run_cli, log: str, t
     assert not [e.message for e in validator.iter_errors(data)]
     assert EvidenceReport.model_validate(data).to_json() == data
     assert "outcomes" not in check_json(run_cli, log), "without --outcome the report has no outcome sections"
+
+
+def test_outcomes_through_aggregates_and_emitted_sql(run_cli, log: str, tmp_path: Path) -> None:
+    import duckdb
+
+    direct = check_json(run_cli, log, *OUTCOMES)
+    out = tmp_path / "out"
+    assert run_cli("evidence", "check", SHOP, "-e", log, *OUTCOMES, "-o", str(out)).exit_code == 0
+    rebuilt = run_cli("evidence", "check", SHOP, "--aggregates", str(out / "aggregates"), *OUTCOMES, "-F", "json")
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert json.loads(rebuilt.stdout)["outcomes"] == direct["outcomes"]
+    # the warehouse route: the script emitted with --outcome, run in a database, its tables brought back
+    sql = run_cli("evidence", "sql", SHOP, "--dialect", "duckdb", "--events-table", "crm_events", *OUTCOMES)
+    assert sql.exit_code == 0, sql.stderr
+    assert "cjm_outcome_stats" in sql.stdout.split("\n\n")[0], "the header lists the outcome tables"
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE crm_events AS SELECT case_id, CAST(timestamp AS TIMESTAMP) AS ts, event, channel, "
+                f"CAST(NULL AS VARCHAR) AS source FROM read_csv('{log}', header = true, all_varchar = true)")  # fmt: skip
+    con.execute(sql.stdout)
+    folder = tmp_path / "warehouse"
+    folder.mkdir()
+    for table in ("cjm_totals", "cjm_key_stats", "cjm_touchpoint_stats", "cjm_channel_stats", "cjm_stage_stats",
+                  "cjm_funnel_stats", "cjm_tp_stage_stats", "cjm_transition_stats", "cjm_edge_stats",
+                  "cjm_variant_stats", "cjm_unmapped_stats", "cjm_meta", "cjm_outcome_stats", "cjm_feature_stats",
+                  "cjm_stage_p90"):  # fmt: skip
+        con.execute(f"COPY {table} TO '{folder / table}.csv' (HEADER)")
+    warehouse = run_cli("evidence", "check", SHOP, "--aggregates", str(folder), *OUTCOMES, "-F", "json")
+    assert warehouse.exit_code == 0, warehouse.stderr
+    assert json.loads(warehouse.stdout)["outcomes"] == direct["outcomes"]
+    fewer = run_cli("evidence", "check", SHOP, "--aggregates", str(folder), "--outcome", "lost=churned")
+    assert fewer.exit_code == 2 and "2 outcome classes" in fewer.stderr
+    (folder / "cjm_outcome_stats.csv").unlink()
+    missing = run_cli("evidence", "check", SHOP, "--aggregates", str(folder), *OUTCOMES)
+    assert missing.exit_code == 2 and "no outcome tables" in missing.stderr
