@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from cjm.evidence.analysis import RESULT_TABLES
-from cjm.evidence.outcomes import OUTCOME_TABLES
 from cjm.evidence.formats import render_json
 from cjm.evidence.model import EvidenceReport
+from cjm.evidence.outcomes import OUTCOME_TABLES
 from cjm.output import write_atomic
 
 # Each CSV table: the report list it comes from and its columns (lists and maps are joined as text).
