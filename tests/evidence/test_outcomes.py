@@ -200,7 +200,7 @@ def test_outcomes_through_aggregates_and_emitted_sql(run_cli, log: str, tmp_path
     assert "cjm_outcome_stats" in sql.stdout.split("\n\n")[0], "the header lists the outcome tables"
     con = duckdb.connect()
     columns = "case_id, CAST(timestamp AS TIMESTAMP) AS ts, event, channel, CAST(NULL AS VARCHAR) AS source"
-    con.execute(f"CREATE TABLE crm_events AS SELECT {columns} FROM read_csv('{log}', header = true, all_varchar = true)")
+    con.execute(f"CREATE TABLE crm_events AS SELECT {columns} FROM read_csv('{log}', all_varchar = true)")
     con.execute(sql.stdout)
     folder = tmp_path / "warehouse"
     folder.mkdir()
