@@ -39,6 +39,7 @@ class CheckOptions:
     limits: Resources = field(default_factory=Resources)
     progress: Progress = no_progress  # told of each analysis step; the command line passes a bar on a terminal
     explain_matching: bool = False
+    allow_outside: bool = False  # --allow-outside: a mapping file may name files outside the workspace
     outcomes: OutcomeSpec | None = None  # --outcome, --active-days, --as-of (the mapping file may name the classes)
 
 
@@ -50,7 +51,7 @@ def resolve_mapping(options: CheckOptions) -> LogMapping:
     if options.columns and chosen:
         raise ConfigError("--columns cannot be combined with --mapping or --preset (put the columns in the mapping)")
     if options.mapping:
-        return load_mapping(options.mapping, list(options.events))
+        return load_mapping(options.mapping, list(options.events), options.allow_outside)
     if not options.events:
         raise ConfigError("name the event log with --events FILE (globs allowed)")
     if options.preset:
