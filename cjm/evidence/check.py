@@ -222,7 +222,7 @@ def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str |
     """The analysis, with the outcome and segment statements when asked for; then the drivers, and the open
     journeys scored by them."""
     from cjm.evidence import segments
-    from cjm.evidence.drivers import outcome_section
+    from cjm.evidence.drivers import names_of, outcome_section
     from cjm.evidence.outcomes import PARAMETER_TABLES
     from cjm.evidence.risk import risk_outcome, score
     from cjm.evidence.tables import load_table
@@ -247,7 +247,7 @@ def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str |
     if lost is None:
         return aggregates, None
     section = outcome_section(model, spec, aggregates, options.min_cases)
-    return aggregates, score(con, model, section, lost, spec.active_days)
+    return aggregates, score(con, names_of(model, aggregates), section, lost, spec.active_days)
 
 
 def check_patterns(spec: OutcomeSpec, aggregates: Aggregates) -> None:

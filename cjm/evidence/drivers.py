@@ -198,8 +198,10 @@ def outcome_section(model: MapModel, spec: OutcomeSpec, aggregates: Aggregates, 
             "tested": len(tests), "q_level": Q_LEVEL, "drivers": drivers}  # fmt: skip
 
 
-def feature_keys(section: dict[str, Any], outcome: str, model: MapModel) -> list[tuple[Key, str]]:
+def feature_keys(section: dict[str, Any], outcome: str, names: Names) -> list[tuple[Key, str]]:
     """The drivers of ``outcome`` that raise it (lift above 1), as feature numbers with their words."""
+    model = names.model
+    events = {event: rank for rank, event in names.events.items()}
     stages = {s: i for i, s in enumerate(model.stages)}
     tps = {t: i for i, t in enumerate(model.touchpoints)}
     out = []
@@ -214,8 +216,10 @@ def feature_keys(section: dict[str, Any], outcome: str, model: MapModel) -> list
             key = (kind, stages[f["stage"]], -1, -1)
         elif f["kind"] == "transition":
             key = (kind, stages[f["from_stage"]], stages[f["to_stage"]], TRANSITION_KINDS.index(f["transition"]))
+        elif f["event"] in events:
+            key = (kind, events[f["event"]], -1, -1)
         else:
-            continue  # unmapped events are numbered by key rank, which the section does not keep
+            continue
         out.append((key, d["label"]))
     return out
 
@@ -236,7 +240,8 @@ def findings(report: EvidenceReport) -> Iterator[tuple[str, str, str, tuple[str,
     for c in section.classes:
         if c.journeys == 0 and c.id not in ("open", "none"):
             yield ("warning", "empty-outcome", f"no journey ended as “{c.id}”: its events ({', '.join(c.events)}) "
-                   "only come after another outcome event (check the --outcome patterns)", (c.id,), 1.0)  # fmt: skip
+                   "only come after another outcome's event, or also match an outcome named before it (check the "
+                   "--outcome patterns)", (c.id,), 1.0)  # fmt: skip
     for d in section.drivers:
         if not d.driver:
             continue

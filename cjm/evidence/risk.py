@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cjm.evidence.drivers import feature_keys
-from cjm.evidence.matching import MapModel
+from cjm.evidence.drivers import Names, feature_keys
 from cjm.evidence.tables import load_table
 
 if TYPE_CHECKING:
@@ -48,10 +47,11 @@ WHERE COALESCE(per.n, 0) + o.slow + o.recent_loop > 0
 """
 
 
-def score(con: duckdb.DuckDBPyConnection, model: MapModel, outcomes: dict[str, Any], outcome: str,
+def score(con: duckdb.DuckDBPyConnection, names: Names, outcomes: dict[str, Any], outcome: str,
           active_days: float) -> tuple[dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
     """The report's ``at_risk`` and the rows of at_risk.csv (most at risk first)."""
-    drivers = feature_keys(outcomes, outcome, model)
+    model = names.model
+    drivers = feature_keys(outcomes, outcome, names)
     words = {i: text for i, (_, text) in enumerate(drivers)}
     words[SLOW] = "in their current stage for longer than 90% of the journeys that moved on from it"
     words[LOOP] = f"went back to an earlier stage in the last {active_days:g} days"

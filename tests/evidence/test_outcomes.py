@@ -217,3 +217,15 @@ def test_outcomes_through_aggregates_and_emitted_sql(run_cli, log: str, tmp_path
     (folder / "cjm_outcome_stats.csv").unlink()
     missing = run_cli("evidence", "check", SHOP, "--aggregates", str(folder), *OUTCOMES)
     assert missing.exit_code == 2 and "no outcome tables" in missing.stderr
+
+
+def test_an_unmapped_event_can_be_a_driver_and_a_reason_for_risk(run_cli, tmp_path: Path) -> None:
+    rows = _rows() + [(f"L{n}", at(1, 2), "complaint", "crm") for n in range(1, 5)]
+    rows.append(("O2", at(81, 0.6), "complaint", "crm"))
+    report = check_json(run_cli, write_log(tmp_path / "c.csv", rows), *OUTCOMES)
+    complaint = _driver(report, "lost", "unmapped", "complaint")
+    assert (complaint["with_feature"], complaint["with_feature_in_class"], complaint["driver"]) == (4, 4, True)
+    assert complaint["q_value"] == pytest.approx(2 / 210, rel=1e-3)  # 8 comparisons now: 1/210 * 8/4
+    rows_at_risk = {r["case_id"]: r for r in report["at_risk"]["rows"]}
+    assert rows_at_risk["O2"]["reasons"] == ["had the event 'complaint', which is not on the map"]
+    assert rows_at_risk["O1"]["score"] == 2
