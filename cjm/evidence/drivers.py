@@ -199,15 +199,20 @@ def outcome_section(model: MapModel, spec: OutcomeSpec, aggregates: Aggregates, 
 
 
 def feature_keys(section: dict[str, Any], outcome: str, names: Names) -> list[tuple[Key, str]]:
-    """The drivers of ``outcome`` that raise it (lift above 1), as feature numbers with their words."""
+    """The drivers of ``outcome`` that raise it (lift above 1) and that not every journey of the class shows
+    (reaching the contract is what makes a cancellation possible, not a sign of one), as feature numbers with
+    their words."""
     model = names.model
     events = {event: rank for rank, event in names.events.items()}
     stages = {s: i for i, s in enumerate(model.stages)}
     tps = {t: i for i, t in enumerate(model.touchpoints)}
+    size = next((c["journeys"] for c in section["classes"] if c["id"] == outcome), 0)
     out = []
     for d in section["drivers"]:
         if d["outcome"] != outcome or not d["driver"] or (d["lift"] is not None and d["lift"] <= 1):
             continue
+        if d["with_feature_in_class"] >= size:
+            continue  # every journey of the class shows it: a precondition of the outcome, not a warning sign
         f = d["feature"]
         kind = FEATURES.index(f["kind"])
         if f["kind"] in ("touchpoint", "rework"):
