@@ -101,6 +101,8 @@ def test_drivers_hand_computed(run_cli, log: str) -> None:
     assert finding["severity"] == "warning"
     assert finding["message"].startswith("customers who used “Hotline” ended as “lost” only: 4 of 4 journeys vs 0% ")
     assert "associated with" in finding["message"]
+    # every lost journey called the hotline: a precondition of the loss here, no sign of risk for O1
+    assert report["at_risk"]["journeys"] == 0 and report["at_risk"]["open_journeys"] == 2
     # an outcome event ends journeys: it stays among the unmapped events, but is no finding about the map
     assert "churned" in [u["event"] for u in report["unmapped"]]
     assert not [f for f in report["findings"] if f["kind"] == "unmapped-event" and "churned" in f["ids"]]
@@ -108,8 +110,25 @@ def test_drivers_hand_computed(run_cli, log: str) -> None:
     assert [f for f in plain["findings"] if f["kind"] == "unmapped-event" and "churned" in f["ids"]]
 
 
-def test_at_risk_counts_in_text_ids_only_in_csv(run_cli, log: str, tmp_path: Path) -> None:
+def _risk_rows() -> list[tuple[str, str, str, str]]:
+    """The log with four more lost customers who called the hotline, and two who did not (L9, L10): the
+    hotline goes with the loss (8 of 8 callers lost, 2 of 8 others) without every lost journey showing it."""
+    rows = _rows()
+    for n in range(5, 9):
+        rows += [(f"L{n}", at(0), "ad_click", "ads"), (f"L{n}", at(1), "call", "phone"),
+                 (f"L{n}", at(1, 1), "call", "phone"), (f"L{n}", at(2), "churned", "crm")]  # fmt: skip
+    for n in (9, 10):
+        rows += [(f"L{n}", at(0), "ad_click", "ads"), (f"L{n}", at(1), "page_view", "web"),
+                 (f"L{n}", at(2), "churned", "crm")]  # fmt: skip
+    return rows
+
+
+def test_at_risk_counts_in_text_ids_only_in_csv(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "risk.csv", _risk_rows())
     report = check_json(run_cli, log, *OUTCOMES)
+    hotline = _driver(report, "lost", "touchpoint", "hotline")
+    assert (hotline["with_feature"], hotline["with_feature_in_class"], hotline["without_feature_in_class"]) == (8, 8, 2)
+    assert hotline["p_value"] == pytest.approx(90 / 12870, rel=1e-3) and hotline["driver"] is True
     risk = report["at_risk"]
     assert (risk["outcome"], risk["open_journeys"], risk["journeys"], risk["cases"]) == ("lost", 2, 1, 1)
     assert {r["reason"] for r in risk["reasons"]} == {"used “Hotline”", "used “Hotline” several times in a row"}
@@ -220,12 +239,12 @@ def test_outcomes_through_aggregates_and_emitted_sql(run_cli, log: str, tmp_path
 
 
 def test_an_unmapped_event_can_be_a_driver_and_a_reason_for_risk(run_cli, tmp_path: Path) -> None:
-    rows = _rows() + [(f"L{n}", at(1, 2), "complaint", "crm") for n in range(1, 5)]
+    rows = _risk_rows() + [(f"L{n}", at(1, 2), "complaint", "crm") for n in range(1, 9)]
     rows.append(("O2", at(81, 0.6), "complaint", "crm"))
     report = check_json(run_cli, write_log(tmp_path / "c.csv", rows), *OUTCOMES)
     complaint = _driver(report, "lost", "unmapped", "complaint")
-    assert (complaint["with_feature"], complaint["with_feature_in_class"], complaint["driver"]) == (4, 4, True)
-    assert complaint["q_value"] == pytest.approx(2 / 210, rel=1e-3)  # 8 comparisons now: 1/210 * 8/4
+    assert (complaint["with_feature"], complaint["with_feature_in_class"], complaint["driver"]) == (8, 8, True)
+    assert complaint["p_value"] == pytest.approx(90 / 12870, rel=1e-3) and complaint["q_value"] < 0.05
     rows_at_risk = {r["case_id"]: r for r in report["at_risk"]["rows"]}
     assert rows_at_risk["O2"]["reasons"] == ["had the event 'complaint', which is not on the map"]
     assert rows_at_risk["O1"]["score"] == 2
