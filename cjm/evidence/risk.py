@@ -1,8 +1,9 @@
 """Customers at risk: open journeys that show what lost journeys showed, scored in the engine after the drivers.
 
 An open journey earns a point for each driver of the loss class it shows (a feature with lift above 1 and
-q < 0.05 that not every journey of the class shows: such a feature is a precondition, not a sign), one for having been in its current stage longer than 90% of the journeys that moved on from it,
-and one for a loop-back within the last ``active_days``. Journeys with a score above 0 are at risk. Only
+q < 0.05 that not every journey of the class shows: such a feature is a precondition, not a sign), one
+for having been in its current stage longer than 90% of the journeys that moved on from it, and one for
+a loop-back within the last ``active_days``. Journeys with a score above 0 are at risk. Only
 counts and reasons reach the report's text; the case ids go to ``at_risk.csv`` (with ``-o``) and to the
 JSON's first rows, and nothing else about a customer leaves the analysis.
 """
