@@ -165,6 +165,8 @@ def comparisons(spec: OutcomeSpec, aggregates: Aggregates, min_cases: int) -> li
     for test, q in zip(tests, benjamini_hochberg([t["p_value"] for t in tests]), strict=True):
         test["q_value"] = q
         test["driver"] = q < Q_LEVEL and test["with_feature_in_class"] >= min_cases
+        size = journeys.get(spec.names().index(test["outcome"]), (0, 0))[0]
+        test["precondition"] = test["with_feature_in_class"] >= size
     return tests
 
 
@@ -188,7 +190,7 @@ def outcome_section(model: MapModel, spec: OutcomeSpec, aggregates: Aggregates, 
         key = t.pop("key")
         drivers.append({"outcome": t["outcome"], "feature": describe(key, names), "label": label(key, names),
                         **{k: t[k] for k in ("with_feature", "with_feature_in_class", "without_feature",
-                                             "without_feature_in_class", "driver", "test")},
+                                             "without_feature_in_class", "driver", "precondition", "test")},
                         "rate_with": _round(t["rate_with"]), "rate_without": _round(t["rate_without"]),
                         "lift": _round(t["lift"], 3), "difference": _round(t["difference"]),
                         "p_value": _significant(t["p_value"]), "q_value": _significant(t["q_value"]),
@@ -206,12 +208,11 @@ def feature_keys(section: dict[str, Any], outcome: str, names: Names) -> list[tu
     events = {event: rank for rank, event in names.events.items()}
     stages = {s: i for i, s in enumerate(model.stages)}
     tps = {t: i for i, t in enumerate(model.touchpoints)}
-    size = next((c["journeys"] for c in section["classes"] if c["id"] == outcome), 0)
     out = []
     for d in section["drivers"]:
         if d["outcome"] != outcome or not d["driver"] or (d["lift"] is not None and d["lift"] <= 1):
             continue
-        if d["with_feature_in_class"] >= size:
+        if d["precondition"]:
             continue  # every journey of the class shows it: a precondition of the outcome, not a warning sign
         f = d["feature"]
         kind = FEATURES.index(f["kind"])
@@ -248,7 +249,7 @@ def findings(report: EvidenceReport) -> Iterator[tuple[str, str, str, tuple[str,
                    "only come after another outcome's event, or also match an outcome named before it (check the "
                    "--outcome patterns)", (c.id,), 1.0)  # fmt: skip
     for d in section.drivers:
-        if not d.driver:
+        if not d.driver or d.precondition:
             continue
         pains = "; ".join(f"“{p.text}”" for p in d.pain_points[:3])
         where = f"; the map's pain points there: {pains}" if pains else ""

@@ -59,7 +59,7 @@ def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> str:
 
 DRIVER_COLUMNS = ("outcome", "label", "with_feature", "with_feature_in_class", "without_feature",
                   "without_feature_in_class", "rate_with", "rate_without", "lift", "difference", "p_value", "q_value",
-                  "test", "driver")  # fmt: skip
+                  "test", "driver", "precondition")  # fmt: skip
 AT_RISK_COLUMNS = ("case_id", "journey", "current_stage", "days_in_stage", "score", "reasons")
 
 

@@ -96,12 +96,9 @@ def test_drivers_hand_computed(run_cli, log: str) -> None:
     # the checkout after the won event is not part of the journey: no feature of it is compared
     assert not [d for d in section["drivers"] if "checkout" in d["feature"].values()]
     assert [d["driver"] for d in section["drivers"]] == sorted((d["driver"] for d in section["drivers"]), reverse=True)
-    finding = next(f for f in report["findings"] if f["kind"] == "outcome-driver" and "hotline" in f["ids"]
-                   and "several times" not in f["message"])  # fmt: skip
-    assert finding["severity"] == "warning"
-    assert finding["message"].startswith("customers who used “Hotline” ended as “lost” only: 4 of 4 journeys vs 0% ")
-    assert "associated with" in finding["message"]
-    # every lost journey called the hotline: a precondition of the loss here, no sign of risk for O1
+    # every lost journey called the hotline: a precondition of the loss here, no finding and no sign of risk for O1
+    assert hotline["precondition"] is True and site["precondition"] is False
+    assert not [f for f in report["findings"] if f["kind"] == "outcome-driver"]
     assert report["at_risk"]["journeys"] == 0 and report["at_risk"]["open_journeys"] == 2
     # an outcome event ends journeys: it stays among the unmapped events, but is no finding about the map
     assert "churned" in [u["event"] for u in report["unmapped"]]
@@ -129,6 +126,14 @@ def test_at_risk_counts_in_text_ids_only_in_csv(run_cli, tmp_path: Path) -> None
     hotline = _driver(report, "lost", "touchpoint", "hotline")
     assert (hotline["with_feature"], hotline["with_feature_in_class"], hotline["without_feature_in_class"]) == (8, 8, 2)
     assert hotline["p_value"] == pytest.approx(90 / 12870, rel=1e-3) and hotline["driver"] is True
+    assert (hotline["rate_without"], hotline["lift"], hotline["precondition"]) == (0.25, 4.0, False)
+    finding = next(f for f in report["findings"] if f["kind"] == "outcome-driver" and "hotline" in f["ids"]
+                   and "several times" not in f["message"])  # fmt: skip
+    assert finding["severity"] == "warning"
+    assert finding["message"].startswith(
+        "customers who used “Hotline” ended as “lost” 4.0 times as often: 8 of 8 "
+        "journeys vs 25% of the others (associated with, not proof of a cause"
+    )
     risk = report["at_risk"]
     assert (risk["outcome"], risk["open_journeys"], risk["journeys"], risk["cases"]) == ("lost", 2, 1, 1)
     assert {r["reason"] for r in risk["reasons"]} == {"used “Hotline”", "used “Hotline” several times in a row"}
