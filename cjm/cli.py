@@ -723,6 +723,16 @@ GapDays = Annotated[
 ]
 WindowDays = Annotated[str, typer.Option("--window-days", help="Funnel window in days from the first stage.")]
 TopVariants = Annotated[int, typer.Option("--top-variants", help="How many path variants to report (1 to 10000).")]
+OutcomeOption = Annotated[
+    list[str] | None,
+    typer.Option("--outcome", help="An outcome and its events, e.g. lost=churned,cancel* (repeatable)."),
+]
+ActiveDays = Annotated[
+    str, typer.Option("--active-days", help="A journey without outcome is open if active this many days.")
+]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="The date open journeys are judged at (default: the last event).")
+]
 
 
 @evidence_app.command("check")
@@ -765,16 +775,9 @@ def evidence_check(
         str | None, typer.Option("--spark-remote", help="Spark Connect server for --engine spark, sc://host:port.")
     ] = None,
     color: Color = "auto",
-    outcome: Annotated[
-        list[str] | None,
-        typer.Option("--outcome", help="An outcome and its events, e.g. lost=churned,cancel* (repeatable)."),
-    ] = None,
-    active_days: Annotated[
-        str, typer.Option("--active-days", help="A journey without outcome is open if active this many days.")
-    ] = "30",
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="The date open journeys are judged at (default: the last event).")
-    ] = None,
+    outcome: OutcomeOption = None,
+    active_days: ActiveDays = "30",
+    as_of: AsOf = None,
     debug: Debug = False,
 ) -> int:
     """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
@@ -882,18 +885,24 @@ def evidence_sql(
     approximate: Annotated[bool, typer.Option("--approximate", help="Approximate medians (large tables).")] = False,
     prefix: Annotated[str, typer.Option("--prefix", help="Prefix for every table the script creates.")] = "",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the script to this file.")] = None,
+    outcome: OutcomeOption = None,
+    active_days: ActiveDays = "30",
+    as_of: AsOf = None,
     debug: Debug = False,
 ) -> int:
     """Emit the analysis as SQL for a warehouse or Spark; bring back its tables with 'check --aggregates'."""
     _require_evidence_extra()
     from cjm.evidence.check import CheckOptions, load_model, parse_settings, validate
     from cjm.evidence.dialects import emit_statements, script
+    from cjm.evidence.outcomes import build_spec, parse_class
 
     settings = parse_settings(gap_days, window_days)
     validate(CheckOptions(settings=settings, top_variants=top_variants))
+    spec = build_spec([parse_class(o) for o in outcome or []], active_days, as_of)
+    outcomes = spec if spec.classes else None
     model, digest = load_model(journey)
-    sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate, prefix)
-    text = script(sql, dialect, events_table, model.journey.id, prefix)
+    sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate, prefix, outcomes)
+    text = script(sql, dialect, events_table, model.journey.id, prefix, outcomes is not None)
     _emit(text, output)
     return EXIT_OK
 
