@@ -257,7 +257,7 @@ def validate(
     from cjm.diagnostics import Severity
     from cjm.output import write_atomic
     from cjm.reporters import CI_FORMATS, ReportOptions
-    from cjm.reporters.outputs import parse_destinations, write_reports
+    from cjm.reporters.outputs import parse_destinations, refuse_inputs, write_reports
     from cjm.reporters.text import statistics_lines, use_colour
     from cjm.validate.baseline import apply_baseline, baseline_of, baseline_text, read_baseline
     from cjm.validate.run import RunOptions, check
@@ -267,6 +267,7 @@ def validate(
     settings = workspace.config
     default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     destinations = parse_destinations(output_format or [], output, default)
+    refuse_inputs(destinations, list(paths or []))
     colour = use_colour(sys.stdout, _colour_choice(color))
     if baseline and write_baseline:
         _usage("--baseline and --write-baseline cannot be used together")
@@ -532,6 +533,35 @@ def diff(
     return EXIT_FINDINGS if trips(report.changes, exit_code, kinds) else EXIT_OK
 
 
+@app.command()
+def report(
+    kind: Annotated[str, typer.Argument(help="opportunities, pains or owners.")],
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Journey files or folders (default: the workspace's journeys).")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-F", "-f", help="md, csv or json (default: md).")] = "md",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help="A 'cjm evidence' JSON report: its reach weighs opportunities.")
+    ] = None,
+    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    debug: Debug = False,
+) -> int:
+    """Tables across journeys for a wiki, a spreadsheet or a planning tool: opportunities, pains or owners."""
+    from cjm.escape import visible
+    from cjm.portfolio.run import run_report
+    from cjm.render.site import evidence_by_journey
+    from cjm.workspace import open_workspace
+
+    done = run_report(
+        kind, list(paths or []), output_format, open_workspace(paths or [], config), evidence_by_journey(evidence)
+    )
+    _emit(done.text, output)
+    for path, reason in done.skipped:
+        typer.echo(f"cjm: left {visible(path)} out of the report:\n  {visible(reason)}", err=True)
+    return EXIT_FINDINGS if done.skipped else EXIT_OK
+
+
 import_app = typer.Typer(
     name="import", help="Convert a journey drawn in another format into a cjm file.", no_args_is_help=True
 )
@@ -694,6 +724,16 @@ GapDays = Annotated[
 ]
 WindowDays = Annotated[str, typer.Option("--window-days", help="Funnel window in days from the first stage.")]
 TopVariants = Annotated[int, typer.Option("--top-variants", help="How many path variants to report (1 to 10000).")]
+OutcomeOption = Annotated[
+    list[str] | None,
+    typer.Option("--outcome", help="An outcome and its events, e.g. lost=churned,cancel* (repeatable)."),
+]
+ActiveDays = Annotated[
+    str, typer.Option("--active-days", help="A journey without outcome is open if active this many days.")
+]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="The date open journeys are judged at (default: the last event).")
+]
 
 
 @evidence_app.command("check")
@@ -736,16 +776,9 @@ def evidence_check(
         str | None, typer.Option("--spark-remote", help="Spark Connect server for --engine spark, sc://host:port.")
     ] = None,
     color: Color = "auto",
-    outcome: Annotated[
-        list[str] | None,
-        typer.Option("--outcome", help="An outcome and its events, e.g. lost=churned,cancel* (repeatable)."),
-    ] = None,
-    active_days: Annotated[
-        str, typer.Option("--active-days", help="A journey without outcome is open if active this many days.")
-    ] = "30",
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="The date open journeys are judged at (default: the last event).")
-    ] = None,
+    outcome: OutcomeOption = None,
+    active_days: ActiveDays = "30",
+    as_of: AsOf = None,
     by: Annotated[
         str | None, typer.Option("--by", help="The journey over time: figures per week, month or quarter.")
     ] = None,
@@ -876,18 +909,24 @@ def evidence_sql(
     approximate: Annotated[bool, typer.Option("--approximate", help="Approximate medians (large tables).")] = False,
     prefix: Annotated[str, typer.Option("--prefix", help="Prefix for every table the script creates.")] = "",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the script to this file.")] = None,
+    outcome: OutcomeOption = None,
+    active_days: ActiveDays = "30",
+    as_of: AsOf = None,
     debug: Debug = False,
 ) -> int:
     """Emit the analysis as SQL for a warehouse or Spark; bring back its tables with 'check --aggregates'."""
     _require_evidence_extra()
     from cjm.evidence.check import CheckOptions, load_model, parse_settings, validate
     from cjm.evidence.dialects import emit_statements, script
+    from cjm.evidence.outcomes import build_spec, parse_class
 
     settings = parse_settings(gap_days, window_days)
     validate(CheckOptions(settings=settings, top_variants=top_variants))
+    spec = build_spec([parse_class(o) for o in outcome or []], active_days, as_of)
+    outcomes = spec if spec.classes else None
     model, digest = load_model(journey)
-    sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate, prefix)
-    text = script(sql, dialect, events_table, model.journey.id, prefix)
+    sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate, prefix, outcomes)
+    text = script(sql, dialect, events_table, model.journey.id, prefix, outcomes is not None)
     _emit(text, output)
     return EXIT_OK
 
