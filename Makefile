@@ -21,13 +21,15 @@ $(VENV)/.installed: pyproject.toml $(LOCK)
 	@if [ -f tests/browser/package.json ]; then (cd tests/browser && npm ci --no-audit --no-fund --silent); fi
 	@touch $@
 
-# Graphviz draws the SVG/PNG/PDF maps; Chromium checks the rendered pages in tests;
+# Graphviz draws the flow (flow-svg/png/pdf); Chromium draws the map's PDF and PNG and checks the pages in tests;
+# poppler-utils (pdftoppm, pdfinfo) rasterises those PDFs in tests;
 # a Java runtime runs the Spark SQL of `cjm evidence sql` in tests (PySpark).
 system-deps:
 	@missing=""; \
 	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing$$missing with apt-get"; \

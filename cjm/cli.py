@@ -394,7 +394,8 @@ def render(
             "--format",
             "-F",
             "-f",
-            help="html, svg, png, pdf, mermaid, md, dot; comma-separated (default: from -o, else html).",
+            help="html, pdf, png (the map, drawn by Chromium), flow-svg, flow-png, flow-pdf (the Graphviz flow; "
+            "svg is flow-svg), mermaid, md, dot; comma-separated (default: from -o, else html).",
         ),
     ] = None,
     output: Annotated[
@@ -411,7 +412,7 @@ def render(
     config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
     debug: Debug = False,
 ) -> int:
-    """Draw journey maps: an HTML map (default), Graphviz SVG/PNG/PDF, Mermaid, Markdown or DOT."""
+    """Draw journey maps: an HTML map (default), its PDF or PNG, the Graphviz flow, Mermaid, Markdown or DOT."""
     from cjm.escape import visible
     from cjm.render import RenderRequest, parse_formats
     from cjm.render.run import render_once, summary

@@ -44,6 +44,15 @@ def _graphviz(fmt: str) -> Draw:
     return draw
 
 
+def _printed(fmt: str) -> Draw:
+    def draw(journey: Journey, overlay: Overlay) -> bytes:
+        from cjm.render.printed import render_pdf, render_png
+
+        return render_pdf(journey, overlay) if fmt == "pdf" else render_png(journey, overlay)
+
+    return draw
+
+
 def _dot(journey: Journey, overlay: Overlay) -> str:
     from cjm.render.dot import to_dot
 
@@ -64,9 +73,12 @@ def _markdown(journey: Journey, overlay: Overlay) -> str:
 
 FORMATS: dict[str, Format] = {
     "html": Format("html", ".html", _html, overlays=True),
-    "svg": Format("svg", ".svg", _graphviz("svg")),
-    "png": Format("png", ".png", _graphviz("png"), binary=True),
-    "pdf": Format("pdf", ".pdf", _graphviz("pdf"), binary=True),
+    "pdf": Format("pdf", ".pdf", _printed("pdf"), binary=True, overlays=True),
+    "png": Format("png", ".png", _printed("png"), binary=True, overlays=True),
+    "flow-svg": Format("flow-svg", ".flow.svg", _graphviz("svg")),
+    "flow-png": Format("flow-png", ".flow.png", _graphviz("png"), binary=True),
+    "flow-pdf": Format("flow-pdf", ".flow.pdf", _graphviz("pdf"), binary=True),
+    "svg": Format("svg", ".svg", _graphviz("svg")),  # the flow too: no other drawing is an SVG
     "mermaid": Format("mermaid", ".mmd", _mermaid),
     "md": Format("md", ".md", _markdown),
     "dot": Format("dot", ".dot", _dot),
@@ -119,9 +131,15 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
     return names
 
 
+def _inferred(output: str) -> str | None:
+    """The format a file name asks for by its extension (the longest that matches: map.flow.pdf is flow-pdf)."""
+    name = Path(output).name.lower()
+    matches = [ext for ext in BY_EXTENSION if name.endswith(ext) and len(name) > len(ext)]
+    return BY_EXTENSION[max(matches, key=len)] if matches else None
+
+
 def _is_file_target(output: str) -> bool:
-    path = Path(output)
-    return not output.endswith(("/", "\\")) and not path.is_dir() and path.suffix.lower() in BY_EXTENSION
+    return not output.endswith(("/", "\\")) and not Path(output).is_dir() and _inferred(output) is not None
 
 
 def _stream_formats(request: RenderRequest, inputs: int) -> tuple[str, ...]:
@@ -144,14 +162,14 @@ def resolve_formats(request: RenderRequest, inputs: int) -> tuple[tuple[str, ...
     if output and streamed:
         return streamed, Path(output), False
     if output and _is_file_target(output):
-        inferred = BY_EXTENSION[Path(output).suffix.lower()]
+        inferred = _inferred(output) or "html"
         formats = request.formats or (inferred,)
         if inputs > 1:
             raise ConfigError(f"-o {output} is a file but {inputs} journeys were given; pass a folder to -o")
         if len(formats) > 1:
             raise ConfigError(f"-o {output} is one file but {len(formats)} formats were asked for; pass a folder")
-        if inferred != formats[0]:
-            raise ConfigError(f"-o {output} has a .{inferred} extension but the format is {formats[0]}")
+        if FORMATS[inferred].extension.rsplit(".", 1)[1] != FORMATS[formats[0]].extension.rsplit(".", 1)[1]:
+            raise ConfigError(f"-o {output} has a {Path(output).suffix} extension but the format is {formats[0]}")
         return formats, Path(output), False
     formats = request.formats or ("html",)
     if output:

@@ -11,13 +11,14 @@ from cjm.model import Journey
 from cjm.render.curve import COLUMN_WIDTH
 from cjm.render.icons import CHANNEL_ICONS
 from cjm.render.overlay import NO_OVERLAY, Overlay
-from cjm.render.view import build_view
+from cjm.render.view import MapView, build_view
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
 LABEL_WIDTH = 156  # px of the lane-label column
 PRINT_WIDTH = 1512  # px across an A3 landscape page with 8 mm margins at 96 px per inch (1527), less a safety margin
+PAGE_PADDING = 32  # px left and right of the page body (map.css)
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -73,16 +74,19 @@ def icon_markup(channels: tuple[str, ...]) -> dict[str, Any]:
     return {channel: Markup(CHANNEL_ICONS[channel]) for channel in channels}
 
 
+def grid_context(view: MapView, print_width: float = PRINT_WIDTH) -> dict[str, Any]:
+    """The grid template's measures: column widths, the table's width, and the zoom that fits it on paper."""
+    width = LABEL_WIDTH + view.curve.width
+    return {
+        "column_width": COLUMN_WIDTH,
+        "label_width": LABEL_WIDTH,
+        "table_width": width,
+        "print_zoom": round(min(1.0, print_width / width), 3),
+        "stage_numbers": tuple(range(1, len(view.stages) + 1)),
+    }
+
+
 def render_html(journey: Journey, overlay: Overlay = NO_OVERLAY) -> str:
     """The journey map of ``journey`` as one self-contained HTML page."""
     view = build_view(journey, overlay)
-    width = LABEL_WIDTH + view.curve.width
-    return page(
-        "map.html.j2",
-        view=view,
-        icons=icon_markup(view.channels),
-        column_width=COLUMN_WIDTH,
-        label_width=LABEL_WIDTH,
-        table_width=width,
-        print_zoom=round(min(1.0, PRINT_WIDTH / width), 3),
-    )
+    return page("map.html.j2", view=view, icons=icon_markup(view.channels), **grid_context(view))

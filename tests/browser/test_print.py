@@ -1,0 +1,145 @@
+"""`cjm render -f pdf|png`: the map itself drawn by headless Chromium, checked by rasterising it (pdftoppm).
+
+Needs Chromium and poppler-utils (`make system-deps`); without them the tests skip on a laptop, fail in CI.
+The rasterised page is compared with a golden greyscale image (tests/golden/print/*.pgm) within a measured
+tolerance, never byte for byte: fonts and anti-aliasing move pixels. CJM_UPDATE_GOLDENS=1 rewrites them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOLDEN, ROOT, run_cli_inprocess
+from tests.render.test_printed import big_journey
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+B2B = ROOT / "examples" / "b2b-fleet-software.journey.yaml"
+A3_POINTS = (1191, 842)  # 420 x 297 mm landscape
+MEAN_TOLERANCE = 2.0  # mean absolute grey-level difference (0-255) from the golden, measured 0.0 on this machine
+PIXEL_TOLERANCE = 0.02  # share of pixels more than 64 grey levels off
+
+
+@pytest.fixture(scope="module", autouse=True)
+def tools() -> None:
+    from cjm.render.chromium import find_chromium
+
+    missing = [name for name in ("pdftoppm", "pdfinfo") if not shutil.which(name)]
+    if find_chromium() is None:
+        missing.append("chromium")
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {', '.join(missing)} is missing: make system-deps")
+        pytest.skip(f"{', '.join(missing)} not installed")
+
+
+def pdf_pages(pdf: Path) -> tuple[int, set[tuple[int, int]]]:
+    """The page count and the set of page sizes in whole points."""
+    out = subprocess.run(["pdfinfo", "-l", "1000", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+    sizes = set()
+    for line in out.splitlines():
+        if line.startswith("Page") and "size:" in line:
+            words = line.split("size:")[1].split()
+            sizes.add((round(float(words[0])), round(float(words[2]))))
+    return pages, sizes
+
+
+def raster(pdf: Path, page: int, dpi: int = 20) -> tuple[int, int, bytes]:
+    """One page as greyscale pixels: (width, height, one byte a pixel)."""
+    data = subprocess.run(
+        ["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf)],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    magic, width, height, _, pixels = data.split(maxsplit=4)
+    assert magic == b"P5"
+    return int(width), int(height), pixels
+
+
+def compare_golden(name: str, image: tuple[int, int, bytes]) -> tuple[float, float]:
+    """(mean difference, share of very different pixels) against tests/golden/print/NAME.pgm."""
+    width, height, pixels = image
+    path = GOLDEN / "print" / f"{name}.pgm"
+    if os.environ.get("CJM_UPDATE_GOLDENS"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"P5\n%d %d\n255\n" % (width, height) + pixels)
+    _, w, h, _, expected = path.read_bytes().split(maxsplit=4)
+    assert (int(w), int(h)) == (width, height), f"{name}: the page is {width}x{height}, the golden {w}x{h}"
+    diffs = [abs(a - b) for a, b in zip(pixels, expected, strict=True)]
+    return sum(diffs) / len(diffs), sum(d > 64 for d in diffs) / len(diffs)
+
+
+def margins_are_blank(image: tuple[int, int, bytes], columns: int = 4) -> bool:
+    """Nothing is drawn in the page's right margin: no stage or card was cut at the paper's edge."""
+    width, height, pixels = image
+    return all(pixels[y * width + x] >= 250 for y in range(height) for x in range(width - columns, width))
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_the_b2b_example_prints_on_a3_landscape_like_its_golden(tmp_path: Path) -> None:
+    pdf = tmp_path / "b2b.pdf"
+    result = run_cli_inprocess("render", str(B2B), "-o", str(pdf))
+    assert result.exit_code == 0, result.stderr
+    pages, sizes = pdf_pages(pdf)
+    assert pages == 3, "a cover (scope, persona), the map on one page, the panels"
+    assert sizes == {A3_POINTS}
+    image = raster(pdf, 2)
+    assert margins_are_blank(image)
+    mean, far = compare_golden("b2b-page-2", image)
+    assert mean <= MEAN_TOLERANCE and far <= PIXEL_TOLERANCE, (mean, far)
+    again = run_cli_inprocess("render", str(B2B), "-o", str(pdf))
+    assert "(unchanged)" in again.stderr, "the same map prints the same bytes (the PDF dates are zeroed)"
+
+
+def test_a_12x12_map_prints_one_stage_a_page_not_a_strip(tmp_path: Path) -> None:
+    source = big_journey(tmp_path)
+    pdf = tmp_path / "big.pdf"
+    result = run_cli_inprocess("render", str(source), "-o", str(pdf))
+    assert result.exit_code == 0, result.stderr
+    pages, sizes = pdf_pages(pdf)
+    assert pages >= 14, "a cover, 12 bands of one 12-action stage each, the panels"
+    assert sizes == {A3_POINTS}
+    for page in (2, 13):
+        image = raster(pdf, page)
+        assert margins_are_blank(image), f"page {page} is cut at the right edge"
+    mean, far = compare_golden("big-page-2", raster(pdf, 2))
+    assert mean <= MEAN_TOLERANCE and far <= PIXEL_TOLERANCE, (mean, far)
+
+
+def test_the_png_is_the_map_in_bands_never_a_strip(tmp_path: Path) -> None:
+    png = tmp_path / "b2b.png"
+    assert run_cli_inprocess("render", str(B2B), "-o", str(png)).exit_code == 0
+    width, height = png_size(png)
+    assert 2500 <= width <= 2700 and height > 2000, (width, height)  # 11 actions: 156 + 11 x 216 + padding
+    big = tmp_path / "big.png"
+    assert run_cli_inprocess("render", str(big_journey(tmp_path)), "-o", str(big)).exit_code == 0
+    width, height = png_size(big)
+    assert width <= 5500 and 1 / 3 < width / height < 3, (width, height)  # Graphviz drew a 46:1 strip
+
+
+def test_the_flow_keeps_its_own_names(tmp_path: Path) -> None:
+    result = run_cli_inprocess("render", str(B2B), "-f", "flow-pdf,flow-png,flow-svg", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["b2b-fleet-software.flow.pdf", "b2b-fleet-software.flow.png", "b2b-fleet-software.flow.svg"]
+    assert (tmp_path / "b2b-fleet-software.flow.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_without_chromium_the_message_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CJM_CHROMIUM", str(tmp_path / "no-such-browser"))
+    result = run_cli_inprocess("render", str(B2B), "-o", str(tmp_path / "map.pdf"))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "needs Chromium" in result.stderr and "-f flow-pdf" in result.stderr
+    assert not (tmp_path / "map.pdf").exists()
