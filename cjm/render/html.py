@@ -89,4 +89,4 @@ def grid_context(view: MapView, print_width: float = PRINT_WIDTH) -> dict[str, A
 def render_html(journey: Journey, overlay: Overlay = NO_OVERLAY) -> str:
     """The journey map of ``journey`` as one self-contained HTML page."""
     view = build_view(journey, overlay)
-    return page("map.html.j2", view=view, icons=icon_markup(view.channels), **grid_context(view))
+    return page("map.html.j2", view=view, icons=icon_markup(view.channels), about_open=False, **grid_context(view))

@@ -109,6 +109,7 @@ def print_html(journey: Journey, overlay: Overlay = NO_OVERLAY, page: str = DEFA
         page_size=f"{paper[0]}mm {paper[1]}mm",
         margin=f"{MARGIN_MM}mm",
         png=png,
+        about_open=True,
     )
 
 
