@@ -19,7 +19,10 @@ from tests.conftest import EXAMPLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-BOX = "(el) => { const r = el.getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; }"
+BOX = (
+    "(el) => { const r = el.getBoundingClientRect();"
+    " return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; }"
+)
 
 
 def _visible(page: Any, selector: str, width: int, height: int) -> list[bool]:
