@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 LOCK := requirements.txt
 LOCK_ARGS := pyproject.toml requirements/build.in --extra dev --universal --python-version 3.10 --generate-hashes
 
-.PHONY: install system-deps test test-latest lock lint format bench bench-evidence goldens schema fuzz clean
+.PHONY: install system-deps test test-latest lock lint format bench bench-evidence goldens schema messages fuzz clean
 
 install: system-deps $(VENV)/.installed
 
@@ -70,6 +70,15 @@ format:
 schema:
 	$(VENV)/bin/cjm schema -o schemas/journey.schema.json
 	$(VENV)/bin/cjm schema --catalog -o schemas/catalog.schema.json
+
+# The map's labels in every language: extract them from the code and templates (Babel), merge them into
+# each cjm/render/locale/LANG/LC_MESSAGES/cjm.po for translators, and compile the .mo files cjm ships.
+LOCALE := cjm/render/locale
+messages:
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project cjm \
+	  --copyright-holder "the cjm authors" -o $(LOCALE)/cjm.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(LOCALE)/cjm.pot -d $(LOCALE) -D cjm
+	$(VENV)/bin/pybabel compile --statistics -d $(LOCALE) -D cjm
 
 goldens:
 	CJM_UPDATE_GOLDENS=1 $(PY) -m pytest -q -n 2 -m "not browser" tests

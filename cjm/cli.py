@@ -414,7 +414,7 @@ def render(
 ) -> int:
     """Draw journey maps: an HTML map (default), its PDF or PNG, the Graphviz flow, Mermaid, Markdown or DOT."""
     from cjm.escape import visible
-    from cjm.render import RenderRequest, parse_formats
+    from cjm.render import RenderRequest, notes, parse_formats
     from cjm.render.run import render_once, summary
     from cjm.render.run import watch as watch_inputs
     from cjm.workspace import open_workspace
@@ -429,6 +429,8 @@ def render(
             sys.stdout.write(item.data)
     if written:
         typer.echo(summary(written), err=True)
+    for note in notes(outputs):
+        typer.echo(f"cjm: warning: {visible(note)}", err=True)
     for skip in skipped:
         typer.echo(f"cjm: skipped {visible(skip.path)}, not drawn:\n  {visible(skip.reason)}", err=True)
     if watch:

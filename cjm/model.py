@@ -24,6 +24,7 @@ from pydantic import (
 
 SUPPORTED_VERSIONS = (1,)
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$"  # BCP 47: a language, then region, script or variant
 _SHORT_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(mo|min|s|m|h|d|w|y)\s*")
 _ISO_DURATION = re.compile(
     r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?"
@@ -369,6 +370,11 @@ class Journey(_Model):
     cjm: Literal[1] = Field(description="Format version; only 1 exists.")
     id: Slug = Field(description="Unique journey id in the workspace.")
     title: Text = Field(description="Human title.")
+    lang: Annotated[str, StringConstraints(pattern=LANG_PATTERN)] | None = Field(
+        None,
+        description="The customer's language, a BCP 47 tag (e.g. 'it', 'en-GB'): the map's labels, durations "
+        "and numbers are drawn in it. Default: en.",
+    )
     description: str | None = Field(None, description="What the map is about.")
     owner: str | None = Field(None, description="Team or person accountable for the map.")
     tags: list[str] = Field(default_factory=list, description="Free-form tags.")

@@ -109,6 +109,7 @@ class Output:
     path: Path | None
     data: str | bytes
     source: str
+    notes: tuple[str, ...] = ()  # warnings for the person rendering (e.g. a language cjm has no labels for)
 
 
 @dataclass(frozen=True)
@@ -274,13 +275,14 @@ def render_all(
     extra = overlays(request, journeys, workspace)
     outputs: list[Output] = []
     for path, journey in journeys:
+        notes = _notes(path, journey)
         for name in formats:
             fmt = FORMATS[name]
             data = fmt.draw(journey, extra.get(journey.id, NO_OVERLAY))
             if isinstance(data, bytes) and not fmt.binary:
                 data = data.decode("utf-8")  # SVG is text: it may go to standard output
             where = child(target, journey.id + fmt.extension) if folder and target else target
-            outputs.append(Output(where, data, path))
+            outputs.append(Output(where, data, path, notes))
         if on_file:
             on_file(path)
     if site and target:
@@ -288,6 +290,18 @@ def render_all(
 
         outputs.append(Output(child(target, INDEX), render_index([j for _, j in journeys]), ""))
     return outputs, skipped
+
+
+def _notes(path: str, journey: Journey) -> tuple[str, ...]:
+    from cjm.render.i18n import unsupported_language
+
+    warning = unsupported_language(journey.lang)
+    return (f"{path}: {warning}",) if warning else ()
+
+
+def notes(outputs: list[Output]) -> list[str]:
+    """Every warning of a run, once each, in order."""
+    return list(dict.fromkeys(note for output in outputs for note in output.notes))
 
 
 def write_outputs(outputs: list[Output]) -> list[Written]:

@@ -60,11 +60,14 @@ def stylesheet(name: str = "map.css") -> str:
 
 
 def page(template: str, **context: Any) -> str:
-    """Render one of cjm's page templates with the shared stylesheet inlined."""
+    """Render one of cjm's page templates with the shared stylesheet inlined, in the current language."""
     from markupsafe import Markup
 
+    from cjm.render.i18n import _, current, ngettext
+
     css = Markup(stylesheet())  # our own file, never user text; escaping would break CSS in <style>
-    return environment().get_template(template).render(css=css, **context)
+    lang = current().code
+    return environment().get_template(template).render(css=css, _=_, ngettext=ngettext, lang=lang, **context)
 
 
 def icon_markup(channels: tuple[str, ...]) -> dict[str, Any]:
@@ -88,5 +91,8 @@ def grid_context(view: MapView, print_width: float = PRINT_WIDTH) -> dict[str, A
 
 def render_html(journey: Journey, overlay: Overlay = NO_OVERLAY) -> str:
     """The journey map of ``journey`` as one self-contained HTML page."""
-    view = build_view(journey, overlay)
-    return page("map.html.j2", view=view, icons=icon_markup(view.channels), about_open=False, **grid_context(view))
+    from cjm.render.i18n import language, speaking
+
+    with speaking(language(journey.lang)):
+        view = build_view(journey, overlay)
+        return page("map.html.j2", view=view, icons=icon_markup(view.channels), about_open=False, **grid_context(view))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cjm.model import Journey, Stage
 from cjm.render.curve import COLUMN_WIDTH
+from cjm.render.i18n import _
 from cjm.render.overlay import NO_OVERLAY, Overlay
 
 PX_PER_MM = 96 / 25.4
@@ -79,13 +80,21 @@ def _slice(journey: Journey, parts: list[Part]) -> tuple[Journey, tuple[int, ...
         stage = journey.stages[part.stage]
         update: dict[str, object] = {"actions": stage.actions[part.start : part.end]}
         if part.start:
-            update |= {"name": f"{stage.name} (continued)", "pain_points": [], "opportunities": [], "goal": None}
+            name = _("%(stage)s (continued)") % {"stage": stage.name}
+            update |= {"name": name, "pain_points": [], "opportunities": [], "goal": None}
         stages.append(stage.model_copy(update=update))
     return journey.model_copy(update={"stages": stages}), tuple(p.stage + 1 for p in parts)
 
 
 def print_html(journey: Journey, overlay: Overlay = NO_OVERLAY, page: str = DEFAULT_PAGE, png: bool = False) -> str:
     """The page to print: the HTML map with its grid in bands, one per printed page (or stacked, for a PNG)."""
+    from cjm.render.i18n import language, speaking
+
+    with speaking(language(journey.lang)):
+        return _print_html(journey, overlay, page, png)
+
+
+def _print_html(journey: Journey, overlay: Overlay, page: str, png: bool) -> str:
     from cjm.render.html import LABEL_WIDTH, grid_context, icon_markup
     from cjm.render.html import page as render_page
     from cjm.render.view import build_view
