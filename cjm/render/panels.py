@@ -142,7 +142,12 @@ def build_highlights(journey: Journey) -> tuple[tuple[str, str], ...]:
     out.append(
         (
             _("Pain points"),
-            _("%(count)s, of which %(severe)s high or critical") % {"count": len(pains), "severe": severe},
+            ngettext(
+                "%(count)s, of which %(severe)s high or critical",
+                "%(count)s, of which %(severe)s high or critical",
+                severe,
+            )
+            % {"count": len(pains), "severe": severe},
         )
     )
     opps = [o for s in journey.stages for o in s.opportunities] + [

@@ -326,7 +326,7 @@ def _expectation(expectation: Expectation) -> Item:
     parts = [_("measured by %(metric)s") % {"metric": expectation.metric}] if expectation.metric else []
     target = expectation.target
     if target is not None:
-        shown = number(target) if isinstance(target, float) else str(target)
+        shown = number(target) if isinstance(target, float) else duration(str(target))
         parts.append(_("target %(target)s") % {"target": shown})
     return Item(expectation.text, " · ".join(parts))
 

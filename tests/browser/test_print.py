@@ -143,3 +143,14 @@ def test_without_chromium_the_message_says_what_to_install(tmp_path: Path, monke
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert "needs Chromium" in result.stderr and "-f flow-pdf" in result.stderr
     assert not (tmp_path / "map.pdf").exists()
+
+
+def test_an_italian_map_prints_its_labels_in_italian(tmp_path: Path) -> None:
+    pdf = tmp_path / "mutuo.pdf"
+    source = ROOT / "tests" / "render" / "mutuo.journey.yaml"
+    assert run_cli_inprocess("render", str(source), "-o", str(pdf)).exit_code == 0
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for label in ("FASE 1", "CRITICITÀ", "PUNTI DI", "Richiede 3 settimane", "68,5%", "LINEA DI VISIBILITÀ"):
+        assert label in text, label
+    for english in ("Pain points", "STAGE 1", "Takes ", "Touchpoints"):
+        assert english not in text, english
