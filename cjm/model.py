@@ -180,7 +180,16 @@ class Opportunity(_Model):
     addresses: list[Slug] = Field(default_factory=list, description="Ids of the pain points it addresses.")
 
 
+class Frontstage(_Model):
+    """What staff do in front of the customer during an action (service blueprint); a bare string is text."""
+
+    text: Text = Field(description="What the staff member does, e.g. 'The advisor explains the rate options'.")
+    owner: str | None = Field(None, description="Who does it: a role or team, e.g. 'Branch advisor'.")
+    department: str | None = Field(None, description="The department that role belongs to, e.g. 'retail-network'.")
+
+
 PainPointItem = Annotated[PainPoint, BeforeValidator(_text_or("text"), json_schema_input_type=str | PainPoint)]
+FrontstageItem = Annotated[Frontstage, BeforeValidator(_text_or("text"), json_schema_input_type=str | Frontstage)]
 OpportunityItem = Annotated[Opportunity, BeforeValidator(_text_or("text"), json_schema_input_type=str | Opportunity)]
 
 
@@ -200,6 +209,11 @@ class Action(_Model):
     thoughts: list[str] = Field(default_factory=list, description="What the customer thinks or says.")
     pain_points: list[PainPointItem] = Field(default_factory=list, description="What hurts here.")
     opportunities: list[OpportunityItem] = Field(default_factory=list, description="Ideas to improve it.")
+    frontstage: list[FrontstageItem] = Field(
+        default_factory=list,
+        description="What staff do in front of the customer (the advisor, the call-centre agent): text, or "
+        "{text, owner, department}. Drawn between the touchpoints and the line of visibility.",
+    )
     backstage: list[Slug] = Field(
         default_factory=list, description="References to backstage processes that must run behind it."
     )

@@ -19,7 +19,7 @@ from cjm.render.i18n import N_, _, duration, language, number, speaking
 from cjm.render.mermaid import persona_name, to_mermaid
 
 if TYPE_CHECKING:
-    from cjm.model import Action, Journey, Metric, Opportunity, PainPoint, Stage
+    from cjm.model import Action, Frontstage, Journey, Metric, Opportunity, PainPoint, Stage
 
 _BACKSLASHED = frozenset("\\`*_[]|~#")
 _ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
@@ -159,7 +159,12 @@ def _stage(number: int, stage: Stage, journey: Journey) -> str:
     if stage.actions:
         header = [_("Action"), _("Emotion"), _("Thoughts"), _("Touchpoints"), _("Backstage"), _("Pain points"),
                   _("Opportunities")]  # fmt: skip
-        parts.append(table(header, [_action_row(action, journey) for action in stage.actions]))
+        rows = [_action_row(action, journey) for action in stage.actions]
+        if any(a.frontstage for _s, a in journey.actions()):  # a service blueprint: who faces the customer
+            header.insert(4, _("Frontstage"))
+            for row, action in zip(rows, stage.actions, strict=True):
+                row.insert(4, "<br>".join(_step(step) for step in action.frontstage))
+        parts.append(table(header, rows))
     else:
         parts.append("_" + _("No actions yet.") + "_")
     if stage.pain_points:
@@ -187,6 +192,11 @@ def _action_row(action: Action, journey: Journey) -> list[str]:
         "<br>".join(_pain_text(p) for p in action.pain_points),
         "<br>".join(inline(o.text) for o in action.opportunities),
     ]
+
+
+def _step(step: Frontstage) -> str:
+    who = ", ".join(inline(x) for x in (step.owner, step.department) if x)
+    return inline(step.text) + (f" ({who})" if who else "")
 
 
 def _emotion(action: Action) -> str:

@@ -115,6 +115,7 @@ class Column:
     departments: tuple[str, ...]
     source: str = ""
     empty: bool = False
+    frontstage: tuple[Card, ...] = ()  # what staff do in front of the customer
 
     @property
     def cell(self) -> str:
@@ -189,6 +190,7 @@ class MapView:
     channels: tuple[str, ...]
     has_stage_items: bool
     has_ghosts: bool
+    has_frontstage: bool = False
     highlights: tuple[tuple[str, str], ...] = ()
     legend: tuple[tuple[str, str], ...] = ()
     summary: tuple[tuple[str, str], ...] = ()
@@ -290,7 +292,17 @@ def _column(
     return Column(
         base, action.id, action.name, action.description or "", css + overlay.mark("action", action.id), badges,
         chips, tuple(action.thoughts), pains, opps, tuple(cards), tuple(departments), action.source or "",
+        frontstage=_frontstage(action, overlay),
     )  # fmt: skip
+
+
+def _frontstage(action: Action, overlay: Overlay) -> tuple[Card, ...]:
+    """The frontstage steps of an action: who faces the customer, and from which department."""
+    cards = []
+    for step in action.frontstage:
+        meta = " · ".join(x for x in (_owner(step.owner), step.department) if x)
+        cards.append(Card(step.text, "cjm-front" + overlay.mark("action", action.id), (), meta))
+    return tuple(cards)
 
 
 def _placeholder(jid: str, stage: Stage) -> Column:
@@ -421,6 +433,7 @@ def build_view(journey: Journey, overlay: Overlay = NO_OVERLAY) -> MapView:
         channels=tuple(used),
         has_stage_items=any(s.pains or s.opportunities for s in stages),
         has_ghosts=any(s.ghosts for s in stages),
+        has_frontstage=any(c.frontstage for c in columns),
         highlights=build_highlights(journey),
         legend=(*((css, _(label)) for css, label in LEGEND), *overlay.legend),
         summary=overlay.summary,
