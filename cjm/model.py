@@ -389,6 +389,10 @@ class Journey(_Model):
         description="The customer's language, a BCP 47 tag (e.g. 'it', 'en-GB'): the map's labels, durations "
         "and numbers are drawn in it. Default: en.",
     )
+    accessible_title: Text | None = Field(
+        None,
+        description="The title screen readers announce (Mermaid's accTitle) when it differs from the title.",
+    )
     description: str | None = Field(None, description="What the map is about.")
     owner: str | None = Field(None, description="Team or person accountable for the map.")
     tags: list[str] = Field(default_factory=list, description="Free-form tags.")

@@ -116,6 +116,7 @@ class Column:
     source: str = ""
     empty: bool = False
     frontstage: tuple[Card, ...] = ()  # what staff do in front of the customer
+    actors: tuple[str, ...] = ()  # who takes part, by name; empty: the map's persona alone
 
     @property
     def cell(self) -> str:
@@ -293,6 +294,7 @@ def _column(
         base, action.id, action.name, action.description or "", css + overlay.mark("action", action.id), badges,
         chips, tuple(action.thoughts), pains, opps, tuple(cards), tuple(departments), action.source or "",
         frontstage=_frontstage(action, overlay),
+        actors=tuple(action.actors),
     )  # fmt: skip
 
 
