@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 B2B = ROOT / "examples" / "b2b-fleet-software.journey.yaml"
 A3_POINTS = (1191, 842)  # 420 x 297 mm landscape
-MEAN_TOLERANCE = 2.0  # mean absolute grey-level difference (0-255) from the golden, measured 0.0 on this machine
+MEAN_TOLERANCE = 2.0  # mean absolute grey-level difference (0-255) from the golden; measured 0.013 on this machine
 PIXEL_TOLERANCE = 0.02  # share of pixels more than 64 grey levels off
 
 
