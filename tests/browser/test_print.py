@@ -154,3 +154,53 @@ def test_an_italian_map_prints_its_labels_in_italian(tmp_path: Path) -> None:
         assert label in text, label
     for english in ("Pain points", "STAGE 1", "Takes ", "Touchpoints"):
         assert english not in text, english
+
+
+# The PDF against the browser: the same band, screenshot by Chromium with print media at the page's printable
+# width, and rasterised from the PDF by pdftoppm at 96 dpi (1 px = 1 CSS px), compared in a canvas.
+# Measured on the B2B example: mean 4.7 grey levels, 2.0 % of pixels more than 64 off (vector text vs raster
+# anti-aliasing), at an offset of (30, 29) px: the 8 mm margin.
+SCREEN_MEAN, SCREEN_FAR = 8.0, 0.05
+COMPARE = """async ([a, b, ox, oy]) => {
+  const load = (src) => new Promise(r => { const i = new Image(); i.onload = () => r(i); i.src = src; });
+  const [ia, ib] = [await load(a), await load(b)];
+  const w = ia.width, h = ia.height;
+  const ca = new OffscreenCanvas(w, h).getContext('2d'); ca.drawImage(ia, 0, 0);
+  const cb = new OffscreenCanvas(w, h).getContext('2d'); cb.drawImage(ib, -ox, -oy);
+  const da = ca.getImageData(0, 0, w, h).data, db = cb.getImageData(0, 0, w, h).data;
+  let sum = 0, far = 0;
+  for (let p = 0; p < da.length; p += 4) {
+    const d = Math.abs((da[p] + da[p + 1] + da[p + 2]) / 3 - (db[p] + db[p + 1] + db[p + 2]) / 3);
+    sum += d; if (d > 64) far++;
+  }
+  return [sum / (w * h), far / (w * h)];
+}"""
+
+
+def test_the_pdf_page_matches_the_browser_screenshot_of_the_same_band(tmp_path: Path) -> None:
+    import base64
+
+    from playwright.sync_api import sync_playwright
+
+    from cjm.render.printed import print_html, printable_width
+    from cjm.workspace import load_journey
+    from tests.browser.test_pages import ARGS, CHROMIUM
+
+    journey = load_journey(str(B2B))
+    page_html = tmp_path / "print.html"
+    page_html.write_text(print_html(journey), encoding="utf-8")
+    pdf = tmp_path / "b2b.pdf"
+    assert run_cli_inprocess("render", str(B2B), "-o", str(pdf)).exit_code == 0
+    subprocess.run(["pdftoppm", "-r", "96", "-f", "2", "-l", "2", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    rasterised = next(tmp_path.glob("page-*2.png"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": round(printable_width("A3") / 0.99), "height": 1000})
+        page.emulate_media(media="print")
+        page.goto(page_html.as_uri())
+        shot = page.locator(".cjm-band").first.screenshot()
+        uri = [f"data:image/png;base64,{base64.b64encode(d).decode()}" for d in (shot, rasterised.read_bytes())]
+        results = [page.evaluate(COMPARE, [*uri, x, y]) for x in (29, 30) for y in (29, 30)]
+        browser.close()
+    mean, far = min(results)
+    assert mean <= SCREEN_MEAN and far <= SCREEN_FAR, (mean, far)
