@@ -95,7 +95,10 @@ class _Pipe:
         message: dict[str, Any] = {"id": self.next_id, "method": method, "params": params}
         if session:
             message["sessionId"] = session
-        os.write(self.write_fd, json.dumps(message).encode("utf-8") + b"\0")
+        try:
+            os.write(self.write_fd, json.dumps(message).encode("utf-8") + b"\0")
+        except BrokenPipeError:
+            raise BrowserError("Chromium stopped while drawing the map") from None
         while True:
             answer = self._message()
             if answer.get("id") == self.next_id:
@@ -140,13 +143,17 @@ def _browser(program: str, profile: str) -> Iterator[_Pipe]:
     pipe = _Pipe(process, to_browser_w, from_browser_r, time.monotonic() + TIMEOUT)
     try:
         yield pipe
-    finally:
-        _close(pipe)
+    except BaseException:
+        _close(pipe, graceful=False)
+        raise
+    _close(pipe, graceful=True)
 
 
-def _close(pipe: _Pipe) -> None:
-    """Ask Chromium to quit (so its helpers stop writing the profile), then make sure it has."""
+def _close(pipe: _Pipe, graceful: bool) -> None:
+    """Ask Chromium to quit (its helpers stop writing the profile), then make sure it has; kill it after a failure."""
     try:
+        if not graceful:
+            raise OSError("the drawing failed")
         os.write(pipe.write_fd, json.dumps({"id": 0, "method": "Browser.close"}).encode("utf-8") + b"\0")
         pipe.process.wait(timeout=10)
     except (OSError, subprocess.TimeoutExpired):

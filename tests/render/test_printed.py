@@ -91,3 +91,32 @@ def test_a_cut_stage_says_it_continues_and_keeps_its_number(tmp_path: Path) -> N
 )
 def test_the_output_name_picks_the_map_or_the_flow(output: str, formats: tuple[str, ...], expected: tuple[str, ...]):
     assert resolve_formats(RenderRequest(formats, output), 1)[0] == expected
+
+
+def test_a_browser_that_dies_is_a_clear_error_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import run_cli_inprocess
+
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("CJM_CHROMIUM", str(fake))
+    result = run_cli_inprocess("render", str(B2B), "-o", str(tmp_path / "map.png"))
+    assert result.exit_code == 2, result.stderr
+    assert "Chromium stopped while drawing the map" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "map.png").exists()
+
+
+def test_a_browser_that_hangs_is_stopped_after_the_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from tests.conftest import run_cli_inprocess
+
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexec sleep 30\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("CJM_CHROMIUM", str(fake))
+    monkeypatch.setattr("cjm.render.chromium.TIMEOUT", 1.0)
+    started = time.monotonic()
+    result = run_cli_inprocess("render", str(B2B), "-o", str(tmp_path / "map.pdf"))
+    assert result.exit_code == 2 and "did not finish drawing within 1 s" in result.stderr, result.stderr
+    assert time.monotonic() - started < 10
