@@ -58,8 +58,8 @@ def edits(text: str, count: int) -> list[str]:
     for n in range(count):
         changed = text.replace("title: ", f"title: v{n} ", 1)
         if n % 2:
-            changed = changed.replace("touchpoints:\n", "touchpoints:\n- not-declared-anywhere\n", 1)
-            changed = changed.replace("  touchpoints: [", "  touchpoints: [not-declared-anywhere, ", 1)
+            # an action's list, at its own indentation: an unknown reference (CJM021), not a syntax error
+            changed = changed.replace("    touchpoints:\n", "    touchpoints:\n    - not-declared-anywhere\n", 1)
         out.append(changed)
     return out
 
