@@ -11,6 +11,7 @@ when the editor reports file events), a catalog created that the globs now match
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -149,15 +150,31 @@ class Workspaces:
         self.by_folder.clear()
 
 
+Indexer = Callable[[], "FileIndex | None"]
+
+
+def _no_index() -> FileIndex | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Analysis:
-    """What the server knows of one document's current text."""
+    """What the server knows of one document's current text.
+
+    Its id index is built when first asked for, so the diagnostics of a change
+    are published without waiting for it (the server builds it right after).
+    """
 
     diagnostics: tuple[Diagnostic, ...]
-    index: FileIndex | None  # None when the text does not parse
-    opened: Opened | None  # None when the workspace could not be opened
+    indexer: Indexer = field(default=_no_index, repr=False, compare=False)
+    opened: Opened | None = None  # None when the workspace could not be opened
     problem: str | None = None  # why the workspace could not be opened (what `cjm validate` would stop on)
     text: str | None = None  # the text checked: the same text in the same workspace is not checked again
+
+    @functools.cached_property
+    def index(self) -> FileIndex | None:
+        """Every id of the document, or None when the text does not parse."""
+        return self.indexer()
 
 
 _VERSION_KEY = re.compile(r"^cjm\s*:", re.MULTILINE)
@@ -186,22 +203,23 @@ def analyse(
     try:
         opened = workspaces.of(path, rediscover)
     except CjmError as error:  # a broken cjm.toml stops `cjm validate` (exit 2): no finding, the reason
-        return Analysis((), None, None, str(error))
+        return Analysis((), problem=str(error))
     if previous is not None and previous.opened is opened and previous.text == text:
         return previous
     kind = checked_kind(path, text, opened)
     data = text.encode("utf-8", "surrogatepass")
     limits = opened.workspace.limits
     if kind == "catalog":
-        return Analysis(_catalog_diagnostics(path, data, opened), index_text(path, text, limits), opened, text=text)
+        found = _catalog_diagnostics(path, data, opened)
+        return Analysis(found, functools.partial(index_text, path, text, limits), opened, text=text)
     if kind is None:
-        return Analysis((), index_text(path, text, limits), opened, text=text)
+        return Analysis((), functools.partial(index_text, path, text, limits), opened, text=text)
     result = load_bytes(data, path, limits, opened.rules.shared)
     rel = workspace_path(path, Path(opened.rules.root)) if opened.rules.root else None
     linted = lint(result, opened.rules, rel)
     broken = any(d.code in ("CJM001", "CJM005") for d in result.diagnostics)  # the source map is partial
-    index = index_source(path, result.source) if result.text and not broken else None
-    return Analysis(linted.diagnostics, index, opened, text=text)
+    indexer = functools.partial(index_source, path, result.source) if result.text and not broken else _no_index
+    return Analysis(linted.diagnostics, indexer, opened, text=text)
 
 
 def _catalog_diagnostics(path: str, data: bytes, opened: Opened) -> tuple[Diagnostic, ...]:

@@ -129,7 +129,7 @@ def _navigation(ls: CjmServer) -> None:
     @answering([])
     def document_symbol(params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
         uri = params.text_document.uri
-        index = ls.indexes.get(uri)
+        index = ls.index(uri)
         return [_symbol(ls, uri, entry) for entry in navigation.outline(index)] if index else []
 
     @ls.feature(lsp.TEXT_DOCUMENT_DEFINITION)
@@ -187,7 +187,7 @@ def _editing(ls: CjmServer) -> None:
         codec, column = ls.workspace.position_codec, here.character
         start = to_position(lines, here.line, max(column - len(where.typed), 0), codec)
         span = lsp.Range(start=start, end=to_position(lines, here.line, column, codec))
-        found = completion.choices(where, ls.indexes.get(uri), ls.catalogs(uri))
+        found = completion.choices(where, ls.index(uri), ls.catalogs(uri))
         return [
             lsp.CompletionItem(
                 label=choice.text,

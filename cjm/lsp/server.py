@@ -49,7 +49,7 @@ class CjmServer(LanguageServer):
         super().__init__("cjm", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.workspaces = Workspaces()
         self.analyses: dict[str, Analysis] = {}
-        self.indexes: dict[str, FileIndex] = {}  # the last index of each document that parsed
+        self.parsed: dict[str, FileIndex] = {}  # the last index of each document that parsed
         self.debounce = DEBOUNCE_MS / 1000
         self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cjm-check")
         self.pending: dict[str, asyncio.Task[None]] = {}  # the check waiting or running for each document
@@ -86,7 +86,7 @@ class CjmServer(LanguageServer):
         if waiting is not None:
             waiting.cancel()
         self.analyses.pop(uri, None)
-        self.indexes.pop(uri, None)
+        self.parsed.pop(uri, None)
         self.rediscover.discard(uri)
 
     async def _check(self, uri: str) -> None:
@@ -116,8 +116,6 @@ class CjmServer(LanguageServer):
     def publish(self, uri: str, analysis: Analysis, version: int | None) -> None:
         """Keep a document's analysis and send its diagnostics to the editor."""
         self.analyses[uri] = analysis
-        if analysis.index is not None:
-            self.indexes[uri] = analysis.index
         lines = self.lines(uri)
         codec = self.workspace.position_codec
         found = [_diagnostic(d, lines, codec) for d in analysis.diagnostics]
@@ -128,6 +126,15 @@ class CjmServer(LanguageServer):
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=version)
         )
+        self.checker.submit(_index_of, analysis)  # built after the diagnostics are out, before the next check
+
+    def index(self, uri: str) -> FileIndex | None:
+        """The document's id index: of its current text, or of the last text that parsed (while it is half-typed)."""
+        analysis = self.analyses.get(uri)
+        index = analysis.index if analysis is not None else None
+        if index is not None:
+            self.parsed[uri] = index
+        return index or self.parsed.get(uri)
 
     def catalogs(self, uri: str) -> list[FileIndex]:
         """The indexes of the workspace's catalog files, as edited where they are open."""
@@ -136,7 +143,7 @@ class CjmServer(LanguageServer):
             return []
         out = []
         for file in analysis.opened.catalog_files:
-            edited = self.indexes.get(from_fs_path(file) or "")
+            edited = self.index(from_fs_path(file) or "")
             index = edited or analysis.opened.catalogs.get(file)
             if index is not None:
                 out.append(index)
@@ -147,7 +154,7 @@ class CjmServer(LanguageServer):
         analysis = self.analyses.get(uri)
         if analysis is None or analysis.opened is None:
             return []
-        edited = {index.file: index for index in self.indexes.values()}
+        edited = {index.file: index for index in map(self.index, list(self.analyses)) if index is not None}
         return [edited.get(index.file, index) for index in analysis.opened.journey_indexes()]
 
     def site_at(self, uri: str, position: lsp.Position) -> tuple[Site | None, FileIndex | None, int, int]:
@@ -155,7 +162,7 @@ class CjmServer(LanguageServer):
         lines = self.lines(uri)
         here = self.workspace.position_codec.position_from_client_units(lines, position)
         line, column = here.line + 1, here.character + 1
-        index = self.indexes.get(uri)
+        index = self.index(uri)
         return (index.at(line, column) if index else None), index, line, column
 
     def location(self, site: Site) -> lsp.Location:
@@ -211,3 +218,7 @@ def answering(default: Any) -> Callable[[F], F]:
 
 
 _analyse = answering(None)(analyse)  # a check that fails is logged and publishes nothing; the server goes on
+
+
+def _index_of(analysis: Analysis) -> FileIndex | None:
+    return analysis.index
