@@ -9,8 +9,8 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.uris import to_fs_path
 
 from cjm.lsp import completion, navigation
-from cjm.lsp.fixes import fixes
 from cjm.lsp.server import CjmServer, answering, to_position, to_range
+from cjm.validate.fix import fixes
 
 _ITEM_KIND = {
     "id": lsp.CompletionItemKind.Reference,
