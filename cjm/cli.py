@@ -256,7 +256,7 @@ def validate(
     from cjm.diagnostics import Severity
     from cjm.output import write_atomic
     from cjm.reporters import CI_FORMATS, ReportOptions
-    from cjm.reporters.outputs import parse_destinations, write_reports
+    from cjm.reporters.outputs import parse_destinations, refuse_inputs, write_reports
     from cjm.reporters.text import statistics_lines, use_colour
     from cjm.validate.baseline import apply_baseline, baseline_of, baseline_text, read_baseline
     from cjm.validate.run import RunOptions, check
@@ -266,6 +266,7 @@ def validate(
     settings = workspace.config
     default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     destinations = parse_destinations(output_format or [], output, default)
+    refuse_inputs(destinations, list(paths or []))
     colour = use_colour(sys.stdout, _colour_choice(color))
     if baseline and write_baseline:
         _usage("--baseline and --write-baseline cannot be used together")
@@ -529,6 +530,35 @@ def diff(
     else:
         sys.stdout.write(formatter(report, use_colour(sys.stdout, _colour_choice(color))))
     return EXIT_FINDINGS if trips(report.changes, exit_code, kinds) else EXIT_OK
+
+
+@app.command()
+def report(
+    kind: Annotated[str, typer.Argument(help="opportunities, pains or owners.")],
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Journey files or folders (default: the workspace's journeys).")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-F", "-f", help="md, csv or json (default: md).")] = "md",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help="A 'cjm evidence' JSON report: its reach weighs opportunities.")
+    ] = None,
+    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    debug: Debug = False,
+) -> int:
+    """Tables across journeys for a wiki, a spreadsheet or a planning tool: opportunities, pains or owners."""
+    from cjm.escape import visible
+    from cjm.portfolio.run import run_report
+    from cjm.render.site import evidence_by_journey
+    from cjm.workspace import open_workspace
+
+    done = run_report(
+        kind, list(paths or []), output_format, open_workspace(paths or [], config), evidence_by_journey(evidence)
+    )
+    _emit(done.text, output)
+    for path, reason in done.skipped:
+        typer.echo(f"cjm: left {visible(path)} out of the report:\n  {visible(reason)}", err=True)
+    return EXIT_FINDINGS if done.skipped else EXIT_OK
 
 
 import_app = typer.Typer(

@@ -42,10 +42,14 @@ Level = Literal["low", "medium", "high"]
 Evidence = Literal["observed", "reported", "assumed"]
 StakeholderRole = Literal["process-owner", "technology-owner", "leadership", "end-user", "ux-lead", "other"]
 MetricKind = Literal["nps", "ces", "csat", "custom"]
+JourneyStatus = Literal["draft", "researched", "validated", "live", "retired"]
+JourneyType = Literal["macro", "micro", "blueprint"]
 
 CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
 SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+STATUSES: tuple[str, ...] = JourneyStatus.__args__  # type: ignore[attr-defined]
+JOURNEY_TYPES: tuple[str, ...] = JourneyType.__args__  # type: ignore[attr-defined]
 
 
 class _Model(BaseModel):
@@ -207,6 +211,9 @@ class Action(_Model):
     )
     evidence: Evidence | None = Field(None, description="observed, reported or assumed.")
     source: str | None = Field(None, description="Where the evidence comes from.")
+    journey: Slug | None = Field(
+        None, description="Id of a nested journey of the workspace that details this action (e.g. a micro journey)."
+    )
 
 
 class Stage(_Model):
@@ -375,6 +382,15 @@ class Journey(_Model):
     )
     description: str | None = Field(None, description="What the map is about.")
     owner: str | None = Field(None, description="Team or person accountable for the map.")
+    status: JourneyStatus | None = Field(
+        None, description="Where the map stands: draft, researched, validated, live or retired."
+    )
+    type: JourneyType | None = Field(
+        None, description="macro (end to end), micro (one part in detail) or blueprint (service blueprint)."
+    )
+    lifecycle: list[Slug] = Field(
+        default_factory=list, description="Ids of the catalog's lifecycle stages this journey covers."
+    )
     tags: list[str] = Field(default_factory=list, description="Free-form tags.")
     stakeholders: list[Stakeholder] = Field(default_factory=list, description="Who shares the map.")
     scope: Scope = Field(description="Whose journey, which process, from where to where.")
@@ -391,6 +407,14 @@ class Journey(_Model):
         return [(stage, action) for stage in self.stages for action in stage.actions]
 
 
+class LifecycleStage(_Model):
+    """One stage of the organisation's customer lifecycle, where journeys are placed on the portfolio board."""
+
+    id: Slug = Field(description="Unique lifecycle stage id.")
+    name: Text = Field(description="Display name.")
+    description: str | None = Field(None, description="What this part of the lifecycle covers.")
+
+
 class Catalog(_Model):
     """Definitions shared by every journey of a workspace."""
 
@@ -400,6 +424,9 @@ class Catalog(_Model):
     touchpoints: list[Touchpoint] = Field(default_factory=list, description="Shared touchpoints.")
     backstage: list[Backstage] = Field(default_factory=list, description="Shared backstage processes.")
     departments: list[str] = Field(default_factory=list, description="Departments of the organisation.")
+    lifecycle: list[LifecycleStage] = Field(
+        default_factory=list, description="The organisation's customer lifecycle stages, in order."
+    )
 
 
 def slugify(text: str) -> str:

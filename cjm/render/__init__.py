@@ -266,9 +266,11 @@ def render_all(
         if on_file:
             on_file(path)
     if site and target:
-        from cjm.render.site import render_index
+        from cjm.render.site import evidence_by_journey, render_index
 
-        outputs.append(Output(child(target, INDEX), render_index([j for _, j in journeys]), ""))
+        reach = evidence_by_journey(request.evidence)
+        index = render_index([j for _, j in journeys], workspace.catalogs.lifecycle, reach)
+        outputs.append(Output(child(target, INDEX), index, ""))
     return outputs, skipped
 
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from cjm.scaffold import starter
-from tests.conftest import EXAMPLES, Result
+from tests.conftest import EXAMPLES, Result, standalone
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None and not os.environ.get("CI"), reason="Graphviz is not installed"
@@ -32,8 +32,10 @@ def test_a_journey_called_index_is_not_overwritten_by_the_site_index(
     run_cli: Callable[..., Result], tmp_path: Path
 ) -> None:
     path = journey(tmp_path, "index")
+    other = tmp_path / EXAMPLES[0].name
+    other.write_text(standalone(EXAMPLES[0].read_text(encoding="utf-8")), encoding="utf-8")
     site = tmp_path / "site"
-    result = run_cli("render", str(path), str(EXAMPLES[0]), "-o", str(site))
+    result = run_cli("render", str(path), str(other), "-o", str(site))
     assert result.exit_code == 2
     assert "the journey id 'index' would make its map index.html, which is the site's index page" in result.stderr
     assert not site.exists()  # refused before anything was written
