@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 LOCK := requirements.txt
 LOCK_ARGS := pyproject.toml requirements/build.in --extra dev --universal --python-version 3.10 --generate-hashes
 
-.PHONY: install system-deps test test-latest lock lint format bench bench-evidence goldens schema messages fuzz clean set-repository
+.PHONY: install system-deps test test-latest lock lint format bench bench-evidence goldens schema messages fuzz clean set-repository vscode-extension
 
 install: system-deps $(VENV)/.installed
 
@@ -100,6 +100,18 @@ bench-evidence:
 	test -x bench/evidence/.venv/bin/python || python3 -m venv bench/evidence/.venv
 	bench/evidence/.venv/bin/pip install --quiet -r bench/evidence/requirements.txt
 	bench/evidence/.venv/bin/python bench/evidence/run.py --cjm $(VENV)/bin/cjm
+
+# The VS Code extension packaged with the official tool (@vscode/vsce, locked in editors/vscode/package-lock.json):
+# editors/vscode/cjm.vsix, for "Extensions: Install from VSIX...". Needs Node.js 20 or later and npm.
+VSCODE := editors/vscode
+
+vscode-extension: $(VSCODE)/node_modules/.installed
+	cp LICENSE $(VSCODE)/LICENSE
+	cd $(VSCODE) && npm run --silent package
+
+$(VSCODE)/node_modules/.installed: $(VSCODE)/package.json $(VSCODE)/package-lock.json
+	cd $(VSCODE) && npm ci --no-audit --no-fund --silent
+	@touch $@
 
 # Coverage-guided fuzzing (not in CI): one atheris harness per untrusted input, tests/fuzz/fuzz_<target>.py.
 # atheris lives in its own environment, .fuzz/venv (the lock's packages plus atheris), never in .venv.
