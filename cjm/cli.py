@@ -638,7 +638,8 @@ def render(
             "--format",
             "-F",
             "-f",
-            help="html, svg, png, pdf, mermaid, md, dot; comma-separated (default: from -o, else html).",
+            help="html, pdf, png (the map, drawn by Chromium), flow-svg, flow-png, flow-pdf (the Graphviz flow; "
+            "svg is flow-svg), mermaid, md, dot; comma-separated (default: from -o, else html).",
         ),
     ] = None,
     output: Annotated[
@@ -655,9 +656,9 @@ def render(
     config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
     debug: Debug = False,
 ) -> int:
-    """Draw journey maps: an HTML map (default), Graphviz SVG/PNG/PDF, Mermaid, Markdown or DOT."""
+    """Draw journey maps: an HTML map (default), its PDF or PNG, the Graphviz flow, Mermaid, Markdown or DOT."""
     from cjm.escape import visible
-    from cjm.render import RenderRequest, parse_formats
+    from cjm.render import RenderRequest, notes, parse_formats
     from cjm.render.run import render_once, summary
     from cjm.render.run import watch as watch_inputs
     from cjm.workspace import open_workspace
@@ -672,6 +673,8 @@ def render(
             sys.stdout.write(item.data)
     if written:
         typer.echo(summary(written), err=True)
+    for note in notes(outputs):
+        typer.echo(f"cjm: warning: {visible(note)}", err=True)
     for skip in skipped:
         typer.echo(f"cjm: skipped {visible(skip.path)}, not drawn:\n  {visible(skip.reason)}", err=True)
     if watch:

@@ -24,6 +24,7 @@ from pydantic import (
 
 SUPPORTED_VERSIONS = (1,)
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$"  # BCP 47: a language, then region, script or variant
 _SHORT_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(mo|min|s|m|h|d|w|y)\s*")
 _ISO_DURATION = re.compile(
     r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?"
@@ -183,7 +184,16 @@ class Opportunity(_Model):
     addresses: list[Slug] = Field(default_factory=list, description="Ids of the pain points it addresses.")
 
 
+class Frontstage(_Model):
+    """What staff do in front of the customer during an action (service blueprint); a bare string is text."""
+
+    text: Text = Field(description="What the staff member does, e.g. 'The advisor explains the rate options'.")
+    owner: str | None = Field(None, description="Who does it: a role or team, e.g. 'Branch advisor'.")
+    department: str | None = Field(None, description="The department that role belongs to, e.g. 'retail-network'.")
+
+
 PainPointItem = Annotated[PainPoint, BeforeValidator(_text_or("text"), json_schema_input_type=str | PainPoint)]
+FrontstageItem = Annotated[Frontstage, BeforeValidator(_text_or("text"), json_schema_input_type=str | Frontstage)]
 OpportunityItem = Annotated[Opportunity, BeforeValidator(_text_or("text"), json_schema_input_type=str | Opportunity)]
 
 
@@ -203,6 +213,11 @@ class Action(_Model):
     thoughts: list[str] = Field(default_factory=list, description="What the customer thinks or says.")
     pain_points: list[PainPointItem] = Field(default_factory=list, description="What hurts here.")
     opportunities: list[OpportunityItem] = Field(default_factory=list, description="Ideas to improve it.")
+    frontstage: list[FrontstageItem] = Field(
+        default_factory=list,
+        description="What staff do in front of the customer (the advisor, the call-centre agent): text, or "
+        "{text, owner, department}. Drawn between the touchpoints and the line of visibility.",
+    )
     backstage: list[Slug] = Field(
         default_factory=list, description="References to backstage processes that must run behind it."
     )
@@ -389,6 +404,11 @@ class Journey(_Model):
     cjm: Literal[1] = Field(description="Format version; only 1 exists.")
     id: Slug = Field(description="Unique journey id in the workspace.")
     title: Text = Field(description="Human title.")
+    lang: Annotated[str, StringConstraints(pattern=LANG_PATTERN)] | None = Field(
+        None,
+        description="The customer's language, a BCP 47 tag (e.g. 'it', 'en-GB'): the map's labels, durations "
+        "and numbers are drawn in it. Default: en.",
+    )
     accessible_title: Text | None = Field(
         None,
         description="The title screen readers announce (Mermaid's accTitle) when it differs from the title.",

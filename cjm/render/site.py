@@ -12,6 +12,7 @@ from cjm.portfolio.backlog import RankedOpportunity, Reach, backlog
 from cjm.portfolio.board import Board, Nesting, build_board
 from cjm.portfolio.tables import DepartmentPains, PainGroup, department_pains, pain_groups, pain_rows
 from cjm.render.curve import emotion_css
+from cjm.render.i18n import _, language, ngettext, number, primary, speaking
 from cjm.render.view import CHANNEL_LABELS
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ class SiteView:
     @property
     def heading(self) -> str:
         """The page title: "1 journey", "3 journeys"."""
-        return f"{len(self.cards)} journey" + ("" if len(self.cards) == 1 else "s")
+        return ngettext("%(count)s journey", "%(count)s journeys", len(self.cards)) % {"count": len(self.cards)}
 
 
 def _spark(journey: Journey) -> tuple[str, tuple[tuple[float, float, str], ...]]:
@@ -166,15 +167,21 @@ def _card(journey: Journey) -> JourneyCard:
     opportunities = sum(len(s.opportunities) for s in journey.stages) + sum(len(a.opportunities) for _, a in actions)
     scores = [a.emotion for _, a in actions if a.emotion is not None]
     mean = sum(scores) / len(scores) if scores else None
+    stages, metrics = len(journey.stages), len(journey.metrics)
     stats = (
-        f"{len(journey.stages)} stages",
-        f"{len(actions)} actions",
-        f"{len(pains)} pain points ({severe} high or critical)",
-        f"{opportunities} opportunities",
-        f"{len(journey.metrics)} metrics",
-    )
+        ngettext("%(count)s stage", "%(count)s stages", stages) % {"count": stages},
+        ngettext("%(count)s action", "%(count)s actions", len(actions)) % {"count": len(actions)},
+        ngettext(
+            "%(count)s pain point (%(severe)s high or critical)",
+            "%(count)s pain points (%(severe)s high or critical)",
+            len(pains),
+        ) % {"count": len(pains), "severe": severe},
+        ngettext("%(count)s opportunity", "%(count)s opportunities", opportunities) % {"count": opportunities},
+        ngettext("%(count)s metric", "%(count)s metrics", metrics) % {"count": metrics},
+    )  # fmt: skip
     path, points = _spark(journey)
-    mood = f"average emotion {mean:+.1f}".replace("-", "−") if mean is not None else "no emotions recorded"
+    shown = (("+" if mean > 0 else "−" if mean < 0 else "") + number(abs(mean), 1)) if mean is not None else ""
+    mood = _("average emotion %(mean)s") % {"mean": shown} if mean is not None else _("no emotions recorded")
     mood_css = emotion_css(round(mean)) if mean is not None else emotion_css(None)
     return JourneyCard(
         f"{journey.id}.html", journey.title, persona, journey.scope.scenario, journey.owner or "", stats, path, points,
@@ -300,14 +307,17 @@ def build_site(
         used = {ref for _, a in journey.actions() for ref in a.touchpoints}
         for tp in journey.touchpoints:
             departments.extend(d for d in tp.departments if d not in departments)
-            _, _, depts, titles = touchpoints.setdefault((tp.id, tp.name), (tp.name, tp.channel, set(), []))
+            _name, _channel, depts, titles = touchpoints.setdefault((tp.id, tp.name), (tp.name, tp.channel, set(), []))
             depts.update(tp.departments)
             if tp.id in used and journey.title not in titles:
                 titles.append(journey.title)
     departments.sort(key=str.lower)
     rows = tuple(
         CrossRow(
-            name, CHANNEL_LABELS[channel], tuple(d in depts for d in departments), ", ".join(titles) or "no action"
+            name,
+            _(CHANNEL_LABELS[channel]),
+            tuple(d in depts for d in departments),
+            ", ".join(titles) or _("no action"),
         )
         for name, channel, depts, titles in sorted(touchpoints.values(), key=lambda t: (t[0].lower(), t[1]))
     )
@@ -319,9 +329,9 @@ def render_index(
     journeys: list[Journey], lifecycle: Sequence[LifecycleStage] = (), evidence: Mapping[str, Reach] | None = None
 ) -> str:
     """The ``index.html`` of a rendered folder: the map pages' stylesheet plus the portfolio's."""
-    from markupsafe import Markup
+    from cjm.render.html import page
 
-    from cjm.render.html import environment, stylesheet
-
-    css = Markup(stylesheet() + "\n" + stylesheet("portfolio.css"))  # our own files, never user text
-    return environment().get_template("index.html.j2").render(css=css, site=build_site(journeys, lifecycle, evidence))
+    langs = {primary(j.lang) for j in journeys}
+    with speaking(language(next(iter(langs)) if len(langs) == 1 else None)):
+        site = build_site(journeys, lifecycle, evidence)
+        return page("index.html.j2", sheets=("map.css", "portfolio.css"), site=site)

@@ -229,6 +229,13 @@ def test_print_layout_fits_an_a3_landscape_page(site: Path, open_page: Any) -> N
     page.emulate_media(media="print")
     width = page.evaluate("() => document.querySelector('.cjm-map').getBoundingClientRect().width")
     assert width <= 1528, "the map is zoomed to the printable width of A3 landscape"
+    label, cell = page.evaluate(
+        "() => [document.querySelector('.cjm-axis-name'), document.querySelector('.cjm-axis-cell')]"
+        ".map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    assert cell[0] <= label[0] and cell[1] <= label[1] and label[2] <= cell[2] and label[3] <= cell[3], (
+        "the EMOTION label stays in its lane cell when printed, not at the top-left of page 1"
+    )
     pdf = page.pdf(format="A3", landscape=True, print_background=True, prefer_css_page_size=True)
     assert pdf.startswith(b"%PDF")
 
