@@ -158,9 +158,27 @@ def overlapping_patterns(report: EvidenceReport, t: Thresholds) -> Iterator[Evid
                       "the first in map order; see --explain-matching", ids, 0.0)  # fmt: skip
 
 
+def outcome_drivers(report: EvidenceReport, t: Thresholds) -> Iterator[EvidenceFinding]:
+    """Features of a journey associated with an outcome (``--outcome``), and outcome classes no journey reached."""
+    from cjm.evidence.drivers import findings
+
+    for severity, kind, message, ids, weight in findings(report):
+        yield finding(severity, kind, message, ids, weight)
+
+
+def at_risk(report: EvidenceReport, t: Thresholds) -> Iterator[EvidenceFinding]:
+    """Open journeys that show what lost customers showed (counts only: no customer is named)."""
+    risk = report.at_risk
+    if risk is not None and risk.journeys:
+        top = "; ".join(f"{r.reason} ({r.journeys:,})" for r in risk.reasons[:3])
+        message = (f"{risk.journeys:,} of {risk.open_journeys:,} open journeys look like those that ended as "
+                   f"“{risk.outcome}”: {top} (with -o, at_risk.csv lists them)")  # fmt: skip
+        yield finding("warning", "at-risk", message, (risk.outcome,), risk.journeys / max(1, risk.open_journeys))
+
+
 CHECKS: tuple[Callable[[EvidenceReport, Thresholds], Iterator[EvidenceFinding]], ...] = (
     never_observed, skipped_stages, loop_backs, unmapped_events, channel_mismatch, low_fitness,
-    rejected_rows, unverifiable, overlapping_patterns,
+    rejected_rows, unverifiable, overlapping_patterns, outcome_drivers, at_risk,
 )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from cjm.evidence.model import EvidenceReport, StageFigures
+from cjm.evidence.outcome_text import outcome_sections
 
 _BAR = 12
 _ICONS = {"warning": "!", "info": "i"}
@@ -232,6 +233,11 @@ def render_text(report: EvidenceReport, color: bool = False) -> str:  # noqa: C9
     if len(report.findings) > 10:
         say(f"  ... and {len(report.findings) - 10} more (--format json lists all)")
     console.print()
+    for title, lines in outcome_sections(report):
+        say(title, "bold")
+        for line in lines:
+            say(f"  {clean(line)}")
+        console.print()
     rows = _stage_rows(report)
     for row, s in zip(rows, report.stages, strict=True):
         if s.status != "unverifiable":
@@ -280,6 +286,8 @@ def render_markdown(report: EvidenceReport, color: bool = False) -> str:
     out = [f"## Evidence for the map `{_md_cell(report.run.map)}`", ""]
     out += [f"- {_md_cell(line)}" for line in headline(report)] + ["", "### What to look at", ""]
     out += [f"- **{f.severity}** {_md_cell(f.message)}" for f in report.findings] or ["- nothing"]
+    for title, lines in outcome_sections(report):
+        out += ["", f"### {_md_cell(title)}", ""] + [f"- {_md_cell(line)}" for line in lines]
     out += ["", "### Stages (journeys)", ""]
     out += _md_table([h or "data" for h in STAGE_HEADER], _stage_rows(report))
     out += ["", f"_{STAGE_LEGEND}_"]

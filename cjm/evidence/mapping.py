@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from cjm.validate.yaml_reader import SourceMap
 
 FORMATS = ("csv", "tsv", "parquet", "json", "jsonl")
-ROLES = ("case", "time", "event", "channel", "source")
+ROLES = ("case", "time", "event", "channel", "source", "segment")
 DEFAULT_COLUMNS = {"case": "case_id", "time": "timestamp", "event": "event", "channel": "channel"}
 TIME_FORMATS = ("auto", "epoch_s", "epoch_ms", "epoch_us")
 
@@ -89,6 +89,7 @@ class SourceSpec(_Spec):
     channel: Field_ | None = None
     source: Field_ | None = None
     events: list[EmitSpec] = Field(default_factory=list, description="Several events per row.")
+    segment: Field_ | None = Field(None, description="A customer attribute to compare segments by (plan, region).")
 
     @model_validator(mode="before")
     @classmethod
@@ -125,6 +126,17 @@ class LogMapping(_Spec):
 
     timezone: str = Field("UTC", description="IANA zone of naive timestamps.")
     sources: list[SourceSpec] = Field(min_length=1)
+    outcomes: dict[str, list[str]] = Field(
+        default_factory=dict, description="Outcome classes and their event-name globs, e.g. lost: [churned]."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pattern_lists(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("outcomes"), dict):
+            fixed = {k: [v] if isinstance(v, str) else v for k, v in data["outcomes"].items()}
+            return {**data, "outcomes": fixed}
+        return data
 
 
 def _hubspot() -> dict[str, Any]:

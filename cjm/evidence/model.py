@@ -235,6 +235,156 @@ class EvidenceFinding(_Part):
     weight: float
 
 
+FeatureKind = Literal["touchpoint", "stage", "ended", "transition", "rework", "slow", "unmapped"]
+
+
+class OutcomeClassFigures(_Part):
+    """An outcome class (or ``none``, ``open``) and the journeys that ended in it."""
+
+    id: str
+    journeys: int
+    cases: int
+    share: Share = Field(description="of the finished journeys (for open: of all journeys)")
+    events: list[str] = Field(description="the event-name globs that mark the class")
+
+
+class DriverFeature(_Part):
+    """What a journey did before its outcome; the keys its kind needs."""
+
+    kind: FeatureKind
+    touchpoint: str | None = None
+    stage: str | None = None
+    median_hours: Hours = None
+    transition: str | None = None
+    from_stage: str | None = None
+    to_stage: str | None = None
+    event: str | None = None
+    _optional = ("touchpoint", "stage", "median_hours", "transition", "from_stage", "to_stage", "event")
+
+
+class PainPointRef(_Part):
+    """A pain point of the map at a driver's touchpoint."""
+
+    id: str | None
+    text: str
+    severity: str
+    stage: str
+    action: str
+
+
+class Driver(_Part):
+    """One feature compared for one outcome class against the other finished journeys."""
+
+    outcome: str
+    feature: DriverFeature
+    label: str = Field(description="the feature in plain words, completing 'customers who ...'")
+    with_feature: int
+    with_feature_in_class: int
+    without_feature: int
+    without_feature_in_class: int
+    driver: bool = Field(description="q_value < 0.05 and at least min_cases journeys of the class show it")
+    test: Literal["fisher", "z"]
+    rate_with: float
+    rate_without: float
+    lift: float | None = Field(description="rate_with / rate_without; null when rate_without is 0")
+    difference: float
+    p_value: float
+    q_value: float
+    pain_points: list[PainPointRef]
+
+
+class Outcomes(_Part):
+    """Outcome classes and the features that go with them (``--outcome``)."""
+
+    classes: list[OutcomeClassFigures]
+    finished_journeys: int
+    as_of: str | None
+    active_days: float
+    tested: int = Field(description="comparisons made (the q-values correct for all of them)")
+    q_level: float
+    drivers: list[Driver] = Field(description="up to 200 comparisons, drivers first")
+
+
+class RiskReason(_Part):
+    """A reason open journeys are at risk, and how many show it."""
+
+    reason: str
+    journeys: int
+
+
+class AtRiskRow(_Part):
+    """An open journey at risk (only the case id is about the customer)."""
+
+    case_id: str
+    journey: int
+    current_stage: str | None
+    days_in_stage: float | None
+    score: int
+    reasons: list[str]
+
+
+class AtRisk(_Part):
+    """Open journeys that show what journeys of the loss class showed."""
+
+    outcome: str
+    open_journeys: int
+    journeys: int
+    cases: int
+    reasons: list[RiskReason]
+    rows: list[AtRiskRow] = Field(description="the first 20 by score; at_risk.csv under -o lists them all")
+    truncated: bool
+    scoring: str
+
+
+class SegmentStage(_Part):
+    """A stage's figures in one segment."""
+
+    id: str
+    reached_journeys: int
+    reached_share: Share
+    ended_journeys: int
+
+
+class SegmentPath(_Part):
+    """A common path of one segment."""
+
+    path: list[str]
+    journeys: int
+
+
+class OutcomeRate(_Part):
+    """An outcome class in one segment: journeys and their share of the segment's finished journeys."""
+
+    journeys: int
+    share: Share
+
+
+class Segment(Withheld):
+    """One value of the segment column and its figures (withheld below min_cases customers)."""
+
+    segment: str
+    cases: Count
+    mixed_cases: int | None = None
+    journeys: int | None = None
+    fitness: Share = None
+    conforming_journeys: Share = None
+    stages: list[SegmentStage] | None = None
+    paths: list[SegmentPath] | None = None
+    outcomes: dict[str, OutcomeRate] | None = None
+    open_journeys: int | None = None
+    _optional = ("mixed_cases", "journeys", "fitness", "conforming_journeys", "stages", "paths", "outcomes",
+                 "open_journeys", "suppressed")  # fmt: skip
+
+
+class Segments(_Part):
+    """The figures per value of a customer attribute (``segment=COLUMN``), side by side."""
+
+    column: str
+    values: list[Segment]
+    mixed_cases: int = Field(description="customers with several values (each counts in its smallest)")
+    top: int = Field(description="segments beyond this many largest are '(other)'")
+
+
 class EvidenceReport(_Part):
     """A `cjm evidence check` report (JSON version 2: stage semantics v2)."""
 
@@ -256,6 +406,10 @@ class EvidenceReport(_Part):
     variants: list[Variant]
     unmapped: list[UnmappedEvent]
     findings: list[EvidenceFinding] = []
+    outcomes: Outcomes | None = Field(None, description="with --outcome: classes and drivers")
+    at_risk: AtRisk | None = Field(None, description="with --outcome and a loss class: open journeys at risk")
+    segments: Segments | None = Field(None, description="with segment=COLUMN: figures per segment")
+    _optional = ("outcomes", "at_risk", "segments")
 
     def names(self) -> dict[str, str]:
         """Stage and touchpoint names by id."""

@@ -15,6 +15,7 @@ from cjm.errors import DependencyError, InputError
 from cjm.evidence.analysis import RESULT_TABLES
 from cjm.evidence.dialects import emit_statements
 from cjm.evidence.matching import MapModel
+from cjm.evidence.outcomes import OUTCOME_TABLES, OutcomeSpec
 from cjm.evidence.tables import Settings
 
 Aggregates = dict[str, list[tuple[Any, ...]]]
@@ -81,17 +82,19 @@ def events_source(spark: Any, events: str, columns: str | None) -> str:
 
 def run_spark(
     spark: Any, model: MapModel, digest: str, settings: Settings, events: str, top_variants: int, approximate: bool,
-    prefix: str = "",
+    prefix: str = "", outcomes: OutcomeSpec | None = None,
 ) -> Aggregates:  # fmt: skip
-    """Run every statement on the session and fetch the result tables."""
+    """Run every statement on the session (with the outcome statements when asked) and fetch the result tables."""
     from pyspark.errors import PySparkException
 
+    tables = {**RESULT_TABLES, **(OUTCOME_TABLES if outcomes is not None else {})}
     try:
-        for sql in emit_statements(model, digest, settings, "spark", events, top_variants, approximate, prefix):
+        for sql in emit_statements(model, digest, settings, "spark", events, top_variants, approximate, prefix,
+                                   outcomes):  # fmt: skip
             spark.sql(sql)
         return {
             table: [tuple(r) for r in spark.sql(f"SELECT {', '.join(columns)} FROM {prefix}{table}").collect()]
-            for table, columns in RESULT_TABLES.items()
+            for table, columns in tables.items()
         }
     except PySparkException as exc:
         first = str(exc).strip().splitlines()[0]

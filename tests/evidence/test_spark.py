@@ -196,3 +196,25 @@ def test_engine_spark_builds_the_same_report_as_duckdb(spark: Any, tmp_path: Pat
     assert _without_run(EvidenceReport.model_validate_json(result.stdout)) == _without_run(duck)
     missing = run_cli("evidence", "check", SHOP, "--engine", "spark", "--events", str(path))
     assert missing.exit_code == 2 and "column(s) case_id, timestamp, event missing" in missing.stderr
+
+
+def test_engine_spark_computes_the_same_outcomes_and_drivers(spark: Any, tmp_path: Path) -> None:
+    from cjm.evidence.outcomes import build_spec, parse_class
+    from tests.evidence.test_outcomes import _rows as outcome_rows
+
+    rows = outcome_rows()
+    spec = build_spec([parse_class("lost=churned"), parse_class("won=order_*")], "30", None)
+    log = write_log(tmp_path / "log.csv", rows)
+    duck = run_check(SHOP, CheckOptions(events=[log], outcomes=spec,
+                                        limits=Resources(memory_limit="512MB", threads=1))).report  # fmt: skip
+    frame = spark.createDataFrame(
+        [(c, t, e, ch or None, None) for c, t, e, ch in rows],
+        "case_id string, ts string, event string, channel string, source string",
+    )
+    frame.selectExpr("case_id", "CAST(ts AS TIMESTAMP) AS ts", "event", "channel", "source").createOrReplaceTempView(
+        "outcome_view"
+    )
+    on_spark = run_spark_check(SHOP, CheckOptions(events=["outcome_view"], outcomes=spec), spark=spark).report
+    assert on_spark.outcomes is not None and duck.outcomes is not None
+    assert on_spark.outcomes.model_dump() == duck.outcomes.model_dump()
+    assert any(d.driver for d in on_spark.outcomes.drivers)
