@@ -222,7 +222,7 @@ def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str |
     """The analysis, with the outcome and segment statements when asked for; then the drivers, and the open
     journeys scored by them."""
     from cjm.evidence import segments
-    from cjm.evidence.drivers import outcome_section
+    from cjm.evidence.drivers import names_of, outcome_section
     from cjm.evidence.outcomes import PARAMETER_TABLES
     from cjm.evidence.risk import risk_outcome, score
     from cjm.evidence.tables import load_table
@@ -247,7 +247,7 @@ def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str |
     if lost is None:
         return aggregates, None
     section = outcome_section(model, spec, aggregates, options.min_cases)
-    return aggregates, score(con, model, section, lost, spec.active_days)
+    return aggregates, score(con, names_of(model, aggregates), section, lost, spec.active_days)
 
 
 def check_patterns(spec: OutcomeSpec, aggregates: Aggregates) -> None:
@@ -289,19 +289,31 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     from cjm.evidence.aggregates import read_aggregates
 
     validate(options)
-    if options.outcomes is not None and options.outcomes.classes:
-        raise ConfigError("--outcome needs the events: --aggregates tables carry no outcomes yet")
     model, digest = load_model(map_path)
     aggregates, meta = read_aggregates(folder, options.limits)
+    if options.outcomes is not None and options.outcomes.classes:
+        _outcome_tables(folder, options.outcomes, aggregates)
     if meta.get("map_sha256") and meta["map_sha256"] != digest:
         raise InputError(f"{folder}: the aggregates were computed for another version of {map_path} "
                          f"(map_sha256 {meta['map_sha256'][:12]}..., this map {digest[:12]}...)")  # fmt: skip
-    recorded = semantics(options, meta.get("quantiles") == "approximate")
+    spec = options.outcomes if options.outcomes is not None and options.outcomes.classes else None
+    recorded = semantics(options, meta.get("quantiles") == "approximate", spec)
     for key in ("gap_days", "window_days", "top_variants"):
         if key in meta:
             recorded[key] = meta[key]
     run = _run(model, digest, [folder], recorded, {"aggregates": folder})
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
+
+
+def _outcome_tables(folder: str, spec: OutcomeSpec, aggregates: Aggregates) -> None:
+    """Aggregates for --outcome: computed by a script emitted with --outcome, for as many classes as named."""
+    if "cjm_outcome_stats" not in aggregates:
+        raise InputError(f"{folder}: no outcome tables (cjm_outcome_stats, ...): emit the SQL with "
+                         "'cjm evidence sql ... --outcome NAME=EVENTS' and export its tables too")  # fmt: skip
+    numbers = {int(float(r[0])) for r in aggregates["cjm_outcome_stats"]} - {-1, -2}
+    if numbers and max(numbers) >= len(spec.classes):
+        raise InputError(f"{folder}: the aggregates have {max(numbers) + 1} outcome classes, --outcome names "
+                         f"{len(spec.classes)}: name the classes of the script, in its order")  # fmt: skip
 
 
 def _run(model: MapModel, digest: str, files: list[str], chosen: dict[str, Any], info: dict[str, Any]) -> Run:

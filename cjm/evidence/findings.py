@@ -79,7 +79,7 @@ def unmapped_events(report: EvidenceReport, t: Thresholds) -> Iterator[EvidenceF
     """Events the map lacks that reach many customers, with where they sit."""
     cases = report.cases or 0
     for item in report.unmapped:
-        if item.cases is None or not cases:
+        if item.cases is None or not cases or _outcome_event(report, item.event):
             continue
         share = item.cases / cases
         if share >= t.unmapped_share:
@@ -91,6 +91,14 @@ def unmapped_events(report: EvidenceReport, t: Thresholds) -> Iterator[EvidenceF
             yield finding("warning", "unmapped-event",
                           f"event '{item.event}' reaches {_pct(share)} of customers "
                           f"but is not on the map; it happens {where}", (item.event,), share)  # fmt: skip
+
+
+def _outcome_event(report: EvidenceReport, event: str) -> bool:
+    """Whether an event marks an outcome (``--outcome``): it ends journeys, it is not missing from the map."""
+    from cjm.evidence.matching import glob_match
+
+    classes = report.outcomes.classes if report.outcomes is not None else []
+    return any(glob_match(p, event) for c in classes for p in c.events)
 
 
 def _where(report: EvidenceReport, before: str | None, after: str | None) -> str:

@@ -283,6 +283,10 @@ class Driver(_Part):
     without_feature: int
     without_feature_in_class: int
     driver: bool = Field(description="q_value < 0.05 and at least min_cases journeys of the class show it")
+    precondition: bool = Field(
+        description="every journey of the class shows it (reaching the contract before cancelling it): reported, "
+        "but neither a finding nor a reason for risk"
+    )
     test: Literal["fisher", "z"]
     rate_with: float
     rate_without: float

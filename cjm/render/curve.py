@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from cjm.model import Journey
+from cjm.render.i18n import N_, _
 
 COLUMN_WIDTH = 216  # px per action column; the table's <col> widths use the same value so points align
 HEIGHT = 176
@@ -14,7 +15,7 @@ TOP = 34  # y of +2
 STEP = 27  # px per emotion step
 LABEL_CHARS = 22  # a feeling longer than this is shortened in the curve; the full text is in the tooltip
 TICK_LABELS = {2: "+2", 1: "+1", 0: "0", -1: "−1", -2: "−2"}
-MOODS = {2: "very positive", 1: "positive", 0: "neutral", -1: "negative", -2: "very negative"}
+MOODS = {2: N_("very positive"), 1: N_("positive"), 0: N_("neutral"), -1: N_("negative"), -2: N_("very negative")}
 
 
 def emotion_y(score: float) -> float:
@@ -107,10 +108,10 @@ def build_curve(journey: Journey, old_emotions: Mapping[str, int] | None = None)
             assumed = " cjm-assumed" if action.evidence == "assumed" else ""
             word = action.feeling or ""
             if score is None:
-                label, title = "not recorded", f"{action.name}: emotion not recorded"
+                label, title = _("not recorded"), _("%(action)s: emotion not recorded") % {"action": action.name}
             else:
                 label = _short(f"{signed(score)} {word}".strip())
-                title = f"{action.name}: {signed(score)} ({MOODS[score]}{', ' + word if word else ''})"
+                title = f"{action.name}: {signed(score)} ({_(MOODS[score])}{', ' + word if word else ''})"
             label_y = y + 22 if score is not None and score < 0 else y - 13  # away from the zero line
             points.append(
                 Point(x, y, f"cjm-emotion-point {emotion_css(score)}{assumed}", label, label_y, title, action.id)
@@ -134,7 +135,7 @@ def build_curve(journey: Journey, old_emotions: Mapping[str, int] | None = None)
     ticks = tuple(
         Tick(emotion_y(v), TICK_LABELS[v], "cjm-tick cjm-tick-zero" if v == 0 else "cjm-tick") for v in TICK_LABELS
     )
-    desc = "; ".join(p.title for p in points) or "No actions yet."
+    desc = "; ".join(p.title for p in points) or _("No actions yet.")
     return Curve(
         f"{jid}--emotion", max(1, column) * COLUMN_WIDTH, HEIGHT, tuple(points), tuple(segments), ticks,
         tuple(separators), area, old_path, tuple(old), zero, desc,

@@ -10,6 +10,12 @@ drop off, a community forum the map does not know is busy
 map expects (``partner_referral``), and a few rows lack a time (the export's
 own gaps). Times are naive local times in Europe/Berlin, as CRMs export them.
 
+The export also names each account's company size (``company_size``, a segment), and a second file,
+``crm-outcomes.csv.gz``, lists the contracts cancelled (``contract_cancelled``, from the billing system):
+accounts that went back to evaluation after signing, or barely used the app, cancel far more often,
+which ``cjm evidence check --outcome lost=contract_cancelled`` finds (``crm-mapping-outcomes.yaml``).
+Sizes and cancellations are drawn from their own generator, so the events of the export stay the same.
+
 Deterministic: the same seed writes the same bytes. Run from the repository root:
 
     python examples/evidence/generate_crm_export.py
@@ -27,6 +33,8 @@ from pathlib import Path
 SEED = 20261122
 ACCOUNTS = 3000
 OUT = Path(__file__).with_name("crm-export.csv.gz")
+OUTCOMES_OUT = Path(__file__).with_name("crm-outcomes.csv.gz")
+SIZES = ("1-49 technicians", "50-199 technicians", "200+ technicians")
 START = dt.datetime(2025, 1, 6, 8, 0)
 
 
@@ -113,20 +121,45 @@ def journey(rng: random.Random, account: Account) -> None:
         account.log("contract_signed", "Web", "clm")
 
 
-def export(seed: int = SEED, accounts: int = ACCOUNTS) -> bytes:
-    """The gzip CSV bytes (a fixed gzip mtime keeps them reproducible)."""
+def accounts(seed: int = SEED, count: int = ACCOUNTS) -> tuple[random.Random, list[Account]]:
+    """Every account walked through its journey, and the generator, to draw the export's gaps from next."""
     rng = random.Random(seed)
-    rows: list[tuple[str, str, str, str, str]] = []
-    for number in range(1, accounts + 1):
+    out = []
+    for number in range(1, count + 1):
         account = Account(rng, number)
         journey(rng, account)
-        rows.extend(account.rows)
-    rows.sort(key=lambda r: (r[1], r[0], r[2]))
-    for index in rng.sample(range(len(rows)), 7):  # the export's own gaps: a few rows without a time
-        rows[index] = (rows[index][0], "", rows[index][2], rows[index][3], rows[index][4])
+        out.append(account)
+    return rng, out
+
+
+def company_size(seed: int, account: Account) -> str:
+    """The account's company size, drawn from a generator of its own (the export's events do not change)."""
+    return random.Random(f"{seed}-size-{account.id}").choices(SIZES, weights=(5, 3, 2))[0]
+
+
+def cancellation(seed: int, account: Account) -> tuple[str, str, str, str] | None:
+    """A cancelled contract, or None: signed accounts cancel at 6%; three times as often (and more for small
+    companies) when they went back to evaluation after signing or logged in to the app three times or less."""
+    events = [r[2] for r in account.rows]
+    if "contract_signed" not in events:
+        return None
+    rng = random.Random(f"{seed}-churn-{account.id}")
+    signed = events.index("contract_signed")
+    looped = "demo_request" in events[signed:]
+    barely_used = events.count("app_login") <= 3
+    chance = 0.06 * (3 if looped or barely_used else 1) * (1.5 if company_size(seed, account) == SIZES[0] else 1)
+    if rng.random() >= chance:
+        return None
+    last = dt.datetime.strptime(account.rows[-1][1], "%Y-%m-%d %H:%M:%S")
+    when = last + dt.timedelta(days=rng.uniform(5, 40), minutes=rng.randint(0, 600))
+    return account.id, when.strftime("%Y-%m-%d %H:%M:%S"), "contract_cancelled", company_size(seed, account)
+
+
+def _gzip(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> bytes:
+    """Rows as gzip CSV bytes (a fixed gzip mtime keeps them reproducible)."""
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(("contact_id", "occurred_at", "event_name", "medium", "source_system"))
+    writer.writerow(header)
     writer.writerows(rows)
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as handle:
@@ -134,7 +167,21 @@ def export(seed: int = SEED, accounts: int = ACCOUNTS) -> bytes:
     return buffer.getvalue()
 
 
+def export(seed: int = SEED, count: int = ACCOUNTS) -> tuple[bytes, bytes]:
+    """The CRM export and the cancelled contracts, as gzip CSV bytes."""
+    rng, walked = accounts(seed, count)
+    sizes = {a.id: company_size(seed, a) for a in walked}
+    rows = [(*r, sizes[r[0]]) for a in walked for r in a.rows]
+    rows.sort(key=lambda r: (r[1], r[0], r[2]))
+    for index in rng.sample(range(len(rows)), 7):  # the export's own gaps: a few rows without a time
+        rows[index] = (rows[index][0], "", *rows[index][2:])
+    header = ("contact_id", "occurred_at", "event_name", "medium", "source_system", "company_size")
+    cancelled = sorted(c for c in (cancellation(seed, a) for a in walked) if c is not None)
+    return _gzip(header, rows), _gzip(("account", "cancelled_at", "event", "plan_size"), cancelled)
+
+
 if __name__ == "__main__":
-    data = export()
+    data, cancelled = export()
     OUT.write_bytes(data)
-    print(f"wrote {OUT} ({len(data):,} bytes)")
+    OUTCOMES_OUT.write_bytes(cancelled)
+    print(f"wrote {OUT} ({len(data):,} bytes) and {OUTCOMES_OUT} ({len(cancelled):,} bytes)")

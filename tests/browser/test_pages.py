@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from cjm.workspace import load_journey
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, example_workspace, standalone
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -164,7 +164,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.conftest import run_cli_inprocess
 
     out = tmp_path_factory.mktemp("site")
-    result = run_cli_inprocess("render", str(ROOT / "examples"), str(HOSTILE), "-o", str(out))
+    journeys = example_workspace(tmp_path_factory.mktemp("journeys"))  # the examples' workspace, and the hostile map
+    for path in [*EXAMPLES, HOSTILE]:
+        shutil.copy(path, journeys / path.name)
+    result = run_cli_inprocess("render", str(journeys), "-o", str(out))
     assert result.exit_code == 0, result.stderr
     return out
 
@@ -226,6 +229,13 @@ def test_print_layout_fits_an_a3_landscape_page(site: Path, open_page: Any) -> N
     page.emulate_media(media="print")
     width = page.evaluate("() => document.querySelector('.cjm-map').getBoundingClientRect().width")
     assert width <= 1528, "the map is zoomed to the printable width of A3 landscape"
+    label, cell = page.evaluate(
+        "() => [document.querySelector('.cjm-axis-name'), document.querySelector('.cjm-axis-cell')]"
+        ".map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    assert cell[0] <= label[0] and cell[1] <= label[1] and label[2] <= cell[2] and label[3] <= cell[3], (
+        "the EMOTION label stays in its lane cell when printed, not at the top-left of page 1"
+    )
     pdf = page.pdf(format="A3", landscape=True, print_background=True, prefer_css_page_size=True)
     assert pdf.startswith(b"%PDF")
 
@@ -233,7 +243,7 @@ def test_print_layout_fits_an_a3_landscape_page(site: Path, open_page: Any) -> N
 def test_departments_are_shown_as_written(open_page: Any, tmp_path: Path) -> None:
     from tests.conftest import run_cli_inprocess
 
-    text = EXAMPLES[0].read_text(encoding="utf-8")
+    text = standalone(EXAMPLES[0].read_text(encoding="utf-8"))
     assert "departments: [marketing]" in text
     journey = tmp_path / "depts.journey.yaml"
     journey.write_text(text.replace("departments: [marketing]", "departments: [IT, back-office-mutui]", 1))

@@ -18,13 +18,13 @@ import pytest
 
 from cjm.errors import InputError
 from cjm.render import child
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, example_workspace
 
 EXAMPLE_IDS = sorted(p.name.removesuffix(".journey.yaml") for p in EXAMPLES)
 
 
 def _copy_examples(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    example_workspace(folder)
     for example in EXAMPLES:
         shutil.copy(example, folder / example.name)
     return folder
@@ -36,7 +36,8 @@ def test_a_folder_renders_a_site_with_an_index(run_cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in site.iterdir()) == sorted([*(f"{i}.html" for i in EXAMPLE_IDS), "index.html"])
     index = (site / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', index)
+    cards = index[index.index('id="cjm-index-journeys-h"') :]
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', cards)
     assert sorted(href for href, _ in links) == [f"{i}.html" for i in EXAMPLE_IDS]
     titles = [title for _, title in links]
     assert titles == sorted(titles, key=str.lower), "journeys are listed by title"
@@ -109,8 +110,7 @@ def test_output_names_never_escape_the_output_folder(tmp_path: Path) -> None:
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(run_cli, tmp_path: Path) -> None:
-    journeys = tmp_path / "many"
-    journeys.mkdir()
+    journeys = example_workspace(tmp_path / "many")
     text = EXAMPLES[0].read_text(encoding="utf-8")
     for n in range(6):
         (journeys / f"j{n}.journey.yaml").write_text(text.replace("id: b2b-fleet-software", f"id: j{n}", 1))
@@ -147,7 +147,7 @@ def _wait_for(lines: queue.Queue[str], text: str, seconds: float = 30.0) -> str:
 @contextmanager
 def _watching(tmp_path: Path) -> Iterator[tuple[Path, Path, queue.Queue[str]]]:
     """`cjm render map.journey.yaml -o map.html --watch` on a copy of an example: (journey, map, stderr lines)."""
-    journey = tmp_path / "map.journey.yaml"
+    journey = example_workspace(tmp_path) / "map.journey.yaml"
     journey.write_text(EXAMPLES[0].read_text(encoding="utf-8"), encoding="utf-8")
     exe = Path(sys.executable).parent / "cjm"
     env = {**os.environ, "NO_COLOR": "1"}
