@@ -299,9 +299,14 @@ def _confine(written: str, full: str, root: Path, located: str) -> None:
     real_root = os.path.realpath(root)
     matches = globlib.glob(full, recursive=True) if any(ch in full for ch in "*?[") else [full]
     for match in matches:
-        if os.path.lexists(match) and not within(os.path.realpath(match), Path(real_root)):
-            shown = visible(os.path.relpath(match, root) if within(os.path.abspath(match), root) else match)
+        if not os.path.lexists(match):
+            continue
+        shown = visible(os.path.relpath(match, root) if within(os.path.abspath(match), root) else match)
+        if not within(os.path.realpath(match), Path(real_root)):
             raise InputError(f"{located}: '{shown}' is a link to a file outside the workspace: {advice}")
+        if os.path.exists(match) and not (os.path.isfile(match) or os.path.isdir(match)):
+            kind = "is not a regular file (a FIFO, device or socket)"
+            raise InputError(f"{located}: '{shown}' {kind}; cjm reads only regular files")
 
 
 def _validated(data: dict[str, Any], where: str) -> LogMapping:
