@@ -288,8 +288,10 @@ def test_measured_survey_scores_beside_the_emotion_curve(open_page: Any, tmp_pat
     labels = [float(t.replace("−", "-")) for t in texts]
     # Active evaluation: CES -0.25 from 855 answers and CSAT +0.5 from 141, weighted: -0.14; then +0.66, +0.24
     assert labels == [-0.1, 0.7, 0.2]
-    for (_, y), value in zip(marks, labels, strict=True):  # 27 px per emotion step above or below the zero line
-        assert abs((zero - y) / 27 - value) < 0.06
+    top = page.eval_on_selector(".cjm-curve .cjm-tick", "e => e.getBoundingClientRect().y")  # the +2 line
+    step = (zero - top) / 2  # px per emotion step as drawn (the map may be zoomed to the window)
+    for (_, y), value in zip(marks, labels, strict=True):
+        assert abs((zero - y) / step - value) < 0.06
     measured = page.locator(".cjm-metric-measured").all_inner_texts()
     assert measured[1].startswith("measured 66.6 from 580 responses")
     assert "Survey score measured per stage" in page.locator(".cjm-legend").inner_text()
