@@ -80,7 +80,10 @@ def _insert(text: str, source: Any, base: tuple[Any, ...], key: str, value: str)
     last = max(source.ends.get(p, source.values[p].end_mark).index for p in children)
     first_key = min((source.keys[p] for p in children if p in source.keys), key=lambda e: e.start_mark.index)
     at = _line_end(text, last)
-    return (at, at, "\n" + " " * first_key.start_mark.column + f"{key}: {value}")
+    if at > 0 and text[at - 1] == "\r":  # a file with CRLF line endings keeps them
+        at -= 1
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return (at, at, newline + " " * first_key.start_mark.column + f"{key}: {value}")
 
 
 def _replace(text: str, source: Any, path: tuple[Any, ...], new: str) -> Edit:

@@ -244,3 +244,15 @@ def test_min_cases_withholds_small_survey_figures(run_cli: Callable[..., Any], t
     buy = _by_stage(_metric(report, "nps"), "buy")  # 4 answers: withheld
     assert buy["suppressed"] is True and buy["value"] is None and buy["responses"] is None
     assert _by_stage(_metric(report, "nps"), "consider")["value"] == 30.0  # 10 answers: shown
+
+
+def test_update_metrics_keeps_crlf_line_endings(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    log = _survey_log(tmp_path / "log.csv")
+    original = Path(SURVEY).read_text(encoding="utf-8").replace("    current: 40\n", "").replace("\n", "\r\n")
+    journey = tmp_path / "survey.journey.yaml"
+    journey.write_bytes(original.encode("utf-8"))
+    result = run_cli("evidence", "check", str(journey), "--events", log, "--columns", "score=score", "--update-metrics")
+    assert result.exit_code == 0, result.stderr
+    data = journey.read_bytes()
+    assert b"    events: [nps_answered]\r\n    current: 35.7\r\n    responses: {promoters: 8" in data
+    assert b"\n" not in data.replace(b"\r\n", b"")
