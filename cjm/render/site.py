@@ -11,8 +11,14 @@ from cjm.model import SEVERITY_RANK, Journey, LifecycleStage
 from cjm.portfolio.backlog import RankedOpportunity, Reach, backlog
 from cjm.portfolio.board import Board, Nesting, build_board
 from cjm.portfolio.tables import (
-    NO_DEPARTMENT, NO_TOUCHPOINT, DepartmentPains, PainGroup, department_pains, pain_groups, pain_rows,
-)  # fmt: skip
+    NO_DEPARTMENT,
+    NO_TOUCHPOINT,
+    DepartmentPains,
+    PainGroup,
+    department_pains,
+    pain_groups,
+    pain_rows,
+)
 from cjm.render.curve import emotion_css
 from cjm.render.i18n import N_, _, language, ngettext, number, primary, speaking
 from cjm.render.view import CHANNEL_LABELS, SEVERITY_LABELS
@@ -286,7 +292,8 @@ def _board_card(journey: Journey, board: Board, titles: Mapping[str, str], reach
         }
     kind = _(TYPE_LABELS[journey.type]) if journey.type in TYPE_LABELS else journey.type or ""
     return BoardCard(
-        card.href, journey.title, status, f"cjm-status-{journey.status or 'none'}", kind, journey.owner or "", card.spark, card.spark_points, card.mood, evidence,
+        card.href, journey.title, status, f"cjm-status-{journey.status or 'none'}", kind, journey.owner or "",
+        card.spark, card.spark_points, card.mood, evidence,
         _links(board.parents(journey.id), False, titles), _links(board.children(journey.id), True, titles),
     )  # fmt: skip
 
