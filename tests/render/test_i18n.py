@@ -186,3 +186,15 @@ def test_an_italian_workspace_draws_the_portfolio_in_italian(tmp_path: Path) -> 
     assert leaked == [], f"English board labels on an Italian index: {leaked}"
     english = {k for k, v in _catalog().items() if isinstance(v, str) and v != k and len(k) > 3 and "%" not in k}
     assert sorted(t for t in texts if t in english) == []
+
+
+def test_the_italian_pain_tables_name_a_missing_touchpoint_or_department_in_italian(tmp_path: Path) -> None:
+    text = ITALIAN.read_text(encoding="utf-8").replace(
+        "    actions: []", "    pain_points: [{text: Troppe firme, severity: medium}]\n    actions: []"
+    ).replace("channel: in-person, departments: [rete-filiali], ", "channel: in-person, ")
+    path = tmp_path / "mutuo.journey.yaml"
+    path.write_text(text, encoding="utf-8")
+    texts = _texts(render_index([load_journey(str(path))]))
+    assert "nessun punto di contatto" in texts and "nessun reparto" in texts
+    assert "1 media" in texts and "1 critica" in texts
+    assert not any(t in ("no touchpoint", "no department") for t in texts)
