@@ -189,9 +189,11 @@ def test_an_italian_workspace_draws_the_portfolio_in_italian(tmp_path: Path) -> 
 
 
 def test_the_italian_pain_tables_name_a_missing_touchpoint_or_department_in_italian(tmp_path: Path) -> None:
-    text = ITALIAN.read_text(encoding="utf-8").replace(
-        "    actions: []", "    pain_points: [{text: Troppe firme, severity: medium}]\n    actions: []"
-    ).replace("channel: in-person, departments: [rete-filiali], ", "channel: in-person, ")
+    text = (
+        ITALIAN.read_text(encoding="utf-8")
+        .replace("    actions: []", "    pain_points: [{text: Troppe firme, severity: medium}]\n    actions: []")
+        .replace("channel: in-person, departments: [rete-filiali], ", "channel: in-person, ")
+    )
     path = tmp_path / "mutuo.journey.yaml"
     path.write_text(text, encoding="utf-8")
     texts = _texts(render_index([load_journey(str(path))]))
