@@ -101,6 +101,7 @@ METAVARS: Mapping[str, str] = {
     "--outcome": "CLASS=EVENTS",
     "--active-days": "DAYS",
     "--as-of": "DATE",
+    "--by": "PERIOD",
 }
 ARGUMENT_METAVARS: Mapping[str, str] = {
     "paths": "FILE|FOLDER",
