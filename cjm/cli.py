@@ -548,6 +548,8 @@ def evidence_check(
         _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
     if engine not in ("duckdb", "spark"):
         _usage(f"--engine must be duckdb or spark, not '{engine}'")
+    if spark_remote and engine != "spark":
+        _usage("--spark-remote needs --engine spark")
     if aggregates:
         result = run_aggregates(journey, aggregates, options)
     elif engine == "spark":

@@ -166,20 +166,37 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
 
 
+def spark_events(options: CheckOptions) -> str | LogMapping:
+    """What --engine spark reads: a table or view of the session, or files through the log mapping (as DuckDB)."""
+    from cjm.evidence.spark import is_table
+
+    if len(options.events) == 1 and not (options.mapping or options.preset) and is_table(options.events[0]):
+        if options.columns:
+            raise ConfigError(f"--columns names a file's columns; the table '{options.events[0]}' must have "
+                              "the columns case_id, ts, event, channel, source (a view can rename them)")  # fmt: skip
+        return options.events[0]
+    return resolve_mapping(options)
+
+
 def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = None, spark: Any = None) -> CheckResult:
     """Run the same statements on a Spark session (local, or Spark Connect at ``remote``) and build the report."""
-    from cjm.evidence.spark import events_source, run_spark, session
+    from cjm.evidence.spark import analyse, spark_session
 
     validate(options)
-    if len(options.events) != 1 or options.mapping or options.preset:
-        raise ConfigError("--engine spark reads one --events TABLE or Parquet/CSV path (with --columns), no --mapping")
     model, digest = load_model(map_path)
+    events = spark_events(options)
     approximate = options.quantiles == "approximate"
-    spark = spark if spark is not None else session(remote)
-    source = events_source(spark, options.events[0], options.columns)
-    aggregates = run_spark(spark, model, digest, options.settings, source, options.top_variants, approximate)
-    info = {"engine": "spark", "spark_remote": remote, "events": options.events[0]}
-    run = RunInfo(__version__, model.journey.id, digest, list(options.events), semantics(options, approximate), info)
+    with spark_session(remote, spark) as session:
+        aggregates, stats = analyse(session, events, model, digest, options.settings, options.top_variants, approximate)
+    info: dict[str, Any] = {"engine": "spark", "spark_remote": remote}
+    if isinstance(events, str) or stats is None:
+        info["events"] = events if isinstance(events, str) else None
+    else:
+        mapped = events.model_dump(mode="json", exclude_defaults=True)
+        info |= {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
+                 "rejected": stats.rejected, "mapping": mapped}  # fmt: skip
+    files = list(options.events) if stats is None else stats.files
+    run = RunInfo(__version__, model.journey.id, digest, files, semantics(options, approximate), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)

@@ -132,8 +132,18 @@ TOUCHPOINT_HEADER = ["touchpoint", "in the data", "customers", "events", "same t
 
 def _funnel_rows(report: Report) -> list[list[str]]:
     names = _names(report)
-    return [[_name(names, f["id"]), num(f["journeys"]), pct(f["conversion"]), duration(f["median_hours_from_previous"])]
+    rows = [[_name(names, f["id"]), num(f["journeys"]), pct(f["conversion"]), duration(f["median_hours_from_previous"])]
             for f in report["funnel"]]  # fmt: skip
+    if rows and report["funnel"][0]["conversion"] is not None:  # the first stage has no stage before it
+        rows[0][2] += " of all journeys"
+    return rows
+
+
+def funnel_legend(report: Report) -> str:
+    """Why the funnel's counts are smaller than the stage table's: it only follows journeys from the first stage."""
+    first = _name(_names(report), report["funnel"][0]["id"]) if report["funnel"] else "the first stage"
+    return (f"Only journeys seen at the first stage, {first}, are followed here; the Stages table above counts "
+            "every journey, however late it enters.")  # fmt: skip
 
 
 def _touchpoint_rows(report: Report) -> list[list[str]]:
@@ -210,7 +220,7 @@ def render_text(report: Report, color: bool = False) -> str:  # noqa: C901 - one
         console.print(Text(text, style=style), soft_wrap=True)
 
     def table(title: str, header: list[str], rows: list[list[str]], text: int = 2, bar: int | None = None) -> None:
-        grid = Table(title=title, title_justify="left", box=None, pad_edge=False)
+        grid = Table(title=title or None, title_justify="left", box=None, pad_edge=False)
         for i, name in enumerate(header):
             grid.add_column(name, justify="left" if i < text else "right", no_wrap=i < text)
         for row in rows:
@@ -240,8 +250,9 @@ def render_text(report: Report, color: bool = False) -> str:  # noqa: C901 - one
     table("Stages (journeys)", STAGE_HEADER, rows, bar=1)
     say(STAGE_LEGEND, "dim")
     console.print()
-    table(f"Funnel in map order: each stage reached after the one before, within {_days(report)}",
-          FUNNEL_HEADER, _funnel_rows(report), text=1)  # fmt: skip
+    say(f"Funnel in map order: each stage reached after the one before, within {_days(report)}", "bold")
+    say(funnel_legend(report), "dim")
+    table("", FUNNEL_HEADER, _funnel_rows(report), text=1)
     table("Touchpoints", TOUCHPOINT_HEADER, _touchpoint_rows(report))
     if _shared(report):
         say("Touchpoints used in several stages (customers in each)", "bold")
@@ -285,7 +296,7 @@ def render_markdown(report: Report, color: bool = False) -> str:
     out += _md_table([h or "data" for h in STAGE_HEADER], _stage_rows(report))
     out += ["", f"_{STAGE_LEGEND}_"]
     out += ["", f"### Funnel in map order: each stage reached after the one before, within {_days(report)}", ""]
-    out += _md_table(FUNNEL_HEADER, _funnel_rows(report))
+    out += [f"_{_md_cell(funnel_legend(report))}_", "", *_md_table(FUNNEL_HEADER, _funnel_rows(report))]
     out += ["", "### Touchpoints", ""]
     out += _md_table(TOUCHPOINT_HEADER, _touchpoint_rows(report))
     if _shared(report):

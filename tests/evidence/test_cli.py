@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.evidence.helpers import SHOP, at, check_json, write_log
+from tests.evidence.helpers import SHOP, at, check_json, funnel, stage, touchpoint, write_log
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "b2b-fleet-software.journey.yaml")
@@ -25,6 +25,17 @@ def test_example_walkthrough_text_and_markdown(run_cli, golden) -> None:
     md = run_cli("evidence", "check", EXAMPLE, "--mapping", MAPPING, "--format", "md")
     golden("evidence/example.md", md.stdout)
     assert "community_post" in text.stdout and "Software comparison site" in text.stdout
+
+
+def test_the_example_counts_customers_who_enter_late_in_their_stage(run_cli) -> None:
+    """CRM data rarely sees the first stages: search ads' and account reviews' customers show in their stages."""
+    result = run_cli("evidence", "check", EXAMPLE, "--mapping", MAPPING, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert touchpoint(report, "search-ads")["cases"] == 3000
+    assert stage(report, "initial-consideration")["reached_journeys"] == 3000  # search ads' stage, in any order
+    assert stage(report, "loyalty")["reached_journeys"] == touchpoint(report, "account-review")["cases"] == 834
+    assert funnel(report, "loyalty")["journeys"] == 103  # the ordered funnel, named as such, follows fewer
 
 
 def test_short_form_is_check(run_cli, tmp_path: Path) -> None:

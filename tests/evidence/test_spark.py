@@ -1,14 +1,12 @@
 """The Spark SQL that `cjm evidence sql --dialect spark` emits gives DuckDB's results on the fixtures.
 
-One short local Spark session (local[1], few shuffle partitions) for the whole module. Skipped only
-when PySpark or Java is missing outside CI; in CI (env CI set) a missing Spark is a failure.
+They share the test run's one local Spark session (tests/evidence/conftest.py), skipped only when PySpark
+or Java is missing outside CI; in CI (env CI set) a missing Spark is a failure.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,21 +19,8 @@ from cjm.evidence.dialects import emit_statements
 from cjm.evidence.tables import PARAMETER_TABLES, Settings
 from tests.evidence.helpers import SHOP, at, write_log
 
+pytestmark = [pytest.mark.slow]  # the session-scoped `spark` fixture (conftest.py) skips without Java
 
-def _spark_available() -> bool:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        return False
-    return shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME"))
-
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not _spark_available() and not os.environ.get("CI"), reason="needs pyspark and Java"),
-]
-
-JVM_OPTIONS = "-Duser.timezone=UTC -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"  # a short run: the quick JIT
 ROWS = [
     ("c1", at(0, 0), "ad_click", "ads"), ("c1", at(0, 1), "blog_read", "web"), ("c1", at(0, 1), "ad_view", "ads"),
     ("c1", at(0, 3), "wishlist_add", "web"), ("c1", at(0, 5), "page_view", "web"), ("c1", at(1, 0), "call", "phone"),
@@ -49,25 +34,6 @@ ROWS = [
     ("c5", at(0, 0), "ad_click", "ads"), ("c5", at(60, 0), "page_view", "web"),
     ("c5", at(120, 0), "order_placed", "web"),
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One local Spark session for the module."""
-    from pyspark.sql import SparkSession
-
-    warehouse = tmp_path_factory.mktemp("spark-warehouse")
-    session = (
-        SparkSession.builder.master("local[1]").appName("cjm-evidence-test")
-        .config("spark.sql.shuffle.partitions", "1").config("spark.default.parallelism", "1")
-        .config("spark.ui.enabled", "false").config("spark.sql.adaptive.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.session.timeZone", "UTC").config("spark.sql.warehouse.dir", str(warehouse))
-        .config("spark.driver.extraJavaOptions", JVM_OPTIONS).getOrCreate()
-    )  # fmt: skip
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def _normal(value: Any) -> Any:
@@ -195,4 +161,4 @@ def test_engine_spark_builds_the_same_report_as_duckdb(spark: Any, tmp_path: Pat
     assert result.exit_code == 0, result.stderr
     assert _without_run(json.loads(result.stdout)) == _without_run(duck)
     missing = run_cli("evidence", "check", SHOP, "--engine", "spark", "--events", str(path))
-    assert missing.exit_code == 2 and "column(s) case_id, timestamp, event missing" in missing.stderr
+    assert missing.exit_code == 2 and "column 'case_id' is missing" in missing.stderr, missing.stderr
