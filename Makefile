@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 LOCK := requirements.txt
 LOCK_ARGS := pyproject.toml requirements/build.in --extra dev --universal --python-version 3.10 --generate-hashes
 
-.PHONY: install system-deps test test-latest lock lint format bench bench-evidence goldens schema fuzz clean
+.PHONY: install system-deps test test-latest lock lint format bench bench-evidence goldens schema fuzz clean set-repository
 
 install: system-deps $(VENV)/.installed
 
@@ -65,9 +65,18 @@ format:
 	$(VENV)/bin/ruff check --fix cjm tests bench
 	$(VENV)/bin/ruff format cjm tests bench
 
+# Point every URL of the tree at the repository that publishes cjm (release checklist, CONTRIBUTING.md):
+# the constant cjm.project.REPOSITORY, then every tracked file that names it. make set-repository REPO=acme/cjm
+set-repository:
+	@echo "$(REPO)" | grep -Eq '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$$' || { echo "usage: make set-repository REPO=owner/name"; exit 2; }
+	@old=$$($(PY) -c "from cjm.project import REPOSITORY; print(REPOSITORY)"); \
+	git grep -lF "$$old" -- . ':!tests/browser' ':!tests/test_repository_slug.py' | xargs sed -i "s#$$old#$(REPO)#g"; \
+	echo "every $$old is now $(REPO); review with git diff"
+
 schema:
 	$(VENV)/bin/cjm schema -o schemas/journey.schema.json
 	$(VENV)/bin/cjm schema --catalog -o schemas/catalog.schema.json
+	$(VENV)/bin/cjm schema --evidence -o schemas/evidence.schema.json
 
 goldens:
 	CJM_UPDATE_GOLDENS=1 $(PY) -m pytest -q -n 2 -m "not browser" tests

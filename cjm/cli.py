@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from cjm import __version__
 
@@ -28,13 +28,134 @@ app = typer.Typer(
     name="cjm",
     help="Customer journey maps as code: validate, render, diff and evidence-check journey files.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion and --show-completion, for bash, zsh, fish and PowerShell
     context_settings={"help_option_names": ["-h", "--help"]},  # every subcommand inherits it
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
 Debug = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error.")]
+Config = Annotated[str | None, typer.Option("--config", metavar="FILE", help="Use this cjm.toml or pyproject.toml.")]
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def _complete_colour(incomplete: str) -> list[str]:
+    return [c for c in COLOR_CHOICES if c.startswith(incomplete)]
+
+
+def _complete_report_format(incomplete: str) -> list[str]:
+    """validate's formats for the shell; after FMT= the shell completes a file name itself."""
+    from cjm.reporters import REPORTERS
+
+    return [name for name in REPORTERS if name.startswith(incomplete)]
+
+
+Color = Annotated[
+    str,
+    typer.Option(
+        "--color",
+        metavar="WHEN",
+        autocompletion=_complete_colour,
+        help="Colour the output: auto (on a terminal, unless NO_COLOR is set), always or never.",
+    ),
+]
+
+
+# What each option's value is, in the help: words a CX lead reads (FILE, N, FMT), never a Python type.
+# An option's own ``metavar=`` wins; a (command, option) entry wins over the option's.
+METAVARS: Mapping[str, str] = {
+    "--config": "FILE",
+    "--output": "FILE",
+    "render --output": "FILE|FOLDER",
+    "evidence check --output": "FOLDER",
+    "--format": "FMT",
+    "render --format": "FMT[,FMT]",
+    "--template": "NAME",
+    "--base": "REV",
+    "--fail-on": "KIND",
+    "evidence check --fail-on": "GATE",
+    "--index": "N",
+    "--title": "TITLE",
+    "--evidence": "FILE",
+    "render --diff": "OLD",
+    "--events": "FILE",
+    "--columns": "ROLE=COLUMN,...",
+    "--mapping": "FILE",
+    "--preset": "NAME",
+    "--aggregates": "FOLDER",
+    "--gap-days": "DAYS",
+    "--window-days": "DAYS",
+    "--min-cases": "N",
+    "--top-variants": "N",
+    "--quantiles": "MODE",
+    "--memory-limit": "SIZE",
+    "--threads": "N",
+    "--temp-dir": "FOLDER",
+    "--max-temp-size": "SIZE",
+    "--engine": "ENGINE",
+    "--spark-remote": "URL",
+    "--dialect": "DIALECT",
+    "--events-table": "TABLE",
+    "--prefix": "PREFIX",
+    "--outcome": "CLASS=EVENTS",
+    "--active-days": "DAYS",
+    "--as-of": "DATE",
+}
+ARGUMENT_METAVARS: Mapping[str, str] = {
+    "paths": "FILE|FOLDER",
+    "files": "FILE",
+    "file": "FILE",
+    "journey": "JOURNEY",
+}
+
+
+class _Command(TyperCommand):
+    """A command whose help names each value by what it is (FILE, N, JOURNEY), never by its Python type."""
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:  # click's Context and HelpFormatter
+        arguments, options = [], []
+        command = ctx.command_path.partition(" ")[2]
+        for param in self.get_params(ctx):
+            if param.metavar is None:
+                param.metavar = _metavar(command, param)
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                arguments.append(((param.metavar or "") + ("..." if param.nargs != 1 else ""), record[1]))
+            else:
+                options.append(record)
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """The usage line as click writes it: ``cjm render [OPTIONS] FILE|FOLDER...``, optional ones in brackets."""
+        command = ctx.command_path.partition(" ")[2]
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                continue
+            name = (param.metavar or _metavar(command, param) or "") + ("..." if param.nargs != 1 else "")
+            pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+def _metavar(command: str, param: Any) -> str | None:
+    """The help's name for a parameter's value (None for a flag, which takes none)."""
+    if param.param_type_name == "argument":
+        return ARGUMENT_METAVARS.get(param.name, str(param.name).upper())
+    if getattr(param, "is_flag", False):
+        return None
+    long = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+    return METAVARS.get(f"{command} {long}", METAVARS.get(long, "VALUE"))
+
+
+def _colour_choice(value: str) -> str:
+    if value not in COLOR_CHOICES:
+        _usage(f"--color must be auto, always or never, not '{value}'")
+    return value
 
 
 def _version(value: bool) -> None:
@@ -56,50 +177,77 @@ def _root(
 def validate(
     paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or '-' for stdin.")] = None,
     output_format: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--format",
             "-F",
             "-f",
-            help="text, json, github, sarif, junit, gitlab (default: text; github when GITHUB_ACTIONS=true).",
+            metavar="FMT[=FILE]",
+            autocompletion=_complete_report_format,
+            help="text, json, github, sarif, junit or gitlab, to standard output or, as FMT=FILE, to a file; "
+            "repeat it for several reports from one run (default: text; github when GITHUB_ACTIONS=true).",
         ),
     ] = None,
-    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report (the --format without =FILE) here."),
+    ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply the unambiguous fixes the hints name; report what remains.")
+    ] = False,
+    show_diff: Annotated[
+        bool, typer.Option("--diff", help="With --fix: print the fixes as a diff and change nothing.")
+    ] = False,
+    config: Config = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the findings but no summary line.")] = False,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Show counts per rule (on stderr for the CI formats).")
     ] = False,
     baseline: Annotated[
-        str | None, typer.Option("--baseline", help="Report only findings this baseline file does not hold.")
+        str | None,
+        typer.Option("--baseline", metavar="FILE", help="Report only findings this baseline file does not hold."),
     ] = None,
     write_baseline: Annotated[
-        str | None, typer.Option("--write-baseline", help="Record the current rule findings in this file.")
+        str | None,
+        typer.Option("--write-baseline", metavar="FILE", help="Record the current rule findings in this file."),
     ] = None,
     allow_empty: Annotated[
         bool, typer.Option("--allow-empty", help="Exit 0 when the paths match no journey file.")
     ] = False,
-    stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="The name to report for '-'.")] = None,
+    stdin_filename: Annotated[
+        str | None, typer.Option("--stdin-filename", metavar="NAME", help="The name to report for '-'.")
+    ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 picks by files and cores, 1 disables.")
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, metavar="N", help="Worker processes; 0 picks by files and cores, 1 disables."
+        ),
     ] = 0,
     select: Annotated[
         list[str] | None,
-        typer.Option("--select", help="Run only these rules (codes or names, comma-separated); replaces the config's."),
+        typer.Option(
+            "--select",
+            metavar="RULES",
+            help="Run only these rules (codes or names, comma-separated); replaces the config's.",
+        ),
     ] = None,
     extend_select: Annotated[
         list[str] | None,
-        typer.Option("--extend-select", help="Run these rules too (codes or names, comma-separated)."),
+        typer.Option("--extend-select", metavar="RULES", help="Run these rules too (codes or names, comma-separated)."),
     ] = None,
     ignore: Annotated[
         list[str] | None,
         typer.Option(
-            "--ignore", help="Do not run these rules (codes or names, comma-separated); adds to the config's."
+            "--ignore",
+            metavar="RULES",
+            help="Do not run these rules (codes or names, comma-separated); adds to the config's.",
         ),
     ] = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when findings fail the run (2 still means an error).")
     ] = False,
+    color: Color = "auto",
     debug: Debug = False,
 ) -> int:
     """Parse, check schema and references, and run the lint rules."""
@@ -107,20 +255,33 @@ def validate(
 
     from cjm.diagnostics import Severity
     from cjm.output import write_atomic
-    from cjm.reporters import CI_FORMATS, REPORTERS, ReportOptions
-    from cjm.reporters.text import statistics_lines
+    from cjm.reporters import CI_FORMATS, ReportOptions
+    from cjm.reporters.outputs import parse_destinations, write_reports
+    from cjm.reporters.text import statistics_lines, use_colour
     from cjm.validate.baseline import apply_baseline, baseline_of, baseline_text, read_baseline
     from cjm.validate.run import RunOptions, check
     from cjm.workspace import open_workspace, repository_root
 
     workspace = _with_rule_choice(open_workspace(paths or [], config), select, extend_select, ignore)
     settings = workspace.config
-    name = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    reporter = _pick(REPORTERS, name)
+    default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    destinations = parse_destinations(output_format or [], output, default)
+    colour = use_colour(sys.stdout, _colour_choice(color))
     if baseline and write_baseline:
         _usage("--baseline and --write-baseline cannot be used together")
+    if show_diff and not fix:
+        _usage("--diff shows what --fix would change: pass --fix --diff")
+    if show_diff and (output_format or output):
+        _usage("--fix --diff prints the fixes, not a report: leave out --format and --output")
     accepted = read_baseline(baseline) if baseline else None
-    report = check(list(paths or []), workspace, RunOptions(allow_empty, stdin_filename, jobs))
+    run = RunOptions(allow_empty, stdin_filename, jobs)
+    if fix:
+        fixed = _fixed(list(paths or []), workspace, run, show_diff)
+        if show_diff:
+            return _decided(EXIT_FINDINGS if fixed.count and not exit_zero else EXIT_OK)
+        report = fixed.report
+    else:
+        report = check(list(paths or []), workspace, run)
     if write_baseline:
         write_atomic(write_baseline, baseline_text(report, settings.root))
         accepted = baseline_of(report, settings.root)
@@ -130,12 +291,41 @@ def validate(
     failing = Severity.WARNING if (strict or settings.strict) else Severity.ERROR
     fails = any(d.severity.rank >= failing.rank for d in report.diagnostics)
     code = _decided(EXIT_FINDINGS if fails and not exit_zero else EXIT_OK)
-    root = repository_root(settings) if name in CI_FORMATS else None
-    reporter(report, sys.stdout, ReportOptions(root, failing, quiet, statistics))
-    if statistics and name in CI_FORMATS:
+    root = repository_root(settings) if any(d.format in CI_FORMATS for d in destinations) else None  # runs git
+
+    def options(d: Any) -> ReportOptions:
+        return ReportOptions(root if d.format in CI_FORMATS else None, failing, quiet, statistics, colour)
+
+    write_reports(report, destinations, options, sys.stdout)
+    on_stdout = next((d.format for d in destinations if d.path is None), None)
+    if statistics and on_stdout not in ("text", "json"):  # those two carry the counts themselves
         sys.stderr.write("".join(line + "\n" for line in statistics_lines(report)))
     sys.stdout.flush()
     return code
+
+
+def _fixed(paths: list[str], workspace: Any, run: Any, show_diff: bool) -> Any:
+    """Run --fix (or, with --diff, only show it): the diff on stdout, what was fixed on stderr."""
+    from cjm.escape import visible
+    from cjm.validate.fix import fix_paths, unified_diff
+
+    fixed = fix_paths(paths, workspace, run, write=not show_diff)
+    verb = "would fix" if show_diff else "fixed"
+    for item in fixed.files:
+        if show_diff:
+            diff_lines = unified_diff(item.path, item.before, item.after).splitlines()
+            sys.stdout.write("".join(visible(line) + "\n" for line in diff_lines))
+        for one in item.applied:
+            span = one.diagnostic.span
+            where = f"{item.path}:{span.line}:{span.column}"
+            typer.echo(visible(f"{where}: {verb} {one.diagnostic.code}: {one.title}"), err=True)
+    files = len(fixed.files)
+    if fixed.count:
+        plural = "s" * (fixed.count != 1)
+        typer.echo(f"cjm: {verb} {fixed.count} finding{plural} in {files} file{'s' * (files != 1)}", err=True)
+    else:
+        typer.echo("cjm: nothing to fix", err=True)
+    return fixed
 
 
 app.command("lint", help="Alias of 'validate'.")(validate)
@@ -210,12 +400,17 @@ def fmt(
 def schema(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     catalog: Annotated[bool, typer.Option("--catalog", help="The schema of catalog files instead.")] = False,
+    evidence: Annotated[
+        bool, typer.Option("--evidence", help="The schema of evidence reports (cjm evidence check -F json) instead.")
+    ] = False,
     debug: Debug = False,
 ) -> int:
-    """Print the JSON Schema (draft 2020-12) of journey files, or of catalog files with --catalog."""
+    """Print the JSON Schema (draft 2020-12) of journey files, of catalog files, or of evidence reports."""
     from cjm.schema import schema_text
 
-    text = schema_text(catalog=catalog)
+    if catalog and evidence:
+        _usage("give --catalog or --evidence, not both")
+    text = schema_text(catalog=catalog, kind="evidence" if evidence else "journey")
     _emit(text, output)
     return EXIT_OK
 
@@ -262,6 +457,23 @@ def rules(
     return EXIT_OK
 
 
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+@app.command()
+def completion(
+    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh, fish, powershell or pwsh.")],
+    debug: Debug = False,
+) -> int:
+    """Print the shell completion script for SHELL (or use cjm --install-completion for the current shell)."""
+    from typer._completion_shared import get_completion_script  # the script --show-completion prints
+
+    if shell not in SHELLS:
+        _usage(f"unknown shell '{shell}'; choose from: {', '.join(SHELLS)}")
+    sys.stdout.write(get_completion_script(prog_name="cjm", complete_var="_CJM_COMPLETE", shell=shell).strip() + "\n")
+    return EXIT_OK
+
+
 @app.command()
 def lsp(debug: Debug = False) -> int:
     """Serve the Language Server Protocol on stdin/stdout: diagnostics, completion and navigation in editors."""
@@ -297,6 +509,7 @@ def diff(
         ),
     ] = None,
     config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    color: Color = "auto",
     debug: Debug = False,
 ) -> int:
     """Semantic diff of two journey files, or of every journey file changed since a git revision."""
@@ -314,7 +527,7 @@ def diff(
     if output:
         write_atomic(output, formatter(report, False))
     else:
-        sys.stdout.write(formatter(report, use_colour(sys.stdout)))
+        sys.stdout.write(formatter(report, use_colour(sys.stdout, _colour_choice(color))))
     return EXIT_FINDINGS if trips(report.changes, exit_code, kinds) else EXIT_OK
 
 
@@ -514,9 +727,23 @@ def evidence_check(
     explain_matching: Annotated[
         bool, typer.Option("--explain-matching", help="List every event key, its touchpoint and overlaps.")
     ] = False,
+    allow_outside: Annotated[
+        bool, typer.Option("--allow-outside", help="Let the --mapping file name files outside the workspace.")
+    ] = False,
     engine: Annotated[str, typer.Option("--engine", help="duckdb, or spark (--events: a table or a path).")] = "duckdb",
     spark_remote: Annotated[
         str | None, typer.Option("--spark-remote", help="Spark Connect server for --engine spark, sc://host:port.")
+    ] = None,
+    color: Color = "auto",
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option("--outcome", help="An outcome and its events, e.g. lost=churned,cancel* (repeatable)."),
+    ] = None,
+    active_days: Annotated[
+        str, typer.Option("--active-days", help="A journey without outcome is open if active this many days.")
+    ] = "30",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The date open journeys are judged at (default: the last event).")
     ] = None,
     debug: Debug = False,
 ) -> int:
@@ -526,6 +753,7 @@ def evidence_check(
     from cjm.evidence.database import Resources
     from cjm.evidence.formats import FORMATS, render_summary
     from cjm.evidence.gates import parse_gates, tripped
+    from cjm.evidence.outcomes import build_spec, parse_class
     from cjm.evidence.outputs import write_report_folder
     from cjm.reporters.text import use_colour
 
@@ -543,6 +771,8 @@ def evidence_check(
         Resources(memory_limit, threads, temp_dir, max_temp_size),
         _progress(),
         explain_matching,
+        allow_outside=allow_outside,
+        outcomes=build_spec([parse_class(o) for o in outcome or []], active_days, as_of),
     )
     if aggregates and (events or mapping or preset or columns):
         _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
@@ -557,16 +787,42 @@ def evidence_check(
     else:
         result = run_check(journey, options)
     if output:
-        written = write_report_folder(output, result.report, None if aggregates else result.aggregates, result.meta)
+        written = write_report_folder(output, result.report, None if aggregates else result.aggregates, result.meta,
+                                      result.at_risk)  # fmt: skip
         typer.echo(f"Wrote {len(written)} files to {output}", err=True)
     if output and output_format == "json":  # the report is in the folder: a summary, not the JSON again
         sys.stdout.write(render_summary(result.report, output))
     else:
-        sys.stdout.write(formatter(result.report, use_colour(sys.stdout)))
+        sys.stdout.write(formatter(result.report, use_colour(sys.stdout, _colour_choice(color))))
     failures = tripped(result.report, gates)
     for line in failures:
         typer.echo(f"cjm: {line}", err=True)
     return EXIT_FINDINGS if failures else EXIT_OK
+
+
+@evidence_app.command("fit")
+def evidence_fit(
+    journeys: Annotated[list[str], typer.Argument(help="The journey maps to compare (e.g. one per persona).")],
+    events: Events = None,
+    columns: Columns = None,
+    mapping: Annotated[str | None, typer.Option("--mapping", help="A mapping file for CRM exports.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-F", "-f", help="text, json or md.")] = "text",
+    gap_days: GapDays = "90",
+    memory_limit: Annotated[str, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 2GB.")] = "2GB",
+    threads: Annotated[int, typer.Option("--threads", help="DuckDB threads (0: every core).")] = 0,
+    debug: Debug = False,
+) -> int:
+    """Which map do customers follow? Each journey goes to the map that explains most of its steps in order."""
+    _require_evidence_extra()
+    from cjm.evidence.check import CheckOptions, parse_settings
+    from cjm.evidence.database import Resources
+    from cjm.evidence.fit import FIT_FORMATS, run_fit
+
+    formatter = _pick(FIT_FORMATS, output_format)
+    options = CheckOptions(list(events or []), columns, mapping, settings=parse_settings(gap_days, "60"),
+                           limits=Resources(memory_limit, threads), progress=_progress())  # fmt: skip
+    sys.stdout.write(formatter(run_fit(list(journeys), options), False))
+    return EXIT_OK
 
 
 @evidence_app.command("profile")
@@ -662,6 +918,19 @@ def _safe_streams() -> None:
                 reconfigure(errors="backslashreplace")
         except (ValueError, OSError):  # a stream already written to in another encoding stays as it is
             pass
+
+
+def _plain_help(group: typer.Typer) -> None:
+    """Give every command of ``group`` (and of its sub-groups) the help without Python types."""
+    for info in group.registered_commands:
+        if info.cls in (None, TyperCommand):
+            info.cls = _Command
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _plain_help(sub.typer_instance)
+
+
+_plain_help(app)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -75,7 +75,7 @@ def check_readable(path: str, root: Path) -> None:
         kind = (
             "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket"
         )
-        raise Refused(f"{path}: is {kind}, not a regular file; cjm reads journey files, or '-' for standard input")
+        raise Refused(f"{path}: is {kind}, not a regular file; cjm reads only regular files (and '-', standard input)")
 
 
 def read_limited(path: str, limit: int, root: Path) -> bytes:
@@ -110,6 +110,7 @@ def glob(config: Config, patterns: list[str]) -> list[Path]:
     real_root = Path(os.path.realpath(config.root))
     for pattern in patterns:
         try:
+            check_searchable(config.root, pattern)
             matches = list(config.root.glob(pattern))
         except (OSError, ValueError) as exc:  # the config refuses odd patterns; the file system may still object
             where = config.file or config.root
@@ -126,14 +127,43 @@ def glob(config: Config, patterns: list[str]) -> list[Path]:
     return [found[k] for k in sorted(found)]
 
 
+def _unreadable(error: OSError) -> None:
+    raise InputError(f"{shown(error.filename)}: cannot read this folder ({error.strerror or error})")
+
+
+def check_searchable(root: Path, pattern: str) -> None:
+    """Stop (InputError) at the first folder ``pattern`` would search below ``root`` that cannot be listed.
+
+    Python's glob passes over a folder it may not read without a word, so a journey in it would be
+    left out and the run say "All good". This walks the folders the pattern can reach (every folder
+    below its fixed part for '**', else only those its parts match, level by level), as the folder
+    search of a plain path does, and names the first unreadable one.
+    """
+    parts = [p for p in pattern.replace(os.sep, "/").split("/") if p]
+    fixed = 0
+    while fixed < len(parts) - 1 and not any(ch in parts[fixed] for ch in "*?["):
+        fixed += 1
+    base = root.joinpath(*parts[:fixed])
+    if not base.is_dir():
+        return
+    rest = parts[fixed:-1]  # the folder parts still to match; the last part names files
+    deep = "**" in parts[fixed:]
+    for dirpath, dirnames, _ in os.walk(base, onerror=_unreadable):
+        level = len(Path(dirpath).relative_to(base).parts)
+        dirnames[:] = [
+            d
+            for d in dirnames
+            if not d.startswith(".")
+            and d not in _SKIPPED_DIRS
+            and (deep or (level < len(rest) and fnmatch.fnmatchcase(d, rest[level])))
+        ]
+
+
 def walk(folder: Path) -> list[Path]:
     """The journey files below ``folder``; an unreadable subfolder stops the run rather than being passed over."""
 
-    def unreadable(error: OSError) -> None:
-        raise InputError(f"{error.filename}: cannot read this folder ({error.strerror or error})")
-
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=_unreadable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIPPED_DIRS)
         found.extend(Path(dirpath, name) for name in sorted(filenames) if is_journey_name(name))
     return found

@@ -15,7 +15,6 @@ well-kept round-trip YAML library, keeps comments and styles.
 from __future__ import annotations
 
 import io
-import os
 import types
 import typing
 from dataclasses import dataclass
@@ -83,7 +82,7 @@ def format_paths(paths: list[str], workspace: Workspace, write: bool) -> list[Fo
     file that cannot be read is never touched.
     """
     from cjm.discovery import discover, read_limited
-    from cjm.output import write_atomic
+    from cjm.validate.fix import rewrite
 
     if "-" in paths:
         raise ConfigError("cjm fmt rewrites files: pass files or folders, not '-'")
@@ -94,26 +93,17 @@ def format_paths(paths: list[str], workspace: Workspace, write: bool) -> list[Fo
     results = [format_bytes(read_limited(p, limits.max_bytes, workspace.root), p, limits) for p in files]
     for item in results:
         if write and item.changed and item.after is not None:
-            target = os.path.realpath(item.path)
-            mode = os.stat(target).st_mode & 0o7777
-            write_atomic(target, item.after)
-            os.chmod(target, mode)
+            rewrite(item.path, item.after)
     return results
 
 
 def unified_diff(item: Formatted) -> str:
     """The change ``fmt`` would make to one file, as a unified diff (empty when none)."""
-    import difflib
+    from cjm.validate.fix import unified_diff as text_diff
 
     if not item.changed or item.after is None:
         return ""
-    lines = difflib.unified_diff(
-        item.before.splitlines(keepends=True),
-        item.after.splitlines(keepends=True),
-        fromfile=f"a/{item.path}",
-        tofile=f"b/{item.path}",
-    )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    return text_diff(item.path, item.before, item.after)
 
 
 def _round_trip() -> Any:

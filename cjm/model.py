@@ -369,6 +369,10 @@ class Journey(_Model):
     cjm: Literal[1] = Field(description="Format version; only 1 exists.")
     id: Slug = Field(description="Unique journey id in the workspace.")
     title: Text = Field(description="Human title.")
+    accessible_title: Text | None = Field(
+        None,
+        description="The title screen readers announce (Mermaid's accTitle) when it differs from the title.",
+    )
     description: str | None = Field(None, description="What the map is about.")
     owner: str | None = Field(None, description="Team or person accountable for the map.")
     tags: list[str] = Field(default_factory=list, description="Free-form tags.")

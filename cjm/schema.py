@@ -1,4 +1,4 @@
-"""The JSON Schemas (draft 2020-12) of journey and catalog files, generated from the model."""
+"""The JSON Schemas (draft 2020-12) of journey and catalog files and of evidence reports, generated from the models."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from cjm.project import raw_url
 # one version keeps the schema of that version.
 SCHEMA_ID = raw_url("schemas/journey.schema.json")
 CATALOG_SCHEMA_ID = raw_url("schemas/catalog.schema.json")
+EVIDENCE_SCHEMA_ID = raw_url("schemas/evidence.schema.json")
 
 
 def _metric_ranges() -> list[dict[str, Any]]:
@@ -54,6 +55,23 @@ def catalog_schema() -> dict[str, Any]:
     }
 
 
-def schema_text(catalog: bool = False) -> str:
-    """The journey schema, or the catalog schema, as stable, pretty JSON text."""
-    return json.dumps(catalog_schema() if catalog else journey_schema(), indent=2, ensure_ascii=False) + "\n"
+def evidence_schema() -> dict[str, Any]:
+    """The schema of a `cjm evidence check --format json` report (what `cjm render --evidence` reads)."""
+    from cjm.evidence.model import EvidenceReport
+
+    schema = EvidenceReport.model_json_schema(mode="validation", by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": EVIDENCE_SCHEMA_ID,
+        "title": "cjm evidence report",
+        "description": "A cjm evidence report, version 2 (see docs/evidence.md, 'Reading the report').",
+        **{k: v for k, v in schema.items() if k not in ("title", "description")},
+    }
+
+
+SCHEMAS = {"journey": journey_schema, "catalog": catalog_schema, "evidence": evidence_schema}
+
+
+def schema_text(catalog: bool = False, kind: str = "journey") -> str:
+    """The journey, catalog (``catalog=True``) or evidence report schema, as stable, pretty JSON text."""
+    return json.dumps(SCHEMAS["catalog" if catalog else kind](), indent=2, ensure_ascii=False) + "\n"

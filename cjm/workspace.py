@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cjm.config import Config, load_config
 from cjm.diagnostics import Diagnostic, FileReport, Span, core
@@ -31,6 +32,7 @@ from cjm.validate.yaml_reader import Limits
 __all__ = ["JOURNEY_SUFFIX", "Catalogs", "Workspace", "discover", "open_workspace", "workspace_path"]
 
 _CATALOG_KINDS = (("persona", "personas"), ("touchpoint", "touchpoints"), ("backstage", "backstage"))
+_SECTIONS = tuple((section, kind) for kind, section in _CATALOG_KINDS)
 Reader = Callable[[], bytes]
 
 
@@ -43,22 +45,34 @@ class Catalogs:
     reports: tuple[FileReport, ...]
     files: tuple[str, ...]
     definitions: tuple[Catalog, ...] = ()
+    waiting: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) of a broken entry -> where
+
+    def check_usable(self, journey: Journey, spec: str) -> None:
+        """Stop (InputError) when ``journey`` uses a catalog entry that has an error: it cannot be drawn."""
+        local = {(kind, item.id) for section, kind in _SECTIONS for item in getattr(journey, section)}
+        local |= {(kind, i.id) for c in self.definitions for section, kind in _SECTIONS for i in getattr(c, section)}
+        for ref in references(journey):
+            where = self.waiting.get((ref.kind, ref.id))
+            if where is not None and (ref.kind, ref.id) not in local:
+                raise InputError(
+                    f"{spec}: uses {ref.kind} '{ref.id}', whose catalog entry ({where}) has an error;"
+                    " run 'cjm validate' to see it"
+                )
 
     def complete(self, journey: Journey) -> Journey:
         """The journey with the catalog personas, touchpoints and backstage processes it references added,
         so views that show names (render, export) draw them as if declared in the file."""
         referenced = {(r.kind, r.id) for r in references(journey)}
         update = {}
-        for section, kind in (("personas", "persona"), ("touchpoints", "touchpoint"), ("backstage", "backstage")):
+        for section, kind in _SECTIONS:
             local = {item.id for item in getattr(journey, section)}
-            extra = [
-                item
-                for catalog in self.definitions
-                for item in getattr(catalog, section)
-                if item.id not in local and (kind, item.id) in referenced
-            ]
+            extra: dict[str, Any] = {}
+            for catalog in self.definitions:
+                for item in getattr(catalog, section):
+                    if item.id not in local and (kind, item.id) in referenced:
+                        extra.setdefault(item.id, item)  # the first definition, as CJM020 names the first
             if extra:
-                update[section] = [*getattr(journey, section), *dict((i.id, i) for i in extra).values()]
+                update[section] = [*getattr(journey, section), *extra.values()]
         return journey.model_copy(update=update) if update else journey
 
 
@@ -82,6 +96,7 @@ def load_catalogs(config: Config, files: Iterable[tuple[str, Reader]] | None = N
     reports: list[FileReport] = []
     names: list[str] = []
     definitions: list[Catalog] = []
+    waiting: dict[tuple[str, str], str] = {}
     for display, read in files:
         names.append(display)
         result = load_bytes(read(), display, limits)
@@ -98,11 +113,13 @@ def load_catalogs(config: Config, files: Iterable[tuple[str, Reader]] | None = N
                     "add 'kind: catalog'",
                 )
             )
-        problems.extend(_record(result, display, ids, departments))
+        problems.extend(_record(result, display, ids, departments, waiting))
         if problems:
             lines = source_lines(result, problems)
             reports.append(FileReport(display, tuple(sorted(problems, key=lambda d: d.sort_key)), lines))
-    return Catalogs(SharedIds(ids), tuple(dict.fromkeys(departments)), tuple(reports), tuple(names), tuple(definitions))
+    return Catalogs(
+        SharedIds(ids), tuple(dict.fromkeys(departments)), tuple(reports), tuple(names), tuple(definitions), waiting
+    )
 
 
 def _reader(path: str, limits: Limits, root: Path) -> Reader:
@@ -146,7 +163,9 @@ class Workspace:
 
     def journey(self, spec: str, purpose: str = "") -> Journey:
         """A valid journey (completed with catalog definitions), or an InputError naming its first error."""
-        return valid_journey(self.load(spec), spec, purpose)
+        journey = valid_journey(self.load(spec), spec, purpose)
+        self.catalogs.check_usable(journey, spec)
+        return journey
 
     def reloaded(self) -> Workspace:
         """The same workspace with its catalogs read again (after an edit, under ``render --watch``)."""
@@ -235,16 +254,29 @@ def _start(path: str) -> Path:
     return absolute if absolute.is_dir() else absolute.parent
 
 
-def _record(result: LoadResult, shown: str, ids: dict[str, dict[str, str]], departments: list[str]) -> list[Diagnostic]:
-    """Add a catalog's ids to ``ids``; CJM020 for an id another catalog already declares."""
+def _record(
+    result: LoadResult,
+    shown: str,
+    ids: dict[str, dict[str, str]],
+    departments: list[str],
+    waiting: dict[tuple[str, str], str],
+) -> list[Diagnostic]:
+    """Add a catalog's ids to ``ids``; CJM020 for an id another catalog already declares.
+
+    The ids of entries with errors are known too (a journey's reference to one is not unknown: it waits
+    for the entry's own error), and recorded in ``waiting`` so that render and export can refuse them.
+    """
     catalog = result.catalog
     if catalog is None:
         return []
     out = []
     departments.extend(catalog.departments)
+    salvaged = result.catalog_salvage
     for kind, key in _CATALOG_KINDS:
         table = ids.setdefault(kind, {})
-        for i, item in enumerate(getattr(catalog, key)):
+        items = getattr(catalog, key)
+        indexes = salvaged.kept.get((key,), ()) if salvaged else range(len(items))
+        for i, item in zip(indexes, items, strict=True):
             span = result.source.span((key, i, "id"))
             if item.id in table:
                 out.append(
@@ -258,6 +290,11 @@ def _record(result: LoadResult, shown: str, ids: dict[str, dict[str, str]], depa
                 )
             else:
                 table[item.id] = f"{shown}:{span.line}"
+    for key, i, ident in salvaged.waiting if salvaged else ():
+        kind = dict(_SECTIONS)[key]
+        where = f"{shown}:{result.source.span((key, i, 'id')).line}"
+        ids.setdefault(kind, {}).setdefault(ident, where)
+        waiting.setdefault((kind, ident), where)
     return out
 
 

@@ -44,6 +44,15 @@ def test_the_readme_keeps_users_and_developers_apart() -> None:
     assert [line.split()[:2] for line in block.splitlines()] == [["make", "install"], ["make", "test"]]
 
 
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_install_installs_the_system_packages_the_tests_need() -> None:
+    """A bare CI machine gets Graphviz, Chromium and Java from `make install` (the recipe was once lost)."""
+    plan = subprocess.run(["make", "-n", "install"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    for command in ("dot", "chromium", "java"):
+        assert f"command -v {command} " in plan, f"make install no longer checks for {command}"
+    assert "apt-get install" in plan
+
+
 def test_duckdb_and_sqlglot_are_the_evidence_extra_only() -> None:
     names = [dep.split(">")[0].split(";")[0].strip() for dep in PROJECT["dependencies"]]
     assert "duckdb" not in names and "sqlglot" not in names

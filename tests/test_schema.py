@@ -26,6 +26,7 @@ READER_LEVEL = {
     "cjm010-integer-over-4300-digits",
     "cjm010-hex-integer-too-large",
     "cjm010-tag-on-mapping-key",
+    "cjm010-reader-errors-do-not-stop-the-file",
 }
 
 

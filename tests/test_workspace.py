@@ -83,12 +83,18 @@ def test_catalog_problems_are_reported_in_the_catalog(run_cli: Callable[..., Res
     result, payload = validate(run_cli, root)
     assert result.exit_code == 1
     found = [(f["path"], f["rule"], f["line"], f["message"]) for f in payload["findings"]]
+    # broken.yaml is a copy of shared.yaml with one broken entry: its other entries still count, so every
+    # id it shares with the other catalogs is a duplicate, reported in the same run as the broken entry
     assert found == [
         ("catalog/broken.yaml", "CJM010", 6, found[0][3]),
-        ("catalog/shared.yaml", "CJM020", 7, "duplicate touchpoint id 'courier' (first in catalog/more.yaml:4)"),
+        ("catalog/more.yaml", "CJM020", 4, "duplicate touchpoint id 'courier' (first in catalog/broken.yaml:7)"),
+        ("catalog/shared.yaml", "CJM020", 4, "duplicate persona id 'shopper' (first in catalog/broken.yaml:4)"),
+        ("catalog/shared.yaml", "CJM020", 6, "duplicate touchpoint id 'call-centre' (first in catalog/broken.yaml:6)"),
+        ("catalog/shared.yaml", "CJM020", 7, "duplicate touchpoint id 'courier' (first in catalog/broken.yaml:7)"),
+        ("catalog/shared.yaml", "CJM020", 9, "duplicate backstage id 'refunds' (first in catalog/broken.yaml:9)"),
     ]
     assert "fax" in found[0][3]
-    assert payload["files"] == 3, "the journey and the two catalogs with findings"
+    assert payload["files"] == 4, "the journey and the three catalogs with findings"
 
 
 def test_a_journey_listed_as_catalog_is_flagged(run_cli: Callable[..., Result], tmp_path: Path) -> None:

@@ -69,14 +69,18 @@ def generate(path: Path, cases: int, per_case: int, pause_every: int = 0) -> Non
     con.close()
 
 
-def run_cjm(cjm: str, log: Path, memory: str, threads: int) -> dict[str, float]:
+# The outcome classes `--outcomes` adds: the generated log's renewals (qbr_held) and signed contracts.
+OUTCOMES = ["--outcome", "renewed=qbr_held", "--outcome", "won=contract_signed"]
+
+
+def run_cjm(cjm: str, log: Path, memory: str, threads: int, extra: tuple[str, ...] = ()) -> dict[str, float]:
     """Time the whole check as a user runs it; peak RSS from the child's rusage."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     done = subprocess.run(
         [cjm, "evidence", "check", str(MAP), "--events", str(log), "--columns",
          "case=case_id,time=ts,event=event,channel=channel", "--memory-limit", memory, "--threads", str(threads),
-         "--format", "json"],
+         "--format", "json", *extra],
         capture_output=True, check=False,
     )  # fmt: skip
     seconds = time.perf_counter() - start
@@ -154,6 +158,7 @@ def main() -> None:
     parser.add_argument("--data", default=os.environ.get("TMPDIR", "/tmp"))
     parser.add_argument("--skip-pm4py", action="store_true")
     parser.add_argument("--pause-every", type=int, default=0, help="a 100-day pause after every N-th event")
+    parser.add_argument("--outcomes", action="store_true", help="also time the check with --outcome classes")
     args = parser.parse_args()
     suffix = f"-pause{args.pause_every}" if args.pause_every else ""
     log = Path(args.data) / f"cjm-bench-{args.cases}x{args.per_case}{suffix}.parquet"
@@ -163,6 +168,10 @@ def main() -> None:
         print(f"generated {log} in {time.perf_counter() - start:.1f}s", file=sys.stderr)
     result: dict[str, object] = {"events": args.cases * args.per_case, "cpus": os.cpu_count(),
                                  "check": run_cjm(args.cjm, log, args.memory_limit, args.threads)}  # fmt: skip
+    if args.outcomes:
+        timed = run_cjm(args.cjm, log, args.memory_limit, args.threads, tuple(OUTCOMES))
+        result["check_with_outcomes"] = timed
+        result["outcomes_ratio"] = round(float(timed["seconds"]) / float(result["check"]["seconds"]), 2)  # type: ignore[index]
     duck_seconds, duck_edges = duckdb_dfg(log, args.memory_limit, args.threads)
     result["dfg_duckdb"] = {"seconds": round(duck_seconds, 2), "edges": len(duck_edges)}
     if not args.skip_pm4py:

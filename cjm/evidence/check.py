@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,10 @@ from cjm.evidence.analysis import RESULT_TABLES, statements
 from cjm.evidence.database import Resources, connect, execute, fetch
 from cjm.evidence.findings import rank_findings
 from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_mapping
-from cjm.evidence.matching import CONFORMANT, MapModel, explain, overlaps
-from cjm.evidence.report import Aggregates, Report, RunInfo, build_report
+from cjm.evidence.matching import CONFORMANT, MapModel, explain, glob_match, overlaps
+from cjm.evidence.model import AtRisk, EvidenceReport, Matching, Outcomes, Run, RunInput, Segments
+from cjm.evidence.outcomes import OUTCOME_TABLES, RISK_INPUTS, OutcomeSpec, with_outcomes
+from cjm.evidence.report import Aggregates, build_report
 from cjm.evidence.tables import Settings, load_parameters
 from cjm.reporters.progress import Progress, no_progress
 
@@ -37,6 +39,8 @@ class CheckOptions:
     limits: Resources = field(default_factory=Resources)
     progress: Progress = no_progress  # told of each analysis step; the command line passes a bar on a terminal
     explain_matching: bool = False
+    allow_outside: bool = False  # --allow-outside: a mapping file may name files outside the workspace
+    outcomes: OutcomeSpec | None = None  # --outcome, --active-days, --as-of (the mapping file may name the classes)
 
 
 def resolve_mapping(options: CheckOptions) -> LogMapping:
@@ -47,7 +51,7 @@ def resolve_mapping(options: CheckOptions) -> LogMapping:
     if options.columns and chosen:
         raise ConfigError("--columns cannot be combined with --mapping or --preset (put the columns in the mapping)")
     if options.mapping:
-        return load_mapping(options.mapping, list(options.events))
+        return load_mapping(options.mapping, list(options.events), options.allow_outside)
     if not options.events:
         raise ConfigError("name the event log with --events FILE (globs allowed)")
     if options.preset:
@@ -104,8 +108,26 @@ def load_model(map_path: str) -> tuple[MapModel, str]:
     return MapModel(journey), digest
 
 
-def semantics(options: CheckOptions, approximate: bool) -> dict[str, Any]:
+def semantics(options: CheckOptions, approximate: bool, spec: OutcomeSpec | None = None) -> dict[str, Any]:
     """Every analysis choice, recorded in the report."""
+    chosen = _semantics(options, approximate)
+    if spec is not None:
+        chosen["outcomes"] = {
+            "classes": {c.name: list(c.patterns) for c in spec.classes},
+            "active_days": spec.active_days,
+            "as_of": spec.as_of.isoformat() if spec.as_of else "the log's last event",
+            "outcome": "a journey's first outcome event (an event matching two classes: the first named); only "
+            "its steps before that event are compared",
+            "open": "no outcome event, and the last event within active_days of as_of; none: no outcome, not open",
+            "drivers": "each class against every other finished journey (not open): outcome rate with and without "
+            "the feature, lift, difference, Fisher's exact test when a cell has fewer than 1000 journeys, else the "
+            "two-proportion z-test; Benjamini-Hochberg q over every comparison; driver: q < 0.05 and at least "
+            "min_cases journeys of the class with the feature",
+        }
+    return chosen
+
+
+def _semantics(options: CheckOptions, approximate: bool) -> dict[str, Any]:
     return {
         "gap_days": options.settings.gap_days,
         "window_days": options.settings.window_days,
@@ -138,9 +160,10 @@ def semantics(options: CheckOptions, approximate: bool) -> dict[str, Any]:
 class CheckResult:
     """A report with the aggregate tables it was built from and the settings to rebuild it."""
 
-    report: Report
+    report: EvidenceReport
     aggregates: Aggregates
     meta: dict[str, Any]
+    at_risk: list[dict[str, Any]] = field(default_factory=list)  # the rows of at_risk.csv
 
 
 def run_check(map_path: str, options: CheckOptions) -> CheckResult:
@@ -150,20 +173,92 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
     validate(options)
     model, digest = load_model(map_path)
     mapping = resolve_mapping(options)
+    spec = outcome_spec(options, mapping)
     with connect(options.limits) as con:
         stats = load(con, mapping)
         approximate = options.quantiles == "approximate" or (
             options.quantiles == "auto" and stats.usable > APPROX_THRESHOLD
         )
         load_parameters(con, model, options.settings)
-        execute(con, statements(model, options.top_variants, approximate), options.progress, keep=RESULT_TABLES)
-        aggregates = fetch(con, RESULT_TABLES)
+        steps = statements(model, options.top_variants, approximate)
+        aggregates, risk = _analyse(con, model, spec, segment_column(mapping), steps, options, approximate)
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
-    run = RunInfo(__version__, model.journey.id, digest, stats.files, semantics(options, approximate), info)
+    run = _run(model, digest, stats.files, semantics(options, approximate, spec), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
-    return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
+    extra = Extra(risk[0] if risk else None, segment_column(mapping))
+    report = finish(model, aggregates, run, replace(options, outcomes=spec), extra)
+    return CheckResult(report, aggregates, meta, risk[1] if risk else [])
+
+
+def outcome_spec(options: CheckOptions, mapping: LogMapping | None) -> OutcomeSpec | None:
+    """The outcome classes of --outcome, or of the mapping file's ``outcomes:`` (not both)."""
+    from cjm.evidence.outcomes import outcome_class
+
+    base = options.outcomes or OutcomeSpec(())
+    named = mapping.outcomes if mapping is not None else {}
+    if named and base.classes:
+        raise ConfigError("give the outcomes either with --outcome or in the mapping file's 'outcomes:', not both")
+    if named:
+        where = "mapping file: outcomes"
+        base = replace(base, classes=tuple(outcome_class(n, tuple(p), where) for n, p in named.items()))
+    return base if base.classes else None
+
+
+Risk = tuple[dict[str, Any], list[dict[str, Any]]]  # the report's at_risk, and the rows of at_risk.csv
+
+
+def segment_column(mapping: LogMapping) -> str | None:
+    """The column (or constant) a mapping names as the customers' segment, if any."""
+    for source in mapping.sources:
+        if source.segment is not None:
+            return source.segment.column or source.segment.value
+    return None
+
+
+def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str | None, steps: list[Any],
+         options: CheckOptions, approximate: bool) -> tuple[Aggregates, Risk | None]:  # fmt: skip
+    """The analysis, with the outcome and segment statements when asked for; then the drivers, and the open
+    journeys scored by them."""
+    from cjm.evidence import segments
+    from cjm.evidence.drivers import outcome_section
+    from cjm.evidence.outcomes import PARAMETER_TABLES
+    from cjm.evidence.risk import risk_outcome, score
+    from cjm.evidence.tables import load_table
+
+    tables = dict(RESULT_TABLES)
+    keep: set[str] = set()
+    if spec is not None:
+        for name, rows in spec.rows().items():
+            load_table(con, name, PARAMETER_TABLES[name], rows)
+        steps = with_outcomes(steps, approximate)
+        tables.update(OUTCOME_TABLES)
+        keep.update(RISK_INPUTS)
+    if segment is not None:
+        steps = [*steps, *segments.statements(spec is not None)]
+        tables.update(segments.tables(spec is not None))
+    execute(con, steps, options.progress, keep={*tables, *keep})
+    aggregates = fetch(con, tables)
+    if spec is None:
+        return aggregates, None
+    check_patterns(spec, aggregates)
+    lost = risk_outcome(spec.names())
+    if lost is None:
+        return aggregates, None
+    section = outcome_section(model, spec, aggregates, options.min_cases)
+    return aggregates, score(con, model, section, lost, spec.active_days)
+
+
+def check_patterns(spec: OutcomeSpec, aggregates: Aggregates) -> None:
+    """Stop when an outcome's event pattern matches no event of the log: its class would silently be empty."""
+    events = sorted({str(r[0]) for r in aggregates.get("cjm_key_stats", [])})
+    for c in spec.classes:
+        for pattern in c.patterns:
+            if not any(glob_match(pattern, e) for e in events):
+                sample = ", ".join(events[:8]) + (", ..." if len(events) > 8 else "")
+                raise InputError(f"--outcome {c.name}: no event in the log matches '{pattern}' "
+                                 f"(patterns are case-sensitive globs; the log has: {sample})")  # fmt: skip
 
 
 def spark_events(options: CheckOptions) -> str | LogMapping:
@@ -175,7 +270,11 @@ def spark_events(options: CheckOptions) -> str | LogMapping:
             raise ConfigError(f"--columns names a file's columns; the table '{options.events[0]}' must have "
                               "the columns case_id, ts, event, channel, source (a view can rename them)")  # fmt: skip
         return options.events[0]
-    return resolve_mapping(options)
+    mapping = resolve_mapping(options)
+    if segment_column(mapping) is not None:
+        raise ConfigError("--engine spark does not compare segments yet: run the segment comparison on DuckDB "
+                          "(without --engine spark)")  # fmt: skip
+    return mapping
 
 
 def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = None, spark: Any = None) -> CheckResult:
@@ -185,9 +284,13 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     validate(options)
     model, digest = load_model(map_path)
     events = spark_events(options)
+    spec = outcome_spec(options, None if isinstance(events, str) else events)
     approximate = options.quantiles == "approximate"
     with spark_session(remote, spark) as session:
-        aggregates, stats = analyse(session, events, model, digest, options.settings, options.top_variants, approximate)
+        aggregates, stats = analyse(session, events, model, digest, options.settings, options.top_variants,
+                                    approximate, spec)  # fmt: skip
+    if spec is not None:
+        check_patterns(spec, aggregates)
     info: dict[str, Any] = {"engine": "spark", "spark_remote": remote}
     if isinstance(events, str) or stats is None:
         info["events"] = events if isinstance(events, str) else None
@@ -196,10 +299,10 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
         info |= {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
                  "rejected": stats.rejected, "mapping": mapped}  # fmt: skip
     files = list(options.events) if stats is None else stats.files
-    run = RunInfo(__version__, model.journey.id, digest, files, semantics(options, approximate), info)
+    run = _run(model, digest, files, semantics(options, approximate, spec), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
-    return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
+    return CheckResult(finish(model, aggregates, run, replace(options, outcomes=spec)), aggregates, meta)
 
 
 def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckResult:
@@ -207,6 +310,8 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     from cjm.evidence.aggregates import read_aggregates
 
     validate(options)
+    if options.outcomes is not None and options.outcomes.classes:
+        raise ConfigError("--outcome needs the events: --aggregates tables carry no outcomes yet")
     model, digest = load_model(map_path)
     aggregates, meta = read_aggregates(folder, options.limits)
     if meta.get("map_sha256") and meta["map_sha256"] != digest:
@@ -216,16 +321,48 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     for key in ("gap_days", "window_days", "top_variants"):
         if key in meta:
             recorded[key] = meta[key]
-    run = RunInfo(__version__, model.journey.id, digest, [folder], recorded, {"aggregates": folder})
+    run = _run(model, digest, [folder], recorded, {"aggregates": folder})
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
 
 
-def finish(model: MapModel, aggregates: Aggregates, run: RunInfo, options: CheckOptions) -> Report:
-    """Report, matching overlaps and ranked findings."""
-    report = build_report(model, aggregates, run, options.min_cases)
+def _run(model: MapModel, digest: str, files: list[str], chosen: dict[str, Any], info: dict[str, Any]) -> Run:
+    return Run(cjm=__version__, map=model.journey.id, map_sha256=digest, events_files=files, semantics=chosen,
+               input=RunInput.model_validate(info))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Extra:
+    """What a run adds to the report beyond the map: the scored open journeys, the segment column."""
+
+    at_risk: dict[str, Any] | None = None
+    segment: str | None = None
+
+
+def finish(model: MapModel, aggregates: Aggregates, run: Run, options: CheckOptions,
+           extra: Extra = Extra()) -> EvidenceReport:  # fmt: skip
+    """The report with how events matched, the sections beyond the map (outcomes, at risk, segments) and its
+    ranked findings: built once, then only read."""
     keys = [(str(r[0]), str(r[1] or ""), str(r[2] or ""), int(r[3])) for r in aggregates.get("cjm_key_stats", [])]
-    report["run"]["matching"] = {"overlaps": overlaps(model, keys)}
-    if options.explain_matching:
-        report["run"]["matching"]["keys"] = explain(model, keys)
-    report["findings"] = rank_findings(report)
-    return report
+    matching = Matching.model_validate(
+        {"overlaps": overlaps(model, keys), "keys": explain(model, keys) if options.explain_matching else None}
+    )
+    report = build_report(model, aggregates, run.model_copy(update={"matching": matching}), options.min_cases)
+    report = report.model_copy(update=beyond(model, aggregates, options, extra))
+    return report.model_copy(update={"findings": rank_findings(report)})
+
+
+def beyond(model: MapModel, aggregates: Aggregates, options: CheckOptions, extra: Extra) -> dict[str, Any]:
+    """The report's sections beyond the map, as models: outcomes, at_risk and segments (those the run made)."""
+    from cjm.evidence.drivers import outcome_section
+    from cjm.evidence.segments import segment_section
+
+    out: dict[str, Any] = {}
+    if options.outcomes is not None and "cjm_outcome_stats" in aggregates:
+        section = outcome_section(model, options.outcomes, aggregates, options.min_cases)
+        out["outcomes"] = Outcomes.model_validate(section)
+    if extra.at_risk is not None:
+        out["at_risk"] = AtRisk.model_validate(extra.at_risk)
+    if extra.segment is not None and "cjm_segment_stats" in aggregates:
+        section = segment_section(model, aggregates, extra.segment, options.outcomes, options.min_cases)
+        out["segments"] = Segments.model_validate(section)
+    return out

@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from cjm.errors import ConfigError, DependencyError
+from cjm.errors import CjmError, ConfigError, DependencyError
 from cjm.reporters.progress import Progress, no_progress
 
 if TYPE_CHECKING:
@@ -43,15 +45,63 @@ def check_size(text: str, option: str) -> str:
     return text.strip().replace(" ", "")
 
 
+class Stopped(CjmError):
+    """The run received SIGTERM: it ends as a normal error, its temporary folder removed."""
+
+
+@contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """While the body runs, SIGTERM ends it with Stopped (finally blocks run) instead of killing the process.
+
+    DuckDB answers the interrupt inside a query with its own "Query interrupted" error, so any error
+    raised after the signal arrived is reported as the stop it is. Signal handlers can only be set from
+    the main thread; elsewhere (a test runner's worker) the body runs unchanged.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        received.append(signum)
+        raise Stopped("stopped: the run received SIGTERM; its temporary files were removed")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    except Exception:
+        if received:
+            raise Stopped("stopped: the run received SIGTERM; its temporary files were removed") from None
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @contextmanager
 def connect(limits: Resources) -> Iterator[duckdb.DuckDBPyConnection]:
-    """An in-memory DuckDB connection with memory, thread and spill limits; the spill folder is removed after."""
+    """An in-memory DuckDB connection with memory, thread and spill limits.
+
+    The spill folder cjm creates is removed on every way out: a normal end, a bad limit DuckDB
+    refuses (``--memory-limit 0``), a DuckDB error, Ctrl-C and SIGTERM.
+    """
     try:
         import duckdb
     except ImportError:  # pragma: no cover - duckdb is a dependency of cjm
         raise DependencyError("cjm evidence needs the 'duckdb' package: pip install duckdb") from None
     owned = limits.temp_dir is None
-    folder = tempfile.mkdtemp(prefix="cjm-evidence-") if owned else str(limits.temp_dir)
+    with _sigterm_as_exit():
+        folder = tempfile.mkdtemp(prefix="cjm-evidence-") if owned else str(limits.temp_dir)
+        try:
+            with _open(duckdb, limits, folder) as con:
+                yield con
+        finally:
+            if owned:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _open(duckdb: Any, limits: Resources, folder: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The DuckDB connection itself, closed after use."""
     config: dict[str, str | bool | int | float | list[str]] = {
         "memory_limit": check_size(limits.memory_limit, "--memory-limit"),
         "threads": limits.thread_count(),
@@ -65,14 +115,12 @@ def connect(limits: Resources) -> Iterator[duckdb.DuckDBPyConnection]:
         con = duckdb.connect(":memory:", config=config)
     except duckdb.Error as exc:
         raise ConfigError(f"cannot start DuckDB with these limits: {exc}") from None
-    # cjm draws its own progress on stderr; DuckDB's bar can land on stdout, in the middle of a JSON report.
-    con.execute("SET enable_progress_bar = false")
     try:
+        # cjm draws its own progress on stderr; DuckDB's bar can land on stdout, in the middle of a JSON report.
+        con.execute("SET enable_progress_bar = false")
         yield con
     finally:
         con.close()
-        if owned:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def spent_tables(steps: list[Statement], keep: Collection[str]) -> list[list[str]]:

@@ -17,7 +17,9 @@ from sqlglot import exp
 from cjm.errors import ConfigError
 from cjm.evidence.analysis import RESULT_TABLES, statements
 from cjm.evidence.matching import MapModel
-from cjm.evidence.tables import PARAMETER_TABLES, Settings, parameter_sql
+from cjm.evidence.outcomes import PARAMETER_TABLES as OUTCOME_PARAMETERS
+from cjm.evidence.outcomes import OutcomeSpec, with_outcomes
+from cjm.evidence.tables import PARAMETER_TABLES, Settings, parameter_sql, table_sql
 
 
 def _micros(node: exp.Expression, write: Callable[[exp.Expression], exp.Expression]) -> exp.Expression:
@@ -108,7 +110,7 @@ _TABLE_NAME = re.compile(r"[A-Za-z_][\w$-]{0,127}(\.[A-Za-z_][\w$-]{0,127}){0,3}
 
 def emit_statements(
     model: MapModel, digest: str, settings: Settings, dialect: str, events_table: str, top_variants: int,
-    approximate: bool, prefix: str = "",
+    approximate: bool, prefix: str = "", outcomes: OutcomeSpec | None = None,
 ) -> list[str]:  # fmt: skip
     """Every statement of the script, in order, written in ``dialect``.
 
@@ -122,7 +124,9 @@ def emit_statements(
     approximate = approximate or dialect in APPROXIMATE_ONLY
     fix = DIALECTS[dialect]
     steps = statements(model, top_variants, approximate)
-    ours = {*PARAMETER_TABLES, "cjm_events", "cjm_meta", *(step.table for step in steps)}
+    if outcomes is not None:
+        steps = with_outcomes(steps, approximate)
+    ours = {*PARAMETER_TABLES, *OUTCOME_PARAMETERS, "cjm_events", "cjm_meta", *(step.table for step in steps)}
     if not _TABLE_NAME.fullmatch(events_table):  # it is also written into the script's header comment
         raise ConfigError(
             f"--events-table: {events_table!r} is not a table name: use letters, digits, _, - and $, "
@@ -152,7 +156,10 @@ def emit_statements(
         return [*drop, _render(tree, dialect, fix)]
 
     out = []
-    for name, sql in parameter_sql(model, settings, dialect, prefix):
+    tables = parameter_sql(model, settings, dialect, prefix)
+    if outcomes is not None:
+        tables += [table_sql(n, OUTCOME_PARAMETERS[n], r, dialect, prefix) for n, r in outcomes.rows().items()]
+    for name, sql in tables:
         out += [_drop("TABLE", name, dialect), *sql]
     columns = ", ".join(("case_id", "ts", "event", "channel", "source"))
     out += create("VIEW", "cjm_events", f"SELECT {columns} FROM {source.sql('duckdb')}")

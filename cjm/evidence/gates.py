@@ -6,38 +6,37 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from cjm.errors import ConfigError
+from cjm.evidence.model import EvidenceReport
 
-Report = dict[str, Any]
 _EXPR = re.compile(r"^\s*([a-z_]+)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$")
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
 }  # fmt: skip
 
 
-def _count(report: Report, key: str, status: str) -> float:
-    return float(sum(1 for item in report[key] if item["status"] == status))
+def _touchpoints(report: EvidenceReport, status: str) -> float:
+    return float(sum(1 for item in report.touchpoints if item.status == status))
 
 
-def _kind_share(report: Report, kind: str) -> float:
-    total = sum(m["count"] or 0 for m in report["transitions"])
-    return sum(m["count"] or 0 for m in report["transitions"] if m["kind"] == kind) / total if total else 0.0
+def _kind_share(report: EvidenceReport, kind: str) -> float:
+    total = sum(m.count or 0 for m in report.transitions)
+    return sum(m.count or 0 for m in report.transitions if m.kind == kind) / total if total else 0.0
 
 
 # Every figure a gate can test.
-METRICS: dict[str, Callable[[Report], float]] = {
-    "fitness": lambda r: 1.0 if r["fitness"] is None else float(r["fitness"]),
-    "conforming_journeys": lambda r: 1.0 if r["conforming_journeys"] is None else float(r["conforming_journeys"]),
-    "never_observed": lambda r: _count(r, "touchpoints", "never_observed"),
-    "unverifiable": lambda r: _count(r, "touchpoints", "unverifiable"),
-    "unmapped_events": lambda r: float(len(r["unmapped"])),
-    "unmapped_share": lambda r: 1.0 - r["matched_events"] / r["events"] if r["events"] else 0.0,
+METRICS: dict[str, Callable[[EvidenceReport], float]] = {
+    "fitness": lambda r: 1.0 if r.fitness is None else r.fitness,
+    "conforming_journeys": lambda r: 1.0 if r.conforming_journeys is None else r.conforming_journeys,
+    "never_observed": lambda r: _touchpoints(r, "never_observed"),
+    "unverifiable": lambda r: _touchpoints(r, "unverifiable"),
+    "unmapped_events": lambda r: float(len(r.unmapped)),
+    "unmapped_share": lambda r: 1.0 - r.matched_events / r.events if r.events else 0.0,
     "skip_share": lambda r: _kind_share(r, "skip"),
     "loop_back_share": lambda r: _kind_share(r, "loop_back"),
-    "warnings": lambda r: float(sum(1 for f in r["findings"] if f["severity"] == "warning")),
-    "rejected_rows": lambda r: float(r["run"].get("input", {}).get("rejected_rows", 0)),
+    "warnings": lambda r: float(sum(1 for f in r.findings if f.severity == "warning")),
+    "rejected_rows": lambda r: float(r.run.input.rejected_rows or 0),
 }
 
 
@@ -68,7 +67,7 @@ def parse_gates(texts: list[str]) -> list[Gate]:
     return gates
 
 
-def tripped(report: Report, gates: list[Gate]) -> list[str]:
+def tripped(report: EvidenceReport, gates: list[Gate]) -> list[str]:
     """A line for each gate that trips, naming the measured value."""
     out = []
     for gate in gates:

@@ -10,16 +10,21 @@ event per id (``case_separator``). Only the columns named here are read.
 
 from __future__ import annotations
 
+import glob as globlib
+import os
 import zoneinfo
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from cjm.errors import ConfigError, InputError
 
+if TYPE_CHECKING:
+    from cjm.validate.yaml_reader import SourceMap
+
 FORMATS = ("csv", "tsv", "parquet", "json", "jsonl")
-ROLES = ("case", "time", "event", "channel", "source")
+ROLES = ("case", "time", "event", "channel", "source", "segment")
 DEFAULT_COLUMNS = {"case": "case_id", "time": "timestamp", "event": "event", "channel": "channel"}
 TIME_FORMATS = ("auto", "epoch_s", "epoch_ms", "epoch_us")
 
@@ -84,6 +89,7 @@ class SourceSpec(_Spec):
     channel: Field_ | None = None
     source: Field_ | None = None
     events: list[EmitSpec] = Field(default_factory=list, description="Several events per row.")
+    segment: Field_ | None = Field(None, description="A customer attribute to compare segments by (plan, region).")
 
     @model_validator(mode="before")
     @classmethod
@@ -120,6 +126,17 @@ class LogMapping(_Spec):
 
     timezone: str = Field("UTC", description="IANA zone of naive timestamps.")
     sources: list[SourceSpec] = Field(min_length=1)
+    outcomes: dict[str, list[str]] = Field(
+        default_factory=dict, description="Outcome classes and their event-name globs, e.g. lost: [churned]."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pattern_lists(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("outcomes"), dict):
+            fixed = {k: [v] if isinstance(v, str) else v for k, v in data["outcomes"].items()}
+            return {**data, "outcomes": fixed}
+        return data
 
 
 def _hubspot() -> dict[str, Any]:
@@ -191,12 +208,14 @@ def from_preset(name: str, files: list[str]) -> LogMapping:
     return _validated({"sources": [{"files": files, **PRESETS[name]}]}, f"preset {name}")
 
 
-def load_mapping(path: str, files: list[str]) -> LogMapping:
+def load_mapping(path: str, files: list[str], allow_outside: bool = False) -> LogMapping:
     """Read a mapping file; ``files`` from --events apply to sources that name none. Relative globs are
     resolved against the mapping file's folder.
 
     The file is read like a journey: a regular file, at most the size limit, through cjm's safe YAML
     reader (depth, aliases, language tags), so a hostile mapping file is a located error, never a crash.
+    The files it names must stay inside the workspace (``mapping_root``): an absolute path, a '..' or a
+    link that leaves it is refused, unless ``allow_outside`` (``--allow-outside``) says otherwise.
     """
     from cjm.discovery import read_limited
     from cjm.validate.loader import decode
@@ -215,22 +234,67 @@ def load_mapping(path: str, files: list[str]) -> LogMapping:
     data = parsed.value
     if not isinstance(data, dict):
         raise InputError(f"{path}: a mapping file is a YAML mapping with 'sources: [...]'")
-    base = Path(path).parent
     sources = data.get("sources")
     if isinstance(sources, list):
-        fixed = []
-        for number, source in enumerate(sources):
-            if isinstance(source, dict):
-                named = source.get("files") or []
-                named = [named] if isinstance(named, str) else named
-                if not isinstance(named, list) or not all(isinstance(f, str) and f for f in named):
-                    raise ConfigError(f"{path}: sources[{number}].files: a file name or glob, or a list of them")
-                source = {**source, "files": [str(base / f) if not Path(f).is_absolute() else f for f in named]}
-                if not source["files"]:
-                    source["files"] = list(files)
-            fixed.append(source)
+        root = None if allow_outside else mapping_root(path)
+        fixed = [
+            _with_files(source, number, path, files, parsed.source, root) if isinstance(source, dict) else source
+            for number, source in enumerate(sources)
+        ]
         data = {**data, "sources": fixed}
     return _validated(data, path)
+
+
+def mapping_root(path: str) -> Path:
+    """The workspace a mapping file's sources must stay in.
+
+    The folder of the configuration (cjm.toml, or pyproject.toml with [tool.cjm]) found from the mapping
+    file's folder upward; without one, the current folder when the mapping file is below it, else the
+    mapping file's own folder.
+    """
+    from cjm.config import find_config
+    from cjm.discovery import within
+
+    folder = Path(os.path.abspath(path)).parent
+    found = find_config(folder)
+    if found is not None:
+        return found[0].parent.resolve()
+    cwd = Path.cwd().resolve()
+    return cwd if within(str(folder.resolve()), cwd) else folder.resolve()
+
+
+def _with_files(
+    source: dict[str, Any], number: int, path: str, files: list[str], where: SourceMap, root: Path | None
+) -> dict[str, Any]:
+    """``source`` with its files resolved against the mapping's folder (and checked against ``root``)."""
+    named = source.get("files") or []
+    single = isinstance(named, str)
+    named = [named] if single else named
+    if not isinstance(named, list) or not all(isinstance(f, str) and f for f in named):
+        raise ConfigError(f"{path}: sources[{number}].files: a file name or glob, or a list of them")
+    base = Path(path).parent
+    resolved = [str(base / f) if not Path(f).is_absolute() else f for f in named]
+    if root is not None:
+        for index, (written, full) in enumerate(zip(named, resolved, strict=True)):
+            span = where.span(("sources", number, "files") if single else ("sources", number, "files", index))
+            _confine(written, full, root, f"{path}:{span.line}:{span.column}")
+    return {**source, "files": resolved or list(files)}
+
+
+def _confine(written: str, full: str, root: Path, located: str) -> None:
+    """Refuse a file or glob of a mapping that leaves ``root``, by its text or through a link."""
+    from cjm.discovery import within
+    from cjm.escape import visible
+
+    advice = f"files of a mapping stay inside the workspace ({root}); pass --allow-outside to read it anyway"
+    if not within(os.path.normpath(os.path.abspath(full)), root):
+        raise InputError(f"{located}: '{visible(written)}' leaves the workspace: {advice}")
+    real_root = os.path.realpath(root)
+    matches = globlib.glob(full, recursive=True) if any(ch in full for ch in "*?[") else [full]
+    for match in matches:
+        if os.path.lexists(match) and not within(os.path.realpath(match), Path(real_root)):
+            shown = visible(os.path.relpath(match, root) if within(os.path.abspath(match), root) else match)
+            raise InputError(f"{located}: '{shown}' is a link to a file outside the workspace: {advice}")
 
 
 def _validated(data: dict[str, Any], where: str) -> LogMapping:

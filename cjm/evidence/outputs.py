@@ -10,9 +10,8 @@ from typing import Any
 
 from cjm.evidence.analysis import RESULT_TABLES
 from cjm.evidence.formats import render_json
+from cjm.evidence.model import EvidenceReport
 from cjm.output import write_atomic
-
-Report = dict[str, Any]
 
 # Each CSV table: the report list it comes from and its columns (lists and maps are joined as text).
 CSV_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -57,17 +56,32 @@ def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-def write_report_folder(folder: str, report: Report, aggregates: dict[str, list[tuple[Any, ...]]] | None,
-                  meta: dict[str, Any]) -> list[str]:  # fmt: skip
-    """Write every output file atomically; returns the paths written."""
+DRIVER_COLUMNS = ("outcome", "label", "with_feature", "with_feature_in_class", "without_feature",
+                  "without_feature_in_class", "rate_with", "rate_without", "lift", "difference", "p_value", "q_value",
+                  "test", "driver")  # fmt: skip
+AT_RISK_COLUMNS = ("case_id", "journey", "current_stage", "days_in_stage", "score", "reasons")
+
+
+def write_report_folder(folder: str, report: EvidenceReport, aggregates: dict[str, list[tuple[Any, ...]]] | None,
+                  meta: dict[str, Any], at_risk: list[dict[str, Any]] | None = None) -> list[str]:  # fmt: skip
+    """Write every output file atomically; returns the paths written (drivers.csv and at_risk.csv with outcomes)."""
     base = Path(folder)
     written = []
     write_atomic(base / "evidence.json", render_json(report))
     written.append(str(base / "evidence.json"))
+    data = report.to_json()
     for name, (key, columns) in CSV_TABLES.items():
-        rows = [[_cell(item.get(c)) for c in columns] for item in report[key]]
+        rows = [[_cell(item.get(c)) for c in columns] for item in data[key]]
         write_atomic(base / name, _csv(columns, rows))
         written.append(str(base / name))
+    if "outcomes" in data:
+        rows = [[_cell(d.get(c)) for c in DRIVER_COLUMNS] for d in data["outcomes"]["drivers"]]
+        write_atomic(base / "drivers.csv", _csv(DRIVER_COLUMNS, rows))
+        written.append(str(base / "drivers.csv"))
+    if "at_risk" in data:
+        rows = [[_cell("; ".join(r[c]) if c == "reasons" else r[c]) for c in AT_RISK_COLUMNS] for r in at_risk or []]
+        write_atomic(base / "at_risk.csv", _csv(AT_RISK_COLUMNS, rows))
+        written.append(str(base / "at_risk.csv"))
     if aggregates is not None:
         for table, columns in RESULT_TABLES.items():
             path = base / "aggregates" / f"{table}.csv"

@@ -1,33 +1,21 @@
-"""The evidence report (JSON shape version 2: stage semantics v2), built from the aggregate tables and the map.
+"""The evidence report (:class:`cjm.evidence.model.EvidenceReport`), built from the aggregate tables and the map.
 
-The same builder serves DuckDB runs and aggregates computed elsewhere
-(``--aggregates DIR``), so both give the same report for the same data.
-Figures from fewer than ``min_cases`` customers are nulled and marked
-``"suppressed": true``.
+The same builder serves DuckDB runs, Spark runs and aggregates computed
+elsewhere (``--aggregates DIR``), so all give the same report for the same
+data. Figures from fewer than ``min_cases`` customers are nulled and marked
+``"suppressed": true``. The entries are assembled here and validated into the
+frozen models once, so every reader gets typed values.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from cjm.evidence.matching import CONFORMANT, MapModel
+from cjm.evidence.model import VERSION, EvidenceReport, Run
 
 Aggregates = dict[str, list[tuple[Any, ...]]]
-Report = dict[str, Any]
-VERSION = 2
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """What the run read and which choices it made (recorded in ``run``)."""
-
-    cjm: str
-    map_id: str
-    map_sha256: str
-    events_files: list[str]
-    semantics: dict[str, Any]
-    input: dict[str, Any] = field(default_factory=dict)
 
 
 def _rows(aggregates: Aggregates, table: str, columns: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -42,7 +30,7 @@ def _hours(value: Any) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-def build_report(model: MapModel, aggregates: Aggregates, run: RunInfo, min_cases: int = 1) -> Report:
+def build_report(model: MapModel, aggregates: Aggregates, run: Run, min_cases: int = 1) -> EvidenceReport:
     """The report without findings (see :func:`cjm.evidence.findings.rank_findings`)."""
     from cjm.evidence.analysis import RESULT_TABLES as T
 
@@ -54,12 +42,9 @@ def build_report(model: MapModel, aggregates: Aggregates, run: RunInfo, min_case
     moves = total.get("moves", 0) + ends
     conformant = total.get("conformant_moves", 0) + ends
     hidden = _Suppress(min_cases)
-    return {
+    return EvidenceReport.model_validate({
         "version": VERSION,
-        "run": {
-            "cjm": run.cjm, "map": run.map_id, "map_sha256": run.map_sha256, "events_files": run.events_files,
-            "semantics": run.semantics, "input": run.input,
-        },
+        "run": run,
         "cases": total.get("cases", 0),
         "journeys": total.get("journeys", 0),
         "events": total.get("events", 0),
@@ -73,8 +58,7 @@ def build_report(model: MapModel, aggregates: Aggregates, run: RunInfo, min_case
         "edges": _edges(model, aggregates, hidden),
         "variants": _variants(model, aggregates, hidden),
         "unmapped": _unmapped(model, aggregates, hidden),
-        "findings": [],
-    }  # fmt: skip
+    })  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ can share a schema and leave nothing behind.
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 import socket
@@ -22,12 +23,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cjm.errors import DependencyError, InputError
-from cjm.evidence.analysis import RESULT_TABLES, statements
+from cjm.evidence.analysis import RESULT_TABLES
 from cjm.evidence.dialects import emit_statements
 from cjm.evidence.io import LoadStats
 from cjm.evidence.mapping import LogMapping
 from cjm.evidence.matching import MapModel
-from cjm.evidence.tables import PARAMETER_TABLES, Settings
+from cjm.evidence.outcomes import OUTCOME_TABLES, OutcomeSpec
+from cjm.evidence.tables import Settings
 
 Aggregates = dict[str, list[tuple[Any, ...]]]
 _FILES = (".csv", ".tsv", ".tab", ".parquet", ".pq", ".json", ".jsonl", ".ndjson")
@@ -113,42 +115,44 @@ def readable_errors(where: str) -> Iterator[None]:
         raise InputError(f"Spark could not run the analysis on {where}: {_first_line(exc)}") from None
 
 
-def _created(model: MapModel, top_variants: int, approximate: bool) -> tuple[list[str], list[str]]:
-    """The tables and the temporary views the emitted script creates (without prefix)."""
-    steps = statements(model, top_variants, approximate)
-    tables = [*PARAMETER_TABLES, *(s.table for s in steps if not s.view), "cjm_meta"]
-    return tables, ["cjm_events", *(s.table for s in steps if s.view)]
+_CREATED = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(TEMPORARY\s+)?(TABLE|VIEW)\s+([\w`.]+)", re.IGNORECASE)
+
+
+def created(sql: list[str]) -> list[tuple[str, str]]:
+    """(TABLE or VIEW, name) of everything the statements create, views first (they read the tables)."""
+    found = [(m.group(2).upper(), m.group(3)) for m in (_CREATED.match(s) for s in sql) if m]
+    return sorted(dict.fromkeys(found), key=lambda kind_name: kind_name[0] != "VIEW")
 
 
 def run_spark(
     spark: Any, model: MapModel, digest: str, settings: Settings, events: str, top_variants: int, approximate: bool,
-    prefix: str = "",
+    prefix: str = "", outcomes: OutcomeSpec | None = None,
 ) -> Aggregates:  # fmt: skip
-    """Run every statement on the session, fetch the result tables, then drop what the run created."""
+    """Run every statement on the session (with the outcome statements when asked), fetch the result tables,
+    then drop what the run created."""
     from pyspark.errors import PySparkException
 
     prefix = prefix or f"cjm_{secrets.token_hex(4)}_"  # a run of its own: another one in the schema is not touched
+    tables = {**RESULT_TABLES, **(OUTCOME_TABLES if outcomes is not None else {})}
+    script = emit_statements(model, digest, settings, "spark", events, top_variants, approximate, prefix, outcomes)
     try:
-        for sql in emit_statements(model, digest, settings, "spark", events, top_variants, approximate, prefix):
+        for sql in script:
             spark.sql(sql)
         return {
             table: [tuple(r) for r in spark.sql(f"SELECT {', '.join(columns)} FROM {prefix}{table}").collect()]
-            for table, columns in RESULT_TABLES.items()
+            for table, columns in tables.items()
         }
     finally:
-        tables, views = _created(model, top_variants, approximate)
         try:
-            for view in views:
-                spark.sql(f"DROP VIEW IF EXISTS {prefix}{view}")
-            for table in tables:
-                spark.sql(f"DROP TABLE IF EXISTS {prefix}{table}")
+            for kind, name in created(script):
+                spark.sql(f"DROP {kind} IF EXISTS {name}")
         except PySparkException:  # the session is gone (the error that ended the run is the one to report)
             pass
 
 
 def analyse(
     spark: Any, events: str | LogMapping, model: MapModel, digest: str, settings: Settings, top_variants: int,
-    approximate: bool,
+    approximate: bool, outcomes: OutcomeSpec | None = None,
 ) -> tuple[Aggregates, LoadStats | None]:  # fmt: skip
     """The result tables of the analysis of a table, or of the files a mapping names (with what reading gave)."""
     from cjm.evidence.spark_read import INPUT_VIEW, load_spark
@@ -157,4 +161,5 @@ def analyse(
     with readable_errors(where):
         stats = None if isinstance(events, str) else load_spark(spark, events)
         source = events if isinstance(events, str) else INPUT_VIEW
-        return run_spark(spark, model, digest, settings, source, top_variants, approximate), stats
+        aggregates = run_spark(spark, model, digest, settings, source, top_variants, approximate, "", outcomes)
+        return aggregates, stats

@@ -68,8 +68,7 @@ def java_pattern(pattern: str) -> str:
     return "".join(out)
 
 
-def _quoted(chars: list[str]) -> str:
-    text = "".join(chars)
+def _quoted(text: str) -> str:
     if not text:
         return ""
     return "'" + text.replace("'", "''") + "'" if re.search(r"[A-Za-z']", text) else text

@@ -6,6 +6,7 @@ emitted script it is a literal quoted by SQLGlot for the target dialect.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -56,33 +57,45 @@ def parameter_rows(model: MapModel, settings: Settings) -> dict[str, list[Row]]:
 def load_parameters(con: duckdb.DuckDBPyConnection, model: MapModel, settings: Settings) -> None:
     """Create the parameter tables in DuckDB, filled with bound parameters."""
     for name, rows in parameter_rows(model, settings).items():
-        columns = PARAMETER_TABLES[name]
-        con.execute(f"CREATE OR REPLACE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
-        # One INSERT per 500 rows: DuckDB's executemany runs one statement per row, 0.1 s for a few hundred.
-        row_marks = "(" + ", ".join("?" for _ in columns) + ")"
-        for start in range(0, len(rows), 500):
-            chunk = rows[start : start + 500]
-            values = ", ".join(row_marks for _ in chunk)
-            con.execute(f"INSERT INTO {name} VALUES {values}", [v for r in chunk for v in r])
+        load_table(con, name, PARAMETER_TABLES[name], rows)
+
+
+def load_table(
+    con: duckdb.DuckDBPyConnection, name: str, columns: tuple[tuple[str, str], ...], rows: Sequence[Row]
+) -> None:
+    """Create one parameter table in DuckDB, filled with bound parameters."""
+    con.execute(f"CREATE OR REPLACE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
+    # One INSERT per 500 rows: DuckDB's executemany runs one statement per row, 0.1 s for a few hundred.
+    row_marks = "(" + ", ".join("?" for _ in columns) + ")"
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        values = ", ".join(row_marks for _ in chunk)
+        con.execute(f"INSERT INTO {name} VALUES {values}", [v for r in chunk for v in r])
 
 
 def parameter_sql(model: MapModel, settings: Settings, dialect: str, prefix: str = "") -> list[tuple[str, list[str]]]:
     """Per parameter table: its name (with ``prefix``) and its CREATE TABLE and INSERT statements for ``dialect``."""
+    return [
+        table_sql(name, PARAMETER_TABLES[name], rows, dialect, prefix)
+        for name, rows in parameter_rows(model, settings).items()
+    ]
+
+
+def table_sql(
+    name: str, columns: tuple[tuple[str, str], ...], rows: list[Row], dialect: str, prefix: str = ""
+) -> tuple[str, list[str]]:
+    """One parameter table's name (with ``prefix``) and its CREATE TABLE and INSERT statements for ``dialect``."""
     import sqlglot
     from sqlglot import exp
 
-    out = []
-    for name, rows in parameter_rows(model, settings).items():
-        columns = PARAMETER_TABLES[name]
-        table = prefix + name
-        create = f"CREATE TABLE {table} ({', '.join(f'{c} {t}' for c, t in columns)})"
-        sql = [sqlglot.transpile(create, read="duckdb", write=dialect)[0]]
-        if rows:
-            values = exp.values([tuple(_literal(v, t) for v, (_, t) in zip(r, columns, strict=True)) for r in rows])
-            insert = exp.insert(values, table, columns=[c for c, _ in columns])
-            sql.append(insert.sql(dialect=dialect))
-        out.append((table, sql))
-    return out
+    table = prefix + name
+    create = f"CREATE TABLE {table} ({', '.join(f'{c} {t}' for c, t in columns)})"
+    sql = [sqlglot.transpile(create, read="duckdb", write=dialect)[0]]
+    if rows:
+        values = exp.values([tuple(_literal(v, t) for v, (_, t) in zip(r, columns, strict=True)) for r in rows])
+        insert = exp.insert(values, table, columns=[c for c, _ in columns])
+        sql.append(insert.sql(dialect=dialect))
+    return table, sql
 
 
 def _literal(value: object, kind: str) -> exp.Expression:

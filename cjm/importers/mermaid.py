@@ -327,6 +327,8 @@ def to_journey_yaml(diagram: Diagram, fallback_title: str, origin: str) -> str:
         stages.append({"id": _unique(name, "stage", stage_ids), "name": name, "actions": actions})
     journey_id = diagram.journey_id or _unique(title, "journey", set())
     document: dict[str, object] = {"cjm": 1, "id": journey_id, "title": title}
+    if diagram.acc_title and diagram.acc_title != title:
+        document["accessible_title"] = diagram.acc_title
     if diagram.description:
         document["description"] = diagram.description
     document["scope"] = {"persona": persona_id, "scenario": title}
@@ -347,11 +349,6 @@ def notes(diagram: Diagram, origin: str) -> list[str]:
             f"{origin}: found {diagram.count} journey diagrams; imported diagram {diagram.number}"
             + (f" '{_short(diagram.title)}'" if diagram.title else "")
             + f" (line {diagram.line})"
-        )
-    if diagram.acc_title and diagram.title and diagram.acc_title != diagram.title:
-        found.append(
-            f"{origin}: accTitle '{_short(diagram.acc_title)}' differs from the title; a journey has one title,"
-            f" '{_short(diagram.title)}', which 'cjm export mermaid' writes as both title and accTitle"
         )
     return found
 

@@ -6,8 +6,8 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 
 from cjm.lsp import completion, navigation
-from cjm.lsp.fixes import fixes
 from cjm.lsp.server import CjmServer, answering, to_position, to_range
+from cjm.validate.fix import fixes
 
 _ITEM_KIND = {
     "id": lsp.CompletionItemKind.Reference,

@@ -170,6 +170,9 @@ def _action_label(action: Action) -> str:
         facts.append(_text(action.duration, 16, 1))
     if facts:
         lines.append(f'<FONT POINT-SIZE="9">{", ".join(facts)}</FONT>')
+    if action.actors:
+        names = ", ".join(_text(actor, _WRAP, 1) for actor in action.actors)
+        lines.append(f'<FONT POINT-SIZE="9">with {names}</FONT>')
     if action.evidence == "assumed":
         lines.append('<FONT POINT-SIZE="9"><I>assumed</I></FONT>')
     return "<BR/>".join(lines)

@@ -3,7 +3,7 @@
 Mapping: sections are stages, tasks are actions, a task's score is the
 action's emotion + 3 (1 very negative .. 5 very positive), and a task's
 actors are the action's ``actors``, or the map's persona when it has none.
-The title is also the diagram's ``accTitle`` and the description its
+The ``accessible_title`` (else the title) is the diagram's ``accTitle`` and the description its
 ``accDescr``, which screen readers announce. An action with no emotion is
 drawn as 3 (neutral) and marked by the comment line ``UNSCORED_MARK`` just
 before it, so that ``cjm import mermaid`` can restore "no emotion" exactly;
@@ -49,7 +49,7 @@ def to_mermaid(journey: Journey) -> str:
         "%% score = emotion + 3: 1 very negative, 2 negative, 3 neutral, 4 positive, 5 very positive",
         "journey",
         f"    title {title}",
-        f"    accTitle: {title}",
+        f"    accTitle: {escape_name(journey.accessible_title or journey.title)}",
     ]
     if journey.description:
         lines.append(f"    accDescr: {escape_name(journey.description)}")

@@ -1,6 +1,7 @@
 """Overlays on the HTML map: what a `cjm evidence` report says about each touchpoint and stage.
 
-The evidence report is read from JSON (spec: evidence.md, "Output"); the
+The evidence report is read from JSON and validated against the same typed
+models `cjm evidence check` builds it from (:mod:`cjm.evidence.model`); the
 overlay is a plain value the view model consults by id.
 """
 
@@ -11,84 +12,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from cjm.errors import InputError
+from cjm.escape import visible
+from cjm.evidence.model import VERSION, EvidenceReport
 from cjm.model import Journey
 
-Count = int | float | str | None  # a string or null is a figure the report suppressed (too few customers)
 HEAT_LEVELS = 4
 EVIDENCE_LEGEND = (
     ("cjm-heat-4", "Reach in the event data"),
     ("cjm-swatch-never", "Never observed"),
     ("cjm-swatch-ghost", "In the data, not on the map"),
 )
-
-
-class _Lenient(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class _Run(_Lenient):
-    map: str
-    map_sha256: str | None = None
-
-
-class _StageShare(_Lenient):
-    stage: str
-    cases: Count = None
-
-
-class _Touchpoint(_Lenient):
-    id: str
-    status: str = "observed"
-    events: Count = None
-    cases: Count = None
-    by_stage: list[_StageShare] | None = None
-
-
-class _Stage(_Lenient):
-    id: str
-    status: str = "observed"
-    # version 1: the ordered funnel
-    cases: Count = None
-    conversion: float | None = None
-    median_hours_from_previous: float | None = None
-    # version 2: journeys with a step in the stage (any order), and what they did there
-    reached_journeys: Count = None
-    reached_cases: Count = None
-    entered_journeys: Count = None
-    continued_journeys: Count = None
-    median_hours_in_stage: float | None = None
-
-
-class _Transition(_Lenient):
-    kind: str
-    count: Count = None
-    cases: Count = None
-    from_stage: str | None = None
-    to_stage: str | None = None
-
-
-class _Unmapped(_Lenient):
-    event: str
-    events: Count = None
-    cases: Count = None
-    between: list[str | None] = []
-
-
-class EvidenceReport(_Lenient):
-    """The parts of a `cjm evidence` JSON report the map shows."""
-
-    version: int
-    run: _Run
-    cases: Count = None
-    fitness: float | None = None
-    conforming_journeys: float | None = None
-    touchpoints: list[_Touchpoint] = []
-    stages: list[_Stage] = []
-    transitions: list[_Transition] = []
-    unmapped: list[_Unmapped] = []
 
 
 @dataclass(frozen=True)
@@ -149,11 +85,9 @@ class Overlay:
 NO_OVERLAY = Overlay()
 
 
-def figure(value: Count) -> str:
+def figure(value: int | None) -> str:
     """A count as printed on the map: 30,112, or 'suppressed' when the report withheld it."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:,.0f}"
-    return "suppressed"
+    return "suppressed" if value is None else f"{value:,}"
 
 
 def load_evidence(path: str) -> EvidenceReport:
@@ -178,13 +112,19 @@ def load_evidence(path: str) -> EvidenceReport:
         raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
     except RecursionError:  # json.loads recurses once per nested array or object
         raise InputError(f"{path}: not a cjm evidence report: arrays or objects nested too deeply") from None
+    if isinstance(data, dict) and isinstance(data.get("version"), int) and data["version"] != VERSION:
+        raise InputError(
+            f"{path}: this evidence report has version {data['version']}, and this cjm reads version {VERSION}:"
+            " run 'cjm evidence check --format json' again to make a current one"
+        )
     try:
         return EvidenceReport.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         raise InputError(
-            f"{path}: not a cjm evidence report: {where}: {first['msg']}"
+            f"{path}: not a cjm evidence report: {visible(where)}: {first['msg']}"
+            f"{f' ({len(exc.errors()) - 1} more problem(s))' if len(exc.errors()) > 1 else ''}"
             " (produce one with 'cjm evidence check --format json')"
         ) from None
 
@@ -196,7 +136,7 @@ def _hours(hours: float) -> str:
 
 
 def _touchpoints(report: EvidenceReport, names: Mapping[str, str]) -> dict[str, TouchpointEvidence]:
-    reach = [t.cases for t in report.touchpoints if isinstance(t.cases, (int, float))]
+    reach = [t.cases for t in report.touchpoints if t.cases is not None]
     top = max(reach, default=0) or 1
     out = {}
     for tp in report.touchpoints:
@@ -207,7 +147,7 @@ def _touchpoints(report: EvidenceReport, names: Mapping[str, str]) -> dict[str, 
                 "unverifiable", "no events defined, so the data cannot confirm it", "no data", 0
             )
         else:
-            heat = round(HEAT_LEVELS * tp.cases / top) if isinstance(tp.cases, (int, float)) else 0
+            heat = round(HEAT_LEVELS * tp.cases / top) if tp.cases is not None else 0
             label = f"observed: {figure(tp.cases)} customers, {figure(tp.events)} events"
             if tp.by_stage and len(tp.by_stage) > 1:  # a shared touchpoint: its customers in each stage
                 label += "; " + ", ".join(f"{figure(b.cases)} in {names.get(b.stage, b.stage)}" for b in tp.by_stage)
@@ -216,39 +156,22 @@ def _touchpoints(report: EvidenceReport, names: Mapping[str, str]) -> dict[str, 
 
 
 def _reached(report: EvidenceReport) -> dict[str, Funnel]:
-    """Version 2: the customers with a step in each stage, what they did there; no data for an unverifiable stage."""
-    reach = [s.reached_cases for s in report.stages if isinstance(s.reached_cases, (int, float))]
+    """The customers with a step in each stage and what they did there; no data for an unverifiable stage."""
+    reach = [s.reached_cases for s in report.stages if s.reached_cases is not None]
     top = max(reach, default=0) or 1
     out = {}
     for stage in report.stages:
         if stage.status == "unverifiable":
             out[stage.id] = Funnel(0.0, "no data: none of its touchpoints has events")
             continue
-        share = stage.reached_cases / top if isinstance(stage.reached_cases, (int, float)) else 0.0
+        share = stage.reached_cases / top if stage.reached_cases is not None else 0.0
         parts = [f"{figure(stage.reached_cases)} customers reached it"]
-        if isinstance(stage.entered_journeys, int) and stage.entered_journeys:
+        if stage.entered_journeys:
             parts.append(f"{figure(stage.entered_journeys)} journeys started here")
-        if isinstance(stage.continued_journeys, int):
+        if stage.continued_journeys is not None:
             parts.append(f"{figure(stage.continued_journeys)} moved on")
         if stage.median_hours_in_stage is not None:
             parts.append(f"typically {_hours(stage.median_hours_in_stage)} in the stage")
-        out[stage.id] = Funnel(round(100 * share, 1), " · ".join(parts))
-    return out
-
-
-def _funnels(report: EvidenceReport) -> dict[str, Funnel]:
-    if report.version >= 2:
-        return _reached(report)
-    reach = [s.cases for s in report.stages if isinstance(s.cases, (int, float))]
-    top = max(reach, default=0) or 1
-    out = {}
-    for stage in report.stages:
-        share = stage.cases / top if isinstance(stage.cases, (int, float)) else 0.0
-        parts = [f"{figure(stage.cases)} customers"]
-        if stage.conversion is not None:
-            parts.append(f"{stage.conversion:.0%} from the previous stage")
-        if stage.median_hours_from_previous is not None:
-            parts.append(f"median {stage.median_hours_from_previous:,.1f} h after it")
         out[stage.id] = Funnel(round(100 * share, 1), " · ".join(parts))
     return out
 
@@ -272,8 +195,7 @@ def evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map_
     for t in report.transitions:
         if t.from_stage not in names or t.kind not in ("skip", "loop_back"):
             continue
-        back = "go back to" if report.version >= 2 else "loop back to"
-        arrow, verb = ("↷", "skip to") if t.kind == "skip" else ("↺", back)
+        arrow, verb = ("↷", "skip to") if t.kind == "skip" else ("↺", "go back to")
         target = names.get(t.to_stage or "", t.to_stage or "a later stage")
         notes.setdefault(t.from_stage, []).append(
             f"{arrow} {figure(t.count)} {verb} {target} ({figure(t.cases)} customers)"
@@ -281,7 +203,7 @@ def evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map_
     ghosts: dict[str, list[Ghost]] = {}
     unplaced = []
     for u in report.unmapped:
-        home = next((s for s in u.between if s in names), None)
+        home = next((s for s in u.between or [] if s in names), None)  # null: withheld for too few customers
         meta = f"{figure(u.events)} events · {figure(u.cases)} customers"
         if home is None:
             unplaced.append(f"{u.event} ({meta})")
@@ -291,14 +213,13 @@ def evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map_
     if report.fitness is not None:
         summary.append(("Map fitness", f"{report.fitness:.0%} of transitions follow the map"))
     if report.conforming_journeys is not None:
-        label = "Journeys that follow the map all the way" if report.version >= 2 else "Conforming journeys"
-        summary.append((label, f"{report.conforming_journeys:.0%}"))
+        summary.append(("Journeys that follow the map all the way", f"{report.conforming_journeys:.0%}"))
     banner = (f"Events the map does not place in a stage: {', '.join(unplaced)}",) if unplaced else ()
     if map_sha256 and report.run.map_sha256 and report.run.map_sha256 != map_sha256:
         banner = (STALE, *banner)
     return Overlay(
         touchpoints=_touchpoints(report, {**names, **{t.id: t.name for t in journey.touchpoints}}),
-        funnels=_funnels(report),
+        funnels=_reached(report),
         stage_notes={k: tuple(v) for k, v in notes.items()},
         ghosts={k: tuple(v) for k, v in ghosts.items()},
         summary=tuple(summary),

@@ -105,6 +105,7 @@ class Column:
     departments: tuple[str, ...]
     source: str = ""
     empty: bool = False
+    actors: tuple[str, ...] = ()  # who takes part, by name; empty: the map's persona alone
 
     @property
     def cell(self) -> str:
@@ -270,6 +271,7 @@ def _column(
     return Column(
         base, action.id, action.name, action.description or "", css + overlay.mark("action", action.id), badges,
         chips, tuple(action.thoughts), pains, opps, tuple(cards), tuple(departments), action.source or "",
+        actors=tuple(action.actors),
     )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ class ReportOptions:
     failing: Severity = Severity.ERROR
     quiet: bool = False
     statistics: bool = False
+    colour: bool | None = None  # None: the text reporter decides from its stream (a terminal, NO_COLOR, ...)
 
 
 Reporter = Callable[[Report, TextIO, ReportOptions], None]

@@ -13,12 +13,28 @@ from cjm.reporters import ReportOptions, statistics
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 
-def use_colour(stream: TextIO) -> bool:
-    """Colour only on a terminal; NO_COLOR turns it off, FORCE_COLOR on."""
+COLOUR_CHOICES = ("auto", "always", "never")
+_OFF = ("0", "false", "no", "off")
+
+
+def use_colour(stream: TextIO, choice: str = "auto") -> bool:
+    """Whether to colour ``stream``: ``--color always|never``, else the environment, else whether it is a terminal.
+
+    As the community conventions say (no-color.org, force-color.org, and
+    CPython's own order): a non-empty ``NO_COLOR`` turns colour off; a
+    non-empty ``FORCE_COLOR`` turns it on, except ``0`` or ``false``, which
+    turn it off (as Node's tools read it); ``TERM=dumb`` turns it off; then
+    colour only on a terminal. ``--color`` overrides all of them.
+    """
+    if choice != "auto":
+        return choice == "always"
     if os.environ.get("NO_COLOR"):
         return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
+    force = os.environ.get("FORCE_COLOR", "")
+    if force:
+        return force.strip().lower() not in _OFF
+    if os.environ.get("TERM") == "dumb":
+        return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
@@ -83,7 +99,7 @@ def statistics_lines(report: Report) -> list[str]:
 def report_text(report: Report, stream: TextIO, options: ReportOptions | None = None) -> None:
     """Write every finding with its code frame (or, with --statistics, counts per rule), then a summary."""
     options = options or ReportOptions()
-    style = _Style(use_colour(stream))
+    style = _Style(use_colour(stream) if options.colour is None else options.colour)
     if options.statistics:
         lines = statistics_lines(report)
         stream.write("".join(line + "\n" for line in lines) + ("\n" if lines else ""))

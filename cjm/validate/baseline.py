@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from cjm.diagnostics import CORE_CODES, Diagnostic, Report
+from cjm.discovery import read_limited
 from cjm.errors import InputError
 from cjm.workspace import workspace_path
 
 FORMAT_VERSION = 1
+# A finding's entry is about 200 bytes: 64 MiB holds some 300,000 of them. Past it, the file is not a baseline.
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
 Key = tuple[str, str, str]  # (path, rule, fingerprint)
 
 
@@ -64,15 +67,24 @@ class Baseline:
 
 
 def read_baseline(path: str) -> Baseline:
-    """Read a baseline file; a missing or malformed one is an InputError that says what is wrong."""
+    """Read a baseline file; a missing or malformed one is an InputError that says what is wrong.
+
+    Like every input, it is read bounded (at most MAX_BASELINE_BYTES plus one byte) and only from a
+    regular file: a FIFO or a device named as the baseline is refused, never read.
+    """
+    if not Path(path).exists():
+        raise InputError(f"{path}: no such baseline file; create it with --write-baseline {path}")
+    raw = read_limited(path, MAX_BASELINE_BYTES, Path(path).resolve().parent)
+    if len(raw) > MAX_BASELINE_BYTES:
+        raise InputError(f"{path}: larger than {MAX_BASELINE_BYTES:,} bytes; this is not a cjm baseline")
     try:
-        data: Any = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such baseline file; create it with --write-baseline {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the baseline ({exc})") from None
+        data: Any = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: cannot read the baseline (not UTF-8 text at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}:{exc.colno}: the baseline is not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: the baseline nests too deeply; this is not a cjm baseline") from None
     if (
         not isinstance(data, dict)
         or data.get("version") != FORMAT_VERSION

@@ -16,9 +16,9 @@ from pydantic import BaseModel, ValidationError
 from cjm.diagnostics import Diagnostic, Span, core
 from cjm.model import SUPPORTED_VERSIONS, Catalog, Journey
 from cjm.validate.references import SharedIds, check_references
-from cjm.validate.salvage import Salvaged, salvage
+from cjm.validate.salvage import Salvaged, SalvagedCatalog, salvage, salvage_catalog
 from cjm.validate.schema_messages import data_path, diagnose
-from cjm.validate.yaml_reader import Limits, Path, SourceMap, parse_yaml, split_lines
+from cjm.validate.yaml_reader import UNUSABLE, Limits, Path, SourceMap, parse_yaml, split_lines
 
 
 @dataclass
@@ -34,6 +34,7 @@ class LoadResult:
     # with errors: the parts of the journey that did validate, for the checks that do not need the rest
     salvaged: Salvaged | None = None
     broken: frozenset[Path] = frozenset()  # where the errors are: no lint finding is made at or about them
+    catalog_salvage: SalvagedCatalog | None = None  # a catalog with errors: what of it validated, and how
 
     @property
     def ok(self) -> bool:
@@ -84,7 +85,7 @@ def load_text(text: str, path: str, limits: Limits | None = None, shared: Shared
     parsed = parse_yaml(text, path, limits)
     result.source = parsed.source
     result.diagnostics.extend(parsed.diagnostics)
-    if any(d.code in ("CJM001", "CJM005", "CJM010") for d in parsed.diagnostics) or parsed.documents > 1:
+    if parsed.stopped or parsed.documents > 1:
         return result
     data = parsed.value
     if parsed.documents == 0 or data is None:
@@ -104,20 +105,24 @@ def load_text(text: str, path: str, limits: Limits | None = None, shared: Shared
             )
         )
         return result
-    version = _check_version(data, parsed.source, path)
+    version = None if data.get("cjm") is UNUSABLE else _check_version(data, parsed.source, path)
     if version is not None:
         result.diagnostics.append(version)
         return result
     model: type[BaseModel] = Catalog if data.get("kind") == "catalog" else Journey
-    broken = set(parsed.duplicates)  # the value kept for a repeated key may not be the one meant
-    schema_errors: set[Path] = set()
+    # the value kept for a repeated key may not be the one meant; an unreadable value has its CJM010 already
+    broken = set(parsed.duplicates) | set(parsed.unusable)
+    schema_errors: set[Path] = set(parsed.unusable)
     try:
         instance = model.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        result.diagnostics.extend(diagnose(errors, data, parsed.source, path, model))
-        schema_errors = {data_path(tuple(e["loc"]), data)[0] for e in errors}
-        if model is Catalog:
+        shown = [e for e in errors if not _within_any(data_path(tuple(e["loc"]), data)[0], parsed.unusable)]
+        result.diagnostics.extend(diagnose(shown, data, parsed.source, path, model))
+        schema_errors |= {data_path(tuple(e["loc"]), data)[0] for e in errors}
+        if model is Catalog:  # the entries that validated still serve the journeys
+            result.catalog_salvage = salvage_catalog(data)
+            result.catalog = result.catalog_salvage.catalog
             return result
         result.salvaged = salvage(data, errors)
         broken |= result.salvaged.broken if result.salvaged else set()
@@ -132,6 +137,11 @@ def load_text(text: str, path: str, limits: Limits | None = None, shared: Shared
         broken.add(where)
     result.broken = frozenset(broken)
     return result
+
+
+def _within_any(path: Path, roots: Sequence[Path]) -> bool:
+    """Whether ``path`` is one of ``roots`` or below one: a schema error there repeats the reader's CJM010."""
+    return any(path[: len(root)] == root for root in roots)
 
 
 def _check_version(data: dict[str, Any], source: SourceMap, path: str) -> Diagnostic | None:

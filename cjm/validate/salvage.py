@@ -16,6 +16,7 @@ the salvaged journey back to the path in the file.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -23,14 +24,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotated_types import MinLen
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from cjm.model import SLUG_PATTERN, Journey
+from cjm.model import SLUG_PATTERN, Catalog, Journey
 from cjm.validate.schema_messages import data_path, model_at
 from cjm.validate.yaml_reader import Path
 
 _ROUNDS = 8  # a stand-in can make a validator that needed the broken value fail in turn; a few rounds settle it
 _REMOVE = object()
+_SLUG = re.compile(SLUG_PATTERN)
 _STUB_ID = "unreadable"  # a stand-in id: never shown, as findings about stand-ins are dropped
 
 
@@ -166,3 +168,54 @@ def _stub(annotation: Any, metadata: Iterable[Any] = ()) -> Any:
                 out[name] = value
         return out
     return _REMOVE
+
+
+@dataclass(frozen=True)
+class SalvagedCatalog:
+    """A catalog made of the entries that validated, so one broken entry does not hide the others.
+
+    ``kept`` maps each list (``("touchpoints",)``) to the file indexes of the entries it kept;
+    ``waiting`` lists the readable ids of the entries that did not validate (``(list, index, id)``):
+    their ids are still known to journeys, so a reference to one waits for the entry's own error
+    instead of being called unknown.
+    """
+
+    catalog: Catalog
+    kept: Mapping[Path, tuple[int, ...]]
+    waiting: tuple[tuple[str, int, str], ...] = ()
+
+
+_CATALOG_LISTS = ("personas", "touchpoints", "backstage", "departments")
+
+
+def salvage_catalog(data: Mapping[str, Any]) -> SalvagedCatalog:
+    """The catalog of the entries of ``data`` that validate one by one; other keys and broken entries left out."""
+    values: dict[str, list[Any]] = {}
+    kept: dict[Path, tuple[int, ...]] = {}
+    waiting: list[tuple[str, int, str]] = []
+    for key in _CATALOG_LISTS:
+        items = data.get(key)
+        if not isinstance(items, list):
+            continue
+        adapter = _item_adapter(key)
+        good: list[Any] = []
+        indexes: list[int] = []
+        for index, item in enumerate(items):
+            try:
+                good.append(adapter.validate_python(item))
+            except ValidationError:
+                ident = item.get("id") if isinstance(item, dict) else None
+                if isinstance(ident, str) and _SLUG.fullmatch(ident):
+                    waiting.append((key, index, ident))
+                continue
+            indexes.append(index)
+        values[key] = good
+        kept[(key,)] = tuple(indexes)
+    catalog = Catalog.model_construct(None, cjm=1, kind="catalog", **values)
+    return SalvagedCatalog(catalog, kept, tuple(waiting))
+
+
+def _item_adapter(key: str) -> TypeAdapter[Any]:
+    """A validator of one entry of the catalog list ``key``."""
+    (item_type,) = typing.get_args(Catalog.model_fields[key].annotation)
+    return TypeAdapter(item_type)

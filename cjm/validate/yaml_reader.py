@@ -71,6 +71,20 @@ class _Stop(Exception):
         self.diagnostic = diagnostic
 
 
+class _Unreadable(_Stop):
+    """One value cannot be read (``!!bool maybe``, a huge integer), but the rest of the file can."""
+
+
+class Unusable:
+    """Stands for a value the reader could not read; its CJM010 finding is already made."""
+
+    def __repr__(self) -> str:
+        return "<unreadable value>"
+
+
+UNUSABLE = Unusable()
+
+
 @dataclass
 class SourceMap:
     """Where each value (and each mapping key) of a document stands in its file.
@@ -111,6 +125,8 @@ class Parsed:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     documents: int = 0
     duplicates: list[Path] = field(default_factory=list)  # the paths of keys a mapping repeats
+    unusable: list[Path] = field(default_factory=list)  # values that could not be read (CJM010 made, reading went on)
+    stopped: bool = False  # reading stopped at the first finding: ``value`` is None
 
 
 def _span(start: Any, end: Any) -> Span:
@@ -184,14 +200,12 @@ class _Builder:
         try:
             value = self._constructor.construct_object(ScalarNode(tag, text), deep=True)
         except (ValueError, yaml.YAMLError, OverflowError) as exc:
-            raise self.stop(
-                "CJM010",
+            raise self.unreadable(
                 _span(event.start_mark, event.end_mark),
                 f"cannot read {text[:40]!r} as {_tag_name(tag)}: {str(exc).splitlines()[0][:120]}",
             ) from None
         except (KeyError, AttributeError, TypeError, IndexError):  # '!!bool maybe', '!!timestamp nope'
-            raise self.stop(
-                "CJM010",
+            raise self.unreadable(
                 _span(event.start_mark, event.end_mark),
                 f"cannot read {text[:40]!r} as {_tag_name(tag)}",
                 _TAG_HINTS.get(tag),
@@ -200,9 +214,17 @@ class _Builder:
             raise self.too_large(event)
         return value
 
+    def unreadable(self, span: Span, message: str, hint: str | None = None) -> _Unreadable:
+        return _Unreadable(core("CJM010", self.path, span, message, hint))
+
+    def unusable(self, problem: _Unreadable, path: Path) -> Unusable:
+        """Record a value that could not be read, so the rest of the file is read and checked."""
+        self.parsed.diagnostics.append(problem.diagnostic)
+        self.parsed.unusable.append(path)
+        return UNUSABLE
+
     def too_large(self, event: Any) -> _Stop:
-        return self.stop(
-            "CJM010",
+        return self.unreadable(
             _span(event.start_mark, event.end_mark),
             f"the integer is too large: cjm reads integers of up to {_MAX_INT_DIGITS:,} digits",
             "quote it if it is meant as text",
@@ -285,16 +307,19 @@ class _Builder:
             if kind is scalar_event:
                 text = event.value
                 self.chars += len(text)
-                if len(text) > max_string or event.tag:
-                    value = self.scalar(event)
-                elif event.style or not event.implicit[0]:
-                    value = text  # quoted or block scalar: always text
-                elif text and text[0] not in resolvable:
-                    value = text  # a plain word no implicit resolver can claim
-                else:
-                    value = self.scalar(event)
-                    if type(value) is not str:
-                        scalars[path] = text
+                try:
+                    if len(text) > max_string or event.tag:
+                        value = self.scalar(event)
+                    elif event.style or not event.implicit[0]:
+                        value = text  # quoted or block scalar: always text
+                    elif text and text[0] not in resolvable:
+                        value = text  # a plain word no implicit resolver can claim
+                    else:
+                        value = self.scalar(event)
+                        if type(value) is not str:
+                            scalars[path] = text
+                except _Unreadable as problem:
+                    value = self.unusable(problem, path)
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1, len(text))
             elif kind is yaml.AliasEvent:
@@ -331,12 +356,14 @@ class _Builder:
         if event.tag:  # a tag would change what the key means, so it is refused rather than dropped
             if event.tag != "!" and event.tag not in _ALLOWED_TAGS:
                 raise self.unsafe_tag(event.tag, event)
-            raise self.stop(
-                "CJM010",
+            problem = self.unreadable(
                 _span(event.start_mark, event.end_mark),
                 f"a mapping key cannot carry a tag ('{_tag_name(event.tag)}')",
                 "keys are plain text: remove the tag",
             )
+            self.unusable(problem, (*frame.path, event.value))
+            frame.key = _DISCARD  # its value is read (and bounded) but never reaches the model
+            return
         key = event.value
         kpath = (*frame.path, key)
         if key in frame.container or (key == "<<" and frame.merges):
@@ -436,6 +463,7 @@ def _parse_with(loader_class: Any, text: str, path: str, limits: Limits) -> tupl
         loader = loader_class(text)  # the pure-Python reader checks every character here
     except yaml.reader.ReaderError as exc:
         parsed.diagnostics.append(_reader_error(exc, text, path))
+        parsed.stopped = True
         return parsed, True
     try:
         while True:
@@ -459,17 +487,21 @@ def _parse_with(loader_class: Any, text: str, path: str, limits: Limits) -> tupl
     except _Stop as stop:
         parsed.diagnostics.append(stop.diagnostic)
         parsed.value = None
+        parsed.stopped = True
     except yaml.MarkedYAMLError as exc:
         parsed.diagnostics.append(_syntax_error(exc, text, path))
         parsed.value = None
+        parsed.stopped = True
         return parsed, True
     except yaml.reader.ReaderError as exc:
         parsed.diagnostics.append(_reader_error(exc, text, path))
         parsed.value = None
+        parsed.stopped = True
         return parsed, True
     except yaml.YAMLError as exc:
         parsed.diagnostics.append(core("CJM001", path, Span(), str(exc).splitlines()[0]))
         parsed.value = None
+        parsed.stopped = True
         return parsed, True
     finally:
         loader.dispose()

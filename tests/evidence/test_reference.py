@@ -93,7 +93,7 @@ def _compare(journey: str, rows: list[tuple[str, int, tuple[str, str]]], gap: fl
                 writer.writerow([case, (EPOCH + dt.timedelta(hours=hours)).isoformat(sep=" "), event, channel])
         options = CheckOptions(events=[str(path)], settings=Settings(gap, window), top_variants=top,
                                limits=Resources(memory_limit="512MB", threads=1))  # fmt: skip
-        report = run_check(journey, options).report
+        report = run_check(journey, options).report.to_json()
     expected = reference(
         model,
         [

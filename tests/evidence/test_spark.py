@@ -6,7 +6,6 @@ or Java is missing outside CI; in CI (env CI set) a missing Spark is a failure.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from cjm.evidence.analysis import RESULT_TABLES, statements
 from cjm.evidence.check import CheckOptions, load_model, run_check, run_spark_check
 from cjm.evidence.database import Resources
 from cjm.evidence.dialects import emit_statements
+from cjm.evidence.model import EvidenceReport
 from cjm.evidence.tables import PARAMETER_TABLES, Settings
 from tests.evidence.helpers import SHOP, at, write_log
 
@@ -129,8 +129,8 @@ def test_spark_sql_equals_duckdb(spark: Any, tmp_path: Path) -> None:
     assert (meta[0], meta[1]) == (digest, "exact")
 
 
-def _without_run(report: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in report.items() if k != "run"}
+def _without_run(report: EvidenceReport) -> dict[str, Any]:
+    return {k: v for k, v in report.to_json().items() if k != "run"}
 
 
 def test_engine_spark_builds_the_same_report_as_duckdb(spark: Any, tmp_path: Path, run_cli: Any) -> None:
@@ -146,7 +146,7 @@ def test_engine_spark_builds_the_same_report_as_duckdb(spark: Any, tmp_path: Pat
     )
     on_spark = run_spark_check(SHOP, CheckOptions(events=["crm_view"]), spark=spark)
     assert _without_run(on_spark.report) == _without_run(duck)
-    assert on_spark.report["run"]["input"]["engine"] == "spark"
+    assert on_spark.report.run.input.engine == "spark"
     # as users run it: a Parquet file with its own column names (the module's session is the active one)
     import duckdb
 
@@ -159,6 +159,28 @@ def test_engine_spark_builds_the_same_report_as_duckdb(spark: Any, tmp_path: Pat
     result = run_cli("evidence", "check", SHOP, "--engine", "spark", "--events", str(path), "-F", "json",
                      "--columns", "case=contact,time=occurred_at,event=name,channel=medium")  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert _without_run(json.loads(result.stdout)) == _without_run(duck)
+    assert _without_run(EvidenceReport.model_validate_json(result.stdout)) == _without_run(duck)
     missing = run_cli("evidence", "check", SHOP, "--engine", "spark", "--events", str(path))
     assert missing.exit_code == 2 and "column 'case_id' is missing" in missing.stderr, missing.stderr
+
+
+def test_engine_spark_computes_the_same_outcomes_and_drivers(spark: Any, tmp_path: Path) -> None:
+    from cjm.evidence.outcomes import build_spec, parse_class
+    from tests.evidence.test_outcomes import _rows as outcome_rows
+
+    rows = outcome_rows()
+    spec = build_spec([parse_class("lost=churned"), parse_class("won=order_*")], "30", None)
+    log = write_log(tmp_path / "log.csv", rows)
+    duck = run_check(SHOP, CheckOptions(events=[log], outcomes=spec,
+                                        limits=Resources(memory_limit="512MB", threads=1))).report  # fmt: skip
+    frame = spark.createDataFrame(
+        [(c, t, e, ch or None, None) for c, t, e, ch in rows],
+        "case_id string, ts string, event string, channel string, source string",
+    )
+    frame.selectExpr("case_id", "CAST(ts AS TIMESTAMP) AS ts", "event", "channel", "source").createOrReplaceTempView(
+        "outcome_view"
+    )
+    on_spark = run_spark_check(SHOP, CheckOptions(events=["outcome_view"], outcomes=spec), spark=spark).report
+    assert on_spark.outcomes is not None and duck.outcomes is not None
+    assert on_spark.outcomes.model_dump() == duck.outcomes.model_dump()
+    assert any(d.driver for d in on_spark.outcomes.drivers)

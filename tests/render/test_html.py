@@ -10,6 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -171,37 +172,53 @@ def test_any_text_renders_well_formed_and_escaped(name: str, thought: str, feeli
     assert name.strip() in "".join(page.text).replace("\r\n", "\n").replace("\r", "\n") or "\r" in name
 
 
+def _tp(ident: str, status: str, events: int | None, cases: int | None, channel: str = "web") -> dict[str, Any]:
+    return {"id": ident, "status": status, "events": events, "cases": cases, "channels": {channel: events} if events
+            else {}, "rework": 0, "name": ident, "declared_channel": channel, "stages": [], "by_stage": []}  # fmt: skip
+
+
+def _stage(ident: str, reached: int, **figures: Any) -> dict[str, Any]:
+    return {"id": ident, "name": ident, "status": "observed", "partly_verifiable": False,
+            "unverifiable_touchpoints": [], "reached_cases": reached, **figures}  # fmt: skip
+
+
+def _move(kind: str, count: int, cases: int, source: str, target: str, **more: Any) -> dict[str, Any]:
+    return {"kind": kind, "count": count, "cases": cases, "from_stage": source, "to_stage": target,
+            "conformant": kind == "forward", **more}  # fmt: skip
+
+
+# A version 2 report written by hand (cjm evidence check writes the same shape; schemas/evidence.schema.json).
 EVIDENCE = {
-    "version": 1,
+    "version": 2,
     "run": {"cjm": "1.0", "map": "b2b-fleet-software", "map_sha256": "0" * 64, "events_files": ["crm.csv"],
             "semantics": {"gap_days": 90, "window_days": 60}},
     "cases": 4821, "journeys": 5137, "events": 109352, "matched_events": 100187,
     "touchpoints": [
-        {"id": "search-ads", "status": "observed", "events": 30112, "cases": 4100, "channels": {"ads": 30112}},
-        {"id": "sales-call", "status": "observed", "events": 2200, "cases": 1300, "channels": {"phone": 2200}},
-        {"id": "trade-newsletter", "status": "never_observed", "events": 0, "cases": 0, "channels": {}},
-        {"id": "customer-complaint-call", "status": "unverifiable", "events": 0, "cases": 0, "channels": {}},
-        {"id": "account-review", "status": "observed", "events": "suppressed", "cases": None, "channels": {}},
+        _tp("search-ads", "observed", 30112, 4100, "ads"), _tp("sales-call", "observed", 2200, 1300, "phone"),
+        _tp("trade-newsletter", "never_observed", 0, 0, "email"),
+        {**_tp("customer-complaint-call", "unverifiable", None, None, "phone"), "rework": None},
+        {**_tp("account-review", "observed", None, None), "suppressed": True},
     ],
     "stages": [
-        {"id": "initial-consideration", "cases": 4300, "conversion": None, "median_hours_from_previous": None},
-        {"id": "active-evaluation", "cases": 2795, "conversion": 0.65, "median_hours_from_previous": 41.5},
-        {"id": "purchase-decision", "cases": 900, "conversion": 0.32, "median_hours_from_previous": 200.0},
+        _stage("initial-consideration", 4300, reached_journeys=4400, entered_journeys=3000, continued_journeys=2800),
+        _stage("active-evaluation", 2795, reached_journeys=2900, continued_journeys=900, median_hours_in_stage=41.5),
+        _stage("purchase-decision", 900, reached_journeys=950),
     ],
+    "funnel": [],
     "transitions": [
-        {"kind": "loop_back", "count": 512, "cases": 441,
-         "from_stage": "implementation", "to_stage": "active-evaluation"},
-        {"kind": "skip", "count": 80, "cases": 75,
-         "from_stage": "initial-consideration", "to_stage": "purchase-decision"},
-        {"kind": "forward", "count": 9000, "cases": 4000, "from_stage": "trigger", "to_stage": "initial-consideration"},
+        _move("loop_back", 512, 441, "implementation", "active-evaluation"),
+        _move("skip", 80, 75, "initial-consideration", "purchase-decision", skipped=["active-evaluation"]),
+        _move("forward", 9000, 4000, "trigger", "initial-consideration"),
     ],
     "fitness": 0.93, "conforming_journeys": 0.81,
     "edges": [], "variants": [],
     "unmapped": [
-        {"event": "community_post", "events": 741, "cases": 390, "between": ["active-evaluation", "purchase-decision"]},
-        {"event": "<script>x</script>", "events": 3, "cases": 2, "between": ["nowhere", None]},
+        {"event": "community_post", "events": 741, "cases": 390, "between": ["active-evaluation", "purchase-decision"],
+         "places": []},
+        {"event": "<script>x</script>", "events": 3, "cases": 2, "between": ["nowhere", None], "places": []},
     ],
-    "findings": [{"severity": "warning", "message": "trade-newsletter never observed", "ids": ["trade-newsletter"]}],
+    "findings": [{"severity": "warning", "kind": "never-observed", "message": "trade-newsletter never observed",
+                  "ids": ["trade-newsletter"], "weight": 1.0}],
 }  # fmt: skip
 
 
@@ -219,8 +236,9 @@ def test_evidence_overlay_draws_reach_funnels_ghosts_and_flows(run_cli, tmp_path
     assert "cjm-tp-unverifiable" in html
     assert ">4,100</span>" in html and ">suppressed</span>" in html  # reach badges, withheld figures stay withheld
     assert 'style="width: 100.0%"' in html and 'style="width: 65.0%"' in html  # funnel bars on stage headers
-    assert "65% from the previous stage" in html
-    assert "↺ 512 loop back to Active evaluation (441 customers)" in html
+    assert "2,795 customers reached it · 900 moved on · typically 41.5 hours in the stage" in html
+    assert "4,300 customers reached it · 3,000 journeys started here" in html
+    assert "↺ 512 go back to Active evaluation (441 customers)" in html
     assert "↷ 80 skip to Purchase decision" in html
     assert "In the data, not on the map" in html and ">community_post</span>" in html
     assert "&lt;script&gt;x&lt;/script&gt; (3 events · 2 customers)" in html  # unplaced: listed in the banner
@@ -235,7 +253,7 @@ def test_evidence_from_another_version_of_the_map_says_so_on_the_page(run_cli, t
     current = hashlib.sha256(B2B.read_bytes()).hexdigest()
     for digest, stale in ((current, False), ("0" * 64, True)):
         report = tmp_path / "evidence.json"
-        report.write_text(json.dumps({**EVIDENCE, "run": {"map": "b2b-fleet-software", "map_sha256": digest}}))
+        report.write_text(json.dumps({**EVIDENCE, "run": {**EVIDENCE["run"], "map_sha256": digest}}))
         result = run_cli("render", str(B2B), "--evidence", str(report))
         assert result.exit_code == 0, result.stderr
         assert (STALE.split(":")[0] in result.stdout) is stale, digest
@@ -243,7 +261,7 @@ def test_evidence_from_another_version_of_the_map_says_so_on_the_page(run_cli, t
 
 def test_evidence_for_another_map_or_malformed_is_a_located_usage_error(run_cli, tmp_path: Path) -> None:
     other = tmp_path / "other.json"
-    other.write_text(json.dumps({**EVIDENCE, "run": {"map": "someone-else"}}), encoding="utf-8")
+    other.write_text(json.dumps({**EVIDENCE, "run": {**EVIDENCE["run"], "map": "someone-else"}}), encoding="utf-8")
     result = run_cli("render", str(B2B), "--evidence", str(other))
     assert result.exit_code == 2 and "is for map 'someone-else'" in result.stderr
     broken = tmp_path / "broken.json"
@@ -251,9 +269,19 @@ def test_evidence_for_another_map_or_malformed_is_a_located_usage_error(run_cli,
     result = run_cli("render", str(B2B), "--evidence", str(broken))
     assert result.exit_code == 2 and f"{broken}:2:10: not JSON" in result.stderr
     shapeless = tmp_path / "shapeless.json"
-    shapeless.write_text(json.dumps({"version": 1, "run": {"map": "b2b-fleet-software"}, "touchpoints": [{}]}))
+    shapeless.write_text(json.dumps({**EVIDENCE, "touchpoints": [{}]}))
     result = run_cli("render", str(B2B), "--evidence", str(shapeless))
     assert result.exit_code == 2 and "touchpoints.0.id: Field required" in result.stderr
+    assert "more problem(s)" in result.stderr  # every missing field is one problem; the first is named
+    unknown = tmp_path / "unknown.json"
+    unknown.write_text(json.dumps({**EVIDENCE, "stages": [{**EVIDENCE["stages"][0], "reach\x1b[31m": 1}]}))
+    result = run_cli("render", str(B2B), "--evidence", str(unknown))
+    assert result.exit_code == 2 and "stages.0.reach\\x1b[31m: Extra inputs are not permitted" in result.stderr
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({**EVIDENCE, "version": 1}))
+    result = run_cli("render", str(B2B), "--evidence", str(old))
+    assert result.exit_code == 2 and "has version 1, and this cjm reads version 2" in result.stderr
+    assert "cjm evidence check --format json' again" in result.stderr
     result = run_cli("render", str(B2B), "-f", "md", "--evidence", str(other))
     assert result.exit_code == 2 and "html map only" in result.stderr
     assert "Traceback" not in result.stderr

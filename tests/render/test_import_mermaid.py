@@ -94,12 +94,30 @@ def test_an_acc_descr_block_keeps_its_lines_and_stays_inside_its_markdown_block(
     assert failed.exit_code == 2 and f"{tmp_path / 'notes.md'}:3: 'accDescr {{' is never closed" in failed.stderr
 
 
-def test_an_acc_title_that_differs_from_the_title_is_reported(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+def test_an_acc_title_that_differs_from_the_title_is_kept(run_cli: Callable[..., Result], tmp_path: Path) -> None:
     text = "journey\n  title Checkout\n  accTitle: Checkout for screen readers\n  section Pay\n    Pay: 2: Ana\n"
     result = run_cli("import", "mermaid", str(write(tmp_path, "pay.mmd", text)))
-    assert result.exit_code == 0
-    assert yaml.safe_load(result.stdout)["title"] == "Checkout"
-    assert "accTitle 'Checkout for screen readers' differs from the title" in result.stderr
+    assert result.exit_code == 0, result.stderr
+    document = yaml.safe_load(result.stdout)
+    assert (document["title"], document["accessible_title"]) == ("Checkout", "Checkout for screen readers")
+    assert "accTitle" not in result.stderr, "nothing is lost, so there is nothing to report"
+    journey = write(tmp_path, "pay.journey.yaml", result.stdout)
+    exported = run_cli("export", "mermaid", str(journey))
+    assert exported.exit_code == 0, exported.stderr
+    assert "    title Checkout\n    accTitle: Checkout for screen readers\n" in exported.stdout
+    again = run_cli("import", "mermaid", str(write(tmp_path, "again.mmd", exported.stdout)))
+    assert run_cli("export", "mermaid", str(write(tmp_path, "again.journey.yaml", again.stdout))).stdout == (
+        exported.stdout
+    ), "export, import, export is a fixed point"
+
+
+def test_an_acc_title_equal_to_the_title_adds_no_field(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    text = "journey\n  title Checkout\n  accTitle: Checkout\n  section Pay\n    Pay: 2: Ana\n"
+    document = yaml.safe_load(run_cli("import", "mermaid", str(write(tmp_path, "pay.mmd", text))).stdout)
+    assert document["title"] == "Checkout" and "accessible_title" not in document
+    only = "journey\n  accTitle: Checkout\n  section Pay\n    Pay: 2: Ana\n"
+    document = yaml.safe_load(run_cli("import", "mermaid", str(write(tmp_path, "only.mmd", only))).stdout)
+    assert document["title"] == "Checkout" and "accessible_title" not in document
 
 
 TWO_DIAGRAMS = (

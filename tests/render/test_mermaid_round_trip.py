@@ -1,8 +1,9 @@
 """Mermaid round trip: export, import, export again gives the same diagram for any journey.
 
-"Within Mermaid's model" means what a journey diagram can carry: the title
-(also its accTitle), the description (accDescr), stage and action names,
-emotions (scores) and each task's actors. Everything else a journey holds
+"Within Mermaid's model" means what a journey diagram can carry: the title,
+the accessible title (accTitle; the title when the journey has none), the
+description (accDescr), stage and action names, emotions (scores) and each
+task's actors. Everything else a journey holds
 (touchpoints, pain points, ...) is not in the diagram and is not expected back.
 """
 
@@ -32,6 +33,8 @@ def journeys_with_actors(draw: st.DrawFn) -> Journey:
                 action["actors"] = draw(st.lists(st.sampled_from(cast) | texts, min_size=1, max_size=3))
     if draw(st.booleans()):
         document["description"] = draw(texts)
+    if draw(st.booleans()):
+        document["accessible_title"] = draw(texts)
     return Journey.model_validate(document)
 
 
@@ -60,6 +63,7 @@ def test_export_import_export_is_a_fixed_point(journey: Journey) -> None:
     assert [s.name for s in back.stages] == [s.name for s in journey.stages]
     assert [(a.name, a.emotion) for _, a in back.actions()] == [(a.name, a.emotion) for _, a in journey.actions()]
     assert drawn_actors(back) == drawn_actors(journey)
+    assert (back.accessible_title or back.title) == (journey.accessible_title or journey.title)
 
 
 def test_tasks_with_different_single_actors_keep_their_own() -> None:
