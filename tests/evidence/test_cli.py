@@ -302,3 +302,22 @@ def test_csv_tables_neutralise_formulas_from_the_data(run_cli, tmp_path: Path) -
     assert all(not m.startswith(("=", "+", "-", "@")) for m in messages)
     report = json.loads((out / "evidence.json").read_text())
     assert {u["event"] for u in report["unmapped"]} == {formula, "@sum"}  # the JSON keeps the data as it is
+
+
+def test_top_variants_is_capped_and_stage_tables_follow_the_map(run_cli, tmp_path: Path) -> None:
+    # the use stage first in the data, discover last: the tables still list the stages in the map's order
+    rows = [("c1", at(0), "app_open", "app"), ("c1", at(1), "order_placed", "web"), ("c1", at(2), "ad_click", "ads"),
+            ("c2", at(0), "page_view", "web"), ("c3", at(0), "app_open", "app")]  # fmt: skip
+    log = write_log(tmp_path / "log.csv", rows)
+    report = check_json(run_cli, log, "--top-variants", "1")
+    order = ["discover", "consider", "decide", "buy", "use"]
+    assert [s["id"] for s in report["stages"]] == order
+    assert [f["id"] for f in report["funnel"]] == [s for s in order if s != "decide"]  # decide: no events defined
+    assert len(report["variants"]) == 1 and report["variants"][0]["journeys"] == 1
+    text = run_cli("evidence", "check", SHOP, "--events", log).stdout
+    stages_table = text[text.index("Stages (journeys)") : text.index("Funnel in map order")]
+    places = [stages_table.index(name) for name in ("Discover", "Consider", "Decide", "Buy", "Use")]
+    assert places == sorted(places)
+    for bad in ("0", "10001"):
+        refused = run_cli("evidence", "check", SHOP, "--events", log, "--top-variants", bad)
+        assert refused.exit_code == 2 and "--top-variants must be between 1 and 10000" in refused.stderr
