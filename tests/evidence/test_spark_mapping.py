@@ -98,7 +98,7 @@ def test_a_time_that_does_not_parse_is_the_same_located_error_on_spark(
     duck = run_cli("evidence", "check", SHOP, "--mapping", mapping)
     on_spark = run_cli("evidence", "check", SHOP, "--mapping", mapping, "--engine", "spark")
     assert duck.exit_code == on_spark.exit_code == 2
-    assert f"{crm}:row 10: column 'When': cannot read '2026-01-09 10:00' as a time" in on_spark.stderr
+    assert f"{crm}:row 10 (line 11): column 'When': cannot read '2026-01-09 10:00' as a time" in on_spark.stderr
     assert on_spark.stderr == duck.stderr
     crm.write_text(CRM.replace("Contact IDs", "Contacts"), encoding="utf-8")
     missing = run_cli("evidence", "check", SHOP, "--mapping", mapping, "--engine", "spark")
