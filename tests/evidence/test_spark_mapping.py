@@ -115,3 +115,21 @@ def test_the_strptime_formats_spark_reads() -> None:
     assert java_pattern("%d %b %Y, %I %p o'clock 100%%") == "d MMM yyyy, h a' o''clock 100%'"
     with pytest.raises(ConfigError, match="cannot read '%a'"):
         java_pattern("%a %d.%m.%Y")
+
+
+def test_what_spark_reads_as_a_table_and_what_a_run_drops() -> None:
+    from cjm.evidence.check import load_model
+    from cjm.evidence.dialects import emit_statements
+    from cjm.evidence.spark import created, is_table
+    from cjm.evidence.tables import Settings
+
+    assert is_table("crm.events") and is_table("main.crm.events_2026")
+    for path in ("log.csv", "crm.CSV.GZ", "exports/*.parquet", "s3a://bucket/crm", "events.jsonl", "C:\\x"):
+        assert not is_table(path), path
+    model, digest = load_model(SHOP)
+    script = emit_statements(model, digest, Settings(), "spark", "crm_view", 10, False, "run1_")
+    dropped = created(script)
+    assert ("VIEW", "run1_cjm_events") in dropped and ("TABLE", "run1_cjm_meta") in dropped
+    assert ("TABLE", "run1_cjm_settings") in dropped
+    assert all(name.startswith("run1_") for _, name in dropped)
+    assert [kind for kind, _ in dropped] == sorted(kind for kind, _ in dropped)[::-1]  # views before tables
