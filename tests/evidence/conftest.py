@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +86,17 @@ def _tail(path: Path) -> str:
     return "\n".join(lines[-25:])
 
 
+@dataclass(frozen=True)
+class ConnectServer:
+    """A running Spark Connect server: its sc:// address and the folder its tables are written to."""
+
+    address: str
+    warehouse: Path
+
+
 @pytest.fixture(scope="session")
-def spark_connect(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A local Spark Connect server (PySpark's own start-connect-server.sh) on a free port: its sc:// address."""
+def spark_connect(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConnectServer]:
+    """A local Spark Connect server (PySpark's own start-connect-server.sh) on a free port."""
     _need_spark()
     import pyspark
 
@@ -114,7 +123,7 @@ def spark_connect(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 pytest.fail(f"the Spark Connect server did not listen on {port} in {SERVER_START_SECONDS} s:\n"
                             f"{_tail(log)}")  # fmt: skip
             time.sleep(1)
-        yield f"sc://localhost:{port}"
+        yield ConnectServer(f"sc://localhost:{port}", folder / "tables")
     finally:
         _stop(server)
 
