@@ -42,7 +42,8 @@ def render_summary(report: EvidenceReport, folder: str) -> str:
     """A few lines for `check -F json -o DIR`: where the report went, and its headline."""
     counts = {k: sum(1 for f in report.findings if f.severity == k) for k in ("warning", "info")}
     where = f"Evidence report for the map {clean(report.run.map)} written to {clean(folder)}"
-    notes = f"{counts['warning']} warning(s), {counts['info']} note(s): see evidence.json or findings.csv"
+    warnings = f"{counts['warning']} warning{'' if counts['warning'] == 1 else 's'}"
+    notes = f"{warnings}, {counts['info']} note{'' if counts['info'] == 1 else 's'}: see evidence.json or findings.csv"
     lines = [f"{where} (evidence.json, CSV tables, aggregates/)", *headline(report), notes]
     return "\n".join(lines) + "\n"
 
