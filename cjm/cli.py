@@ -256,7 +256,7 @@ def validate(
     from cjm.diagnostics import Severity
     from cjm.output import write_atomic
     from cjm.reporters import CI_FORMATS, ReportOptions
-    from cjm.reporters.outputs import parse_destinations, write_reports
+    from cjm.reporters.outputs import parse_destinations, refuse_inputs, write_reports
     from cjm.reporters.text import statistics_lines, use_colour
     from cjm.validate.baseline import apply_baseline, baseline_of, baseline_text, read_baseline
     from cjm.validate.run import RunOptions, check
@@ -266,6 +266,7 @@ def validate(
     settings = workspace.config
     default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     destinations = parse_destinations(output_format or [], output, default)
+    refuse_inputs(destinations, list(paths or []))
     colour = use_colour(sys.stdout, _colour_choice(color))
     if baseline and write_baseline:
         _usage("--baseline and --write-baseline cannot be used together")

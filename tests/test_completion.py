@@ -65,11 +65,33 @@ def test_fish_protocol() -> None:
     assert {line.split("\t")[0] for line in answer} == {"rules", "render"}
 
 
-@pytest.mark.parametrize("shell", ["zsh", "fish"])
-def test_real_shell_loads_the_script(shell: str, tmp_path: Path) -> None:
-    if shutil.which(shell) is None:
-        pytest.skip(f"{shell} is not installed here; the protocol test above covers what it asks")
+def _script(shell: str, tmp_path: Path) -> Path:
     script = tmp_path / f"cjm.{shell}"
-    script.write_text(subprocess.run([str(BIN / "cjm"), "completion", shell], capture_output=True, text=True).stdout)
-    load = f"autoload -U compinit; compinit -u; source {script}" if shell == "zsh" else f"source {script}"
-    subprocess.run([shell, "-c", load], env=_env(), capture_output=True, timeout=60, check=True)
+    done = subprocess.run([str(BIN / "cjm"), "completion", shell], capture_output=True, text=True, check=True)
+    script.write_text(done.stdout, encoding="utf-8")
+    return script
+
+
+@pytest.mark.skipif(
+    shutil.which("fish") is None, reason="fish is not installed; test_fish_protocol covers its requests"
+)
+def test_fish_completes_for_real(tmp_path: Path) -> None:
+    script = _script("fish", tmp_path)
+    ask = f'source {script}; complete -C "cjm val"; complete -C "cjm validate --color "; complete -C "cjm evidence "'
+    out = subprocess.run(["fish", "-c", ask], env=_env(), capture_output=True, text=True, timeout=60, check=True)
+    words = [line.split("\t")[0] for line in out.stdout.splitlines()]
+    assert words[:4] == ["validate", "always", "auto", "never"]
+    assert {"check", "profile", "sql"} <= set(words[4:]), "the evidence subcommands"
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed; test_zsh_protocol covers its requests")
+def test_zsh_loads_the_script_and_asks_for_the_words_typed(tmp_path: Path) -> None:
+    script = _script("zsh", tmp_path)
+    # compdef registers the function; the request it makes is checked with zsh's own ${words[1,$CURRENT]}
+    ask = (
+        f"autoload -U compinit; compinit -u; source {script}; "
+        "words=(cjm validate --col); CURRENT=3; "
+        'env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" _CJM_COMPLETE=complete_zsh cjm'
+    )
+    out = subprocess.run(["zsh", "-c", ask], env=_env(), capture_output=True, text=True, timeout=60, check=True)
+    assert '"--color":"Colour the output' in out.stdout

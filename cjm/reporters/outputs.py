@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TextIO
 
 from cjm.diagnostics import Report
+from cjm.discovery import is_journey_name
 from cjm.errors import ConfigError
 from cjm.output import write_atomic
 from cjm.reporters import REPORTERS, ReportOptions
@@ -49,6 +50,18 @@ def parse_destinations(
         parsed = [replace(d, path=output) if d.path is None else d for d in parsed]
     _no_repeats(parsed)
     return tuple(parsed)
+
+
+def refuse_inputs(destinations: Sequence[Destination], inputs: Sequence[str]) -> None:
+    """A ConfigError when a report would overwrite a journey file: one named as input, or any *.journey.yaml."""
+    named = {os.path.realpath(p) for p in inputs if p != "-" and os.path.isfile(p)}
+    for d in destinations:
+        if d.path is None:
+            continue
+        if os.path.realpath(d.path) in named or is_journey_name(d.path):
+            raise ConfigError(
+                f"{d.path}: is a journey file; the {d.format} report would replace it (name another file)"
+            )
 
 
 def _entry(entry: str, known: Collection[str]) -> Destination:

@@ -102,3 +102,14 @@ def test_stdout_stays_valid_json_with_files_beside(run_cli: Callable[..., Result
     assert "CJM021  unknown-reference" in sarif.stderr, "beside SARIF on stdout, the counts go to stderr"
     assert json.loads(sarif.stdout)["version"] == "2.1.0"
     assert json.loads((tmp_path / "cq.json").read_text())[0]["check_name"].startswith("CJM021")
+
+
+def test_a_report_never_replaces_a_journey(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    journey = tmp_path / "mine.yaml"
+    journey.write_text((INVALID / "cjm021-unknown-touchpoint.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    before = journey.read_bytes()
+    named = run_cli("validate", "-o", str(journey), str(journey))
+    assert named.exit_code == 2 and "is a journey file; the text report would replace it" in named.stderr
+    suffix = run_cli("validate", "-F", f"json={tmp_path / 'other.journey.yaml'}", str(journey))
+    assert suffix.exit_code == 2 and "is a journey file" in suffix.stderr
+    assert journey.read_bytes() == before and not (tmp_path / "other.journey.yaml").exists()
