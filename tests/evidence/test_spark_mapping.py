@@ -133,3 +133,15 @@ def test_what_spark_reads_as_a_table_and_what_a_run_drops() -> None:
     assert ("TABLE", "run1_cjm_settings") in dropped
     assert all(name.startswith("run1_") for _, name in dropped)
     assert [kind for kind, _ in dropped] == sorted(kind for kind, _ in dropped)[::-1]  # views before tables
+
+
+def test_what_spark_does_not_take_is_said_before_spark_starts(run_cli: Any, tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text("case_id,timestamp,event,plan\nc1,2026-01-05 09:00:00,ad_click,pro\n", encoding="utf-8")
+    segments = run_cli("evidence", "check", SHOP, "--events", str(log), "--columns", "segment=plan",
+                       "--engine", "spark")  # fmt: skip
+    assert segments.exit_code == 2 and "--engine spark does not compare segments yet" in segments.stderr
+    table = run_cli("evidence", "check", SHOP, "--events", "crm.events", "--columns", "case=contact",
+                    "--engine", "spark")  # fmt: skip
+    assert table.exit_code == 2
+    assert "the table 'crm.events' must have the columns case_id, ts, event, channel, source" in table.stderr
