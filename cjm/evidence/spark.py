@@ -88,6 +88,7 @@ def spark_session(remote: str | None, given: Any = None) -> Iterator[Any]:
     else:
         builder = builder.master("local[*]").config("spark.sql.warehouse.dir", str(Path(warehouse) / "tables"))
         builder = builder.config("spark.ui.showConsoleProgress", "false").config("spark.ui.enabled", "false")
+        builder = builder.config("spark.log.level", "OFF")  # cjm says what failed in one line; no Java stack traces
     try:
         existing = SparkSession.getActiveSession()  # e.g. a notebook's or a test's: used, and left running
         session = builder.getOrCreate()

@@ -184,3 +184,15 @@ def test_engine_spark_computes_the_same_outcomes_and_drivers(spark: Any, tmp_pat
     assert on_spark.outcomes is not None and duck.outcomes is not None
     assert on_spark.outcomes.model_dump() == duck.outcomes.model_dump()
     assert any(d.driver for d in on_spark.outcomes.drivers)
+
+
+def test_spark_counts_more_customers_than_an_int_multiplied_by_a_million_holds(spark: Any, tmp_path: Path) -> None:
+    # 2,148 customers and more overflowed Spark's INT row numbers (case number * 10^6 + journey number)
+    rows = [(f"k{n:05d}", at(n % 7, 0), "ad_click", "ads") for n in range(2200)]
+    rows += [(f"k{n:05d}", at(n % 7, 1), "page_view", "web") for n in range(0, 2200, 2)]
+    duck = _duckdb(rows, tmp_path)
+    _run(spark, rows, "many_customers_view", prefix="big_")
+    got = _results(spark, "big_")
+    for table in ("cjm_totals", "cjm_tp_stage_stats", "cjm_stage_stats"):
+        assert _rows(got[table]) == _rows(duck[table]), table
+    assert duck["cjm_totals"][0][0] == 2200
