@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 LOCK := requirements.txt
 LOCK_ARGS := pyproject.toml requirements/build.in --extra dev --universal --python-version 3.10 --generate-hashes
 
-.PHONY: install system-deps test test-latest lock lint format bench bench-evidence goldens schema fuzz clean set-repository
+.PHONY: install system-deps test test-latest lock lint format bench bench-evidence goldens schema messages fuzz clean set-repository vscode-extension
 
 install: system-deps $(VENV)/.installed
 
@@ -21,13 +21,15 @@ $(VENV)/.installed: pyproject.toml $(LOCK)
 	@if [ -f tests/browser/package.json ]; then (cd tests/browser && npm ci --no-audit --no-fund --silent); fi
 	@touch $@
 
-# Graphviz draws the SVG/PNG/PDF maps; Chromium checks the rendered pages in tests;
+# Graphviz draws the flow (flow-svg/png/pdf); Chromium draws the map's PDF and PNG and checks the pages in tests;
+# poppler-utils (pdftoppm, pdfinfo) rasterises those PDFs in tests;
 # a Java runtime runs the Spark SQL of `cjm evidence sql` in tests (PySpark).
 system-deps:
 	@missing=""; \
 	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing$$missing with apt-get"; \
@@ -78,6 +80,15 @@ schema:
 	$(VENV)/bin/cjm schema --catalog -o schemas/catalog.schema.json
 	$(VENV)/bin/cjm schema --evidence -o schemas/evidence.schema.json
 
+# The map's labels in every language: extract them from the code and templates (Babel), merge them into
+# each cjm/render/locale/LANG/LC_MESSAGES/cjm.po for translators, and compile the .mo files cjm ships.
+LOCALE := cjm/render/locale
+messages:
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project cjm \
+	  --copyright-holder "the cjm authors" -o $(LOCALE)/cjm.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(LOCALE)/cjm.pot -d $(LOCALE) -D cjm
+	$(VENV)/bin/pybabel compile --statistics -d $(LOCALE) -D cjm
+
 goldens:
 	CJM_UPDATE_GOLDENS=1 $(PY) -m pytest -q -n 2 -m "not browser" tests
 
@@ -89,6 +100,18 @@ bench-evidence:
 	test -x bench/evidence/.venv/bin/python || python3 -m venv bench/evidence/.venv
 	bench/evidence/.venv/bin/pip install --quiet -r bench/evidence/requirements.txt
 	bench/evidence/.venv/bin/python bench/evidence/run.py --cjm $(VENV)/bin/cjm
+
+# The VS Code extension packaged with the official tool (@vscode/vsce, locked in editors/vscode/package-lock.json):
+# editors/vscode/cjm.vsix, for "Extensions: Install from VSIX...". Needs Node.js 20 or later and npm.
+VSCODE := editors/vscode
+
+vscode-extension: $(VSCODE)/node_modules/.installed
+	cp LICENSE $(VSCODE)/LICENSE
+	cd $(VSCODE) && npm run --silent package
+
+$(VSCODE)/node_modules/.installed: $(VSCODE)/package.json $(VSCODE)/package-lock.json
+	cd $(VSCODE) && npm ci --no-audit --no-fund --silent
+	@touch $@
 
 # Coverage-guided fuzzing (not in CI): one atheris harness per untrusted input, tests/fuzz/fuzz_<target>.py.
 # atheris lives in its own environment, .fuzz/venv (the lock's packages plus atheris), never in .venv.

@@ -17,6 +17,7 @@ from typer.core import TyperCommand, TyperGroup
 from cjm import __version__
 
 if TYPE_CHECKING:
+    from cjm.evidence.model import EvidenceReport
     from cjm.reporters.progress import Progress
 
 T = TypeVar("T")
@@ -532,6 +533,35 @@ def diff(
     return EXIT_FINDINGS if trips(report.changes, exit_code, kinds) else EXIT_OK
 
 
+@app.command()
+def report(
+    kind: Annotated[str, typer.Argument(help="opportunities, pains or owners.")],
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Journey files or folders (default: the workspace's journeys).")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-F", "-f", help="md, csv or json (default: md).")] = "md",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help="A 'cjm evidence' JSON report: its reach weighs opportunities.")
+    ] = None,
+    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    debug: Debug = False,
+) -> int:
+    """Tables across journeys for a wiki, a spreadsheet or a planning tool: opportunities, pains or owners."""
+    from cjm.escape import visible
+    from cjm.portfolio.run import run_report
+    from cjm.render.site import evidence_by_journey
+    from cjm.workspace import open_workspace
+
+    done = run_report(
+        kind, list(paths or []), output_format, open_workspace(paths or [], config), evidence_by_journey(evidence)
+    )
+    _emit(done.text, output)
+    for path, reason in done.skipped:
+        typer.echo(f"cjm: left {visible(path)} out of the report:\n  {visible(reason)}", err=True)
+    return EXIT_FINDINGS if done.skipped else EXIT_OK
+
+
 import_app = typer.Typer(
     name="import", help="Convert a journey drawn in another format into a cjm file.", no_args_is_help=True
 )
@@ -608,7 +638,8 @@ def render(
             "--format",
             "-F",
             "-f",
-            help="html, svg, png, pdf, mermaid, md, dot; comma-separated (default: from -o, else html).",
+            help="html, pdf, png (the map, drawn by Chromium), flow-svg, flow-png, flow-pdf (the Graphviz flow; "
+            "svg is flow-svg), mermaid, md, dot; comma-separated (default: from -o, else html).",
         ),
     ] = None,
     output: Annotated[
@@ -625,9 +656,9 @@ def render(
     config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
     debug: Debug = False,
 ) -> int:
-    """Draw journey maps: an HTML map (default), Graphviz SVG/PNG/PDF, Mermaid, Markdown or DOT."""
+    """Draw journey maps: an HTML map (default), its PDF or PNG, the Graphviz flow, Mermaid, Markdown or DOT."""
     from cjm.escape import visible
-    from cjm.render import RenderRequest, parse_formats
+    from cjm.render import RenderRequest, notes, parse_formats
     from cjm.render.run import render_once, summary
     from cjm.render.run import watch as watch_inputs
     from cjm.workspace import open_workspace
@@ -642,6 +673,8 @@ def render(
             sys.stdout.write(item.data)
     if written:
         typer.echo(summary(written), err=True)
+    for note in notes(outputs):
+        typer.echo(f"cjm: warning: {visible(note)}", err=True)
     for skip in skipped:
         typer.echo(f"cjm: skipped {visible(skip.path)}, not drawn:\n  {visible(skip.reason)}", err=True)
     if watch:
@@ -694,6 +727,16 @@ GapDays = Annotated[
 ]
 WindowDays = Annotated[str, typer.Option("--window-days", help="Funnel window in days from the first stage.")]
 TopVariants = Annotated[int, typer.Option("--top-variants", help="How many path variants to report (1 to 10000).")]
+OutcomeOption = Annotated[
+    list[str] | None,
+    typer.Option("--outcome", help="An outcome and its events, e.g. lost=churned,cancel* (repeatable)."),
+]
+ActiveDays = Annotated[
+    str, typer.Option("--active-days", help="A journey without outcome is open if active this many days.")
+]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="The date open journeys are judged at (default: the last event).")
+]
 
 
 @evidence_app.command("check")
@@ -736,16 +779,15 @@ def evidence_check(
         str | None, typer.Option("--spark-remote", help="Spark Connect server for --engine spark, sc://host:port.")
     ] = None,
     color: Color = "auto",
-    outcome: Annotated[
-        list[str] | None,
-        typer.Option("--outcome", help="An outcome and its events, e.g. lost=churned,cancel* (repeatable)."),
+    outcome: OutcomeOption = None,
+    active_days: ActiveDays = "30",
+    as_of: AsOf = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="The journey over time: figures per week, month or quarter.")
     ] = None,
-    active_days: Annotated[
-        str, typer.Option("--active-days", help="A journey without outcome is open if active this many days.")
-    ] = "30",
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="The date open journeys are judged at (default: the last event).")
-    ] = None,
+    update_metrics: Annotated[
+        bool, typer.Option("--update-metrics", help="Write the measured survey metrics into the journey file.")
+    ] = False,
     debug: Debug = False,
 ) -> int:
     """Check the map against an event log: evidence per touchpoint, funnel, transitions, flows, findings."""
@@ -774,6 +816,7 @@ def evidence_check(
         explain_matching,
         allow_outside=allow_outside,
         outcomes=build_spec([parse_class(o) for o in outcome or []], active_days, as_of),
+        by=by,
     )
     if aggregates and (events or mapping or preset or columns):
         _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
@@ -781,6 +824,8 @@ def evidence_check(
         _usage(f"--engine must be duckdb or spark, not '{engine}'")
     if spark_remote and engine != "spark":
         _usage("--spark-remote needs --engine spark")
+    if update_metrics and (aggregates or engine != "duckdb"):
+        _usage("--update-metrics needs the event log read by the DuckDB engine (survey scores are measured there)")
     if aggregates:
         result = run_aggregates(journey, aggregates, options)
     elif engine == "spark":
@@ -795,6 +840,8 @@ def evidence_check(
         sys.stdout.write(render_summary(result.report, output))
     else:
         sys.stdout.write(formatter(result.report, use_colour(sys.stdout, _colour_choice(color))))
+    if update_metrics:
+        _write_metrics(journey, result.report)
     failures = tripped(result.report, gates)
     for line in failures:
         typer.echo(f"cjm: {line}", err=True)
@@ -826,6 +873,18 @@ def evidence_fit(
     return EXIT_OK
 
 
+def _write_metrics(journey: str, report: EvidenceReport) -> None:
+    """`--update-metrics`: the measured metrics into the journey file, and a line per metric on stderr."""
+    from cjm.escape import visible
+    from cjm.evidence.writeback import update_metrics
+
+    lines = update_metrics(journey, report)
+    if not lines:
+        typer.echo(f"cjm: no metric was measured, so {visible(journey)} is unchanged", err=True)
+    for line in lines:
+        typer.echo(f"cjm: updated {visible(journey)}: {visible(line)}", err=True)
+
+
 @evidence_app.command("profile")
 def evidence_profile(
     files: Annotated[list[str], typer.Argument(help="Event log files or globs.")],
@@ -855,18 +914,24 @@ def evidence_sql(
     approximate: Annotated[bool, typer.Option("--approximate", help="Approximate medians (large tables).")] = False,
     prefix: Annotated[str, typer.Option("--prefix", help="Prefix for every table the script creates.")] = "",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the script to this file.")] = None,
+    outcome: OutcomeOption = None,
+    active_days: ActiveDays = "30",
+    as_of: AsOf = None,
     debug: Debug = False,
 ) -> int:
     """Emit the analysis as SQL for a warehouse or Spark; bring back its tables with 'check --aggregates'."""
     _require_evidence_extra()
     from cjm.evidence.check import CheckOptions, load_model, parse_settings, validate
     from cjm.evidence.dialects import emit_statements, script
+    from cjm.evidence.outcomes import build_spec, parse_class
 
     settings = parse_settings(gap_days, window_days)
     validate(CheckOptions(settings=settings, top_variants=top_variants))
+    spec = build_spec([parse_class(o) for o in outcome or []], active_days, as_of)
+    outcomes = spec if spec.classes else None
     model, digest = load_model(journey)
-    sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate, prefix)
-    text = script(sql, dialect, events_table, model.journey.id, prefix)
+    sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate, prefix, outcomes)
+    text = script(sql, dialect, events_table, model.journey.id, prefix, outcomes is not None)
     _emit(text, output)
     return EXIT_OK
 

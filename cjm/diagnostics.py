@@ -98,6 +98,8 @@ CORE_CODES: Mapping[str, CoreCode] = {
         CoreCode("CJM020", "duplicate-id", "an id repeated within its kind"),
         CoreCode("CJM021", "unknown-reference", "a reference that resolves nowhere"),
         CoreCode("CJM022", "duplicate-journey-id", "two journey files of one workspace share an id"),
+        CoreCode("CJM023", "unknown-nested-journey", "an action nests a journey no file of the workspace has"),
+        CoreCode("CJM024", "nested-journey-cycle", "nested journeys lead back to the journey that holds them"),
     )
 }
 

@@ -86,12 +86,14 @@ REFERENCE_FIELDS: dict[tuple[str, str], str] = {
     ("action", "backstage"): "backstage",
     ("opportunity", "addresses"): "pain_point",
     ("metric", "stage"): "stage",
+    ("journey", "lifecycle"): "lifecycle_stage",  # ids of a catalog's lifecycle stages (never declared in a journey)
 }
 
 
 def references(journey: Journey) -> Iterator[Reference]:
     """Every reference of the journey, in file order of the entities that hold them."""
     yield Reference("persona", journey.scope.persona, ("scope", "persona"))
+    yield from (Reference("lifecycle_stage", ref, ("lifecycle", k)) for k, ref in enumerate(journey.lifecycle))
     for entity in walk(journey):
         for (owner, name), kind in REFERENCE_FIELDS.items():
             if owner != entity.kind:

@@ -24,6 +24,7 @@ from pydantic import (
 
 SUPPORTED_VERSIONS = (1,)
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$"  # BCP 47: a language, then region, script or variant
 _SHORT_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(mo|min|s|m|h|d|w|y)\s*")
 _ISO_DURATION = re.compile(
     r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?"
@@ -42,10 +43,14 @@ Level = Literal["low", "medium", "high"]
 Evidence = Literal["observed", "reported", "assumed"]
 StakeholderRole = Literal["process-owner", "technology-owner", "leadership", "end-user", "ux-lead", "other"]
 MetricKind = Literal["nps", "ces", "csat", "custom"]
+JourneyStatus = Literal["draft", "researched", "validated", "live", "retired"]
+JourneyType = Literal["macro", "micro", "blueprint"]
 
 CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
 SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+STATUSES: tuple[str, ...] = JourneyStatus.__args__  # type: ignore[attr-defined]
+JOURNEY_TYPES: tuple[str, ...] = JourneyType.__args__  # type: ignore[attr-defined]
 
 
 class _Model(BaseModel):
@@ -179,7 +184,16 @@ class Opportunity(_Model):
     addresses: list[Slug] = Field(default_factory=list, description="Ids of the pain points it addresses.")
 
 
+class Frontstage(_Model):
+    """What staff do in front of the customer during an action (service blueprint); a bare string is text."""
+
+    text: Text = Field(description="What the staff member does, e.g. 'The advisor explains the rate options'.")
+    owner: str | None = Field(None, description="Who does it: a role or team, e.g. 'Branch advisor'.")
+    department: str | None = Field(None, description="The department that role belongs to, e.g. 'retail-network'.")
+
+
 PainPointItem = Annotated[PainPoint, BeforeValidator(_text_or("text"), json_schema_input_type=str | PainPoint)]
+FrontstageItem = Annotated[Frontstage, BeforeValidator(_text_or("text"), json_schema_input_type=str | Frontstage)]
 OpportunityItem = Annotated[Opportunity, BeforeValidator(_text_or("text"), json_schema_input_type=str | Opportunity)]
 
 
@@ -199,6 +213,11 @@ class Action(_Model):
     thoughts: list[str] = Field(default_factory=list, description="What the customer thinks or says.")
     pain_points: list[PainPointItem] = Field(default_factory=list, description="What hurts here.")
     opportunities: list[OpportunityItem] = Field(default_factory=list, description="Ideas to improve it.")
+    frontstage: list[FrontstageItem] = Field(
+        default_factory=list,
+        description="What staff do in front of the customer (the advisor, the call-centre agent): text, or "
+        "{text, owner, department}. Drawn between the touchpoints and the line of visibility.",
+    )
     backstage: list[Slug] = Field(
         default_factory=list, description="References to backstage processes that must run behind it."
     )
@@ -207,6 +226,9 @@ class Action(_Model):
     )
     evidence: Evidence | None = Field(None, description="observed, reported or assumed.")
     source: str | None = Field(None, description="Where the evidence comes from.")
+    journey: Slug | None = Field(
+        None, description="Id of a nested journey of the workspace that details this action (e.g. a micro journey)."
+    )
 
 
 class Stage(_Model):
@@ -320,6 +342,11 @@ class Metric(_Model):
         "{satisfied, total} for CSAT, {mean, respondents} for CES.",
     )
     measured: IsoDate | None = Field(None, description="When it was measured (YYYY-MM-DD).")
+    events: list[EventItem] = Field(
+        default_factory=list,
+        description="Event names or glob patterns of the survey answers in event logs (their score column "
+        "measures it, for `cjm evidence`).",
+    )
 
     @field_validator("target", "current")
     @classmethod
@@ -355,6 +382,14 @@ class Metric(_Model):
             raise ValueError(f"current {current:g} disagrees with the responses, which give {computed:g}")
         return value
 
+    @field_validator("events")
+    @classmethod
+    def _events_need_a_scale(cls, value: list[EventPattern], info: ValidationInfo) -> list[EventPattern]:
+        if value and info.data.get("kind") == "custom":
+            raise ValueError("survey events measure nps, csat and ces metrics; a custom metric has no scale to "
+                             "compute from scores")  # fmt: skip
+        return value
+
     @property
     def value(self) -> float | None:
         """The current value, computed from the raw counts when ``current`` is absent."""
@@ -369,12 +404,26 @@ class Journey(_Model):
     cjm: Literal[1] = Field(description="Format version; only 1 exists.")
     id: Slug = Field(description="Unique journey id in the workspace.")
     title: Text = Field(description="Human title.")
+    lang: Annotated[str, StringConstraints(pattern=LANG_PATTERN)] | None = Field(
+        None,
+        description="The customer's language, a BCP 47 tag (e.g. 'it', 'en-GB'): the map's labels, durations "
+        "and numbers are drawn in it. Default: en.",
+    )
     accessible_title: Text | None = Field(
         None,
         description="The title screen readers announce (Mermaid's accTitle) when it differs from the title.",
     )
     description: str | None = Field(None, description="What the map is about.")
     owner: str | None = Field(None, description="Team or person accountable for the map.")
+    status: JourneyStatus | None = Field(
+        None, description="Where the map stands: draft, researched, validated, live or retired."
+    )
+    type: JourneyType | None = Field(
+        None, description="macro (end to end), micro (one part in detail) or blueprint (service blueprint)."
+    )
+    lifecycle: list[Slug] = Field(
+        default_factory=list, description="Ids of the catalog's lifecycle stages this journey covers."
+    )
     tags: list[str] = Field(default_factory=list, description="Free-form tags.")
     stakeholders: list[Stakeholder] = Field(default_factory=list, description="Who shares the map.")
     scope: Scope = Field(description="Whose journey, which process, from where to where.")
@@ -391,6 +440,14 @@ class Journey(_Model):
         return [(stage, action) for stage in self.stages for action in stage.actions]
 
 
+class LifecycleStage(_Model):
+    """One stage of the organisation's customer lifecycle, where journeys are placed on the portfolio board."""
+
+    id: Slug = Field(description="Unique lifecycle stage id.")
+    name: Text = Field(description="Display name.")
+    description: str | None = Field(None, description="What this part of the lifecycle covers.")
+
+
 class Catalog(_Model):
     """Definitions shared by every journey of a workspace."""
 
@@ -400,6 +457,9 @@ class Catalog(_Model):
     touchpoints: list[Touchpoint] = Field(default_factory=list, description="Shared touchpoints.")
     backstage: list[Backstage] = Field(default_factory=list, description="Shared backstage processes.")
     departments: list[str] = Field(default_factory=list, description="Departments of the organisation.")
+    lifecycle: list[LifecycleStage] = Field(
+        default_factory=list, description="The organisation's customer lifecycle stages, in order."
+    )
 
 
 def slugify(text: str) -> str:

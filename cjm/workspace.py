@@ -24,15 +24,22 @@ from cjm.diagnostics import Diagnostic, FileReport, Span, core
 from cjm.discovery import JOURNEY_SUFFIX, discover, glob, read_limited, shown, within, workspace_path
 from cjm.entities import references
 from cjm.errors import InputError
-from cjm.model import Catalog, Journey
+from cjm.model import Catalog, Journey, LifecycleStage
 from cjm.validate.loader import LoadResult, load_bytes, source_lines
 from cjm.validate.references import SharedIds
 from cjm.validate.yaml_reader import Limits
 
 __all__ = ["JOURNEY_SUFFIX", "Catalogs", "Workspace", "discover", "open_workspace", "workspace_path"]
 
-_CATALOG_KINDS = (("persona", "personas"), ("touchpoint", "touchpoints"), ("backstage", "backstage"))
-_SECTIONS = tuple((section, kind) for kind, section in _CATALOG_KINDS)
+# (kind, catalog list): the kinds of id a catalog declares, and the lists that hold them
+_CATALOG_KINDS = (
+    ("persona", "personas"),
+    ("touchpoint", "touchpoints"),
+    ("backstage", "backstage"),
+    ("lifecycle stage", "lifecycle"),
+)
+# (section, kind) of the definitions a journey can also declare itself (lifecycle stages only come from catalogs)
+_SECTIONS = tuple((section, kind) for kind, section in _CATALOG_KINDS if kind != "lifecycle stage")
 Reader = Callable[[], bytes]
 
 
@@ -58,6 +65,13 @@ class Catalogs:
                     f"{spec}: uses {ref.kind} '{ref.id}', whose catalog entry ({where}) has an error;"
                     " run 'cjm validate' to see it"
                 )
+
+    @property
+    def lifecycle(self) -> tuple[LifecycleStage, ...]:
+        """The organisation's lifecycle stages, in catalog order (the first catalog to declare an id wins)."""
+        stages = {stage.id: stage for catalog in reversed(self.definitions) for stage in catalog.lifecycle}
+        order = list(dict.fromkeys(stage.id for catalog in self.definitions for stage in catalog.lifecycle))
+        return tuple(stages[i] for i in order)
 
     def complete(self, journey: Journey) -> Journey:
         """The journey with the catalog personas, touchpoints and backstage processes it references added,
@@ -291,7 +305,7 @@ def _record(
             else:
                 table[item.id] = f"{shown}:{span.line}"
     for key, i, ident in salvaged.waiting if salvaged else ():
-        kind = dict(_SECTIONS)[key]
+        kind = {section: kind for kind, section in _CATALOG_KINDS}[key]
         where = f"{shown}:{result.source.span((key, i, 'id')).line}"
         ids.setdefault(kind, {}).setdefault(ident, where)
         waiting.setdefault((kind, ident), where)

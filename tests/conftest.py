@@ -21,7 +21,27 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.journey.yaml"))
+# What makes examples/ a workspace: its config and the catalog with the lifecycle the examples name.
+EXAMPLE_WORKSPACE = (ROOT / "examples" / "cjm.toml", ROOT / "examples" / "catalog.yaml")
 GOLDEN = ROOT / "tests" / "golden"
+
+
+def standalone(text: str) -> str:
+    """An example's text without what needs its workspace (the lifecycle it names in the catalog, nested
+    journeys in other files): valid on its own, wherever a test copies it."""
+    return "".join(
+        line for line in text.splitlines(keepends=True) if not line.lstrip().startswith(("lifecycle:", "journey:"))
+    )
+
+
+def example_workspace(folder: Path) -> Path:
+    """Make ``folder`` a workspace like examples/ (config and lifecycle catalog), so copied examples stay valid."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in EXAMPLE_WORKSPACE:
+        shutil.copy(path, folder / path.name)
+    return folder
 
 
 @dataclass

@@ -63,7 +63,7 @@ def test_render(run_cli: Callable[..., Result]) -> None:
     assert mermaid == run_cli("render", "-F", "mermaid", str(B2C)).stdout
     html = cjm.api.render(cjm.load(B2C))
     assert isinstance(html, str) and html.startswith("<!DOCTYPE html>")
-    with pytest.raises(ConfigError, match="unknown format 'gif'; choose from: html, svg"):
+    with pytest.raises(ConfigError, match="unknown format 'gif'; choose from: html, pdf, png"):
         cjm.api.render(B2C, "gif")
 
 

@@ -62,7 +62,7 @@ def test_fish_protocol() -> None:
     answer = _ask(
         {"_CJM_COMPLETE": "complete_fish", "_TYPER_COMPLETE_FISH_ACTION": "get-args", "_TYPER_COMPLETE_ARGS": "cjm r"}
     )
-    assert {line.split("\t")[0] for line in answer} == {"rules", "render"}
+    assert {line.split("\t")[0] for line in answer} == {"rules", "render", "report"}
 
 
 def _script(shell: str, tmp_path: Path) -> Path:

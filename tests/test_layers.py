@@ -19,7 +19,13 @@ from tests.conftest import ROOT
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("cjm", "cjm.errors", "cjm.diagnostics", "cjm.escape", "cjm.project"),
     ("cjm.validate.yaml_reader", "cjm.model", "cjm.evidence.model", "cjm.entities", "cjm.validate.depends"),
-    ("cjm.validate.references", "cjm.validate.schema_messages", "cjm.validate.suppress", "cjm.validate.salvage"),
+    (
+        "cjm.validate.references",
+        "cjm.validate.schema_messages",
+        "cjm.validate.suppress",
+        "cjm.validate.salvage",
+        "cjm.validate.nesting",
+    ),
     ("cjm.validate.loader", "cjm.rules"),
     ("cjm.config",),
     ("cjm.discovery", "cjm.git", "cjm.validate.lint", "cjm.output"),
@@ -27,6 +33,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("cjm.validate.run", "cjm.validate.baseline"),
     ("cjm.validate.fix",),
     ("cjm.reporters",),
+    ("cjm.portfolio",),
     ("cjm.diff", "cjm.schema", "cjm.scaffold", "cjm.fmt"),
     ("cjm.render",),
     ("cjm.importers", "cjm.evidence", "cjm.lsp"),

@@ -17,7 +17,9 @@ SCHEMA_FILE = ROOT / "schemas" / "journey.schema.json"
 # codes whose defects a JSON Schema can express; the others (duplicate keys, references, ...) it cannot see
 SCHEMA_LEVEL = {"CJM004", "CJM010", "CJM011"}
 # schema-level defects that need code, not a schema: computed metric values and duration syntax
-BEYOND_SCHEMA = {"cjm010-responses-disagree", "cjm010-bad-duration", "cjm004-missing-version"}
+BEYOND_SCHEMA = {
+    "cjm010-responses-disagree", "cjm010-custom-metric-events", "cjm010-bad-duration", "cjm004-missing-version",
+}  # fmt: skip
 # CJM010s of the YAML reader itself (a value its tag cannot read, a tagged key, an integer too large to print):
 # the document has no JSON form for a schema to judge
 READER_LEVEL = {

@@ -171,11 +171,27 @@ def _changed(change: Change, word: str, labels: Labels) -> str:
         came = [labels.name(kind, i) for i in new if i not in (old or [])]
         parts = [f"removed {', '.join(gone)}" if gone else "", f"added {', '.join(came)}" if came else ""]
         return f"{field_name.capitalize()} of “{name}”: {'; '.join(p for p in parts if p)}"
+    if change.entity == "action" and change.field == "frontstage":
+        return f"Frontstage of “{name}”: {_steps(old, new)}"
     if change.entity == "metric" and change.field in ("current", "responses"):
         return f"{name}: {short(old)} → {short(new)}"
     if change.entity in ("journey", "scope"):
         return f"{word.capitalize()} {field_name}: {short(old)} → {short(new)}"
     return f"{field_name.capitalize()} of {word} “{name}”: {short(old)} → {short(new)}"
+
+
+def _steps(old: Any, new: Any) -> str:
+    """What changed in a frontstage lane: the steps removed and added (a reworded step is both), by text."""
+
+    def texts(value: Any) -> list[str]:
+        items = value if isinstance(value, list) else []
+        return [str(i.get("text", "")) + (f" ({i['owner']})" if i.get("owner") else "") for i in items]
+
+    before, after = texts(old), texts(new)
+    gone = [f"“{short(t, 60)}”" for t in before if t not in after]
+    came = [f"“{short(t, 60)}”" for t in after if t not in before]
+    parts = [f"removed {', '.join(gone)}" if gone else "", f"added {', '.join(came)}" if came else ""]
+    return "; ".join(p for p in parts if p) or "reordered or re-assigned"
 
 
 def emotion_text(snap: Snapshot | None, which: str) -> str:

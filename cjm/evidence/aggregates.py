@@ -46,11 +46,14 @@ def read_aggregates(folder: str, limits: Resources) -> tuple[dict[str, list[tupl
         raise InputError(f"{folder}: no such folder of aggregate tables")
     tables: dict[str, list[tuple[Any, ...]]] = {}
     meta: dict[str, Any] = {}
+    from cjm.evidence.outcomes import OUTCOME_TABLES
+
+    optional = {META_TABLE, *OUTCOME_TABLES}  # outcome tables: only from a script emitted with --outcome
     with connect(limits) as con:
-        for table, columns in {**RESULT_TABLES, META_TABLE: META_COLUMNS}.items():
+        for table, columns in {**RESULT_TABLES, **OUTCOME_TABLES, META_TABLE: META_COLUMNS}.items():
             found = _files(folder, table)
             if found is None:
-                if table == META_TABLE:
+                if table in optional:
                     continue
                 raise InputError(f"{folder}: the table {table} is missing (expected {table}.csv, {table}.parquet "
                                  f"or a folder {table}/ of part files)")  # fmt: skip

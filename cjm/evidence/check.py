@@ -15,9 +15,19 @@ from cjm.evidence.database import Resources, connect, execute, fetch
 from cjm.evidence.findings import rank_findings
 from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_mapping
 from cjm.evidence.matching import CONFORMANT, MapModel, explain, glob_match, overlaps
-from cjm.evidence.model import AtRisk, EvidenceReport, Matching, Outcomes, Run, RunInput, Segments
+from cjm.evidence.measures import (
+    PERIOD_OUTCOME_TABLES,
+    load_measure_parameters,
+    period_outcome_statements,
+    result_tables,
+    surveyed,
+    with_measures,
+)
+from cjm.evidence.model import AtRisk, EvidenceReport, Matching, Outcomes, Periods, Run, RunInput, Segments, Surveys
 from cjm.evidence.outcomes import OUTCOME_TABLES, RISK_INPUTS, OutcomeSpec, with_outcomes
+from cjm.evidence.periods import Period, calendar, check_by, period_outcomes, period_section
 from cjm.evidence.report import Aggregates, build_report
+from cjm.evidence.surveys import drop_survey_events, survey_section
 from cjm.evidence.tables import Settings, load_parameters
 from cjm.reporters.progress import Progress, no_progress
 
@@ -41,6 +51,7 @@ class CheckOptions:
     explain_matching: bool = False
     allow_outside: bool = False  # --allow-outside: a mapping file may name files outside the workspace
     outcomes: OutcomeSpec | None = None  # --outcome, --active-days, --as-of (the mapping file may name the classes)
+    by: str | None = None  # week, month or quarter: the journey over time (cjm.evidence.periods)
 
 
 def resolve_mapping(options: CheckOptions) -> LogMapping:
@@ -95,6 +106,7 @@ def validate(options: CheckOptions) -> None:
         raise ConfigError("--quantiles must be auto, exact or approximate")
     if not 0 <= options.limits.threads <= MAX_THREADS:
         raise ConfigError(f"--threads must be between 0 (every core) and {MAX_THREADS}")
+    check_by(options.by)
 
 
 def load_model(map_path: str) -> tuple[MapModel, str]:
@@ -180,14 +192,18 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
             options.quantiles == "auto" and stats.usable > APPROX_THRESHOLD
         )
         load_parameters(con, model, options.settings)
-        steps = statements(model, options.top_variants, approximate)
-        aggregates, risk = _analyse(con, model, spec, segment_column(mapping), steps, options, approximate)
+        surveys, periods = bool(surveyed(model)) and mapping.has_score(), _periods(con, options.by)
+        if surveys or options.by:
+            load_measure_parameters(con, model, [p.micros() for p in periods])
+        steps = with_measures(statements(model, options.top_variants, approximate), surveys, options.by is not None)
+        measured = result_tables(surveys, options.by is not None)
+        aggregates, risk = _analyse(con, model, spec, segment_column(mapping), steps, options, approximate, measured)
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
     run = _run(model, digest, stats.files, semantics(options, approximate, spec), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
-    extra = Extra(risk[0] if risk else None, segment_column(mapping))
+    extra = Extra(risk[0] if risk else None, segment_column(mapping), mapping.has_score(), tuple(periods))
     report = finish(model, aggregates, run, replace(options, outcomes=spec), extra)
     return CheckResult(report, aggregates, meta, risk[1] if risk else [])
 
@@ -217,17 +233,26 @@ def segment_column(mapping: LogMapping) -> str | None:
     return None
 
 
+def _periods(con: Any, by: str | None) -> list[Period]:
+    """The calendar periods of ``--by`` from the log's first to its last event (none without ``--by``)."""
+    if by is None:
+        return []
+    first, last = con.execute("SELECT MIN(ts), MAX(ts) FROM cjm_events").fetchone()
+    return [] if first is None else calendar(by, first, last)
+
+
 def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str | None, steps: list[Any],
-         options: CheckOptions, approximate: bool) -> tuple[Aggregates, Risk | None]:  # fmt: skip
+         options: CheckOptions, approximate: bool,
+         measured: dict[str, tuple[str, ...]] | None = None) -> tuple[Aggregates, Risk | None]:  # fmt: skip
     """The analysis, with the outcome and segment statements when asked for; then the drivers, and the open
     journeys scored by them."""
     from cjm.evidence import segments
-    from cjm.evidence.drivers import outcome_section
+    from cjm.evidence.drivers import names_of, outcome_section
     from cjm.evidence.outcomes import PARAMETER_TABLES
     from cjm.evidence.risk import risk_outcome, score
     from cjm.evidence.tables import load_table
 
-    tables = dict(RESULT_TABLES)
+    tables = {**RESULT_TABLES, **(measured or {})}  # with the survey and period tables (cjm.evidence.measures)
     keep: set[str] = set()
     if spec is not None:
         for name, rows in spec.rows().items():
@@ -235,6 +260,9 @@ def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str |
         steps = with_outcomes(steps, approximate)
         tables.update(OUTCOME_TABLES)
         keep.update(RISK_INPUTS)
+        if options.by is not None:  # outcome rates per period
+            steps = [*steps, *period_outcome_statements()]
+            tables.update(PERIOD_OUTCOME_TABLES)
     if segment is not None:
         steps = [*steps, *segments.statements(spec is not None)]
         tables.update(segments.tables(spec is not None))
@@ -247,7 +275,7 @@ def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str |
     if lost is None:
         return aggregates, None
     section = outcome_section(model, spec, aggregates, options.min_cases)
-    return aggregates, score(con, model, section, lost, spec.active_days)
+    return aggregates, score(con, names_of(model, aggregates), section, lost, spec.active_days)
 
 
 def check_patterns(spec: OutcomeSpec, aggregates: Aggregates) -> None:
@@ -282,6 +310,8 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     from cjm.evidence.spark import analyse, spark_session
 
     validate(options)
+    if options.by:
+        raise ConfigError("--by needs the DuckDB engine (the default); --engine spark reports no periods yet")
     model, digest = load_model(map_path)
     events = spark_events(options)
     spec = outcome_spec(options, None if isinstance(events, str) else events)
@@ -310,19 +340,33 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     from cjm.evidence.aggregates import read_aggregates
 
     validate(options)
-    if options.outcomes is not None and options.outcomes.classes:
-        raise ConfigError("--outcome needs the events: --aggregates tables carry no outcomes yet")
+    if options.by:
+        raise ConfigError("--by needs the event log (--events): aggregates computed elsewhere hold no periods")
     model, digest = load_model(map_path)
     aggregates, meta = read_aggregates(folder, options.limits)
+    if options.outcomes is not None and options.outcomes.classes:
+        _outcome_tables(folder, options.outcomes, aggregates)
     if meta.get("map_sha256") and meta["map_sha256"] != digest:
         raise InputError(f"{folder}: the aggregates were computed for another version of {map_path} "
                          f"(map_sha256 {meta['map_sha256'][:12]}..., this map {digest[:12]}...)")  # fmt: skip
-    recorded = semantics(options, meta.get("quantiles") == "approximate")
+    spec = options.outcomes if options.outcomes is not None and options.outcomes.classes else None
+    recorded = semantics(options, meta.get("quantiles") == "approximate", spec)
     for key in ("gap_days", "window_days", "top_variants"):
         if key in meta:
             recorded[key] = meta[key]
     run = _run(model, digest, [folder], recorded, {"aggregates": folder})
     return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
+
+
+def _outcome_tables(folder: str, spec: OutcomeSpec, aggregates: Aggregates) -> None:
+    """Aggregates for --outcome: computed by a script emitted with --outcome, for as many classes as named."""
+    if "cjm_outcome_stats" not in aggregates:
+        raise InputError(f"{folder}: no outcome tables (cjm_outcome_stats, ...): emit the SQL with "
+                         "'cjm evidence sql ... --outcome NAME=EVENTS' and export its tables too")  # fmt: skip
+    numbers = {int(float(r[0])) for r in aggregates["cjm_outcome_stats"]} - {-1, -2}
+    if numbers and max(numbers) >= len(spec.classes):
+        raise InputError(f"{folder}: the aggregates have {max(numbers) + 1} outcome classes, --outcome names "
+                         f"{len(spec.classes)}: name the classes of the script, in its order")  # fmt: skip
 
 
 def _run(model: MapModel, digest: str, files: list[str], chosen: dict[str, Any], info: dict[str, Any]) -> Run:
@@ -336,6 +380,8 @@ class Extra:
 
     at_risk: dict[str, Any] | None = None
     segment: str | None = None
+    score_column: bool = False  # the mapping names a score column: survey metrics are measured
+    periods: tuple[Period, ...] | None = None  # the calendar of --by
 
 
 def finish(model: MapModel, aggregates: Aggregates, run: Run, options: CheckOptions,
@@ -348,7 +394,42 @@ def finish(model: MapModel, aggregates: Aggregates, run: Run, options: CheckOpti
     )
     report = build_report(model, aggregates, run.model_copy(update={"matching": matching}), options.min_cases)
     report = report.model_copy(update=beyond(model, aggregates, options, extra))
+    report = _with_measures(report, model, aggregates, options, extra)
     return report.model_copy(update={"findings": rank_findings(report)})
+
+
+SURVEY_SEMANTICS = (
+    "an answer belongs to the stage of the journey's latest step at or before it; intervals 95%: normal for NPS "
+    "and means, Wilson for CSAT percent; scores outside the scale are unusable, counted, never clipped"
+)
+PERIOD_SEMANTICS = (
+    "calendar periods in UTC (weeks from Monday); a journey counts in the period it starts in, events and answers "
+    "in the period they happen in; consecutive periods compared by two-proportion (means: z) tests when both "
+    "have 10 or more cases, Benjamini-Hochberg q < 0.05"
+)
+
+
+def _with_measures(
+    report: EvidenceReport, model: MapModel, aggregates: Aggregates, options: CheckOptions, extra: Extra
+) -> EvidenceReport:
+    """The report with its ``surveys`` and ``periods`` sections, when the map and the options ask for them."""
+    update: dict[str, Any] = {}
+    semantics = dict(report.run.semantics)
+    section = survey_section(model, aggregates, extra.score_column, options.min_cases)
+    if section is not None:
+        update["surveys"] = Surveys.model_validate(section)
+        update["unmapped"] = drop_survey_events(model, report.unmapped, aggregates.get("cjm_key_stats", []))
+        if section["metrics"]:
+            semantics["surveys"] = SURVEY_SEMANTICS
+    if options.by is not None and extra.periods is not None:
+        outcomes = period_outcomes(aggregates, options.outcomes.names() if options.outcomes else (), extra.periods)
+        section = period_section(model, aggregates, options.by, list(extra.periods), outcomes)
+        update["periods"] = Periods.model_validate(section)
+        semantics["periods"] = PERIOD_SEMANTICS
+    if not update:
+        return report
+    update["run"] = report.run.model_copy(update={"semantics": semantics})
+    return report.model_copy(update=update)
 
 
 def beyond(model: MapModel, aggregates: Aggregates, options: CheckOptions, extra: Extra) -> dict[str, Any]:

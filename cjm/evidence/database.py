@@ -49,32 +49,68 @@ class Stopped(CjmError):
     """The run received SIGTERM: it ends as a normal error, its temporary folder removed."""
 
 
+_STOPPED = "stopped: the run received SIGTERM; its temporary files were removed"
+_GRACE_SECONDS = 10.0  # after SIGTERM, how long a run may take to unwind before it is ended outright
+_EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+@dataclass
+class _Run:
+    """What a SIGTERM must reach: the connection to interrupt and the spill folder to remove."""
+
+    folder: str | None = None  # removed by cjm (None: the user's --temp-dir, left alone)
+    con: Any = None
+    received: bool = False
+    watchdog: threading.Timer | None = None
+
+    def remove_folder(self) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def stop(self, _signum: int, _frame: object) -> None:
+        """The SIGTERM handler: interrupt DuckDB, unwind with Stopped, and make sure the process ends."""
+        if self.received:  # a second SIGTERM while unwinding: remove the folder and end now
+            self._end()
+        self.received = True
+        if self.con is not None:
+            self.con.interrupt()  # a query in progress ends with DuckDB's own "interrupted" error
+        # DuckDB may swallow the exception raised here (it checks for signals inside its C code); the
+        # watchdog ends the run if it has not unwound by itself within the grace period.
+        self.watchdog = threading.Timer(_GRACE_SECONDS, self._end)
+        self.watchdog.daemon = True
+        self.watchdog.start()
+        raise Stopped(_STOPPED)
+
+    def _end(self) -> None:
+        self.remove_folder()
+        os.write(2, f"cjm: error: {_STOPPED}\n".encode())
+        os._exit(_EXIT_TERMINATED)
+
+
 @contextmanager
-def _sigterm_as_exit() -> Iterator[None]:
+def _sigterm_as_exit(run: _Run) -> Iterator[None]:
     """While the body runs, SIGTERM ends it with Stopped (finally blocks run) instead of killing the process.
 
-    DuckDB answers the interrupt inside a query with its own "Query interrupted" error, so any error
-    raised after the signal arrived is reported as the stop it is. Signal handlers can only be set from
-    the main thread; elsewhere (a test runner's worker) the body runs unchanged.
+    DuckDB answers the interrupt inside a query with its own error, so any error raised after the
+    signal arrived is reported as the stop it is. Signal handlers can only be set from the main
+    thread; elsewhere (a test runner's worker) the body runs unchanged.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    received: list[int] = []
-
-    def stop(signum: int, _frame: object) -> None:
-        received.append(signum)
-        raise Stopped("stopped: the run received SIGTERM; its temporary files were removed")
-
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = signal.signal(signal.SIGTERM, run.stop)
     try:
         yield
     except Exception:
-        if received:
-            raise Stopped("stopped: the run received SIGTERM; its temporary files were removed") from None
+        if run.received:
+            raise Stopped(_STOPPED) from None
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if run.watchdog is not None:  # the run has unwound: what is left is the way out through main()
+            run.watchdog.cancel()
+    if run.received:  # the signal came where DuckDB swallowed the exception: stop all the same
+        raise Stopped(_STOPPED)
 
 
 @contextmanager
@@ -88,15 +124,17 @@ def connect(limits: Resources) -> Iterator[duckdb.DuckDBPyConnection]:
         import duckdb
     except ImportError:  # pragma: no cover - duckdb is a dependency of cjm
         raise DependencyError("cjm evidence needs the 'duckdb' package: pip install duckdb") from None
-    owned = limits.temp_dir is None
-    with _sigterm_as_exit():
-        folder = tempfile.mkdtemp(prefix="cjm-evidence-") if owned else str(limits.temp_dir)
+    run = _Run()
+    with _sigterm_as_exit(run):
+        folder = str(limits.temp_dir) if limits.temp_dir is not None else tempfile.mkdtemp(prefix="cjm-evidence-")
+        run.folder = folder if limits.temp_dir is None else None
         try:
             with _open(duckdb, limits, folder) as con:
+                run.con = con
                 yield con
         finally:
-            if owned:
-                shutil.rmtree(folder, ignore_errors=True)
+            run.con = None
+            run.remove_folder()
 
 
 @contextmanager

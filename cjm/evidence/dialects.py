@@ -190,9 +190,13 @@ def _render(tree: exp.Expression, dialect: str, fix: Callable[[exp.Expression], 
     return tree.sql(dialect=dialect, pretty=True, unsupported_level=sqlglot.ErrorLevel.RAISE)
 
 
-def script(statements_sql: list[str], dialect: str, events_table: str, map_id: str, prefix: str = "") -> str:
+def script(statements_sql: list[str], dialect: str, events_table: str, map_id: str, prefix: str = "",
+           outcomes: bool = False) -> str:  # fmt: skip
     """The statements as one script with a header saying what goes in and what comes out."""
-    tables = ", ".join(prefix + name for name in (*RESULT_TABLES, "cjm_meta"))
+    from cjm.evidence.outcomes import OUTCOME_TABLES
+
+    names = (*RESULT_TABLES, *(OUTCOME_TABLES if outcomes else ()), "cjm_meta")
+    tables = ", ".join(prefix + name for name in names)
     header = [
         f"-- cjm evidence analysis of journey '{map_id}', written for {dialect} by SQLGlot.",
         f"-- Input: {events_table}(case_id, ts, event, channel, source): one row per event; ts a timestamp in UTC.",
@@ -200,6 +204,8 @@ def script(statements_sql: list[str], dialect: str, events_table: str, map_id: s
         "-- Output: export these tables as CSV or Parquet into one folder, each named after the table"
         + (f" without the prefix {prefix}" if prefix else "")
         + ",",
-        f"--   then run: cjm evidence check MAP --aggregates FOLDER. Tables: {tables}.",
+        "--   then run: cjm evidence check MAP --aggregates FOLDER"
+        + (" --outcome NAME=... (the same classes, in the same order)" if outcomes else "")
+        + f". Tables: {tables}.",
     ]
     return "\n".join(header) + "\n\n" + ";\n\n".join(statements_sql) + ";\n"

@@ -165,6 +165,8 @@ def comparisons(spec: OutcomeSpec, aggregates: Aggregates, min_cases: int) -> li
     for test, q in zip(tests, benjamini_hochberg([t["p_value"] for t in tests]), strict=True):
         test["q_value"] = q
         test["driver"] = q < Q_LEVEL and test["with_feature_in_class"] >= min_cases
+        size = journeys.get(spec.names().index(test["outcome"]), (0, 0))[0]
+        test["precondition"] = test["with_feature_in_class"] >= size
     return tests
 
 
@@ -188,7 +190,7 @@ def outcome_section(model: MapModel, spec: OutcomeSpec, aggregates: Aggregates, 
         key = t.pop("key")
         drivers.append({"outcome": t["outcome"], "feature": describe(key, names), "label": label(key, names),
                         **{k: t[k] for k in ("with_feature", "with_feature_in_class", "without_feature",
-                                             "without_feature_in_class", "driver", "test")},
+                                             "without_feature_in_class", "driver", "precondition", "test")},
                         "rate_with": _round(t["rate_with"]), "rate_without": _round(t["rate_without"]),
                         "lift": _round(t["lift"], 3), "difference": _round(t["difference"]),
                         "p_value": _significant(t["p_value"]), "q_value": _significant(t["q_value"]),
@@ -198,14 +200,20 @@ def outcome_section(model: MapModel, spec: OutcomeSpec, aggregates: Aggregates, 
             "tested": len(tests), "q_level": Q_LEVEL, "drivers": drivers}  # fmt: skip
 
 
-def feature_keys(section: dict[str, Any], outcome: str, model: MapModel) -> list[tuple[Key, str]]:
-    """The drivers of ``outcome`` that raise it (lift above 1), as feature numbers with their words."""
+def feature_keys(section: dict[str, Any], outcome: str, names: Names) -> list[tuple[Key, str]]:
+    """The drivers of ``outcome`` that raise it (lift above 1) and that not every journey of the class shows
+    (reaching the contract is what makes a cancellation possible, not a sign of one), as feature numbers with
+    their words."""
+    model = names.model
+    events = {event: rank for rank, event in names.events.items()}
     stages = {s: i for i, s in enumerate(model.stages)}
     tps = {t: i for i, t in enumerate(model.touchpoints)}
     out = []
     for d in section["drivers"]:
         if d["outcome"] != outcome or not d["driver"] or (d["lift"] is not None and d["lift"] <= 1):
             continue
+        if d["precondition"]:
+            continue  # every journey of the class shows it: a precondition of the outcome, not a warning sign
         f = d["feature"]
         kind = FEATURES.index(f["kind"])
         if f["kind"] in ("touchpoint", "rework"):
@@ -214,8 +222,10 @@ def feature_keys(section: dict[str, Any], outcome: str, model: MapModel) -> list
             key = (kind, stages[f["stage"]], -1, -1)
         elif f["kind"] == "transition":
             key = (kind, stages[f["from_stage"]], stages[f["to_stage"]], TRANSITION_KINDS.index(f["transition"]))
+        elif f["event"] in events:
+            key = (kind, events[f["event"]], -1, -1)
         else:
-            continue  # unmapped events are numbered by key rank, which the section does not keep
+            continue
         out.append((key, d["label"]))
     return out
 
@@ -236,9 +246,10 @@ def findings(report: EvidenceReport) -> Iterator[tuple[str, str, str, tuple[str,
     for c in section.classes:
         if c.journeys == 0 and c.id not in ("open", "none"):
             yield ("warning", "empty-outcome", f"no journey ended as “{c.id}”: its events ({', '.join(c.events)}) "
-                   "only come after another outcome event (check the --outcome patterns)", (c.id,), 1.0)  # fmt: skip
+                   "only come after another outcome's event, or also match an outcome named before it (check the "
+                   "--outcome patterns)", (c.id,), 1.0)  # fmt: skip
     for d in section.drivers:
-        if not d.driver:
+        if not d.driver or d.precondition:
             continue
         pains = "; ".join(f"“{p.text}”" for p in d.pain_points[:3])
         where = f"; the map's pain points there: {pains}" if pains else ""

@@ -79,7 +79,7 @@ def unmapped_events(report: EvidenceReport, t: Thresholds) -> Iterator[EvidenceF
     """Events the map lacks that reach many customers, with where they sit."""
     cases = report.cases or 0
     for item in report.unmapped:
-        if item.cases is None or not cases:
+        if item.cases is None or not cases or _outcome_event(report, item.event):
             continue
         share = item.cases / cases
         if share >= t.unmapped_share:
@@ -91,6 +91,14 @@ def unmapped_events(report: EvidenceReport, t: Thresholds) -> Iterator[EvidenceF
             yield finding("warning", "unmapped-event",
                           f"event '{item.event}' reaches {_pct(share)} of customers "
                           f"but is not on the map; it happens {where}", (item.event,), share)  # fmt: skip
+
+
+def _outcome_event(report: EvidenceReport, event: str) -> bool:
+    """Whether an event marks an outcome (``--outcome``): it ends journeys, it is not missing from the map."""
+    from cjm.evidence.matching import glob_match
+
+    classes = report.outcomes.classes if report.outcomes is not None else []
+    return any(glob_match(p, event) for c in classes for p in c.events)
 
 
 def _where(report: EvidenceReport, before: str | None, after: str | None) -> str:
@@ -178,9 +186,25 @@ def at_risk(report: EvidenceReport, t: Thresholds) -> Iterator[EvidenceFinding]:
         yield finding("warning", "at-risk", message, (risk.outcome,), risk.journeys / max(1, risk.open_journeys))
 
 
+def surveys(report: EvidenceReport, t: Thresholds) -> Iterator[EvidenceFinding]:
+    """Survey metrics: unusable scores, answers matching nothing, a map's number or emotion the answers contradict."""
+    from cjm.evidence.surveys import survey_findings
+
+    for severity, kind, message, ids, weight in survey_findings(report):
+        yield finding(severity, kind, message, ids, weight)
+
+
+def periods(report: EvidenceReport, t: Thresholds) -> Iterator[EvidenceFinding]:
+    """The journey over time: changes between periods beyond chance, unmapped events that appear, empty periods."""
+    from cjm.evidence.periods import period_findings
+
+    for severity, kind, message, ids, weight in period_findings(report):
+        yield finding(severity, kind, message, ids, weight)
+
+
 CHECKS: tuple[Callable[[EvidenceReport, Thresholds], Iterator[EvidenceFinding]], ...] = (
     never_observed, skipped_stages, loop_backs, unmapped_events, channel_mismatch, low_fitness,
-    rejected_rows, unverifiable, overlapping_patterns, outcome_drivers, at_risk,
+    rejected_rows, unverifiable, overlapping_patterns, outcome_drivers, at_risk, surveys, periods,
 )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable
 
+from cjm.evidence.measure_formats import measure_tables
 from cjm.evidence.model import EvidenceReport, StageFigures
 from cjm.evidence.outcome_text import outcome_sections
 
@@ -221,10 +222,12 @@ def render_text(report: EvidenceReport, color: bool = False) -> str:  # noqa: C9
     def say(text: str, style: str = "") -> None:  # Text, never markup: nothing from the data is interpreted
         console.print(Text(text, style=style), soft_wrap=True)
 
-    def table(title: str, header: list[str], rows: list[list[str]], text: int = 2, bar: int | None = None) -> None:
+    def table(
+        title: str, header: list[str], rows: list[list[str]], text: int = 2, bar: int | None = None, wrap: bool = True
+    ) -> None:
         grid = Table(title=title or None, title_justify="left", box=None, pad_edge=False)
         for i, name in enumerate(header):
-            grid.add_column(name, justify="left" if i < text else "right", no_wrap=i < text)
+            grid.add_column(name, justify="left" if i < text else "right", no_wrap=i < text or not wrap)
         for row in rows:
             cells = [Text(c, style="cyan" if i == bar else "") for i, c in enumerate(row)]
             grid.add_row(*cells)
@@ -279,6 +282,10 @@ def render_text(report: EvidenceReport, color: bool = False) -> str:  # noqa: C9
         say("Most common paths", "bold")
         for line in _paths(report):
             say(f"  {line}")
+    for title, header, cells, text_columns in measure_tables(report):
+        console.print()
+        say(clean(title), "bold")
+        table("", header, [[clean(c) for c in row] for row in cells], text=text_columns, wrap=False)
     return buffer.getvalue()
 
 
@@ -317,6 +324,8 @@ def render_markdown(report: EvidenceReport, color: bool = False) -> str:
         out += [f"- {_md_cell(line)}" for line in _unmapped_lines(report)]
     if report.variants:
         out += ["", "### Most common paths", ""] + [f"- {_md_cell(line)}" for line in _paths(report)]
+    for title, header, cells, _ in measure_tables(report):
+        out += ["", f"### {_md_cell(title)}", "", *_md_table(header, cells)]
     return "\n".join(out) + "\n"
 
 

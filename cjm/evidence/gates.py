@@ -37,6 +37,7 @@ METRICS: dict[str, Callable[[EvidenceReport], float]] = {
     "loop_back_share": lambda r: _kind_share(r, "loop_back"),
     "warnings": lambda r: float(sum(1 for f in r.findings if f.severity == "warning")),
     "rejected_rows": lambda r: float(r.run.input.rejected_rows or 0),
+    "unusable_scores": lambda r: float(sum(m.unusable for m in r.surveys.metrics)) if r.surveys else 0.0,
 }
 
 

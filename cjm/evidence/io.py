@@ -164,7 +164,9 @@ def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping) -> LoadStats:
             raise InputError(f"{each.file}: has a header but no rows")
     # Without rejected rows the filter is left out: pushed into the scan, it would trim every id a second time.
     keep = "WHERE case_id IS NOT NULL AND event IS NOT NULL AND ts IS NOT NULL" if any(r[5] for r in counts) else ""
-    view = "CREATE OR REPLACE VIEW cjm_events AS SELECT case_id, ts, event, channel, source, segment FROM cjm_input"
+    view = (
+        "CREATE OR REPLACE VIEW cjm_events AS SELECT case_id, ts, event, channel, source, segment, score FROM cjm_input"
+    )
     con.execute(f"{view} {keep}")
     rejected = [
         {"file": parts[i].file, "time_column": parts[i].time_column, "rows": int(r[5]), "missing_case": int(r[2]),
@@ -182,7 +184,7 @@ def _select(
     """The SELECT that turns one file's rows into (part, case_id, ts, event, channel, source, bad_time)."""
     assert emit.event is not None and emit.time is not None  # checked by SourceSpec
     time = emit.time
-    for spec in (source.case, emit.event, emit.channel, emit.source, source.segment):
+    for spec in (source.case, emit.event, emit.channel, emit.source, source.segment, emit.score):
         if spec is not None and spec.column is not None and not (spec.optional and spec.column not in columns):
             _require(path, columns, spec.column)
     _require(path, columns, time.column)
@@ -193,18 +195,18 @@ def _select(
     inner = (
         f"SELECT {inner_case} AS case_raw, {_field(emit.event, columns)} AS event, "
         f"{_field(emit.channel, columns)} AS channel, {_field(emit.source, columns)} AS source, "
-        f"{_field(source.segment, columns)} AS segment, "
+        f"{_field(source.segment, columns)} AS segment, {_field(emit.score, columns)} AS score, "
         f"{raw_time} AS time_raw, {ts} AS ts FROM {scan(path, fmt, source.delimiter)}"
     )
     if source.case_separator:
         split = f"UNNEST(string_split(case_raw, {quote_text(source.case_separator)}))"
-        inner = f"SELECT {split} AS case_raw, event, channel, source, segment, time_raw, ts FROM ({inner})"
+        inner = f"SELECT {split} AS case_raw, event, channel, source, segment, score, time_raw, ts FROM ({inner})"
     # A plain column is trimmed already (_text); trimming it again costs a full pass over the ids, and a pushed
     # down filter on the nested expression evaluates it several times per row.
     plain = source.case is not None and source.case.value is None and not source.case.map
     case_id = "case_raw" if plain and not source.case_separator else "NULLIF(TRIM(case_raw), '')"
     sql = (
-        f"SELECT CAST({part} AS INTEGER) AS part, {case_id} AS case_id, ts, event, channel, source, segment, "
+        f"SELECT CAST({part} AS INTEGER) AS part, {case_id} AS case_id, ts, event, channel, source, segment, score, "
         f"CASE WHEN time_raw IS NOT NULL AND ts IS NULL THEN time_raw END AS bad_time FROM ({inner})"
     )
     return sql, Part(path, fmt, time.column, time.format)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from cjm.validate.yaml_reader import SourceMap
 
 FORMATS = ("csv", "tsv", "parquet", "json", "jsonl")
-ROLES = ("case", "time", "event", "channel", "source", "segment")
+ROLES = ("case", "time", "event", "channel", "source", "segment", "score")
 DEFAULT_COLUMNS = {"case": "case_id", "time": "timestamp", "event": "event", "channel": "channel"}
 TIME_FORMATS = ("auto", "epoch_s", "epoch_ms", "epoch_us")
 
@@ -74,6 +74,7 @@ class EmitSpec(_Spec):
     time: Time_ | None = None
     channel: Field_ | None = None
     source: Field_ | None = None
+    score: Field_ | None = None
 
 
 class SourceSpec(_Spec):
@@ -88,6 +89,7 @@ class SourceSpec(_Spec):
     time: Time_ | None = None
     channel: Field_ | None = None
     source: Field_ | None = None
+    score: Field_ | None = Field(None, description="The survey answer's score (metrics with events).")
     events: list[EmitSpec] = Field(default_factory=list, description="Several events per row.")
     segment: Field_ | None = Field(None, description="A customer attribute to compare segments by (plan, region).")
 
@@ -107,7 +109,7 @@ class SourceSpec(_Spec):
 
     def emits(self) -> list[EmitSpec]:
         """The events one row yields, with the source's fields filled in."""
-        base = EmitSpec(event=self.event, time=self.time, channel=self.channel, source=self.source)
+        base = EmitSpec(event=self.event, time=self.time, channel=self.channel, source=self.source, score=self.score)
         if not self.events:
             return [base]
         return [
@@ -116,6 +118,7 @@ class SourceSpec(_Spec):
                 time=e.time or base.time,
                 channel=e.channel or base.channel,
                 source=e.source or base.source,
+                score=e.score or base.score,
             )
             for e in self.events
         ]
@@ -137,6 +140,10 @@ class LogMapping(_Spec):
             fixed = {k: [v] if isinstance(v, str) else v for k, v in data["outcomes"].items()}
             return {**data, "outcomes": fixed}
         return data
+
+    def has_score(self) -> bool:
+        """Whether any source gives a score column (survey answers can be measured)."""
+        return any(emit.score is not None for source in self.sources for emit in source.emits())
 
 
 def _hubspot() -> dict[str, Any]:
@@ -292,9 +299,14 @@ def _confine(written: str, full: str, root: Path, located: str) -> None:
     real_root = os.path.realpath(root)
     matches = globlib.glob(full, recursive=True) if any(ch in full for ch in "*?[") else [full]
     for match in matches:
-        if os.path.lexists(match) and not within(os.path.realpath(match), Path(real_root)):
-            shown = visible(os.path.relpath(match, root) if within(os.path.abspath(match), root) else match)
+        if not os.path.lexists(match):
+            continue
+        shown = visible(os.path.relpath(match, root) if within(os.path.abspath(match), root) else match)
+        if not within(os.path.realpath(match), Path(real_root)):
             raise InputError(f"{located}: '{shown}' is a link to a file outside the workspace: {advice}")
+        if os.path.exists(match) and not (os.path.isfile(match) or os.path.isdir(match)):
+            kind = "is not a regular file (a FIFO, device or socket)"
+            raise InputError(f"{located}: '{shown}' {kind}; cjm reads only regular files")
 
 
 def _validated(data: dict[str, Any], where: str) -> LogMapping:

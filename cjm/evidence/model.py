@@ -283,6 +283,10 @@ class Driver(_Part):
     without_feature: int
     without_feature_in_class: int
     driver: bool = Field(description="q_value < 0.05 and at least min_cases journeys of the class show it")
+    precondition: bool = Field(
+        description="every journey of the class shows it (reaching the contract before cancelling it): reported, "
+        "but neither a finding nor a reason for risk"
+    )
     test: Literal["fisher", "z"]
     rate_with: float
     rate_without: float
@@ -385,6 +389,143 @@ class Segments(_Part):
     top: int = Field(description="segments beyond this many largest are '(other)'")
 
 
+class SurveyFigure(Withheld):
+    """A survey metric measured from answers: its value, 95% interval and the counts behind it."""
+
+    value: float | None = Field(description="NPS -100..100, CSAT percent 0..100 or mean 1..5, CES mean 1..7")
+    low: float | None = Field(description="the 95% interval's lower bound (null under two responses)")
+    high: float | None
+    responses: Count = Field(description="answers with a usable score")
+    promoters: Count = None
+    passives: Count = None
+    detractors: Count = None
+    satisfied: Count = None
+    total: Count = None
+    _optional = ("promoters", "passives", "detractors", "satisfied", "total", "suppressed")
+
+
+class StageSurvey(SurveyFigure):
+    """A survey metric measured from the answers given in one stage, beside the map's emotion there."""
+
+    stage: str | None = Field(description="null: answers given before the journey's first step")
+    on_emotion_scale: float | None = Field(description="the value on the emotion curve's -2..+2 scale")
+    map_emotion: float | None = Field(description="the map's mean emotion of the stage's actions")
+    _optional = SurveyFigure._optional
+
+
+class SurveyMetric(_Part):
+    """One metric with survey events, measured from the log's answers."""
+
+    id: str
+    name: str | None
+    kind: Literal["nps", "csat", "ces"]
+    unit: str | None
+    stage: str | None = Field(description="the stage the metric measures; null: the whole journey")
+    measures: str = Field(description="how the value is computed, in words")
+    scale: str = Field(description="the answers the metric accepts, in words")
+    answers: int = Field(description="survey events matched, with or without a usable score")
+    unusable: int = Field(description="answers whose score is not on the scale: counted, never used or clipped")
+    missing_score: int
+    unusable_example: str | None = Field(description="the smallest unusable score, to find the rows")
+    overall: SurveyFigure
+    by_stage: list[StageSurvey]
+    measured: SurveyFigure = Field(description="in the metric's stage, or overall")
+    current: float | None = Field(description="what the map says (current, or computed from its responses)")
+    target: float | None
+    current_in_interval: bool | None = Field(description="whether the map's value lies in the measured interval")
+    gap_to_target: float | None = Field(description="target - measured")
+
+
+class Surveys(_Part):
+    """Survey metrics measured from a score column (`metrics[].events`)."""
+
+    score_column: bool = Field(description="whether the log mapping names a score column")
+    metrics: list[SurveyMetric] = []
+    note: str | None = None
+    unmeasured: list[str] = Field([], description="metrics with survey events that could not be measured")
+    _optional = ("note", "unmeasured")
+
+
+class PeriodStage(_Part):
+    """A stage reached by the journeys that started in one period."""
+
+    reached: int
+    share: Share
+
+
+class PeriodEvent(_Part):
+    """An unmapped event in one period."""
+
+    event: str
+    events: int
+    cases: int
+
+
+class OutcomeCount(_Part):
+    """Journeys of one period with an outcome (the hook for `--outcome`)."""
+
+    count: int
+    journeys: int
+
+
+class PeriodFigures(_Part):
+    """One calendar period: journeys that started in it, their stage reach and fitness, and its events."""
+
+    period: str = Field(description="2026-W05, 2026-05 or 2026-Q2")
+    start: str = Field(description="the period's first day (UTC)")
+    journeys: int
+    moves: int
+    conformant_moves: int
+    fitness: Share
+    journeys_with_steps: int
+    conforming_journeys: Share
+    events: int
+    unmapped_events: int
+    unmapped_share: Share
+    stages: dict[str, PeriodStage]
+    unmapped: list[PeriodEvent]
+    outcomes: dict[str, OutcomeCount] = {}
+
+
+class PeriodSurvey(_Part):
+    """A survey metric measured from the answers given in one period."""
+
+    period: str
+    value: float | None
+    low: float | None
+    high: float | None
+    responses: int
+    unusable: int
+    se: float | None = Field(description="standard error of the value")
+    promoters: int | None = None
+    detractors: int | None = None
+    satisfied: int | None = None
+    _optional = ("promoters", "detractors", "satisfied")
+
+
+class PeriodChange(_Part):
+    """One figure compared between two consecutive periods."""
+
+    figure: Literal["reach", "fitness", "unmapped_share", "outcome", "survey"]
+    id: str | None = Field(description="the stage, outcome class or metric")
+    from_: str = Field(alias="from")
+    to: str
+    old: float | None
+    new: float | None
+    p: float | None = Field(description="two-sided p-value")
+    q: float | None = Field(description="Benjamini-Hochberg q-value over all changes of the run")
+
+
+class Periods(_Part):
+    """The journey over time (`--by`)."""
+
+    by: Literal["week", "month", "quarter"]
+    periods: list[PeriodFigures]
+    surveys: dict[str, list[PeriodSurvey]]
+    changes: list[PeriodChange]
+    q_level: float
+
+
 class EvidenceReport(_Part):
     """A `cjm evidence check` report (JSON version 2: stage semantics v2)."""
 
@@ -409,7 +550,9 @@ class EvidenceReport(_Part):
     outcomes: Outcomes | None = Field(None, description="with --outcome: classes and drivers")
     at_risk: AtRisk | None = Field(None, description="with --outcome and a loss class: open journeys at risk")
     segments: Segments | None = Field(None, description="with segment=COLUMN: figures per segment")
-    _optional = ("outcomes", "at_risk", "segments")
+    surveys: Surveys | None = Field(None, description="survey metrics measured from the log (metrics[].events)")
+    periods: Periods | None = Field(None, description="the journey over time (--by)")
+    _optional = ("outcomes", "at_risk", "segments", "surveys", "periods")
 
     def names(self) -> dict[str, str]:
         """Stage and touchpoint names by id."""

@@ -34,9 +34,13 @@ def _outcome_lines(section: Outcomes) -> list[str]:
     opened = next(c for c in section.classes if c.id == "open")
     lines = [f"Finished journeys: {classes}; still open: {opened.journeys:,} (active in the last "
              f"{section.active_days:g} days before {section.as_of or '-'})."]  # fmt: skip
-    drivers = [d for d in section.drivers if d.driver]
+    drivers = [d for d in section.drivers if d.driver and not d.precondition]
     if not drivers:
         lines.append(f"No feature of the journeys goes with an outcome beyond chance ({section.tested:,} compared).")
+    preconditions = sum(1 for d in section.drivers if d.driver and d.precondition)
+    if preconditions:
+        lines.append(f"Left out: {preconditions} features every journey of its class shows (such as reaching the "
+                     "stage where the outcome can happen); the JSON lists them as precondition.")  # fmt: skip
     for d in drivers[:SHOWN]:
         times = "only them" if d.lift is None else f"{d.lift:.1f}x" if d.lift >= 1 else f"{d.lift:.2f}x"
         lines.append(f"{d.outcome}: customers who {d.label}: {d.with_feature_in_class:,} of {d.with_feature:,} "

@@ -11,6 +11,7 @@ from typing import Any
 from cjm.evidence.analysis import RESULT_TABLES
 from cjm.evidence.formats import render_json
 from cjm.evidence.model import EvidenceReport
+from cjm.evidence.outcomes import OUTCOME_TABLES
 from cjm.output import write_atomic
 
 # Each CSV table: the report list it comes from and its columns (lists and maps are joined as text).
@@ -58,7 +59,7 @@ def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> str:
 
 DRIVER_COLUMNS = ("outcome", "label", "with_feature", "with_feature_in_class", "without_feature",
                   "without_feature_in_class", "rate_with", "rate_without", "lift", "difference", "p_value", "q_value",
-                  "test", "driver")  # fmt: skip
+                  "test", "driver", "precondition")  # fmt: skip
 AT_RISK_COLUMNS = ("case_id", "journey", "current_stage", "days_in_stage", "score", "reasons")
 
 
@@ -83,7 +84,8 @@ def write_report_folder(folder: str, report: EvidenceReport, aggregates: dict[st
         write_atomic(base / "at_risk.csv", _csv(AT_RISK_COLUMNS, rows))
         written.append(str(base / "at_risk.csv"))
     if aggregates is not None:
-        for table, columns in RESULT_TABLES.items():
+        present = {t: c for t, c in OUTCOME_TABLES.items() if t in aggregates}  # with --outcome
+        for table, columns in {**RESULT_TABLES, **present}.items():
             path = base / "aggregates" / f"{table}.csv"
             write_atomic(path, _csv(columns, [list(r) for r in aggregates.get(table, [])]))
             written.append(str(path))

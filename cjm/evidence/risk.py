@@ -1,8 +1,9 @@
 """Customers at risk: open journeys that show what lost journeys showed, scored in the engine after the drivers.
 
 An open journey earns a point for each driver of the loss class it shows (a feature with lift above 1 and
-q < 0.05), one for having been in its current stage longer than 90% of the journeys that moved on from it,
-and one for a loop-back within the last ``active_days``. Journeys with a score above 0 are at risk. Only
+q < 0.05 that not every journey of the class shows: such a feature is a precondition, not a sign), one
+for having been in its current stage longer than 90% of the journeys that moved on from it, and one for
+a loop-back within the last ``active_days``. Journeys with a score above 0 are at risk. Only
 counts and reasons reach the report's text; the case ids go to ``at_risk.csv`` (with ``-o``) and to the
 JSON's first rows, and nothing else about a customer leaves the analysis.
 """
@@ -11,8 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cjm.evidence.drivers import feature_keys
-from cjm.evidence.matching import MapModel
+from cjm.evidence.drivers import Names, feature_keys
 from cjm.evidence.tables import load_table
 
 if TYPE_CHECKING:
@@ -48,10 +48,11 @@ WHERE COALESCE(per.n, 0) + o.slow + o.recent_loop > 0
 """
 
 
-def score(con: duckdb.DuckDBPyConnection, model: MapModel, outcomes: dict[str, Any], outcome: str,
+def score(con: duckdb.DuckDBPyConnection, names: Names, outcomes: dict[str, Any], outcome: str,
           active_days: float) -> tuple[dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
     """The report's ``at_risk`` and the rows of at_risk.csv (most at risk first)."""
-    drivers = feature_keys(outcomes, outcome, model)
+    model = names.model
+    drivers = feature_keys(outcomes, outcome, names)
     words = {i: text for i, (_, text) in enumerate(drivers)}
     words[SLOW] = "in their current stage for longer than 90% of the journeys that moved on from it"
     words[LOOP] = f"went back to an earlier stage in the last {active_days:g} days"
@@ -78,7 +79,8 @@ def score(con: duckdb.DuckDBPyConnection, model: MapModel, outcomes: dict[str, A
         "outcome": outcome, "open_journeys": open_journeys, "journeys": int(journeys), "cases": int(cases),
         "reasons": [{"reason": words[int(r)], "journeys": int(n)} for r, n in reasons],
         "rows": table[:LISTED], "truncated": int(journeys) > MAX_ROWS,
-        "scoring": "one point per driver of the outcome shown (lift above 1, q < 0.05), one for more time in the "
+        "scoring": "one point per driver of the outcome shown (lift above 1, q < 0.05, not shown by every journey of "
+        "the class), one for more time in the "
         "current stage than 90% of the journeys that moved on from it, one for a loop-back in the last active_days",
     }  # fmt: skip
     return section, table

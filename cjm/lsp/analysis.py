@@ -1,12 +1,17 @@
 """One document checked as `cjm validate` checks its file, from the editor's text instead of the disk.
 
 The workspace of a document is opened for its path (its cjm.toml and
-catalogs apply) and kept until the configuration or a catalog file changes
-on disk, so a keystroke costs one load and lint, not a catalog reload.
+catalogs apply) and kept, with its rule table and catalog indexes, so a
+keystroke costs one load and lint, not a configuration and catalog reload.
+It is opened again when what it was read from changes on disk: the
+configuration (or a cjm.toml or pyproject.toml appearing between the file
+and it), a catalog edited or deleted, or, when asked (on open and save, and
+when the editor reports file events), a catalog created that the globs now match.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -14,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cjm.diagnostics import Diagnostic
-from cjm.discovery import discover, is_journey_name, read_limited, workspace_path
+from cjm.discovery import discover, glob, is_journey_name, read_limited, workspace_path
 from cjm.errors import CjmError
 from cjm.lsp.index import FileIndex, index_source, index_text
 from cjm.validate.lint import RuleSet, lint, rule_set
@@ -39,7 +44,7 @@ class Opened:
 
     workspace: Workspace
     rules: RuleSet
-    stamps: dict[str, tuple[float, int] | None]
+    stamps: dict[str, tuple[float, int] | None]  # the configuration, where one could appear, and the catalogs
     catalogs: dict[str, FileIndex] = field(default_factory=dict)  # absolute path -> index of a catalog file
 
     journeys: dict[str, tuple[tuple[float, int] | None, FileIndex | None]] = field(default_factory=dict)
@@ -69,7 +74,19 @@ class Opened:
         return out
 
     def fresh(self) -> bool:
+        """Whether the files it was read from are as they were (a few stat calls: checked on every change)."""
         return all(_stamp(path) == stamp for path, stamp in self.stamps.items())
+
+    def same_catalogs(self) -> bool:
+        """Whether the catalog globs still name the same files (a walk of the globs: on open and save only)."""
+        config = self.workspace.config
+        if not config.catalog:
+            return True
+        try:
+            found = [os.path.abspath(p) for p in glob(config, config.catalog)]
+        except CjmError:
+            return False  # reopening says what is wrong
+        return found == self.catalog_files
 
     @property
     def catalog_files(self) -> list[str]:
@@ -88,7 +105,7 @@ def _open(folder: str) -> Opened:
     workspace = open_workspace([folder])
     catalogs = workspace.catalogs
     rules = rule_set(workspace.config, catalogs.shared, catalogs.departments)
-    watched = [str(workspace.config.file)] if workspace.config.file else []
+    watched = _config_candidates(folder, workspace.config.file)
     watched += [os.path.abspath(f) for f in catalogs.files]
     opened = Opened(workspace, rules, {p: _stamp(p) for p in watched})
     for file in opened.catalog_files:
@@ -98,29 +115,66 @@ def _open(folder: str) -> Opened:
     return opened
 
 
+def _config_candidates(folder: str, found: Path | None) -> list[str]:
+    """The files whose change or appearance changes a folder's configuration: a cjm.toml or pyproject.toml
+    in the folder and each one above it, up to the one found (or to the top when none was)."""
+    out = []
+    here = Path(os.path.abspath(folder))
+    stop = os.path.abspath(found.parent) if found is not None else None
+    for place in (here, *here.parents):
+        out += [str(place / "cjm.toml"), str(place / "pyproject.toml")]
+        if str(place) == stop:
+            break
+    return out
+
+
 @dataclass
 class Workspaces:
     """The workspaces of the open documents, one per folder, reopened when their files change on disk."""
 
     by_folder: dict[str, Opened] = field(default_factory=dict)
 
-    def of(self, path: str) -> Opened:
-        """The workspace of the document at ``path`` (CjmError for a configuration that cannot be used)."""
+    def of(self, path: str, rediscover: bool = False) -> Opened:
+        """The workspace of the document at ``path`` (CjmError for a configuration that cannot be used).
+
+        ``rediscover`` also walks the catalog globs, for a catalog created since the workspace was opened.
+        """
         folder = os.path.dirname(os.path.abspath(path))
         opened = self.by_folder.get(folder)
-        if opened is None or not opened.fresh():
+        if opened is None or not opened.fresh() or (rediscover and not opened.same_catalogs()):
             opened = self.by_folder[folder] = _open(folder)
         return opened
+
+    def forget(self) -> None:
+        """Open every workspace again at its next check (the editor reported a configuration or catalog event)."""
+        self.by_folder.clear()
+
+
+Indexer = Callable[[], "FileIndex | None"]
+
+
+def _no_index() -> FileIndex | None:
+    return None
 
 
 @dataclass(frozen=True)
 class Analysis:
-    """What the server knows of one document's current text."""
+    """What the server knows of one document's current text.
+
+    Its id index is built when first asked for, so the diagnostics of a change
+    are published without waiting for it (the server builds it right after).
+    """
 
     diagnostics: tuple[Diagnostic, ...]
-    index: FileIndex | None  # None when the text does not parse
-    opened: Opened | None  # None when the workspace could not be opened
+    indexer: Indexer = field(default=_no_index, repr=False, compare=False)
+    opened: Opened | None = None  # None when the workspace could not be opened
     problem: str | None = None  # why the workspace could not be opened (what `cjm validate` would stop on)
+    text: str | None = None  # the text checked: the same text in the same workspace is not checked again
+
+    @functools.cached_property
+    def index(self) -> FileIndex | None:
+        """Every id of the document, or None when the text does not parse."""
+        return self.indexer()
 
 
 _VERSION_KEY = re.compile(r"^cjm\s*:", re.MULTILINE)
@@ -138,25 +192,34 @@ def checked_kind(path: str, text: str, opened: Opened | None) -> str | None:
     return "journey" if is_journey_name(os.path.basename(path)) or _VERSION_KEY.search(text) else None
 
 
-def analyse(path: str, text: str, workspaces: Workspaces) -> Analysis:
-    """The diagnostics `cjm validate` gives for ``path`` if it held ``text``, and the document's id index."""
+def analyse(
+    path: str, text: str, workspaces: Workspaces, previous: Analysis | None = None, rediscover: bool = False
+) -> Analysis:
+    """The diagnostics `cjm validate` gives for ``path`` if it held ``text``, and the document's id index.
+
+    ``previous`` is returned as it is when it was made from the same text in the same
+    workspace (a save after the last change, an undo back to a checked text).
+    """
     try:
-        opened = workspaces.of(path)
+        opened = workspaces.of(path, rediscover)
     except CjmError as error:  # a broken cjm.toml stops `cjm validate` (exit 2): no finding, the reason
-        return Analysis((), None, None, str(error))
+        return Analysis((), problem=str(error))
+    if previous is not None and previous.opened is opened and previous.text == text:
+        return previous
     kind = checked_kind(path, text, opened)
     data = text.encode("utf-8", "surrogatepass")
     limits = opened.workspace.limits
     if kind == "catalog":
-        return Analysis(_catalog_diagnostics(path, data, opened), index_text(path, text, limits), opened)
+        found = _catalog_diagnostics(path, data, opened)
+        return Analysis(found, functools.partial(index_text, path, text, limits), opened, text=text)
     if kind is None:
-        return Analysis((), index_text(path, text, limits), opened)
+        return Analysis((), functools.partial(index_text, path, text, limits), opened, text=text)
     result = load_bytes(data, path, limits, opened.rules.shared)
     rel = workspace_path(path, Path(opened.rules.root)) if opened.rules.root else None
     linted = lint(result, opened.rules, rel)
     broken = any(d.code in ("CJM001", "CJM005") for d in result.diagnostics)  # the source map is partial
-    index = index_source(path, result.source) if result.text and not broken else None
-    return Analysis(linted.diagnostics, index, opened)
+    indexer = functools.partial(index_source, path, result.source) if result.text and not broken else _no_index
+    return Analysis(linted.diagnostics, indexer, opened, text=text)
 
 
 def _catalog_diagnostics(path: str, data: bytes, opened: Opened) -> tuple[Diagnostic, ...]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
+from pygls.uris import to_fs_path
 
 from cjm.lsp import completion, navigation
 from cjm.lsp.server import CjmServer, answering, to_position, to_range
@@ -15,39 +18,93 @@ _ITEM_KIND = {
     "emotion": lsp.CompletionItemKind.Value,
 }
 TRIGGERS = [":", " ", "[", ",", "-"]
+CONFIG_NAMES = ("cjm.toml", "pyproject.toml")
+# the files whose creation, change or deletion can change a workspace: its configuration and its catalogs
+WATCHED = ["**/cjm.toml", "**/pyproject.toml", "**/*.yaml", "**/*.yml"]
 
 
 def build_server() -> CjmServer:
     """A server with every feature registered: diagnostics, outline, navigation, completion, rename, fixes."""
     ls = CjmServer()
+    _session(ls)
     _documents(ls)
     _navigation(ls)
     _editing(ls)
     return ls
 
 
+def _session(ls: CjmServer) -> None:
+    @ls.feature(lsp.INITIALIZE)
+    @answering(None)
+    def initialize(params: lsp.InitializeParams) -> None:
+        ls.debounce = debounce_seconds(params.initialization_options, ls.debounce)
+
+    @ls.feature(lsp.INITIALIZED)
+    @answering(None)
+    def initialized(params: lsp.InitializedParams) -> None:
+        workspace = ls.client_capabilities.workspace
+        watched = workspace.did_change_watched_files if workspace else None
+        if watched is None or not watched.dynamic_registration:
+            return  # without file events, a workspace is looked at again on open, save and each change
+        options = lsp.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[lsp.FileSystemWatcher(glob_pattern=pattern) for pattern in WATCHED]
+        )
+        registration = lsp.Registration(id="cjm-watched-files", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+        registration.register_options = options
+        ls.client_register_capability(lsp.RegistrationParams(registrations=[registration]))
+
+    @ls.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @answering(None)
+    def did_change_watched_files(params: lsp.DidChangeWatchedFilesParams) -> None:
+        if any(_changes_workspace(ls, event) for event in params.changes):
+            ls.checker.submit(ls.workspaces.forget)  # on the checks' thread, before the checks scheduled next
+            ls.schedule_all()
+
+
+def debounce_seconds(options: object, default: float) -> float:
+    """The pause before a change is checked, from initializationOptions {"debounceMs": n} (0 to 1000 ms)."""
+    value = options.get("debounceMs") if isinstance(options, dict) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1000:
+        return value / 1000
+    return default
+
+
+def _changes_workspace(ls: CjmServer, event: lsp.FileEvent) -> bool:
+    """A configuration file, a YAML file created or deleted (it may be a catalog the globs name), or a catalog."""
+    path = os.path.abspath(to_fs_path(event.uri) or "")
+    if os.path.basename(path) in CONFIG_NAMES:
+        return True
+    if not path.endswith((".yaml", ".yml")):
+        return False
+    if event.type != lsp.FileChangeType.Changed:
+        return True
+    return any(path in opened.catalog_files for opened in list(ls.workspaces.by_folder.values()))
+
+
 def _documents(ls: CjmServer) -> None:
     @ls.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     @answering(None)
     def did_open(params: lsp.DidOpenTextDocumentParams) -> None:
-        ls.refresh(params.text_document.uri)
+        ls.schedule(params.text_document.uri, rediscover=True)
 
     @ls.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     @answering(None)
     def did_change(params: lsp.DidChangeTextDocumentParams) -> None:
-        ls.refresh(params.text_document.uri)
+        ls.schedule(params.text_document.uri)
 
     @ls.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     @answering(None)
     def did_save(params: lsp.DidSaveTextDocumentParams) -> None:
-        ls.refresh(params.text_document.uri)
+        # a saved catalog or cjm.toml changes the other documents' findings: each is looked at again
+        # (a document whose text and workspace are unchanged is not checked again, only republished)
+        ls.schedule(params.text_document.uri, rediscover=True)
+        ls.schedule_all()
 
     @ls.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     @answering(None)
     def did_close(params: lsp.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        ls.analyses.pop(uri, None)
-        ls.indexes.pop(uri, None)
+        ls.forget(uri)
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
@@ -72,7 +129,7 @@ def _navigation(ls: CjmServer) -> None:
     @answering([])
     def document_symbol(params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
         uri = params.text_document.uri
-        index = ls.indexes.get(uri)
+        index = ls.index(uri)
         return [_symbol(ls, uri, entry) for entry in navigation.outline(index)] if index else []
 
     @ls.feature(lsp.TEXT_DOCUMENT_DEFINITION)
@@ -130,7 +187,7 @@ def _editing(ls: CjmServer) -> None:
         codec, column = ls.workspace.position_codec, here.character
         start = to_position(lines, here.line, max(column - len(where.typed), 0), codec)
         span = lsp.Range(start=start, end=to_position(lines, here.line, column, codec))
-        found = completion.choices(where, ls.indexes.get(uri), ls.catalogs(uri))
+        found = completion.choices(where, ls.index(uri), ls.catalogs(uri))
         return [
             lsp.CompletionItem(
                 label=choice.text,

@@ -79,6 +79,9 @@ class FileIndex:
 
 
 _BY_SHAPE = {pattern: (kind, declared) for pattern, kind, declared in PATTERNS}
+# the last keys of the patterns (besides a list index): a path ending otherwise ("name", "emotion") is no id,
+# which rules out most of a file's values before their shape is computed
+_LAST_KEYS = frozenset(pattern[-1] for pattern in _BY_SHAPE if isinstance(pattern[-1], str))
 
 
 def _shape(path: Path) -> tuple[str | int, ...]:
@@ -108,7 +111,9 @@ def index_source(file: str, source: SourceMap) -> FileIndex:
     catalog = _text(source, ("kind",)) == "catalog"
     sites = []
     for path, event in source.values.items():
-        found = _BY_SHAPE.get(_shape(path)) if len(path) <= _DEEPEST else None
+        if not path or len(path) > _DEEPEST or not (type(path[-1]) is int or path[-1] in _LAST_KEYS):
+            continue
+        found = _BY_SHAPE.get(_shape(path))
         ident = getattr(event, "value", None)
         if found is None or not isinstance(ident, str):
             continue

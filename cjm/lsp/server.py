@@ -3,13 +3,21 @@
 Every handler answers: a request the server cannot serve for a half-typed
 file gets an empty answer, never an error that stops the session. The server
 writes no file; a rename or a fix is a workspace edit the editor applies.
+
+Checks run one at a time on a worker thread, so requests are answered while a
+document is being checked. A change is checked after a short pause
+(``DEBOUNCE_MS``) that a newer change of the same document restarts: a burst
+of changes is checked once, at its last version, and a check whose document
+changed while it ran is not published (the newer version's check follows).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,6 +39,7 @@ _SEVERITY = {
 }
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
+DEBOUNCE_MS = 5.0  # the pause after a change before it is checked; initializationOptions {"debounceMs": n} sets it
 
 
 class CjmServer(LanguageServer):
@@ -40,7 +49,11 @@ class CjmServer(LanguageServer):
         super().__init__("cjm", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.workspaces = Workspaces()
         self.analyses: dict[str, Analysis] = {}
-        self.indexes: dict[str, FileIndex] = {}  # the last index of each document that parsed
+        self.parsed: dict[str, FileIndex] = {}  # the last index of each document that parsed
+        self.debounce = DEBOUNCE_MS / 1000
+        self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cjm-check")
+        self.pending: dict[str, asyncio.Task[None]] = {}  # the check waiting or running for each document
+        self.rediscover: set[str] = set()  # documents whose next check walks the catalog globs again
 
     def lines(self, uri: str) -> list[str]:
         """The lines of a document as the editor has it, or as the disk has it when it is not open."""
@@ -53,16 +66,56 @@ class CjmServer(LanguageServer):
         except (OSError, UnicodeDecodeError):
             return []
 
-    def refresh(self, uri: str) -> Analysis | None:
-        """Check a document's current text and publish its diagnostics."""
+    def schedule(self, uri: str, rediscover: bool = False) -> None:
+        """Check a document after the pause; a check of it still waiting is cancelled, as it would be stale."""
+        if rediscover:
+            self.rediscover.add(uri)
+        waiting = self.pending.get(uri)
+        if waiting is not None:
+            waiting.cancel()
+        self.pending[uri] = asyncio.ensure_future(self._check(uri))
+
+    def schedule_all(self) -> None:
+        """Check every open document again (its workspace changed on disk)."""
+        for uri in list(self.analyses):
+            self.schedule(uri, rediscover=True)
+
+    def forget(self, uri: str) -> None:
+        """Drop what the server knows of a closed document; a check of it still waiting is cancelled."""
+        waiting = self.pending.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()
+        self.analyses.pop(uri, None)
+        self.parsed.pop(uri, None)
+        self.rediscover.discard(uri)
+
+    async def _check(self, uri: str) -> None:
+        await asyncio.sleep(self.debounce)
         path = to_fs_path(uri)
-        if path is None:
-            return None
-        document = self.workspace.get_text_document(uri)
-        analysis = analyse(path, document.source, self.workspaces)
+        document = self.workspace.text_documents.get(uri)
+        if path is None or document is None:
+            return
+        version, text = document.version, document.source
+        rediscover = uri in self.rediscover
+        self.rediscover.discard(uri)
+        previous = self.analyses.get(uri)
+        loop = asyncio.get_running_loop()
+        try:
+            analysis = await loop.run_in_executor(
+                self.checker, _analyse, path, text, self.workspaces, previous, rediscover
+            )
+        except asyncio.CancelledError:  # a newer change: its check runs next (the worker finishes this one unseen)
+            if rediscover:
+                self.rediscover.add(uri)
+            raise
+        current = self.workspace.text_documents.get(uri)
+        if analysis is None or current is None or current.version != version or current.source != text:
+            return  # changed while checked: the check of the newer text is on its way
+        self.publish(uri, analysis, version)
+
+    def publish(self, uri: str, analysis: Analysis, version: int | None) -> None:
+        """Keep a document's analysis and send its diagnostics to the editor."""
         self.analyses[uri] = analysis
-        if analysis.index is not None:
-            self.indexes[uri] = analysis.index
         lines = self.lines(uri)
         codec = self.workspace.position_codec
         found = [_diagnostic(d, lines, codec) for d in analysis.diagnostics]
@@ -71,9 +124,17 @@ class CjmServer(LanguageServer):
             message = f"cjm cannot check this file: {analysis.problem}"
             found.append(lsp.Diagnostic(lsp.Range(start, start), message, lsp.DiagnosticSeverity.Error, source="cjm"))
         self.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=document.version)
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=version)
         )
-        return analysis
+        self.checker.submit(_index_of, analysis)  # built after the diagnostics are out, before the next check
+
+    def index(self, uri: str) -> FileIndex | None:
+        """The document's id index: of its current text, or of the last text that parsed (while it is half-typed)."""
+        analysis = self.analyses.get(uri)
+        index = analysis.index if analysis is not None else None
+        if index is not None:
+            self.parsed[uri] = index
+        return index or self.parsed.get(uri)
 
     def catalogs(self, uri: str) -> list[FileIndex]:
         """The indexes of the workspace's catalog files, as edited where they are open."""
@@ -82,7 +143,7 @@ class CjmServer(LanguageServer):
             return []
         out = []
         for file in analysis.opened.catalog_files:
-            edited = self.indexes.get(from_fs_path(file) or "")
+            edited = self.index(from_fs_path(file) or "")
             index = edited or analysis.opened.catalogs.get(file)
             if index is not None:
                 out.append(index)
@@ -93,7 +154,7 @@ class CjmServer(LanguageServer):
         analysis = self.analyses.get(uri)
         if analysis is None or analysis.opened is None:
             return []
-        edited = {index.file: index for index in self.indexes.values()}
+        edited = {index.file: index for index in map(self.index, list(self.analyses)) if index is not None}
         return [edited.get(index.file, index) for index in analysis.opened.journey_indexes()]
 
     def site_at(self, uri: str, position: lsp.Position) -> tuple[Site | None, FileIndex | None, int, int]:
@@ -101,7 +162,7 @@ class CjmServer(LanguageServer):
         lines = self.lines(uri)
         here = self.workspace.position_codec.position_from_client_units(lines, position)
         line, column = here.line + 1, here.character + 1
-        index = self.indexes.get(uri)
+        index = self.index(uri)
         return (index.at(line, column) if index else None), index, line, column
 
     def location(self, site: Site) -> lsp.Location:
@@ -154,3 +215,10 @@ def answering(default: Any) -> Callable[[F], F]:
         return guarded  # type: ignore[return-value]
 
     return decorate
+
+
+_analyse = answering(None)(analyse)  # a check that fails is logged and publishes nothing; the server goes on
+
+
+def _index_of(analysis: Analysis) -> FileIndex | None:
+    return analysis.index

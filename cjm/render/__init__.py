@@ -44,6 +44,15 @@ def _graphviz(fmt: str) -> Draw:
     return draw
 
 
+def _printed(fmt: str) -> Draw:
+    def draw(journey: Journey, overlay: Overlay) -> bytes:
+        from cjm.render.printed import render_pdf, render_png
+
+        return render_pdf(journey, overlay) if fmt == "pdf" else render_png(journey, overlay)
+
+    return draw
+
+
 def _dot(journey: Journey, overlay: Overlay) -> str:
     from cjm.render.dot import to_dot
 
@@ -64,9 +73,12 @@ def _markdown(journey: Journey, overlay: Overlay) -> str:
 
 FORMATS: dict[str, Format] = {
     "html": Format("html", ".html", _html, overlays=True),
-    "svg": Format("svg", ".svg", _graphviz("svg")),
-    "png": Format("png", ".png", _graphviz("png"), binary=True),
-    "pdf": Format("pdf", ".pdf", _graphviz("pdf"), binary=True),
+    "pdf": Format("pdf", ".pdf", _printed("pdf"), binary=True, overlays=True),
+    "png": Format("png", ".png", _printed("png"), binary=True, overlays=True),
+    "flow-svg": Format("flow-svg", ".flow.svg", _graphviz("svg")),
+    "flow-png": Format("flow-png", ".flow.png", _graphviz("png"), binary=True),
+    "flow-pdf": Format("flow-pdf", ".flow.pdf", _graphviz("pdf"), binary=True),
+    "svg": Format("svg", ".svg", _graphviz("svg")),  # the flow too: no other drawing is an SVG
     "mermaid": Format("mermaid", ".mmd", _mermaid),
     "md": Format("md", ".md", _markdown),
     "dot": Format("dot", ".dot", _dot),
@@ -97,6 +109,7 @@ class Output:
     path: Path | None
     data: str | bytes
     source: str
+    notes: tuple[str, ...] = ()  # warnings for the person rendering (e.g. a language cjm has no labels for)
 
 
 @dataclass(frozen=True)
@@ -119,9 +132,15 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
     return names
 
 
+def _inferred(output: str) -> str | None:
+    """The format a file name asks for by its extension (the longest that matches: map.flow.pdf is flow-pdf)."""
+    name = Path(output).name.lower()
+    matches = [ext for ext in BY_EXTENSION if name.endswith(ext) and len(name) > len(ext)]
+    return BY_EXTENSION[max(matches, key=len)] if matches else None
+
+
 def _is_file_target(output: str) -> bool:
-    path = Path(output)
-    return not output.endswith(("/", "\\")) and not path.is_dir() and path.suffix.lower() in BY_EXTENSION
+    return not output.endswith(("/", "\\")) and not Path(output).is_dir() and _inferred(output) is not None
 
 
 def _stream_formats(request: RenderRequest, inputs: int) -> tuple[str, ...]:
@@ -144,14 +163,14 @@ def resolve_formats(request: RenderRequest, inputs: int) -> tuple[tuple[str, ...
     if output and streamed:
         return streamed, Path(output), False
     if output and _is_file_target(output):
-        inferred = BY_EXTENSION[Path(output).suffix.lower()]
+        inferred = _inferred(output) or "html"
         formats = request.formats or (inferred,)
         if inputs > 1:
             raise ConfigError(f"-o {output} is a file but {inputs} journeys were given; pass a folder to -o")
         if len(formats) > 1:
             raise ConfigError(f"-o {output} is one file but {len(formats)} formats were asked for; pass a folder")
-        if inferred != formats[0]:
-            raise ConfigError(f"-o {output} has a .{inferred} extension but the format is {formats[0]}")
+        if FORMATS[inferred].extension.rsplit(".", 1)[1] != FORMATS[formats[0]].extension.rsplit(".", 1)[1]:
+            raise ConfigError(f"-o {output} has a {Path(output).suffix} extension but the format is {formats[0]}")
         return formats, Path(output), False
     formats = request.formats or ("html",)
     if output:
@@ -256,20 +275,35 @@ def render_all(
     extra = overlays(request, journeys, workspace)
     outputs: list[Output] = []
     for path, journey in journeys:
+        notes = _notes(path, journey)
         for name in formats:
             fmt = FORMATS[name]
             data = fmt.draw(journey, extra.get(journey.id, NO_OVERLAY))
             if isinstance(data, bytes) and not fmt.binary:
                 data = data.decode("utf-8")  # SVG is text: it may go to standard output
             where = child(target, journey.id + fmt.extension) if folder and target else target
-            outputs.append(Output(where, data, path))
+            outputs.append(Output(where, data, path, notes))
         if on_file:
             on_file(path)
     if site and target:
-        from cjm.render.site import render_index
+        from cjm.render.site import evidence_by_journey, render_index
 
-        outputs.append(Output(child(target, INDEX), render_index([j for _, j in journeys]), ""))
+        reach = evidence_by_journey(request.evidence)
+        index = render_index([j for _, j in journeys], workspace.catalogs.lifecycle, reach)
+        outputs.append(Output(child(target, INDEX), index, ""))
     return outputs, skipped
+
+
+def _notes(path: str, journey: Journey) -> tuple[str, ...]:
+    from cjm.render.i18n import unsupported_language
+
+    warning = unsupported_language(journey.lang)
+    return (f"{path}: {warning}",) if warning else ()
+
+
+def notes(outputs: list[Output]) -> list[str]:
+    """Every warning of a run, once each, in order."""
+    return list(dict.fromkeys(note for output in outputs for note in output.notes))
 
 
 def write_outputs(outputs: list[Output]) -> list[Written]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 from cjm.model import Journey
+from cjm.render.i18n import N_, _
 
 COLUMN_WIDTH = 216  # px per action column; the table's <col> widths use the same value so points align
 HEIGHT = 176
@@ -14,7 +16,7 @@ TOP = 34  # y of +2
 STEP = 27  # px per emotion step
 LABEL_CHARS = 22  # a feeling longer than this is shortened in the curve; the full text is in the tooltip
 TICK_LABELS = {2: "+2", 1: "+1", 0: "0", -1: "−1", -2: "−2"}
-MOODS = {2: "very positive", 1: "positive", 0: "neutral", -1: "negative", -2: "very negative"}
+MOODS = {2: N_("very positive"), 1: N_("positive"), 0: N_("neutral"), -1: N_("negative"), -2: N_("very negative")}
 
 
 def emotion_y(score: float) -> float:
@@ -68,6 +70,16 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Measured:
+    """A stage's measured survey score on the curve's scale, drawn at the middle of the stage."""
+
+    x: float
+    y: float
+    label: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Curve:
     """The inline SVG of the emotion curve."""
 
@@ -83,22 +95,32 @@ class Curve:
     old_points: tuple[tuple[float, float], ...]
     zero_y: float
     desc: str
+    measured: tuple[Measured, ...] = ()
+    measured_path: str = ""
 
 
 def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
 
 
-def build_curve(journey: Journey, old_emotions: Mapping[str, int] | None = None) -> Curve:
-    """The emotion curve of ``journey``; ``old_emotions`` (action id -> score) draws a faint earlier curve."""
+def build_curve(
+    journey: Journey, old_emotions: Mapping[str, int] | None = None, scores: Mapping[str, Any] | None = None
+) -> Curve:
+    """The emotion curve of ``journey``; ``old_emotions`` (action id -> score) draws a faint earlier curve.
+
+    ``scores`` (stage id -> a value on -2..+2 with a ``title``) draws the measured survey score per stage as a
+    second line, one point at the middle of each stage.
+    """
     jid = journey.id
     points: list[Point] = []
     separators: list[float] = []
     x_of: dict[str, float] = {}
     column = 0
+    middles: dict[str, float] = {}
     for s, stage in enumerate(journey.stages):
         if s:
             separators.append(column * COLUMN_WIDTH)
+        middles[stage.id] = (column + max(1, len(stage.actions)) / 2) * COLUMN_WIDTH
         for action in stage.actions:
             x = (column + 0.5) * COLUMN_WIDTH
             x_of[action.id] = x
@@ -107,10 +129,10 @@ def build_curve(journey: Journey, old_emotions: Mapping[str, int] | None = None)
             assumed = " cjm-assumed" if action.evidence == "assumed" else ""
             word = action.feeling or ""
             if score is None:
-                label, title = "not recorded", f"{action.name}: emotion not recorded"
+                label, title = _("not recorded"), _("%(action)s: emotion not recorded") % {"action": action.name}
             else:
                 label = _short(f"{signed(score)} {word}".strip())
-                title = f"{action.name}: {signed(score)} ({MOODS[score]}{', ' + word if word else ''})"
+                title = f"{action.name}: {signed(score)} ({_(MOODS[score])}{', ' + word if word else ''})"
             label_y = y + 22 if score is not None and score < 0 else y - 13  # away from the zero line
             points.append(
                 Point(x, y, f"cjm-emotion-point {emotion_css(score)}{assumed}", label, label_y, title, action.id)
@@ -134,8 +156,14 @@ def build_curve(journey: Journey, old_emotions: Mapping[str, int] | None = None)
     ticks = tuple(
         Tick(emotion_y(v), TICK_LABELS[v], "cjm-tick cjm-tick-zero" if v == 0 else "cjm-tick") for v in TICK_LABELS
     )
-    desc = "; ".join(p.title for p in points) or "No actions yet."
+    measured = tuple(
+        Measured(middles[sid], emotion_y(score.value), f"{score.value:+.1f}".replace("-", "−"), score.title)
+        for sid, score in sorted((scores or {}).items(), key=lambda kv: middles.get(kv[0], 0))
+        if sid in middles
+    )
+    measured_path = ("M " + " L ".join(f"{m.x:g},{m.y:g}" for m in measured)) if len(measured) > 1 else ""
+    desc = "; ".join([*(p.title for p in points), *(m.title for m in measured)]) or _("No actions yet.")
     return Curve(
         f"{jid}--emotion", max(1, column) * COLUMN_WIDTH, HEIGHT, tuple(points), tuple(segments), ticks,
-        tuple(separators), area, old_path, tuple(old), zero, desc,
+        tuple(separators), area, old_path, tuple(old), zero, desc, measured, measured_path,
     )  # fmt: skip

@@ -25,7 +25,7 @@ from cjm.errors import CjmError, DependencyError
 if TYPE_CHECKING:
     from graphviz import Digraph
 
-    from cjm.model import Action, Journey, Stage
+    from cjm.model import Action, Frontstage, Journey, Stage
 
 GRAPHVIZ_FORMATS = ("svg", "png", "pdf")
 DOT_TIMEOUT_SECONDS = 60
@@ -112,7 +112,9 @@ def _graph(journey: Journey) -> Digraph:
     flow = _stages(graph, journey)
     for tail, head in itertools.pairwise(flow):
         graph.edge(tail, head, weight="10")
-    for row in _ROWS:
+    _row(graph, journey, _ROWS[0])
+    _frontstage(graph, journey)
+    for row in _ROWS[1:]:
         _row(graph, journey, row)
     _align(graph, journey)
     _legend(graph, journey)
@@ -261,6 +263,34 @@ def _row(graph: Digraph, journey: Journey, row: _Row) -> None:
             )
 
 
+def _steps(journey: Journey) -> list[tuple[str, str, Frontstage]]:
+    """(action node, step node, step) of every frontstage step, in journey order."""
+    return [
+        (node_id(journey, "action", action.id), node_id(journey, "frontstage", f"{action.id}__{i}"), step)
+        for _stage, action in journey.actions()
+        for i, step in enumerate(action.frontstage)
+    ]
+
+
+def _frontstage(graph: Digraph, journey: Journey) -> None:
+    """What staff do in front of the customer: a box under each action, between touchpoints and backstage."""
+    steps = _steps(journey)
+    if not steps:
+        return
+    with graph.subgraph(name=f"cluster_{node_id(journey, 'row', 'frontstage')}") as cluster:
+        label = "Frontstage, above the line of visibility"
+        cluster.attr(label=_html(f"<I>{label}</I>"), style="dashed", color="#1b7837")
+        for _action, node, step in steps:
+            who = ", ".join(x for x in (step.owner, step.department) if x)
+            extra = f'<BR/><FONT POINT-SIZE="9">{_text(who, _WRAP, 2)}</FONT>' if who else ""
+            cluster.node(
+                node, label=_html(f"{_text(step.text, _WRAP, 3)}{extra}"), shape="box", style="filled",
+                fillcolor="#e5f5e0", tooltip=_tooltip(step.text),
+            )  # fmt: skip
+    for action, node, _step in steps:
+        graph.edge(action, node, color="#1b7837", constraint="false", arrowhead="none")
+
+
 def _align(graph: Digraph, journey: Journey) -> None:
     """Put each item's appearance in a stage in the column of the first action there that uses it."""
     columns: dict[str, list[str]] = {}
@@ -269,6 +299,8 @@ def _align(graph: Digraph, journey: Journey) -> None:
         for (stage_id, ref), actions in _uses(journey, field).items():
             anchor = node_id(journey, "action", actions[0])
             columns.setdefault(anchor, []).append(_instance(journey, row.kind, ref, stage_id))
+    for anchor, node, _step in _steps(journey):
+        columns.setdefault(anchor, []).append(node)
     for anchor, refs in columns.items():
         with graph.subgraph() as column:
             column.attr(rank="same")

@@ -11,13 +11,14 @@ from cjm.model import Journey
 from cjm.render.curve import COLUMN_WIDTH
 from cjm.render.icons import CHANNEL_ICONS
 from cjm.render.overlay import NO_OVERLAY, Overlay
-from cjm.render.view import build_view
+from cjm.render.view import MapView, build_view
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
 LABEL_WIDTH = 156  # px of the lane-label column
 PRINT_WIDTH = 1512  # px across an A3 landscape page with 8 mm margins at 96 px per inch (1527), less a safety margin
+PAGE_PADDING = 32  # px left and right of the page body (map.css)
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -58,12 +59,15 @@ def stylesheet(name: str = "map.css") -> str:
     return (files("cjm.render") / "assets" / name).read_text(encoding="utf-8")
 
 
-def page(template: str, **context: Any) -> str:
-    """Render one of cjm's page templates with the shared stylesheet inlined."""
+def page(template: str, sheets: tuple[str, ...] = ("map.css",), **context: Any) -> str:
+    """Render one of cjm's page templates with its stylesheets inlined, in the current language."""
     from markupsafe import Markup
 
-    css = Markup(stylesheet())  # our own file, never user text; escaping would break CSS in <style>
-    return environment().get_template(template).render(css=css, **context)
+    from cjm.render.i18n import _, current, ngettext
+
+    css = Markup("\n".join(stylesheet(s) for s in sheets))  # our own files, never user text: escaping breaks CSS
+    lang = current().code
+    return environment().get_template(template).render(css=css, _=_, ngettext=ngettext, lang=lang, **context)
 
 
 def icon_markup(channels: tuple[str, ...]) -> dict[str, Any]:
@@ -73,16 +77,22 @@ def icon_markup(channels: tuple[str, ...]) -> dict[str, Any]:
     return {channel: Markup(CHANNEL_ICONS[channel]) for channel in channels}
 
 
+def grid_context(view: MapView, print_width: float = PRINT_WIDTH) -> dict[str, Any]:
+    """The grid template's measures: column widths, the table's width, and the zoom that fits it on paper."""
+    width = LABEL_WIDTH + view.curve.width
+    return {
+        "column_width": COLUMN_WIDTH,
+        "label_width": LABEL_WIDTH,
+        "table_width": width,
+        "print_zoom": round(min(1.0, print_width / width), 3),
+        "stage_numbers": tuple(range(1, len(view.stages) + 1)),
+    }
+
+
 def render_html(journey: Journey, overlay: Overlay = NO_OVERLAY) -> str:
     """The journey map of ``journey`` as one self-contained HTML page."""
-    view = build_view(journey, overlay)
-    width = LABEL_WIDTH + view.curve.width
-    return page(
-        "map.html.j2",
-        view=view,
-        icons=icon_markup(view.channels),
-        column_width=COLUMN_WIDTH,
-        label_width=LABEL_WIDTH,
-        table_width=width,
-        print_zoom=round(min(1.0, PRINT_WIDTH / width), 3),
-    )
+    from cjm.render.i18n import language, speaking
+
+    with speaking(language(journey.lang)):
+        view = build_view(journey, overlay)
+        return page("map.html.j2", view=view, icons=icon_markup(view.channels), about_open=False, **grid_context(view))

@@ -15,22 +15,42 @@ import re
 from typing import TYPE_CHECKING
 
 from cjm.escape import visible
+from cjm.render.i18n import N_, _, duration, language, number, speaking
 from cjm.render.mermaid import persona_name, to_mermaid
 
 if TYPE_CHECKING:
-    from cjm.model import Action, Journey, Metric, Opportunity, PainPoint, Stage
+    from cjm.model import Action, Frontstage, Journey, Metric, Opportunity, PainPoint, Stage
 
 _BACKSLASHED = frozenset("\\`*_[]|~#")
 _ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 # Text at the start of a line that Markdown would read as a list, heading, quote or rule.
 _BLOCK_START = re.compile(r"^(\d{1,9})([.)])|^([-+=])")
-_EMOTION_WORDS = {-2: "very negative", -1: "negative", 0: "neutral", 1: "positive", 2: "very positive"}
+_EMOTION_WORDS = {
+    -2: N_("very negative"),
+    -1: N_("negative"),
+    0: N_("neutral"),
+    1: N_("positive"),
+    2: N_("very positive"),
+}
+_WORDS = {  # severities, impact and effort levels, evidence, as the format writes them
+    "critical": N_("critical"), "high": N_("high"), "medium": N_("medium"), "low": N_("low"),
+    "observed": N_("observed"), "reported": N_("reported"), "assumed": N_("assumed"),
+}  # fmt: skip
+
+
+def _word(value: str | None) -> str:
+    return _(_WORDS[value]) if value else ""
 
 
 def to_markdown(journey: Journey) -> str:
     """The journey as GitHub-flavoured Markdown: scope, diagram, stage tables, pains, opportunities."""
+    with speaking(language(journey.lang)):
+        return _markdown(journey)
+
+
+def _markdown(journey: Journey) -> str:
     parts = [f"# {inline(journey.title)}", *_intro(journey), _scope(journey), _diagram(journey)]
-    parts.append("## Stages")
+    parts.append("## " + _("Stages"))
     parts.extend(_stage(number, stage, journey) for number, stage in enumerate(journey.stages, start=1))
     parts.append(_pain_points(journey))
     parts.append(_opportunities(journey))
@@ -77,9 +97,9 @@ def _intro(journey: Journey) -> list[str]:
         lines.append(inline(journey.description))
     facts = []
     if journey.owner:
-        facts.append(f"Owner: {inline(journey.owner)}")
+        facts.append(_("Owner: %(owner)s") % {"owner": inline(journey.owner)})
     if journey.tags:
-        facts.append("Tags: " + ", ".join(inline(tag) for tag in journey.tags))
+        facts.append(_("Tags: %(tags)s") % {"tags": ", ".join(inline(tag) for tag in journey.tags)})
     if facts:
         lines.append(" · ".join(facts))
     return lines
@@ -91,24 +111,27 @@ def _scope(journey: Journey) -> str:
     who = inline(persona_name(journey))
     if persona and persona.role:
         who += f" ({inline(persona.role)})"
-    rows = [["Persona", who], ["Scenario", inline(scope.scenario)]]
-    rows += [[label, inline(value)] for label, value in (("Start", scope.start), ("End", scope.end)) if value]
+    rows = [[_("Persona"), who], [_("Scenario"), inline(scope.scenario)]]
+    rows += [[label, inline(value)] for label, value in ((_("Start"), scope.start), (_("End"), scope.end)) if value]
     if scope.goal:
-        rows.append(["Goal", inline(scope.goal)])
+        rows.append([_("Goal"), inline(scope.goal)])
     if scope.expectations:
         items = [
             inline(e.text)
             + (
-                f" (target: {inline(f'{e.target:g}' if isinstance(e.target, float) else e.target)})"
+                " ("
+                + _("target: %(target)s")
+                % {"target": inline(number(e.target) if isinstance(e.target, float) else e.target)}
+                + ")"
                 if e.target is not None
                 else ""
             )
             for e in scope.expectations
         ]
-        rows.append(["Expectations", "<br>".join(items)])
+        rows.append([_("Expectations"), "<br>".join(items)])
     if scope.research:
-        rows.append(["Research", "<br>".join(_research(r.source, r.date, r.link) for r in scope.research)])
-    return "## Scope\n\n" + table(["", ""], rows)
+        rows.append([_("Research"), "<br>".join(_research(r.source, r.date, r.link) for r in scope.research)])
+    return "## " + _("Scope") + "\n\n" + table(["", ""], rows)
 
 
 def _research(source: str, date: object, link: str | None) -> str:
@@ -124,7 +147,7 @@ def _diagram(journey: Journey) -> str:
     diagram = to_mermaid(journey)
     longest = max((len(run) for run in re.findall(r"`+", diagram)), default=0)
     fence = "`" * max(3, longest + 1)
-    return f"## Journey\n\n{fence}mermaid\n{diagram}{fence}"
+    return "## " + _("Journey") + f"\n\n{fence}mermaid\n{diagram}{fence}"
 
 
 def _stage(number: int, stage: Stage, journey: Journey) -> str:
@@ -132,16 +155,23 @@ def _stage(number: int, stage: Stage, journey: Journey) -> str:
     if stage.description:
         parts.append(inline(stage.description))
     if stage.goal:
-        parts.append(f"**Goal:** {inline(stage.goal)}")
+        parts.append("**" + _("Goal") + f":** {inline(stage.goal)}")
     if stage.actions:
-        header = ["Action", "Emotion", "Thoughts", "Touchpoints", "Backstage", "Pain points", "Opportunities"]
-        parts.append(table(header, [_action_row(action, journey) for action in stage.actions]))
+        header = [_("Action"), _("Emotion"), _("Thoughts"), _("Touchpoints"), _("Backstage"), _("Pain points"),
+                  _("Opportunities")]  # fmt: skip
+        rows = [_action_row(action, journey) for action in stage.actions]
+        if any(a.frontstage for _s, a in journey.actions()):  # a service blueprint: who faces the customer
+            header.insert(4, _("Frontstage"))
+            for row, action in zip(rows, stage.actions, strict=True):
+                row.insert(4, "<br>".join(_step(step) for step in action.frontstage))
+        parts.append(table(header, rows))
     else:
-        parts.append("_No actions yet._")
+        parts.append("_" + _("No actions yet.") + "_")
     if stage.pain_points:
-        parts.append("Stage pain points: " + "; ".join(_pain_text(p) for p in stage.pain_points))
+        parts.append(_("Stage pain points: %(items)s") % {"items": "; ".join(_pain_text(p) for p in stage.pain_points)})
     if stage.opportunities:
-        parts.append("Stage opportunities: " + "; ".join(inline(o.text) for o in stage.opportunities))
+        items = "; ".join(inline(o.text) for o in stage.opportunities)
+        parts.append(_("Stage opportunities: %(items)s") % {"items": items})
     return "\n\n".join(parts)
 
 
@@ -150,9 +180,9 @@ def _action_row(action: Action, journey: Journey) -> list[str]:
     backstage = {b.id: b.name for b in journey.backstage}
     name = inline(action.name)
     if action.evidence == "assumed":
-        name += " _(assumed)_"
+        name += f" _({_word('assumed')})_"
     if action.duration:
-        name += f" ({inline(action.duration)})"
+        name += f" ({inline(duration(action.duration))})"
     return [
         name,
         _emotion(action),
@@ -164,15 +194,21 @@ def _action_row(action: Action, journey: Journey) -> list[str]:
     ]
 
 
+def _step(step: Frontstage) -> str:
+    who = ", ".join(inline(x) for x in (step.owner, step.department) if x)
+    return inline(step.text) + (f" ({who})" if who else "")
+
+
 def _emotion(action: Action) -> str:
     if action.emotion is None:
-        return inline(action.feeling) if action.feeling else "not recorded"
-    text = f"{action.emotion:+d} {_EMOTION_WORDS[action.emotion]}" if action.emotion else "0 neutral"
+        return inline(action.feeling) if action.feeling else _("not recorded")
+    score = f"{action.emotion:+d}" if action.emotion else "0"
+    text = f"{score} {_(_EMOTION_WORDS[action.emotion])}"
     return f"{text} ({inline(action.feeling)})" if action.feeling else text
 
 
 def _pain_text(pain: PainPoint) -> str:
-    return f"{inline(pain.text)} ({pain.severity})"
+    return f"{inline(pain.text)} ({_word(pain.severity)})"
 
 
 def _pain_points(journey: Journey) -> str:
@@ -182,21 +218,22 @@ def _pain_points(journey: Journey) -> str:
         for action in stage.actions:
             found.extend((pain, stage, action) for pain in action.pain_points)
     if not found:
-        return "## Pain points\n\nNone recorded."
+        return "## " + _("Pain points") + "\n\n" + _("None recorded.")
     order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
     found.sort(key=lambda item: order[item[0].severity])  # stable: journey order within a severity
     rows = [
         [
-            pain.severity,
+            _word(pain.severity),
             inline(pain.text),
             inline(stage.name),
-            inline(action.name) if action else "(whole stage)",
+            inline(action.name) if action else _("(whole stage)"),
             inline(pain.owner) if pain.owner else "",
-            pain.evidence or "",
+            _word(pain.evidence),
         ]
         for pain, stage, action in found
     ]
-    return "## Pain points\n\n" + table(["Severity", "Pain point", "Stage", "Action", "Owner", "Evidence"], rows)
+    header = [_("Severity"), _("Pain point"), _("Stage"), _("Action"), _("Owner"), _("Evidence")]
+    return "## " + _("Pain points") + "\n\n" + table(header, rows)
 
 
 def _opportunities(journey: Journey) -> str:
@@ -206,7 +243,7 @@ def _opportunities(journey: Journey) -> str:
         for action in stage.actions:
             found.extend((item, stage, action) for item in action.opportunities)
     if not found:
-        return "## Opportunities\n\nNone recorded."
+        return "## " + _("Opportunities") + "\n\n" + _("None recorded.")
     pains = {
         pain.id: pain.text
         for stage in journey.stages
@@ -216,16 +253,16 @@ def _opportunities(journey: Journey) -> str:
     rows = [
         [
             inline(item.text),
-            item.impact or "",
-            item.effort or "",
+            _word(item.impact),
+            _word(item.effort),
             "<br>".join(inline(pains.get(ref, ref)) for ref in item.addresses),
             inline(stage.name) + (f": {inline(action.name)}" if action else ""),
             inline(item.owner) if item.owner else "",
         ]
         for item, stage, action in found
     ]
-    header = ["Opportunity", "Impact", "Effort", "Addresses", "Where", "Owner"]
-    return "## Opportunities\n\n" + table(header, rows)
+    header = [_("Opportunity"), _("Impact"), _("Effort"), _("Addresses"), _("Where"), _("Owner")]
+    return "## " + _("Opportunities") + "\n\n" + table(header, rows)
 
 
 def _metrics(journey: Journey) -> str:
@@ -234,17 +271,18 @@ def _metrics(journey: Journey) -> str:
         [
             inline(m.name or m.id),
             m.kind.upper(),
-            inline(stages.get(m.stage, m.stage)) if m.stage else "whole journey",
+            inline(stages.get(m.stage, m.stage)) if m.stage else _("whole journey"),
             _number(m.value, m),
             _number(m.target, m),
         ]
         for m in journey.metrics
     ]
-    return "## Metrics\n\n" + table(["Metric", "Kind", "Stage", "Current", "Target"], rows)
+    header = [_("Metric"), _("Kind"), _("Stage"), _("Current"), _("Target")]
+    return "## " + _("Metrics") + "\n\n" + table(header, rows)
 
 
 def _number(value: float | None, metric: Metric) -> str:
     if value is None:
         return ""
     unit = f" {inline(metric.unit)}" if metric.unit else ""
-    return f"{value:g}{unit}"
+    return f"{number(value)}{unit}"

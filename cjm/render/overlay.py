@@ -54,6 +54,20 @@ class Ghost:
 
 
 @dataclass(frozen=True)
+class StageScore:
+    """The survey score measured in a stage, on the emotion curve's -2..+2 scale, and what it is made of."""
+
+    value: float
+    title: str
+
+
+SURVEY_LEGEND = (
+    ("cjm-swatch-measured", "Survey score measured per stage, on the emotion scale −2..+2 (NPS ÷ 50; "
+     "CSAT % (v − 50) ÷ 25; CSAT 1–5: v − 3; CES (4 − v) × 2⁄3)"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Overlay:
     """Annotations by id: evidence figures, and diff marks with the old emotion curve."""
 
@@ -66,6 +80,8 @@ class Overlay:
     summary: tuple[tuple[str, str], ...] = ()
     banner: tuple[str, ...] = field(default=())
     legend: tuple[tuple[str, str], ...] = ()
+    stage_scores: Mapping[str, StageScore] = field(default_factory=dict)
+    measured_metrics: Mapping[str, str] = field(default_factory=dict)
 
     def mark(self, entity: str, ident: str) -> str:
         """The diff class (with a leading space) of an entity, or ''."""
@@ -78,7 +94,8 @@ class Overlay:
             {**self.touchpoints, **other.touchpoints}, {**self.funnels, **other.funnels},
             {**self.stage_notes, **notes}, {**self.ghosts, **other.ghosts}, {**self.marks, **other.marks},
             {**self.old_emotions, **other.old_emotions}, (*self.summary, *other.summary), (*self.banner, *other.banner),
-            (*self.legend, *other.legend),
+            (*self.legend, *other.legend), {**self.stage_scores, **other.stage_scores},
+            {**self.measured_metrics, **other.measured_metrics},
         )  # fmt: skip
 
 
@@ -224,5 +241,37 @@ def evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map_
         ghosts={k: tuple(v) for k, v in ghosts.items()},
         summary=tuple(summary),
         banner=banner,
-        legend=EVIDENCE_LEGEND,
+        legend=(*EVIDENCE_LEGEND, *(SURVEY_LEGEND if _stage_scores(report, names) else ())),
+        stage_scores=_stage_scores(report, names),
+        measured_metrics=_measured_metrics(report),
     )
+
+
+def _stage_scores(report: EvidenceReport, names: Mapping[str, str]) -> dict[str, StageScore]:
+    """Per stage, the survey scores measured there on the -2..+2 scale, averaged by their responses."""
+    parts: dict[str, list[tuple[float, int, str]]] = {}
+    for m in report.surveys.metrics if report.surveys else []:
+        for e in m.by_stage:
+            if e.stage and e.stage in names and e.on_emotion_scale is not None and e.responses and e.value is not None:
+                text = f"{m.name or m.id} ({m.kind.upper()}) {e.value:g} from {e.responses:,} responses"
+                parts.setdefault(e.stage, []).append((e.on_emotion_scale, e.responses, text))
+    out = {}
+    for stage, found in parts.items():
+        weight = sum(n for _, n, _ in found)
+        value = round(sum(v * n for v, n, _ in found) / weight, 2)
+        title = f"{names[stage]}: measured {value:+g} on the emotion scale ({'; '.join(t for _, _, t in found)})"
+        out[stage] = StageScore(max(-2.0, min(2.0, value)), title)
+    return out
+
+
+def _measured_metrics(report: EvidenceReport) -> dict[str, str]:
+    """Per metric with survey events, what the data measured, in words for its card."""
+    out = {}
+    for m in report.surveys.metrics if report.surveys else []:
+        f = m.measured
+        if f.value is None:
+            out[m.id] = "measured: no usable answers in the data"
+            continue
+        interval = f", 95% interval {f.low:g} to {f.high:g}" if f.low is not None and f.high is not None else ""
+        out[m.id] = f"measured {f.value:g} from {f.responses or 0:,} responses{interval}"
+    return out

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from cjm.model import SEVERITY_RANK, Journey, Metric, metric_range
 from cjm.render.curve import signed
+from cjm.render.i18n import N_, _, ngettext, number
 
-KIND_LABELS = {"nps": "NPS", "ces": "CES", "csat": "CSAT", "custom": "Custom"}
+KIND_LABELS = {"nps": N_("NPS"), "ces": N_("CES"), "csat": N_("CSAT"), "custom": N_("Custom")}
 NEAR = 0.1  # within a tenth of the scale from the target counts as "close"
 
 
@@ -28,6 +30,7 @@ class MetricView:
     target_pct: float | None
     scale: str
     note: str
+    measured: str = ""  # what `cjm evidence` measured from survey answers (render --evidence)
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,7 @@ class MatrixView:
 
 
 def _number(value: float, unit: str) -> str:
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{text}{unit}"
+    return f"{number(value)}{unit}"
 
 
 def _unit(metric: Metric) -> str:
@@ -75,19 +77,21 @@ def _status(metric: Metric, current: float | None, span: float) -> tuple[str, st
     """(css status, label, gap text) from the gap between current and target."""
     target = metric.target
     if current is None:
-        return "unknown", "Not measured", ""
+        return "unknown", _("Not measured"), ""
     if target is None:
-        return "unknown", "No target", ""
+        return "unknown", _("No target"), ""
     diff = current - target
-    gap = f"{'+' if diff > 0 else '−' if diff < 0 else '±'}{_number(abs(diff), '')} vs target"
+    sign = "+" if diff > 0 else "−" if diff < 0 else "±"
+    gap = _("%(gap)s vs target") % {"gap": f"{sign}{_number(abs(diff), '')}"}
+    near = ("near", _("Close to target"), gap)
     if metric.kind == "custom":  # a custom metric does not say which direction is better
         if diff == 0:
-            return "met", "On target", gap
-        return ("near", "Close to target", gap) if abs(diff) <= NEAR * span else ("off", "Off target", gap)
+            return "met", _("On target"), gap
+        return near if abs(diff) <= NEAR * span else ("off", _("Off target"), gap)
     better = -diff if metric.kind == "ces" else diff  # lower effort is better
     if better >= 0:
-        return "met", "Target met", gap
-    return ("near", "Close to target", gap) if -better <= NEAR * span else ("off", "Far from target", gap)
+        return "met", _("Target met"), gap
+    return near if -better <= NEAR * span else ("off", _("Far from target"), gap)
 
 
 def _metric(journey: Journey, metric: Metric) -> MetricView:
@@ -103,16 +107,16 @@ def _metric(journey: Journey, metric: Metric) -> MetricView:
 
     notes = []
     if metric.current is None and current is not None:
-        notes.append("computed from survey responses")
+        notes.append(_("computed from survey responses"))
     if metric.measured:
-        notes.append(f"measured {metric.measured.isoformat()}")
+        notes.append(_("measured %(date)s") % {"date": metric.measured.isoformat()})
     if metric.kind == "ces":
-        notes.append("lower is better")
+        notes.append(_("lower is better"))
     return MetricView(
         dom_id=f"{journey.id}--metric-{metric.id}",
         name=metric.name or metric.id,
-        kind=KIND_LABELS[metric.kind],
-        stage=stages.get(metric.stage, metric.stage) if metric.stage else "Whole journey",
+        kind=_(KIND_LABELS[metric.kind]),
+        stage=stages.get(metric.stage, metric.stage) if metric.stage else _("Whole journey"),
         current=_number(current, unit) if current is not None else "—",
         target=_number(metric.target, unit) if metric.target is not None else "—",
         status=status,
@@ -120,7 +124,7 @@ def _metric(journey: Journey, metric: Metric) -> MetricView:
         gap=gap,
         current_pct=pct(current),
         target_pct=pct(metric.target),
-        scale=f"{_number(low, '')} to {_number(high, '')}",
+        scale=_("%(low)s to %(high)s") % {"low": _number(low, ""), "high": _number(high, "")},
         note=" · ".join(notes),
     )
 
@@ -131,29 +135,41 @@ def build_highlights(journey: Journey) -> tuple[tuple[str, str], ...]:
     out = []
     if scored:
         low, high = min(scored, key=lambda t: (t[0], t[1])), max(scored, key=lambda t: (t[0], -t[1]))
-        out.append(("Lowest moment", f"{low[2].name} ({signed(low[0])})"))
-        out.append(("Best moment", f"{high[2].name} ({signed(high[0])})"))
+        out.append((_("Lowest moment"), f"{low[2].name} ({signed(low[0])})"))
+        out.append((_("Best moment"), f"{high[2].name} ({signed(high[0])})"))
     pains = [p for s in journey.stages for p in s.pain_points] + [
         p for _, a in journey.actions() for p in a.pain_points
     ]
     severe = sum(1 for p in pains if SEVERITY_RANK[p.severity] >= SEVERITY_RANK["high"])
-    out.append(("Pain points", f"{len(pains)}, of which {severe} high or critical"))
+    out.append(
+        (
+            _("Pain points"),
+            ngettext(
+                "%(count)s, of which %(severe)s high or critical",
+                "%(count)s, of which %(severe)s high or critical",
+                severe,
+            )
+            % {"count": len(pains), "severe": severe},
+        )
+    )
     opps = [o for s in journey.stages for o in s.opportunities] + [
         o for _, a in journey.actions() for o in a.opportunities
     ]
     quick = sum(1 for o in opps if o.impact == "high" and o.effort == "low")
-    out.append(("Opportunities", f"{len(opps)}, of which {quick} quick wins"))
+    quick_wins = ngettext("%(count)s, of which %(quick)s quick win", "%(count)s, of which %(quick)s quick wins", quick)
+    out.append((_("Opportunities"), quick_wins % {"count": len(opps), "quick": quick}))
     assumed = sum(1 for _, a in journey.actions() if a.evidence == "assumed") + sum(
         1 for p in pains if p.evidence == "assumed"
     )
     if assumed:
-        out.append(("Still assumed", f"{assumed} item{'s' if assumed != 1 else ''} to verify"))
+        left = ngettext("%(count)s item to verify", "%(count)s items to verify", assumed) % {"count": assumed}
+        out.append((_("Still assumed"), left))
     return tuple(out)
 
 
-def build_metrics(journey: Journey) -> tuple[MetricView, ...]:
-    """The metric cards in file order."""
-    return tuple(_metric(journey, m) for m in journey.metrics)
+def build_metrics(journey: Journey, measured: Mapping[str, str] | None = None) -> tuple[MetricView, ...]:
+    """The metric cards in file order; ``measured`` (metric id -> words) adds what an evidence report measured."""
+    return tuple(replace(_metric(journey, m), measured=(measured or {}).get(m.id, "")) for m in journey.metrics)
 
 
 def build_matrix(journey: Journey) -> MatrixView:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from cjm.discovery import JOURNEY_SUFFIXES, discover, is_journey_name
 from cjm.errors import CjmError, InputError
 from cjm.escape import visible
-from cjm.render import Output, RenderRequest, Skipped, Written, render_all, write_outputs
+from cjm.render import Output, RenderRequest, Skipped, Written, notes, render_all, write_outputs
 from cjm.reporters.progress import Progress, no_progress
 from cjm.workspace import Workspace
 
@@ -92,7 +92,7 @@ def watch(
                                  else path) for _, path in changes})  # fmt: skip
         try:
             workspace = workspace.reloaded()
-            _, written, skipped = render_once(paths, request, workspace)
+            outputs, written, skipped = render_once(paths, request, workspace)
         except CjmError as exc:
             say(f"{', '.join(edited)} changed; not rendered: {visible(str(exc))}")
             continue
@@ -100,4 +100,6 @@ def watch(
         say(f"{', '.join(edited)} changed -> " + (f"rewrote {', '.join(redrawn)}" if redrawn else "no output changed"))
         for item in skipped:
             say(f"  skipped {visible(item.path)}: {visible(item.reason.splitlines()[0])}")
+        for note in notes(outputs):
+            say(f"  warning: {visible(note)}")
     return 0

@@ -1,12 +1,22 @@
-"""The site index of a rendered folder: one card per journey, and who is involved where across journeys."""
+"""The site index of a rendered folder: the portfolio (lifecycle board, blind spots, opportunity backlog,
+pain points by touchpoint and department, nested journeys), one card per journey, and who is involved where."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from cjm.model import SEVERITY_RANK, Journey
+from cjm.model import SEVERITY_RANK, Journey, LifecycleStage
+from cjm.portfolio.backlog import RankedOpportunity, Reach, backlog
+from cjm.portfolio.board import Board, Nesting, build_board
+from cjm.portfolio.tables import DepartmentPains, PainGroup, department_pains, pain_groups, pain_rows
 from cjm.render.curve import emotion_css
+from cjm.render.i18n import _, language, ngettext, number, primary, speaking
 from cjm.render.view import CHANNEL_LABELS
+
+if TYPE_CHECKING:
+    from cjm.evidence.model import EvidenceReport
 
 SPARK_WIDTH, SPARK_HEIGHT = 280, 48
 
@@ -38,6 +48,87 @@ class CrossRow:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link to another journey of the site (no ``href`` when that journey was not rendered), and why."""
+
+    title: str
+    href: str
+    via: str  # the action the nested journey details
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    """One journey on the lifecycle board."""
+
+    href: str
+    title: str
+    status: str  # as written, or "no status"
+    status_css: str
+    type: str
+    owner: str
+    spark: str
+    spark_points: tuple[tuple[float, float, str], ...]
+    mood: str
+    evidence: str  # the evidence badge, or '' when no report was given for it
+    nested_in: tuple[Link, ...]
+    nests: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    """One lifecycle stage, a column of the board (1-based ``column``); a blind spot when no journey covers it."""
+
+    name: str
+    description: str
+    column: int
+    blind: bool
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of neighbouring lifecycle stages one journey covers: grid columns ``start`` to ``end`` inclusive."""
+
+    start: int
+    end: int
+    first: bool  # the first run carries the card; later runs say the journey continues there
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One journey on the board: its card and the runs of stages it covers."""
+
+    card: BoardCard
+    segments: tuple[Segment, ...]
+    covers: str  # the stage names, for readers and print
+
+
+@dataclass(frozen=True)
+class BacklogRow:
+    """One ranked opportunity as the backlog table shows it."""
+
+    item: RankedOpportunity
+    href: str
+    place: str
+    factors: str
+
+
+@dataclass(frozen=True)
+class PortfolioView:
+    """The portfolio sections of the index."""
+
+    lifecycle: bool  # whether the workspace declares a lifecycle at all
+    columns: tuple[BoardColumn, ...]
+    rows: tuple[BoardRow, ...]
+    unplaced: tuple[BoardCard, ...]
+    blind_spots: tuple[str, ...]
+    backlog: tuple[BacklogRow, ...]
+    pains: tuple[PainGroup, ...]
+    departments: tuple[DepartmentPains, ...]
+    nesting: tuple[tuple[Link, Link], ...]  # (parent, child)
+    statuses: tuple[tuple[str, str], ...]  # the legend: (css class, label)
+
+
+@dataclass(frozen=True)
 class SiteView:
     """Everything the index page shows."""
 
@@ -46,11 +137,12 @@ class SiteView:
     rows: tuple[CrossRow, ...]
     spark_width: int
     spark_height: int
+    portfolio: PortfolioView | None = None
 
     @property
     def heading(self) -> str:
         """The page title: "1 journey", "3 journeys"."""
-        return f"{len(self.cards)} journey" + ("" if len(self.cards) == 1 else "s")
+        return ngettext("%(count)s journey", "%(count)s journeys", len(self.cards)) % {"count": len(self.cards)}
 
 
 def _spark(journey: Journey) -> tuple[str, tuple[tuple[float, float, str], ...]]:
@@ -75,15 +167,21 @@ def _card(journey: Journey) -> JourneyCard:
     opportunities = sum(len(s.opportunities) for s in journey.stages) + sum(len(a.opportunities) for _, a in actions)
     scores = [a.emotion for _, a in actions if a.emotion is not None]
     mean = sum(scores) / len(scores) if scores else None
+    stages, metrics = len(journey.stages), len(journey.metrics)
     stats = (
-        f"{len(journey.stages)} stages",
-        f"{len(actions)} actions",
-        f"{len(pains)} pain points ({severe} high or critical)",
-        f"{opportunities} opportunities",
-        f"{len(journey.metrics)} metrics",
-    )
+        ngettext("%(count)s stage", "%(count)s stages", stages) % {"count": stages},
+        ngettext("%(count)s action", "%(count)s actions", len(actions)) % {"count": len(actions)},
+        ngettext(
+            "%(count)s pain point (%(severe)s high or critical)",
+            "%(count)s pain points (%(severe)s high or critical)",
+            len(pains),
+        ) % {"count": len(pains), "severe": severe},
+        ngettext("%(count)s opportunity", "%(count)s opportunities", opportunities) % {"count": opportunities},
+        ngettext("%(count)s metric", "%(count)s metrics", metrics) % {"count": metrics},
+    )  # fmt: skip
     path, points = _spark(journey)
-    mood = f"average emotion {mean:+.1f}".replace("-", "−") if mean is not None else "no emotions recorded"
+    shown = (("+" if mean > 0 else "−" if mean < 0 else "") + number(abs(mean), 1)) if mean is not None else ""
+    mood = _("average emotion %(mean)s") % {"mean": shown} if mean is not None else _("no emotions recorded")
     mood_css = emotion_css(round(mean)) if mean is not None else emotion_css(None)
     return JourneyCard(
         f"{journey.id}.html", journey.title, persona, journey.scope.scenario, journey.owner or "", stats, path, points,
@@ -91,7 +189,115 @@ def _card(journey: Journey) -> JourneyCard:
     )  # fmt: skip
 
 
-def build_site(journeys: list[Journey]) -> SiteView:
+STATUS_LABELS = {
+    "draft": "Draft", "researched": "Researched", "validated": "Validated", "live": "Live", "retired": "Retired",
+}  # fmt: skip
+
+
+def evidence_reach(report: EvidenceReport) -> Reach | None:
+    """What an evidence report says about reach, for the backlog's score; None when it withheld the total."""
+
+    def number(value: object) -> float | None:
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    customers = number(report.cases)
+    if customers is None:
+        return None
+    touchpoints = {t.id: n for t in report.touchpoints if (n := number(t.cases)) is not None}
+    stages = {s.id: n for s in report.stages if (n := number(s.reached_cases)) is not None}
+    return Reach(customers, touchpoints, stages)
+
+
+def evidence_by_journey(path: str | None) -> dict[str, Reach]:
+    """The reach of the journey a ``--evidence`` report is for, by journey id; empty without a report."""
+    if not path:
+        return {}
+    from cjm.render.overlay import load_evidence
+
+    report = load_evidence(path)
+    reach = evidence_reach(report)
+    return {report.run.map: reach} if reach else {}
+
+
+def _links(nesting: Sequence[Nesting], pick_child: bool, titles: Mapping[str, str]) -> tuple[Link, ...]:
+    out = []
+    for n in nesting:
+        ident = n.child if pick_child else n.parent
+        out.append(Link(titles.get(ident, ident), f"{ident}.html" if ident in titles else "", n.action))
+    return tuple(out)
+
+
+def _board_card(journey: Journey, board: Board, titles: Mapping[str, str], reach: Reach | None) -> BoardCard:
+    card = _card(journey)
+    status = journey.status or "no status"
+    evidence = f"Evidence: {reach.customers:,.0f} customers" if reach else ""
+    return BoardCard(
+        card.href, journey.title, STATUS_LABELS.get(status, status), f"cjm-status-{journey.status or 'none'}",
+        journey.type or "", journey.owner or "", card.spark, card.spark_points, card.mood, evidence,
+        _links(board.parents(journey.id), False, titles), _links(board.children(journey.id), True, titles),
+    )  # fmt: skip
+
+
+def _backlog_row(item: RankedOpportunity) -> BacklogRow:
+    place = f"{item.stage} · {item.action}" if item.action else f"{item.stage} (stage-wide)"
+    reach = f" × reach {item.reach:g} ({item.reached:,.0f} customers)" if item.reached is not None else ""
+    factors = f"pain {item.pain} × impact {item.impact_points} ÷ effort {item.effort_points}{reach}"
+    return BacklogRow(item, f"{item.journey_id}.html", place, factors)
+
+
+def _segments(columns: Sequence[int]) -> tuple[Segment, ...]:
+    """Runs of consecutive column numbers: [1, 2, 3, 5] -> (1..3), (5..5)."""
+    runs: list[list[int]] = []
+    for col in sorted(set(columns)):
+        if runs and col == runs[-1][-1] + 1:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    return tuple(Segment(run[0], run[-1], n == 0) for n, run in enumerate(runs))
+
+
+def _board_rows(board: Board, journeys: Mapping[str, Journey], cards: Mapping[str, BoardCard]) -> tuple[BoardRow, ...]:
+    """One row per placed journey, ordered by the first stage it covers, then by title."""
+    placed: dict[str, list[int]] = {}
+    for n, column in enumerate(board.columns, 1):
+        for ident in column.journeys:
+            placed.setdefault(ident, []).append(n)
+    names = {n: c.stage.name for n, c in enumerate(board.columns, 1)}
+    rows = [BoardRow(cards[i], _segments(cols), ", ".join(names[c] for c in cols)) for i, cols in placed.items()]
+    rows.sort(key=lambda r: (r.segments[0].start, r.card.title.lower(), r.card.href))
+    return tuple(rows)
+
+
+def build_portfolio(
+    journeys: Sequence[Journey], lifecycle: Sequence[LifecycleStage], evidence: Mapping[str, Reach]
+) -> PortfolioView:
+    """The portfolio sections: board, blind spots, backlog, pain points by touchpoint and department, nesting."""
+    board = build_board(journeys, lifecycle)
+    by_id = {j.id: j for j in journeys}
+    titles = {j.id: j.title for j in journeys}
+    cards = {j.id: _board_card(j, board, titles, evidence.get(j.id)) for j in journeys}
+    columns = tuple(
+        BoardColumn(c.stage.name, c.stage.description or "", n, c.blind) for n, c in enumerate(board.columns, 1)
+    )
+    nesting = tuple(
+        (Link(titles[n.parent], f"{n.parent}.html", n.action), _links([n], True, titles)[0])
+        for n in board.nesting
+        if n.parent in by_id
+    )
+    pains = pain_rows(journeys)
+    return PortfolioView(
+        bool(lifecycle), columns, _board_rows(board, by_id, cards), tuple(cards[i] for i in board.unplaced),
+        tuple(s.name for s in board.blind_spots), tuple(_backlog_row(item) for item in backlog(journeys, evidence)),
+        pain_groups(pains), department_pains(pains), nesting,
+        tuple((f"cjm-status-{k}", v) for k, v in [*STATUS_LABELS.items(), ("none", "No status")]),
+    )  # fmt: skip
+
+
+def build_site(
+    journeys: list[Journey],
+    lifecycle: Sequence[LifecycleStage] = (),
+    evidence: Mapping[str, Reach] | None = None,
+) -> SiteView:
     """The index view of a set of journeys, in the order given (sorted by title for a stable page)."""
     ordered = sorted(journeys, key=lambda j: (j.title.lower(), j.id))
     departments: list[str] = []
@@ -101,22 +307,31 @@ def build_site(journeys: list[Journey]) -> SiteView:
         used = {ref for _, a in journey.actions() for ref in a.touchpoints}
         for tp in journey.touchpoints:
             departments.extend(d for d in tp.departments if d not in departments)
-            _, _, depts, titles = touchpoints.setdefault((tp.id, tp.name), (tp.name, tp.channel, set(), []))
+            _name, _channel, depts, titles = touchpoints.setdefault((tp.id, tp.name), (tp.name, tp.channel, set(), []))
             depts.update(tp.departments)
             if tp.id in used and journey.title not in titles:
                 titles.append(journey.title)
     departments.sort(key=str.lower)
     rows = tuple(
         CrossRow(
-            name, CHANNEL_LABELS[channel], tuple(d in depts for d in departments), ", ".join(titles) or "no action"
+            name,
+            _(CHANNEL_LABELS[channel]),
+            tuple(d in depts for d in departments),
+            ", ".join(titles) or _("no action"),
         )
         for name, channel, depts, titles in sorted(touchpoints.values(), key=lambda t: (t[0].lower(), t[1]))
     )
-    return SiteView(tuple(_card(j) for j in ordered), tuple(departments), rows, SPARK_WIDTH, SPARK_HEIGHT)
+    portfolio = build_portfolio(ordered, lifecycle, evidence or {})
+    return SiteView(tuple(_card(j) for j in ordered), tuple(departments), rows, SPARK_WIDTH, SPARK_HEIGHT, portfolio)
 
 
-def render_index(journeys: list[Journey]) -> str:
-    """The ``index.html`` of a rendered folder."""
+def render_index(
+    journeys: list[Journey], lifecycle: Sequence[LifecycleStage] = (), evidence: Mapping[str, Reach] | None = None
+) -> str:
+    """The ``index.html`` of a rendered folder: the map pages' stylesheet plus the portfolio's."""
     from cjm.render.html import page
 
-    return page("index.html.j2", site=build_site(journeys))
+    langs = {primary(j.lang) for j in journeys}
+    with speaking(language(next(iter(langs)) if len(langs) == 1 else None)):
+        site = build_site(journeys, lifecycle, evidence)
+        return page("index.html.j2", sheets=("map.css", "portfolio.css"), site=site)

@@ -19,24 +19,34 @@ from cjm.model import (
     Touchpoint,
 )
 from cjm.render.curve import Curve, build_curve
+from cjm.render.i18n import N_, _, duration, number
 from cjm.render.overlay import NO_OVERLAY, Ghost, Overlay, TouchpointEvidence
 from cjm.render.panels import MatrixView, MetricView, build_highlights, build_matrix, build_metrics
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 CHANNEL_LABELS: Mapping[str, str] = {
-    "web": "Web", "email": "Email", "phone": "Phone", "chat": "Chat", "social": "Social", "ads": "Ads",
-    "video": "Video", "podcast": "Podcast", "document": "Document", "event": "Event", "in-person": "In person",
-    "app": "App", "mail": "Mail", "sms": "SMS", "community": "Community", "partner": "Partner", "other": "Other",
+    "web": N_("Web"), "email": N_("Email"), "phone": N_("Phone"), "chat": N_("Chat"), "social": N_("Social"),
+    "ads": N_("Ads"), "video": N_("Video"), "podcast": N_("Podcast"), "document": N_("Document"),
+    "event": N_("Event"), "in-person": N_("In person"), "app": N_("App"), "mail": N_("Mail"), "sms": N_("SMS"),
+    "community": N_("Community"), "partner": N_("Partner"), "other": N_("Other"),
 }  # fmt: skip
 LEGEND = (
-    ("cjm-sev-critical", "Critical pain"),
-    ("cjm-sev-high", "High"),
-    ("cjm-sev-medium", "Medium"),
-    ("cjm-sev-low", "Low"),
-    ("cjm-swatch-opp", "Opportunity"),
-    ("cjm-swatch-assumed", "Assumed, not yet evidenced"),
+    ("cjm-sev-critical", N_("Critical pain")),
+    ("cjm-sev-high", N_("High")),
+    ("cjm-sev-medium", N_("Medium")),
+    ("cjm-sev-low", N_("Low")),
+    ("cjm-swatch-opp", N_("Opportunity")),
+    ("cjm-swatch-assumed", N_("Assumed, not yet evidenced")),
 )
-EVIDENCE_LABELS: Mapping[str, str] = {"observed": "Observed", "reported": "Reported", "assumed": "Assumed"}
+EVIDENCE_LABELS: Mapping[str, str] = {"observed": N_("Observed"), "reported": N_("Reported"), "assumed": N_("Assumed")}
+SEVERITY_LABELS: Mapping[str, str] = {
+    "critical": N_("Critical"), "high": N_("High"), "medium": N_("Medium"), "low": N_("Low"),
+}  # fmt: skip
+LEVEL_LABELS: Mapping[str, tuple[str, str]] = {  # impact, effort
+    "high": (N_("Impact high"), N_("Effort high")),
+    "medium": (N_("Impact medium"), N_("Effort medium")),
+    "low": (N_("Impact low"), N_("Effort low")),
+}
 
 
 def safe_href(url: str | None) -> str | None:
@@ -105,6 +115,7 @@ class Column:
     departments: tuple[str, ...]
     source: str = ""
     empty: bool = False
+    frontstage: tuple[Card, ...] = ()  # what staff do in front of the customer
     actors: tuple[str, ...] = ()  # who takes part, by name; empty: the map's persona alone
 
     @property
@@ -180,6 +191,7 @@ class MapView:
     channels: tuple[str, ...]
     has_stage_items: bool
     has_ghosts: bool
+    has_frontstage: bool = False
     highlights: tuple[tuple[str, str], ...] = ()
     legend: tuple[tuple[str, str], ...] = ()
     summary: tuple[tuple[str, str], ...] = ()
@@ -187,14 +199,19 @@ class MapView:
 
 
 def _evidence_badges(evidence: str | None) -> tuple[str, ...]:
-    return (EVIDENCE_LABELS[evidence],) if evidence else ()
+    return (_(EVIDENCE_LABELS[evidence]),) if evidence else ()
+
+
+def _owner(owner: str | None) -> str:
+    return _("Owner: %(owner)s") % {"owner": owner} if owner else ""
 
 
 def pain_card(pain: PainPoint, dom_id: str, mark: str = "") -> Card:
     """A pain point card, coloured by severity, dashed when assumed."""
     css = f"cjm-pain cjm-sev-{pain.severity}" + (" cjm-assumed" if pain.evidence == "assumed" else "") + mark
-    meta = " · ".join(x for x in (pain.owner and f"Owner: {pain.owner}", pain.source and f"Source: {pain.source}") if x)
-    return Card(pain.text, css, (pain.severity.capitalize(), *_evidence_badges(pain.evidence)), meta, dom_id)
+    source = _("Source: %(source)s") % {"source": pain.source} if pain.source else ""
+    meta = " · ".join(x for x in (_owner(pain.owner), source) if x)
+    return Card(pain.text, css, (_(SEVERITY_LABELS[pain.severity]), *_evidence_badges(pain.evidence)), meta, dom_id)
 
 
 def opportunity_card(opp: Opportunity, dom_id: str, mark: str = "") -> Card:
@@ -202,14 +219,14 @@ def opportunity_card(opp: Opportunity, dom_id: str, mark: str = "") -> Card:
     badges = tuple(
         x
         for x in (
-            "Quick win" if opp.impact == "high" and opp.effort == "low" else "",
-            opp.impact and f"Impact {opp.impact}",
-            opp.effort and f"Effort {opp.effort}",
+            _("Quick win") if opp.impact == "high" and opp.effort == "low" else "",
+            opp.impact and _(LEVEL_LABELS[opp.impact][0]),
+            opp.effort and _(LEVEL_LABELS[opp.effort][1]),
         )
         if x
     )
     css = "cjm-opp" + (f" cjm-impact-{opp.impact}" if opp.impact else "") + mark
-    return Card(opp.text, css, badges, f"Owner: {opp.owner}" if opp.owner else "", dom_id)
+    return Card(opp.text, css, badges, _owner(opp.owner), dom_id)
 
 
 def _sorted_pains(pains: Iterable[PainPoint]) -> list[PainPoint]:
@@ -222,10 +239,14 @@ def _chip(jid: str, ref: str, touchpoints: Mapping[str, Touchpoint], overlay: Ov
     name = tp.name if tp else ref
     found = overlay.touchpoints.get(ref)
     css = "cjm-tp" + (f" cjm-tp-{found.status}" if found else "") + overlay.mark("touchpoint", ref)
-    title = f"{CHANNEL_LABELS[channel]} touchpoint" + (f", owned by {tp.owner}" if tp and tp.owner else "")
+    label = _(CHANNEL_LABELS[channel])
+    if tp and tp.owner:
+        title = _("%(channel)s touchpoint, owned by %(owner)s") % {"channel": label, "owner": tp.owner}
+    else:
+        title = _("%(channel)s touchpoint") % {"channel": label}
     if found:
         title += f"; {found.label}"
-    return Chip(ref, name, channel, CHANNEL_LABELS[channel], f"{jid}-ch-{channel}", css, title, found)
+    return Chip(ref, name, channel, label, f"{jid}-ch-{channel}", css, title, found)
 
 
 def _cards(
@@ -262,23 +283,34 @@ def _column(
     cards = []
     for ref in action.backstage:
         b = backstage.get(ref)
-        meta = " · ".join(x for x in (b and b.owner and f"Owner: {b.owner}", b and ", ".join(b.systems)) if x)
+        meta = " · ".join(x for x in (_owner(b.owner if b else None), b and ", ".join(b.systems)) if x)
         cards.append(Card(b.name if b else ref, "cjm-back" + overlay.mark("backstage", ref), (), meta))
-    badges = tuple(x for x in (action.duration and f"Takes {action.duration}", *_evidence_badges(action.evidence)) if x)
+    takes = _("Takes %(duration)s") % {"duration": duration(action.duration)} if action.duration else ""
+    badges = tuple(x for x in (takes, *_evidence_badges(action.evidence)) if x)
     css = (
         "cjm-action" + (" cjm-stage-start" if first else "") + (" cjm-assumed" if action.evidence == "assumed" else "")
     )
     return Column(
         base, action.id, action.name, action.description or "", css + overlay.mark("action", action.id), badges,
         chips, tuple(action.thoughts), pains, opps, tuple(cards), tuple(departments), action.source or "",
+        frontstage=_frontstage(action, overlay),
         actors=tuple(action.actors),
     )  # fmt: skip
+
+
+def _frontstage(action: Action, overlay: Overlay) -> tuple[Card, ...]:
+    """The frontstage steps of an action: who faces the customer, and from which department."""
+    cards = []
+    for step in action.frontstage:
+        meta = " · ".join(x for x in (_owner(step.owner), step.department) if x)
+        cards.append(Card(step.text, "cjm-front" + overlay.mark("action", action.id), (), meta))
+    return tuple(cards)
 
 
 def _placeholder(jid: str, stage: Stage) -> Column:
     """The one column an empty stage still takes, so the map shows the gap."""
     return Column(
-        f"{jid}--stage-{stage.id}--empty", "", "No actions mapped yet", "", "cjm-action cjm-stage-start cjm-empty",
+        f"{jid}--stage-{stage.id}--empty", "", _("No actions mapped yet"), "", "cjm-action cjm-stage-start cjm-empty",
         (), (), (), (), (), (), (), empty=True,
     )  # fmt: skip
 
@@ -305,10 +337,11 @@ def _persona(journey: Journey) -> PersonaView | None:
 
 
 def _expectation(expectation: Expectation) -> Item:
-    parts = [f"measured by {expectation.metric}"] if expectation.metric else []
+    parts = [_("measured by %(metric)s") % {"metric": expectation.metric}] if expectation.metric else []
     target = expectation.target
     if target is not None:
-        parts.append(f"target {target:g}" if isinstance(target, float) else f"target {target}")
+        shown = number(target) if isinstance(target, float) else duration(str(target))
+        parts.append(_("target %(target)s") % {"target": shown})
     return Item(expectation.text, " · ".join(parts))
 
 
@@ -341,7 +374,7 @@ def backstage_tracks(columns: list[Column], actions: list[Action | None]) -> tup
             open_runs.setdefault(ref, (index, card))
     runs.sort(key=lambda r: (r[0], r[1]))
     tracks: list[list[tuple[int, int, Card]]] = []
-    for start, end, _, card in runs:
+    for start, end, _order, card in runs:
         track = next((t for t in tracks if t[-1][1] < start), None)
         if track is None:
             tracks.append([(start, end, card)])
@@ -396,14 +429,15 @@ def build_view(journey: Journey, overlay: Overlay = NO_OVERLAY) -> MapView:
         stages=stages,
         columns=tuple(columns),
         backstage_tracks=backstage_tracks(columns, column_actions),
-        curve=build_curve(journey, overlay.old_emotions),
-        metrics=build_metrics(journey),
+        curve=build_curve(journey, overlay.old_emotions, overlay.stage_scores),
+        metrics=build_metrics(journey, overlay.measured_metrics),
         matrix=build_matrix(journey),
         channels=tuple(used),
         has_stage_items=any(s.pains or s.opportunities for s in stages),
         has_ghosts=any(s.ghosts for s in stages),
+        has_frontstage=any(c.frontstage for c in columns),
         highlights=build_highlights(journey),
-        legend=(*LEGEND, *overlay.legend),
+        legend=(*((css, _(label)) for css, label in LEGEND), *overlay.legend),
         summary=overlay.summary,
         banner=overlay.banner,
     )

@@ -89,6 +89,34 @@ def backstage_owner(journey: Journey, ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
+def frontstage_owner(journey: Journey, ctx: RuleContext) -> Iterator[Finding]:
+    """A frontstage step without an owner.
+
+    Why: the frontstage lane of a service blueprint says who faces the
+    customer; a step without a role or team ("the advisor", "the call
+    centre") cannot be trained, staffed or measured.
+
+    Failing:
+
+        frontstage:
+          - Explains the rate options
+
+    Passing:
+
+        frontstage:
+          - {text: Explains the rate options, owner: Branch advisor, department: retail-network}
+    """
+    for s, stage in enumerate(journey.stages):
+        for a, action in enumerate(stage.actions):
+            for f, step in enumerate(action.frontstage):
+                if not step.owner:
+                    yield Finding(
+                        ("stages", s, "actions", a, "frontstage", f),
+                        f"frontstage step of '{action.id}' has no owner",
+                        "add 'owner:' (the role facing the customer), as '- {text: ..., owner: ...}' for plain text",
+                    )
+
+
 def unknown_department(journey: Journey, ctx: RuleContext) -> Iterator[Finding]:
     """A department not in the workspace's ``departments`` list (only when that list exists).
 
@@ -127,6 +155,7 @@ RULES = (
         "CJM107", "touchpoint-departments", "a touchpoint with no department", Severity.WARNING, touchpoint_departments
     ),
     Rule("CJM108", "backstage-owner", "a backstage process without an owner", Severity.WARNING, backstage_owner),
+    Rule("CJM120", "frontstage-owner", "a frontstage step without an owner", Severity.WARNING, frontstage_owner),
     Rule(
         "CJM115",
         "unknown-department",

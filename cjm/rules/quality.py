@@ -1,4 +1,5 @@
-"""Evidence quality rules (additions to the spec's table): assumed pains, targetless metrics, painless maps."""
+"""Evidence quality rules (additions to the spec's table): assumed pains, targetless metrics, painless maps,
+validated maps without evidence."""
 
 from __future__ import annotations
 
@@ -102,6 +103,44 @@ def no_pain_points(journey: Journey, ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
+def validated_without_evidence(journey: Journey, ctx: RuleContext) -> Iterator[Finding]:
+    """A journey marked ``status: validated`` names no research and no observed or reported evidence.
+
+    Why: on the portfolio board "validated" tells leadership the map has
+    been checked against reality. A map is validated by research it lists
+    under ``scope: research:``, or by actions and pain points whose
+    ``evidence`` is ``observed`` or ``reported``; without any of these it is
+    still an assumption, whatever its status says.
+
+    Failing:
+
+        status: validated
+        scope:
+          persona: shopper
+          scenario: Buy a kettle online
+
+    Passing:
+
+        status: validated
+        scope:
+          persona: shopper
+          scenario: Buy a kettle online
+          research:
+            - Five customer interviews, May 2026
+    """
+    if journey.status != "validated" or journey.scope.research:
+        return
+    backed = [a.evidence for _, a in journey.actions()] + [at.pain.evidence for at in pain_points(journey)]
+    if any(evidence in ("observed", "reported") for evidence in backed):
+        return
+    yield Finding(
+        ("status",),
+        "the journey is marked validated but names no research and no observed or reported evidence",
+        "list the research that validated it in the scope, or mark the evidence of its actions or pain points "
+        "as observed or reported; otherwise set the status to researched or draft",
+    )
+
+
 RULES = (
     Rule(
         "CJM116",
@@ -112,4 +151,11 @@ RULES = (
     ),
     Rule("CJM117", "metric-without-target", "a metric has no target", Severity.WARNING, metric_without_target),
     Rule("CJM118", "no-pain-points", "the journey names no pain point", Severity.INFO, no_pain_points),
+    Rule(
+        "CJM119",
+        "validated-without-evidence",
+        "a journey marked validated names no research and no observed or reported evidence",
+        Severity.WARNING,
+        validated_without_evidence,
+    ),
 )

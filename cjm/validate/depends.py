@@ -62,6 +62,15 @@ READS_ACROSS: Mapping[str, Reads] = {
         "any stage or action may hold the pain point",
         items=(("stages", _ANY, "pain_points", _ANY), (*_ACTIONS, "pain_points", _ANY)),
     ),
+    "CJM119": Reads(
+        "research, or the evidence of any action or pain point, may be what validated the journey",
+        values=(
+            ("scope", "research"),
+            (*_ACTIONS, "evidence"),
+            ("stages", _ANY, "pain_points"),
+            (*_ACTIONS, "pain_points"),
+        ),
+    ),
 }
 
 

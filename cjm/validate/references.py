@@ -13,7 +13,9 @@ from cjm.diagnostics import Diagnostic, Related, closest, core
 from cjm.model import SLUG_PATTERN
 from cjm.validate.yaml_reader import Path, SourceMap
 
-KINDS = ("persona", "stage", "action", "touchpoint", "backstage", "metric", "pain point", "opportunity")
+KINDS = (
+    "persona", "stage", "action", "touchpoint", "backstage", "metric", "pain point", "opportunity", "lifecycle stage",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def references(data: Any) -> Iterator[tuple[str, str, Path]]:
     persona = scope.get("persona") if isinstance(scope, dict) else None
     if isinstance(persona, str) and _SLUG.match(persona):
         yield "persona", persona, ("scope", "persona")
+    yield from refs("lifecycle stage", data, "lifecycle", ())
     for s, stage in _items(data, "stages") or []:
         for o, opp in _items(stage, "opportunities") or []:
             yield from refs("pain point", opp, "addresses", ("stages", s, "opportunities", o))
@@ -168,6 +171,8 @@ def _ref_hint(kind: str, ref: str, local: Mapping[str, Path], shared: SharedIds)
         where = shared.get(kind).get(best) if best not in local else None
         return f"did you mean '{best}'?" + (f" (defined in {where})" if where else "")
     known = sorted({*local, *shared.get(kind)})
+    if not known and kind == "lifecycle stage":
+        return f"no lifecycle stages are declared: add '{ref}' to the 'lifecycle:' list of a workspace catalog"
     if not known:
         section = "backstage" if kind == "backstage" else _plural(kind).replace(" ", "_")
         return f"no {_plural(kind)} are declared: add '{ref}' under {section}: or in a catalog"

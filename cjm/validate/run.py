@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cjm.diagnostics import Diagnostic, FileReport, Related, Report, Span, core
 from cjm.discovery import JOURNEY_SUFFIXES, discover, read_limited, workspace_path
 from cjm.errors import InputError
 from cjm.validate.lint import RuleSet, lint, rule_set
-from cjm.validate.loader import load_bytes, source_lines
+from cjm.validate.loader import LoadResult, load_bytes, source_lines
+from cjm.validate.nesting import Link, check_nesting, links
 from cjm.validate.yaml_reader import Limits
 from cjm.workspace import Workspace
 
@@ -36,6 +37,7 @@ class Checked:
     suppressed: int
     journey_id: tuple[str, Span] | None = None
     text_lines: tuple[str, ...] = ()  # the id's line, for the code frame of a cross-file finding
+    links: tuple[Link, ...] = ()  # the nested journeys its actions name, located
 
 
 def check_one(path: str, display: str, rules: RuleSet, limits: Limits) -> Checked:
@@ -51,7 +53,24 @@ def check_one(path: str, display: str, rules: RuleSet, limits: Limits) -> Checke
         return Checked(report, linted.suppressed)
     span = result.source.span(("id",))
     line = source_lines(result, [core("CJM022", display, span, "")]).get(span.line, "")
-    return Checked(report, linted.suppressed, (journey.id, span), (line,))
+    nested = _located_links(result)
+    if nested:  # the lines a CJM023 or CJM024 would point at, for its code frame
+        frames = source_lines(result, [core("CJM023", display, k.span, "") for k in nested])
+        report = replace(report, lines={**frames, **report.lines})
+    return Checked(report, linted.suppressed, (journey.id, span), (line,), nested)
+
+
+def _located_links(result: LoadResult) -> tuple[Link, ...]:
+    """The nested-journey links of a loaded (or salvaged) journey, with their spans in the file."""
+    if result.journey is not None:
+        return tuple(replace(k, span=result.source.span(k.path)) for k in links(result.journey))
+    if result.salvaged is None:
+        return ()
+    salvaged = result.salvaged
+    return tuple(
+        replace(k, path=salvaged.source_path(k.path), span=result.source.span(salvaged.source_path(k.path)))
+        for k in links(salvaged.journey)
+    )
 
 
 def workers(jobs: int, files: int) -> int:
@@ -85,7 +104,8 @@ def check(paths: list[str], workspace: Workspace, options: RunOptions | None = N
 
     The workspace's catalogs were loaded once and are shared by every journey;
     a catalog with findings joins the report as a file of its own. Then the
-    checks across files run: a journey id is unique in the workspace (CJM022).
+    checks across files run: a journey id is unique in the workspace (CJM022), and a nested
+    journey exists (CJM023) and does not lead back to its parent (CJM024).
     """
     options = options or RunOptions()
     config = workspace.config
@@ -101,6 +121,7 @@ def check(paths: list[str], workspace: Workspace, options: RunOptions | None = N
     files = [f for f in files if f == "-" or os.path.abspath(f) not in catalog_files]
     rules = rule_set(config, catalogs.shared, catalogs.departments)
     checked = _with_duplicate_ids(list(_checked(files, rules, workspace.limits, options)))
+    checked = _with_nesting(checked, lambda: _outside_graph(workspace, {os.path.abspath(f) for f in files}))
     reports = sorted([*catalogs.reports, *(c.report for c in checked)], key=lambda r: r.path)
     return Report(tuple(reports), sum(c.suppressed for c in checked))
 
@@ -135,4 +156,47 @@ def _with_duplicate_ids(checked: list[Checked]) -> list[Checked]:
         diagnostics = tuple(sorted([*item.report.diagnostics, finding], key=lambda d: d.sort_key))
         lines = {**item.report.lines, span.line: item.text_lines[0]} if item.text_lines else item.report.lines
         out.append(Checked(FileReport(item.report.path, diagnostics, lines), item.suppressed, item.journey_id))
+    return out
+
+
+Graph = dict[str, set[str]]
+
+
+def _outside_graph(workspace: Workspace, inside: set[str]) -> Graph:
+    """Which journeys the workspace's other journey files (those the run did not name) nest, by journey id."""
+    catalogs = {os.path.abspath(f) for f in workspace.catalogs.files}
+    graph: Graph = {}
+    for path in discover([], workspace.config):
+        if os.path.abspath(path) in inside | catalogs:
+            continue
+        try:
+            result = load_bytes(read_limited(path, workspace.limits.max_bytes, workspace.root), path, workspace.limits)
+        except InputError:
+            continue  # a file the run cannot read holds no journey a link could name
+        journey = result.journey or (result.salvaged.journey if result.salvaged else None)
+        if journey is not None:
+            graph.setdefault(journey.id, set()).update(k.target for k in links(journey))
+    return graph
+
+
+def _with_nesting(checked: list[Checked], outside: Callable[[], Graph]) -> list[Checked]:
+    """Add CJM023 and CJM024 to the files whose actions nest a journey that is missing or leads back.
+
+    The rest of the workspace is read only when a link names a journey the run does not hold.
+    """
+    graph: Graph = {}
+    for item in checked:
+        if item.journey_id is not None:
+            graph.setdefault(item.journey_id[0], set()).update(k.target for k in item.links)
+    if any(k.target not in graph for item in checked for k in item.links):
+        for ident, targets in outside().items():
+            graph.setdefault(ident, set()).update(targets)
+    out = []
+    for item in checked:
+        found = check_nesting(item.report.path, item.journey_id[0], item.links, graph) if item.journey_id else []
+        if not found:
+            out.append(item)
+            continue
+        diagnostics = tuple(sorted([*item.report.diagnostics, *found], key=lambda d: d.sort_key))
+        out.append(replace(item, report=FileReport(item.report.path, diagnostics, item.report.lines)))
     return out

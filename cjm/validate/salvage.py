@@ -185,7 +185,7 @@ class SalvagedCatalog:
     waiting: tuple[tuple[str, int, str], ...] = ()
 
 
-_CATALOG_LISTS = ("personas", "touchpoints", "backstage", "departments")
+_CATALOG_LISTS = ("personas", "touchpoints", "backstage", "departments", "lifecycle")
 
 
 def salvage_catalog(data: Mapping[str, Any]) -> SalvagedCatalog:

@@ -213,6 +213,10 @@ def _one(  # noqa: C901 - one branch per pydantic error type, each a different m
         )
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else None
         return core("CJM010", path, span, message, hint)
+    if kind == "string_pattern_mismatch" and key == "lang":
+        message = f"'{value}' is not a language tag"
+        hint = "write a BCP 47 tag: 'it' for Italian, 'en' for English, 'de-CH' for Swiss German"
+        return core("CJM010", path, span, message, hint)
     if kind == "string_pattern_mismatch":
         message = f"'{value}' is not a valid id"
         hint = f"ids are lowercase letters, digits and '-', at most 64 characters, e.g. '{slugify(str(value))}'"

@@ -4,19 +4,21 @@
 "use strict";
 
 const vscode = require("vscode");
-const { LanguageClient, TransportKind } = require("vscode-languageclient/node");
+const { LanguageClient } = require("vscode-languageclient/node");
 
 let client;
 
 function activate(context) {
   const settings = vscode.workspace.getConfiguration("cjm");
+  // no `transport`: with TransportKind.stdio the client would add `--stdio` to the arguments,
+  // which `cjm lsp` refuses; without it the server is spawned and spoken to over its stdin/stdout
   const serverOptions = {
     command: settings.get("path", "cjm"),
     args: settings.get("args", ["lsp"]),
-    transport: TransportKind.stdio,
   };
   const clientOptions = {
-    // the server rereads cjm.toml and the catalogs itself when they change on disk
+    // the server asks VS Code to watch cjm.toml, pyproject.toml and YAML files for it (a catalog
+    // created or deleted, a configuration changed), and looks at them again on open and save too
     documentSelector: [{ scheme: "file", language: "yaml" }],
   };
   client = new LanguageClient("cjm", "cjm", serverOptions, clientOptions);

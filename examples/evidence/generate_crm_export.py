@@ -10,6 +10,21 @@ drop off, a community forum the map does not know is busy
 map expects (``partner_referral``), and a few rows lack a time (the export's
 own gaps). Times are naive local times in Europe/Berlin, as CRMs export them.
 
+The export also names each account's company size (``company_size``, a segment), and a second file,
+``crm-outcomes.csv.gz``, lists the contracts cancelled (``contract_cancelled``, from the billing system):
+accounts that went back to evaluation after signing, or barely used the app, cancel far more often,
+which ``cjm evidence check --outcome lost=contract_cancelled`` finds (``crm-mapping-outcomes.yaml``).
+Sizes and cancellations are drawn from their own generator, so the events of the export stay the same.
+
+A third file, survey-answers.csv.gz, holds the answers of the surveys the
+vendor sends (a score column beside the event): CES after the discovery call,
+CSAT after an onboarding chat, NPS after a quarterly review. The onboarding
+chat degrades in the last three months: its CSAT falls from about 75% to about
+45% satisfied (``cjm evidence check ... --by month`` finds it;
+``crm-surveys-mapping.yaml``). A few answers carry scores no survey gives
+(``11``, ``n/a``). The answers are drawn from the export's own events with
+their own random generator, so the export itself stays the same bytes.
+
 Deterministic: the same seed writes the same bytes. Run from the repository root:
 
     python examples/evidence/generate_crm_export.py
@@ -27,6 +42,10 @@ from pathlib import Path
 SEED = 20261122
 ACCOUNTS = 3000
 OUT = Path(__file__).with_name("crm-export.csv.gz")
+OUTCOMES_OUT = Path(__file__).with_name("crm-outcomes.csv.gz")
+SURVEYS = Path(__file__).with_name("survey-answers.csv.gz")
+DEGRADED_FROM = "2026-01-01"  # onboarding chats from here on satisfy fewer customers
+SIZES = ("1-49 technicians", "50-199 technicians", "200+ technicians")
 START = dt.datetime(2025, 1, 6, 8, 0)
 
 
@@ -113,20 +132,45 @@ def journey(rng: random.Random, account: Account) -> None:
         account.log("contract_signed", "Web", "clm")
 
 
-def export(seed: int = SEED, accounts: int = ACCOUNTS) -> bytes:
-    """The gzip CSV bytes (a fixed gzip mtime keeps them reproducible)."""
+def accounts(seed: int = SEED, count: int = ACCOUNTS) -> tuple[random.Random, list[Account]]:
+    """Every account walked through its journey, and the generator, to draw the export's gaps from next."""
     rng = random.Random(seed)
-    rows: list[tuple[str, str, str, str, str]] = []
-    for number in range(1, accounts + 1):
+    out = []
+    for number in range(1, count + 1):
         account = Account(rng, number)
         journey(rng, account)
-        rows.extend(account.rows)
-    rows.sort(key=lambda r: (r[1], r[0], r[2]))
-    for index in rng.sample(range(len(rows)), 7):  # the export's own gaps: a few rows without a time
-        rows[index] = (rows[index][0], "", rows[index][2], rows[index][3], rows[index][4])
+        out.append(account)
+    return rng, out
+
+
+def company_size(seed: int, account: Account) -> str:
+    """The account's company size, drawn from a generator of its own (the export's events do not change)."""
+    return random.Random(f"{seed}-size-{account.id}").choices(SIZES, weights=(5, 3, 2))[0]
+
+
+def cancellation(seed: int, account: Account) -> tuple[str, str, str, str] | None:
+    """A cancelled contract, or None: signed accounts cancel at 6%; three times as often (and more for small
+    companies) when they went back to evaluation after signing or logged in to the app three times or less."""
+    events = [r[2] for r in account.rows]
+    if "contract_signed" not in events:
+        return None
+    rng = random.Random(f"{seed}-churn-{account.id}")
+    signed = events.index("contract_signed")
+    looped = "demo_request" in events[signed:]
+    barely_used = events.count("app_login") <= 3
+    chance = 0.06 * (3 if looped or barely_used else 1) * (1.5 if company_size(seed, account) == SIZES[0] else 1)
+    if rng.random() >= chance:
+        return None
+    last = dt.datetime.strptime(account.rows[-1][1], "%Y-%m-%d %H:%M:%S")
+    when = last + dt.timedelta(days=rng.uniform(5, 40), minutes=rng.randint(0, 600))
+    return account.id, when.strftime("%Y-%m-%d %H:%M:%S"), "contract_cancelled", company_size(seed, account)
+
+
+def _gzip(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> bytes:
+    """Rows as gzip CSV bytes (a fixed gzip mtime keeps them reproducible)."""
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(("contact_id", "occurred_at", "event_name", "medium", "source_system"))
+    writer.writerow(header)
     writer.writerows(rows)
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as handle:
@@ -134,7 +178,64 @@ def export(seed: int = SEED, accounts: int = ACCOUNTS) -> bytes:
     return buffer.getvalue()
 
 
+def _later(time: str, rng: random.Random) -> str:
+    moment = dt.datetime.strptime(time, "%Y-%m-%d %H:%M:%S") + dt.timedelta(hours=rng.uniform(1, 30))
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _answer(rng: random.Random, event: str, time: str, signed: bool) -> tuple[str, str] | None:
+    """The survey (event name, score) an event of the export prompts, if any; the score as the tool writes it."""
+    if event == "call_discovery" and rng.random() < 0.4:  # CES 1..7: getting a demo takes effort
+        return "survey_ces", str(min(7, max(1, round(rng.gauss(4.4, 1.2)))))
+    if event == "chat_opened" and signed and rng.random() < 0.5:  # CSAT 1..5 after an onboarding chat
+        satisfied = 0.45 if time >= DEGRADED_FROM else 0.75
+        return "survey_csat", str(rng.choice((4, 5)) if rng.random() < satisfied else rng.choice((1, 2, 3)))
+    if event == "qbr_held" and rng.random() < 0.6:  # NPS 0..10 after a quarterly review
+        return "survey_nps", str(rng.choice((10, 9, 9, 8, 7, 7, 6, 5, 3, 10)))
+    return None
+
+
+def survey_answers(export_rows: list[tuple[str, ...]], seed: int = SEED) -> bytes:
+    """The survey answers the export's events prompt, as gzip CSV bytes with a score column."""
+    rng = random.Random(seed + 1)
+    rows: list[tuple[str, ...]] = []
+    signed: set[str] = set()
+    for account, time, event, *_ in export_rows:
+        if event == "contract_signed":
+            signed.add(account)
+        found = _answer(rng, event, time, account in signed) if time else None
+        if found is not None:
+            score = found[1] if rng.random() > 0.01 else rng.choice(("11", "n/a"))
+            rows.append((account, _later(time, rng), found[0], "Email", "surveys", score))
+    rows.sort(key=lambda r: (r[1], r[0], r[2]))
+    return _gzip(("contact_id", "occurred_at", "event_name", "medium", "source_system", "score"), rows)
+
+
+def export_rows(seed: int = SEED, count: int = ACCOUNTS) -> tuple[list[tuple[str, ...]], list[Account]]:
+    """The export's rows in time order (a few without a time), and the accounts they come from."""
+    rng, walked = accounts(seed, count)
+    sizes = {a.id: company_size(seed, a) for a in walked}
+    rows = [(*r, sizes[r[0]]) for a in walked for r in a.rows]
+    rows.sort(key=lambda r: (r[1], r[0], r[2]))
+    for index in rng.sample(range(len(rows)), 7):  # the export's own gaps: a few rows without a time
+        rows[index] = (rows[index][0], "", *rows[index][2:])
+    return rows, walked
+
+
+def export(seed: int = SEED, count: int = ACCOUNTS) -> tuple[bytes, bytes]:
+    """The CRM export and the cancelled contracts, as gzip CSV bytes."""
+    rows, walked = export_rows(seed, count)
+    header = ("contact_id", "occurred_at", "event_name", "medium", "source_system", "company_size")
+    cancelled = sorted(c for c in (cancellation(seed, a) for a in walked) if c is not None)
+    return _gzip(header, rows), _gzip(("account", "cancelled_at", "event", "plan_size"), cancelled)
+
+
+def survey_export(seed: int = SEED, count: int = ACCOUNTS) -> bytes:
+    """The survey answers the export's events prompt, as gzip CSV bytes."""
+    return survey_answers(export_rows(seed, count)[0], seed)
+
+
 if __name__ == "__main__":
-    data = export()
-    OUT.write_bytes(data)
-    print(f"wrote {OUT} ({len(data):,} bytes)")
+    for path, data in zip((OUT, OUTCOMES_OUT, SURVEYS), (*export(), survey_export()), strict=True):
+        path.write_bytes(data)
+        print(f"wrote {path} ({len(data):,} bytes)")

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from cjm.workspace import load_journey
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, example_workspace, standalone
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -164,7 +164,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.conftest import run_cli_inprocess
 
     out = tmp_path_factory.mktemp("site")
-    result = run_cli_inprocess("render", str(ROOT / "examples"), str(HOSTILE), "-o", str(out))
+    journeys = example_workspace(tmp_path_factory.mktemp("journeys"))  # the examples' workspace, and the hostile map
+    for path in [*EXAMPLES, HOSTILE]:
+        shutil.copy(path, journeys / path.name)
+    result = run_cli_inprocess("render", str(journeys), "-o", str(out))
     assert result.exit_code == 0, result.stderr
     return out
 
@@ -226,6 +229,13 @@ def test_print_layout_fits_an_a3_landscape_page(site: Path, open_page: Any) -> N
     page.emulate_media(media="print")
     width = page.evaluate("() => document.querySelector('.cjm-map').getBoundingClientRect().width")
     assert width <= 1528, "the map is zoomed to the printable width of A3 landscape"
+    label, cell = page.evaluate(
+        "() => [document.querySelector('.cjm-axis-name'), document.querySelector('.cjm-axis-cell')]"
+        ".map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    assert cell[0] <= label[0] and cell[1] <= label[1] and label[2] <= cell[2] and label[3] <= cell[3], (
+        "the EMOTION label stays in its lane cell when printed, not at the top-left of page 1"
+    )
     pdf = page.pdf(format="A3", landscape=True, print_background=True, prefer_css_page_size=True)
     assert pdf.startswith(b"%PDF")
 
@@ -233,7 +243,7 @@ def test_print_layout_fits_an_a3_landscape_page(site: Path, open_page: Any) -> N
 def test_departments_are_shown_as_written(open_page: Any, tmp_path: Path) -> None:
     from tests.conftest import run_cli_inprocess
 
-    text = EXAMPLES[0].read_text(encoding="utf-8")
+    text = standalone(EXAMPLES[0].read_text(encoding="utf-8"))
     assert "departments: [marketing]" in text
     journey = tmp_path / "depts.journey.yaml"
     journey.write_text(text.replace("departments: [marketing]", "departments: [IT, back-office-mutui]", 1))
@@ -245,3 +255,54 @@ def test_departments_are_shown_as_written(open_page: Any, tmp_path: Path) -> Non
     assert "IT" in shown and "back-office-mutui" in shown, shown
     chips = page.eval_on_selector_all(".cjm-depts li", "els => els.map(e => e.innerText.trim())")
     assert "IT" in chips and "back-office-mutui" in chips, chips
+
+
+def test_measured_survey_scores_beside_the_emotion_curve(open_page: Any, tmp_path: Path) -> None:
+    """The example's survey answers drawn on its map: a second line per stage, metric cards, legend, print."""
+    from tests.conftest import run_cli_inprocess
+
+    example = ROOT / "examples" / "b2b-fleet-software.journey.yaml"
+    mapping = ROOT / "examples" / "evidence" / "crm-surveys-mapping.yaml"
+    report = tmp_path / "evidence"
+    done = run_cli_inprocess("evidence", "check", str(example), "--mapping", str(mapping), "-F", "json", "-o",
+                             str(report))  # fmt: skip
+    assert done.exit_code == 0, done.stderr
+    out = tmp_path / "surveys.html"
+    drawn = run_cli_inprocess("render", str(example), "--evidence", str(report / "evidence.json"), "-o", str(out))
+    assert drawn.exit_code == 0, drawn.stderr
+    page, visit = open_page(out)
+    assert visit.requests == [visit.url] and visit.errors == []
+    marks = page.eval_on_selector_all(
+        ".cjm-curve .cjm-measured-point",
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })",
+    )
+    assert len(marks) == 3, "Active evaluation, Implementation and Loyalty have answers"
+    heads = page.eval_on_selector_all(
+        ".cjm-stage-name", "els => els.map(e => e.closest('th').getBoundingClientRect())"
+    )  # the stages' header cells, in map order
+    middles = sorted(h["x"] + h["width"] / 2 for h in heads)
+    for x, _ in marks:  # each mark sits in the middle of a stage column
+        assert min(abs(x - m) for m in middles) < 3
+    zero = page.eval_on_selector(".cjm-curve .cjm-tick-zero", "e => e.getBoundingClientRect().y")
+    texts = page.eval_on_selector_all(".cjm-curve .cjm-measured-label", "els => els.map(e => e.textContent)")
+    labels = [float(t.replace("−", "-")) for t in texts]
+    # Active evaluation: CES -0.25 from 855 answers and CSAT +0.5 from 141, weighted: -0.14; then +0.66, +0.24
+    assert labels == [-0.1, 0.7, 0.2]
+    top = page.eval_on_selector(".cjm-curve .cjm-tick", "e => e.getBoundingClientRect().y")  # the +2 line
+    step = (zero - top) / 2  # px per emotion step as drawn (the map may be zoomed to the window)
+    for (_, y), value in zip(marks, labels, strict=True):
+        assert abs((zero - y) / step - value) < 0.06
+    measured = page.locator(".cjm-metric-measured").all_inner_texts()
+    assert measured[1].startswith("measured 66.6 from 580 responses")
+    assert "Survey score measured per stage" in page.locator(".cjm-legend").inner_text()
+    assert page.evaluate(OVERFLOWS) == []
+    assert page.evaluate(CONTRAST, TEXT + ", .cjm-metric-measured") == []
+    _screenshot(page, tmp_path, "survey-scores", publish=False)
+    page.emulate_media(media="print")  # printed, the measured line stays inside the curve
+    inside = page.evaluate(
+        "() => { const c = document.querySelector('.cjm-curve').getBoundingClientRect();"
+        " return [...document.querySelectorAll('.cjm-measured-point, .cjm-measured-label')].every(e => {"
+        " const r = e.getBoundingClientRect(); return r.width > 0 && r.left >= c.left - 1 && r.right <= c.right + 1"
+        " && r.top >= c.top - 1 && r.bottom <= c.bottom + 1; }); }"
+    )
+    assert inside

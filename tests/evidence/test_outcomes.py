@@ -96,15 +96,44 @@ def test_drivers_hand_computed(run_cli, log: str) -> None:
     # the checkout after the won event is not part of the journey: no feature of it is compared
     assert not [d for d in section["drivers"] if "checkout" in d["feature"].values()]
     assert [d["driver"] for d in section["drivers"]] == sorted((d["driver"] for d in section["drivers"]), reverse=True)
+    # every lost journey called the hotline: a precondition of the loss here, no finding and no sign of risk for O1
+    assert hotline["precondition"] is True and site["precondition"] is False
+    assert not [f for f in report["findings"] if f["kind"] == "outcome-driver"]
+    assert report["at_risk"]["journeys"] == 0 and report["at_risk"]["open_journeys"] == 2
+    # an outcome event ends journeys: it stays among the unmapped events, but is no finding about the map
+    assert "churned" in [u["event"] for u in report["unmapped"]]
+    assert not [f for f in report["findings"] if f["kind"] == "unmapped-event" and "churned" in f["ids"]]
+    plain = check_json(run_cli, log)
+    assert [f for f in plain["findings"] if f["kind"] == "unmapped-event" and "churned" in f["ids"]]
+
+
+def _risk_rows() -> list[tuple[str, str, str, str]]:
+    """The log with four more lost customers who called the hotline, and two who did not (L9, L10): the
+    hotline goes with the loss (8 of 8 callers lost, 2 of 8 others) without every lost journey showing it."""
+    rows = _rows()
+    for n in range(5, 9):
+        rows += [(f"L{n}", at(0), "ad_click", "ads"), (f"L{n}", at(1), "call", "phone"),
+                 (f"L{n}", at(1, 1), "call", "phone"), (f"L{n}", at(2), "churned", "crm")]  # fmt: skip
+    for n in (9, 10):
+        rows += [(f"L{n}", at(0), "ad_click", "ads"), (f"L{n}", at(1), "page_view", "web"),
+                 (f"L{n}", at(2), "churned", "crm")]  # fmt: skip
+    return rows
+
+
+def test_at_risk_counts_in_text_ids_only_in_csv(run_cli, tmp_path: Path) -> None:
+    log = write_log(tmp_path / "risk.csv", _risk_rows())
+    report = check_json(run_cli, log, *OUTCOMES)
+    hotline = _driver(report, "lost", "touchpoint", "hotline")
+    assert (hotline["with_feature"], hotline["with_feature_in_class"], hotline["without_feature_in_class"]) == (8, 8, 2)
+    assert hotline["p_value"] == pytest.approx(90 / 12870, rel=1e-3) and hotline["driver"] is True
+    assert (hotline["rate_without"], hotline["lift"], hotline["precondition"]) == (0.25, 4.0, False)
     finding = next(f for f in report["findings"] if f["kind"] == "outcome-driver" and "hotline" in f["ids"]
                    and "several times" not in f["message"])  # fmt: skip
     assert finding["severity"] == "warning"
-    assert finding["message"].startswith("customers who used “Hotline” ended as “lost” only: 4 of 4 journeys vs 0% ")
-    assert "associated with" in finding["message"]
-
-
-def test_at_risk_counts_in_text_ids_only_in_csv(run_cli, log: str, tmp_path: Path) -> None:
-    report = check_json(run_cli, log, *OUTCOMES)
+    assert finding["message"].startswith(
+        "customers who used “Hotline” ended as “lost” 4.0 times as often: 8 of 8 "
+        "journeys vs 25% of the others (associated with, not proof of a cause"
+    )
     risk = report["at_risk"]
     assert (risk["outcome"], risk["open_journeys"], risk["journeys"], risk["cases"]) == ("lost", 2, 1, 1)
     assert {r["reason"] for r in risk["reasons"]} == {"used “Hotline”", "used “Hotline” several times in a row"}
@@ -178,3 +207,49 @@ def test_report_with_outcomes_and_segments_meets_the_schema(run_cli, log: str, t
     assert not [e.message for e in validator.iter_errors(data)]
     assert EvidenceReport.model_validate(data).to_json() == data
     assert "outcomes" not in check_json(run_cli, log), "without --outcome the report has no outcome sections"
+
+
+def test_outcomes_through_aggregates_and_emitted_sql(run_cli, log: str, tmp_path: Path) -> None:
+    import duckdb
+
+    direct = check_json(run_cli, log, *OUTCOMES)
+    out = tmp_path / "out"
+    assert run_cli("evidence", "check", SHOP, "-e", log, *OUTCOMES, "-o", str(out)).exit_code == 0
+    rebuilt = run_cli("evidence", "check", SHOP, "--aggregates", str(out / "aggregates"), *OUTCOMES, "-F", "json")
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert json.loads(rebuilt.stdout)["outcomes"] == direct["outcomes"]
+    # the warehouse route: the script emitted with --outcome, run in a database, its tables brought back
+    sql = run_cli("evidence", "sql", SHOP, "--dialect", "duckdb", "--events-table", "crm_events", *OUTCOMES)
+    assert sql.exit_code == 0, sql.stderr
+    assert "cjm_outcome_stats" in sql.stdout.split("\n\n")[0], "the header lists the outcome tables"
+    con = duckdb.connect()
+    columns = "case_id, CAST(timestamp AS TIMESTAMP) AS ts, event, channel, CAST(NULL AS VARCHAR) AS source"
+    con.execute(f"CREATE TABLE crm_events AS SELECT {columns} FROM read_csv('{log}', all_varchar = true)")
+    con.execute(sql.stdout)
+    folder = tmp_path / "warehouse"
+    folder.mkdir()
+    for table in ("cjm_totals", "cjm_key_stats", "cjm_touchpoint_stats", "cjm_channel_stats", "cjm_stage_stats",
+                  "cjm_funnel_stats", "cjm_tp_stage_stats", "cjm_transition_stats", "cjm_edge_stats",
+                  "cjm_variant_stats", "cjm_unmapped_stats", "cjm_meta", "cjm_outcome_stats", "cjm_feature_stats",
+                  "cjm_stage_p90"):  # fmt: skip
+        con.execute(f"COPY {table} TO '{folder / table}.csv' (HEADER)")
+    warehouse = run_cli("evidence", "check", SHOP, "--aggregates", str(folder), *OUTCOMES, "-F", "json")
+    assert warehouse.exit_code == 0, warehouse.stderr
+    assert json.loads(warehouse.stdout)["outcomes"] == direct["outcomes"]
+    fewer = run_cli("evidence", "check", SHOP, "--aggregates", str(folder), "--outcome", "lost=churned")
+    assert fewer.exit_code == 2 and "2 outcome classes" in fewer.stderr
+    (folder / "cjm_outcome_stats.csv").unlink()
+    missing = run_cli("evidence", "check", SHOP, "--aggregates", str(folder), *OUTCOMES)
+    assert missing.exit_code == 2 and "no outcome tables" in missing.stderr
+
+
+def test_an_unmapped_event_can_be_a_driver_and_a_reason_for_risk(run_cli, tmp_path: Path) -> None:
+    rows = _risk_rows() + [(f"L{n}", at(1, 2), "complaint", "crm") for n in range(1, 9)]
+    rows.append(("O2", at(81, 0.6), "complaint", "crm"))
+    report = check_json(run_cli, write_log(tmp_path / "c.csv", rows), *OUTCOMES)
+    complaint = _driver(report, "lost", "unmapped", "complaint")
+    assert (complaint["with_feature"], complaint["with_feature_in_class"], complaint["driver"]) == (8, 8, True)
+    assert complaint["p_value"] == pytest.approx(90 / 12870, rel=1e-3) and complaint["q_value"] < 0.05
+    rows_at_risk = {r["case_id"]: r for r in report["at_risk"]["rows"]}
+    assert rows_at_risk["O2"]["reasons"] == ["had the event 'complaint', which is not on the map"]
+    assert rows_at_risk["O1"]["score"] == 2

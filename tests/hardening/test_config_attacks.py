@@ -8,14 +8,13 @@ an internal error, a hang or unbounded memory.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from cjm.config import MAX_CONFIG_BYTES
-from tests.conftest import EXAMPLES, Result
+from tests.conftest import EXAMPLES, Result, standalone
 
 DEEP = 3000
 
@@ -51,7 +50,7 @@ PATTERNS = {
 
 
 def workspace(tmp_path: Path, config: str, name: str = "cjm.toml") -> Path:
-    shutil.copy(EXAMPLES[0], tmp_path / EXAMPLES[0].name)
+    (tmp_path / EXAMPLES[0].name).write_text(standalone(EXAMPLES[0].read_text(encoding="utf-8")), encoding="utf-8")
     (tmp_path / name).write_text(config, encoding="utf-8")
     return tmp_path
 

@@ -25,6 +25,11 @@ import cjm.evidence.io as io
 def slow_load(con, mapping):
     if sys.argv[1] == "sleep":
         time.sleep(60)
+    while sys.argv[1] == "deaf":  # code that swallows every exception, as C code checking for signals may
+        try:
+            time.sleep(60)
+        except BaseException:
+            pass
     con.execute("SELECT count(*) FROM range(100000000000) a, range(10) b").fetchall()
 io.load = slow_load
 from cjm.cli import main
@@ -56,8 +61,9 @@ def test_a_duckdb_error_during_the_run_leaves_no_folder(tmp_path: Path) -> None:
     assert _spill_folders(tmp) == []
 
 
-@pytest.mark.parametrize("where", ["sleep", "query"])
-def test_sigterm_mid_run_is_a_normal_exit_that_removes_the_folder(tmp_path: Path, where: str) -> None:
+def _terminate(tmp_path: Path, where: str, signals: int = 1) -> tuple[int, str, float, Path]:
+    """Start a slow evidence run, send it SIGTERM once inside the connection; its exit code, stderr, time
+    from the signal to the exit, and its temporary folder."""
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     command = [sys.executable, "-c", _SLOW_RUN, where, "evidence", "check", JOURNEY, "--mapping", MAPPING]
@@ -69,14 +75,41 @@ def test_sigterm_mid_run_is_a_normal_exit_that_removes_the_folder(tmp_path: Path
             time.sleep(0.02)
         assert _spill_folders(tmp), "the run never created its spill folder"
         time.sleep(0.3)  # inside the sleep, or inside the DuckDB query
-        process.send_signal(signal.SIGTERM)
+        sent = time.monotonic()
+        for _ in range(signals):
+            process.send_signal(signal.SIGTERM)
+            time.sleep(0.2)
         _, err = process.communicate(timeout=60)
+        took = time.monotonic() - sent
     finally:
         if process.poll() is None:  # pragma: no cover - only when the test fails
             process.kill()
             process.wait()
-    stderr = err.decode("utf-8", "replace")
-    assert process.returncode == 2, stderr
-    assert "cjm: error: stopped: the run received SIGTERM; its temporary files were removed" in stderr
+    return process.returncode, err.decode("utf-8", "replace"), took, tmp
+
+
+STOPPED = "cjm: error: stopped: the run received SIGTERM; its temporary files were removed"
+
+
+@pytest.mark.parametrize("where", ["sleep", "query"])
+def test_sigterm_mid_run_is_a_normal_exit_that_removes_the_folder(tmp_path: Path, where: str) -> None:
+    code, stderr, took, tmp = _terminate(tmp_path, where)
+    assert code == 2, stderr
+    assert STOPPED in stderr
     assert "Traceback" not in stderr and "internal error" not in stderr
     assert _spill_folders(tmp) == []
+    assert took < 8, "DuckDB's query is interrupted, not waited for"
+
+
+def test_a_run_that_swallows_the_stop_is_ended_after_the_grace_period(tmp_path: Path) -> None:
+    code, stderr, took, tmp = _terminate(tmp_path, "deaf")
+    assert code == 128 + signal.SIGTERM and STOPPED in stderr
+    assert _spill_folders(tmp) == []
+    assert 9 < took < 30
+
+
+def test_a_second_sigterm_ends_the_run_at_once(tmp_path: Path) -> None:
+    code, stderr, took, tmp = _terminate(tmp_path, "deaf", signals=2)
+    assert code == 128 + signal.SIGTERM and STOPPED in stderr
+    assert _spill_folders(tmp) == []
+    assert took < 5

@@ -103,3 +103,13 @@ def test_without_a_configuration_the_mapping_folder_or_current_folder_is_the_wor
     inside_cwd = run_cli("evidence", "check", SHOP, "--mapping", "logs/m.yaml", cwd=tmp_path)
     assert inside_cwd.exit_code == 0, "the current folder holds both: it is the workspace"
     refused(run_cli("evidence", "check", SHOP, "--mapping", str(folder / "m.yaml"), cwd=folder), "leaves the workspace")
+
+
+def test_a_fifo_in_the_workspace_is_refused_without_waiting(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    root = _workspace(tmp_path, "../data/*.csv")
+    (root / "data").mkdir()
+    write_log(root / "data" / "a.csv", ROWS)
+    os.mkfifo(root / "data" / "b.csv")  # opened for reading, it would wait for a writer forever
+    result = _check(run_cli, root)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "mappings/crm.yaml:2:12: 'data/b.csv' is not a regular file (a FIFO, device or socket)" in result.stderr

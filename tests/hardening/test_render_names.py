@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from cjm.scaffold import starter
-from tests.conftest import EXAMPLES, Result
+from tests.conftest import EXAMPLES, Result, standalone
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None and not os.environ.get("CI"), reason="Graphviz is not installed"
@@ -32,8 +32,10 @@ def test_a_journey_called_index_is_not_overwritten_by_the_site_index(
     run_cli: Callable[..., Result], tmp_path: Path
 ) -> None:
     path = journey(tmp_path, "index")
+    other = tmp_path / EXAMPLES[0].name
+    other.write_text(standalone(EXAMPLES[0].read_text(encoding="utf-8")), encoding="utf-8")
     site = tmp_path / "site"
-    result = run_cli("render", str(path), str(EXAMPLES[0]), "-o", str(site))
+    result = run_cli("render", str(path), str(other), "-o", str(site))
     assert result.exit_code == 2
     assert "the journey id 'index' would make its map index.html, which is the site's index page" in result.stderr
     assert not site.exists()  # refused before anything was written
@@ -49,7 +51,7 @@ def test_a_journey_called_index_still_renders_where_nothing_collides(
 
 
 @needs_dot
-@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+@pytest.mark.parametrize("fmt", ["svg", "flow.png", "flow.pdf"])
 def test_noncharacters_in_a_name_do_not_fail_graphviz(run_cli: Callable[..., Result], tmp_path: Path, fmt: str) -> None:
     path = journey(tmp_path, "odd", "A \ufffe B \uffff C")
     assert run_cli("validate", str(path)).exit_code == 0  # the file is valid, so it must render

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,12 +79,12 @@ def make_workspace(root: Path, config: str = QUIET) -> Path:
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[[Path], Session]]:
+def serve() -> Iterator[Callable[..., Session]]:
     """Start `cjm lsp` in a folder; every session started is shut down after the test."""
     sessions: list[Session] = []
 
-    def start(cwd: Path) -> Session:
-        sessions.append(Session(cwd))
+    def start(cwd: Path, options: Any = None, watch: bool = False) -> Session:
+        sessions.append(Session(cwd, options, watch))
         return sessions[-1]
 
     yield start

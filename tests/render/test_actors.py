@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, Result
+from tests.conftest import ROOT, Result, standalone
 from tests.render.test_dot import canon, needs_dot
 from tests.render.test_html import parse
 
@@ -18,7 +18,7 @@ HOSTILE_ACTOR = '<script>alert(1)</script> & "Tom" ]; x [label=\\N'
 
 def _with_actors(tmp_path: Path, *actors: str) -> Path:
     listed = ", ".join('"' + a.replace("\\", "\\\\").replace('"', '\\"') + '"' for a in actors)
-    text = EXAMPLE.read_text(encoding="utf-8").replace(
+    text = standalone(EXAMPLE.read_text(encoding="utf-8")).replace(
         "        name: Hears about FreshCart from a friend\n",
         f"        name: Hears about FreshCart from a friend\n        actors: [{listed}]\n",
         1,

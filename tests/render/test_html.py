@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from cjm.model import Journey
 from cjm.render.html import render_html
 from cjm.workspace import load_journey
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, example_workspace
 
 HOSTILE = Path(__file__).with_name("hostile.journey.yaml")
 B2B = ROOT / "examples" / "b2b-fleet-software.journey.yaml"
@@ -303,7 +303,7 @@ def _edited(text: str) -> str:
 
 
 def test_diff_highlights_added_changed_and_removed_cells_and_the_old_curve(run_cli, tmp_path: Path) -> None:
-    new = tmp_path / "b2b.journey.yaml"
+    new = example_workspace(tmp_path) / "b2b.journey.yaml"
     new.write_text(_edited(B2B.read_text(encoding="utf-8")), encoding="utf-8")
     result = run_cli("render", str(new), "--diff", str(B2B))
     assert result.exit_code == 0, result.stderr
@@ -322,9 +322,9 @@ def test_diff_against_a_git_revision_of_the_same_file(run_cli, tmp_path: Path) -
         subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
 
     git("init", "-q")
-    path = tmp_path / "map.journey.yaml"
+    path = example_workspace(tmp_path) / "map.journey.yaml"
     path.write_text(B2B.read_text(encoding="utf-8"), encoding="utf-8")
-    git("add", "map.journey.yaml")
+    git("add", "map.journey.yaml", "cjm.toml", "catalog.yaml")
     git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "v1")
     path.write_text(_edited(path.read_text(encoding="utf-8")), encoding="utf-8")
     result = run_cli("render", "map.journey.yaml", "--diff", "HEAD", cwd=tmp_path)

@@ -20,7 +20,7 @@ from cjm.render.markdown import to_markdown
 from cjm.render.mermaid import UNSCORED_MARK, escape_name, to_mermaid
 from cjm.validate.loader import load_text
 from cjm.workspace import load_journey
-from tests.conftest import EXAMPLES, Result
+from tests.conftest import EXAMPLES, Result, example_workspace
 
 # Mermaid's journey lexer (journey.jison): what each kind of line may contain.
 TASK = re.compile(r"^\s+(?=\S)(?!(?:journey|title|section|acctitle|accdescr))[^#:\n;%]+:[^#\n;%]+$", re.IGNORECASE)
@@ -70,7 +70,7 @@ def test_one_task_per_action_scored_emotion_plus_three(example: Path) -> None:
 
 def test_unscored_actions_are_neutral_and_marked(tmp_path: Path) -> None:
     text = EXAMPLES[0].read_text(encoding="utf-8")
-    path = tmp_path / "unscored.journey.yaml"
+    path = example_workspace(tmp_path) / "unscored.journey.yaml"
     path.write_text(re.sub(r"\n\s+emotion: -?\d", "", text), encoding="utf-8")
     journey = load_journey(str(path))
     diagram = to_mermaid(journey)

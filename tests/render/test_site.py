@@ -15,16 +15,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cjm.errors import InputError
 from cjm.render import child
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, example_workspace
 
 EXAMPLE_IDS = sorted(p.name.removesuffix(".journey.yaml") for p in EXAMPLES)
+# every journey of the examples' workspace, the second persona's map in evidence/ too, by its id
+WORKSPACE_IDS = sorted(
+    yaml.safe_load(p.read_text(encoding="utf-8"))["id"] for p in (ROOT / "examples").rglob("*.journey.yaml")
+)
 
 
 def _copy_examples(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    example_workspace(folder)
     for example in EXAMPLES:
         shutil.copy(example, folder / example.name)
     return folder
@@ -34,10 +39,11 @@ def test_a_folder_renders_a_site_with_an_index(run_cli, tmp_path: Path) -> None:
     site = tmp_path / "site"
     result = run_cli("render", str(ROOT / "examples"), "-o", str(site))
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in site.iterdir()) == sorted([*(f"{i}.html" for i in EXAMPLE_IDS), "index.html"])
+    assert sorted(p.name for p in site.iterdir()) == sorted([*(f"{i}.html" for i in WORKSPACE_IDS), "index.html"])
     index = (site / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', index)
-    assert sorted(href for href, _ in links) == [f"{i}.html" for i in EXAMPLE_IDS]
+    cards = index[index.index('id="cjm-index-journeys-h"') :]
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', cards)
+    assert sorted(href for href, _ in links) == [f"{i}.html" for i in WORKSPACE_IDS]
     titles = [title for _, title in links]
     assert titles == sorted(titles, key=str.lower), "journeys are listed by title"
     assert "Touchpoints and departments across journeys" in index
@@ -45,7 +51,7 @@ def test_a_folder_renders_a_site_with_an_index(run_cli, tmp_path: Path) -> None:
         assert f'class="cjm-dept-col">{department}</th>' in index
     assert "Technician mobile app" in index and "FreshCart app" in index  # same id, different journeys: two rows
     assert "<script" not in index and "src=" not in index
-    assert f"Wrote {len(EXAMPLE_IDS) + 1} files to {site}" in result.stderr
+    assert f"Wrote {len(WORKSPACE_IDS) + 1} files to {site}" in result.stderr
 
 
 def test_rendering_twice_gives_byte_identical_files_and_rewrites_nothing(run_cli, tmp_path: Path) -> None:
@@ -109,8 +115,7 @@ def test_output_names_never_escape_the_output_folder(tmp_path: Path) -> None:
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(run_cli, tmp_path: Path) -> None:
-    journeys = tmp_path / "many"
-    journeys.mkdir()
+    journeys = example_workspace(tmp_path / "many")
     text = EXAMPLES[0].read_text(encoding="utf-8")
     for n in range(6):
         (journeys / f"j{n}.journey.yaml").write_text(text.replace("id: b2b-fleet-software", f"id: j{n}", 1))
@@ -147,7 +152,7 @@ def _wait_for(lines: queue.Queue[str], text: str, seconds: float = 30.0) -> str:
 @contextmanager
 def _watching(tmp_path: Path) -> Iterator[tuple[Path, Path, queue.Queue[str]]]:
     """`cjm render map.journey.yaml -o map.html --watch` on a copy of an example: (journey, map, stderr lines)."""
-    journey = tmp_path / "map.journey.yaml"
+    journey = example_workspace(tmp_path) / "map.journey.yaml"
     journey.write_text(EXAMPLES[0].read_text(encoding="utf-8"), encoding="utf-8")
     exe = Path(sys.executable).parent / "cjm"
     env = {**os.environ, "NO_COLOR": "1"}

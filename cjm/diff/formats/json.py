@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cjm.diff.portfolio import portfolio_changes
 from cjm.diff.report import DiffReport, FileDiff
 from cjm.escape import json_text
 
@@ -36,4 +37,6 @@ def format_json(report: DiffReport) -> str:
             "files": [file_object(f) for f in report.files],
             "summary": {"files": len(report.files), "changes": len(report.changes), "impact": impacts},
         }
+        if report.base is not None:
+            data["portfolio"] = portfolio_changes(report).to_dict()
     return json_text(data) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cjm.diff.describe import Labels, describe, headline
+from cjm.diff.portfolio import portfolio_changes, portfolio_line
 from cjm.diff.report import DiffReport, FileDiff
 from cjm.escape import visible as safe
 
@@ -45,6 +46,9 @@ def format_text(report: DiffReport, colour: bool) -> str:
         since = f" since {report.base}" if report.base else ""
         return f"No journey files changed{since}.\n"
     blocks = ["\n".join(_file(diff, colour)) for diff in report.files]
+    portfolio = portfolio_line(portfolio_changes(report)) if report.base is not None else ""
+    if portfolio:
+        blocks.insert(0, safe(portfolio))
     total = len(report.changes)
     tail = (
         f"{total} change{'s' if total != 1 else ''} in {len(report.files)} file{'s' if len(report.files) != 1 else ''}."
