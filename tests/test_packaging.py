@@ -146,7 +146,7 @@ def test_a_wheel_built_from_the_tree_installs_and_runs_in_a_clean_venv(tmp_path:
         [cjm, "validate", "examples/"], cwd=work, env=env, capture_output=True, text=True, timeout=120
     )
     assert validated.returncode == 0, validated.stdout + validated.stderr
-    assert "3 files checked" in validated.stdout + validated.stderr
+    assert "4 files checked" in validated.stdout + validated.stderr
     rendered = subprocess.run(
         [cjm, "render", "examples/", "-o", "site/"], cwd=work, env=env, capture_output=True, text=True, timeout=300
     )

@@ -99,10 +99,13 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return current().catalog.ngettext(singular, plural, count)
 
 
-def number(value: float, digits: int = 2) -> str:
-    """A number as the current language writes it: 1,234.5 in English, 1.234,5 in Italian."""
+def number(value: float, digits: int = 2, trim: bool = True) -> str:
+    """A number as the current language writes it: 1,234.5 in English, 1.234,5 in Italian.
+
+    Trailing zeros of the decimals are dropped unless ``trim`` is false (a score keeps 12.50).
+    """
     text = f"{value:,.{digits}f}"
-    if "." in text:
+    if trim and "." in text:
         text = text.rstrip("0").rstrip(".")
     lang = current()
     marks: dict[str, str | int | None] = {",": lang.thousands, ".": lang.decimal}

@@ -4,16 +4,24 @@ pain points by touchpoint and department, nested journeys), one card per journey
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from cjm.model import SEVERITY_RANK, Journey, LifecycleStage
 from cjm.portfolio.backlog import RankedOpportunity, Reach, backlog
 from cjm.portfolio.board import Board, Nesting, build_board
-from cjm.portfolio.tables import DepartmentPains, PainGroup, department_pains, pain_groups, pain_rows
+from cjm.portfolio.tables import (
+    NO_DEPARTMENT,
+    NO_TOUCHPOINT,
+    DepartmentPains,
+    PainGroup,
+    department_pains,
+    pain_groups,
+    pain_rows,
+)
 from cjm.render.curve import emotion_css
-from cjm.render.i18n import _, language, ngettext, number, primary, speaking
-from cjm.render.view import CHANNEL_LABELS
+from cjm.render.i18n import N_, _, language, ngettext, number, primary, speaking
+from cjm.render.view import CHANNEL_LABELS, SEVERITY_LABELS
 
 if TYPE_CHECKING:
     from cjm.evidence.model import EvidenceReport
@@ -62,7 +70,7 @@ class BoardCard:
 
     href: str
     title: str
-    status: str  # as written, or "no status"
+    status: str  # the status's label in the current language, or "No status"
     status_css: str
     type: str
     owner: str
@@ -110,6 +118,17 @@ class BacklogRow:
     href: str
     place: str
     factors: str
+    score: str  # two decimals, as the current language writes them
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    """One department of the pain table by department: its severity chips (css severity, count, label)."""
+
+    department: str
+    total: int
+    counts: tuple[tuple[str, int, str], ...]
+    touchpoints: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -123,9 +142,10 @@ class PortfolioView:
     blind_spots: tuple[str, ...]
     backlog: tuple[BacklogRow, ...]
     pains: tuple[PainGroup, ...]
-    departments: tuple[DepartmentPains, ...]
+    departments: tuple[DepartmentRow, ...]
     nesting: tuple[tuple[Link, Link], ...]  # (parent, child)
     statuses: tuple[tuple[str, str], ...]  # the legend: (css class, label)
+    severities: Mapping[str, str]  # a pain point's severity chip, in the current language
 
 
 @dataclass(frozen=True)
@@ -189,9 +209,43 @@ def _card(journey: Journey) -> JourneyCard:
     )  # fmt: skip
 
 
+# The board's labels are marked here and translated where they are drawn (`cjm report` keeps the values as written).
 STATUS_LABELS = {
-    "draft": "Draft", "researched": "Researched", "validated": "Validated", "live": "Live", "retired": "Retired",
+    "draft": N_("Draft"), "researched": N_("Researched"), "validated": N_("Validated"), "live": N_("Live"),
+    "retired": N_("Retired"),
 }  # fmt: skip
+NO_STATUS = N_("No status")
+TYPE_LABELS = {"macro": N_("macro"), "micro": N_("micro"), "blueprint": N_("blueprint")}
+
+
+def _fixed(value: float) -> str:
+    """A score with its two decimals kept (12.50), as the current language writes it (12,50)."""
+    return number(value, 2, trim=False)
+
+
+def _placeholder(name: str) -> str:
+    """The pain tables' "no touchpoint" / "no department" in the current language; any other name as written."""
+    return {NO_TOUCHPOINT: _("no touchpoint"), NO_DEPARTMENT: _("no department")}.get(name, name)
+
+
+def _severity_count(severity: str, count: int) -> str:
+    """A severity chip of the table by department: "3 high"."""
+    words = {
+        "critical": ngettext("%(count)s critical", "%(count)s critical", count),
+        "high": ngettext("%(count)s high", "%(count)s high", count),
+        "medium": ngettext("%(count)s medium", "%(count)s medium", count),
+        "low": ngettext("%(count)s low", "%(count)s low", count),
+    }
+    return words[severity] % {"count": count}
+
+
+def _department_row(d: DepartmentPains) -> DepartmentRow:
+    counts = tuple((severity, n, _severity_count(severity, n)) for severity, n in d.counts)
+    return DepartmentRow(_placeholder(d.department), d.total, counts, tuple(_placeholder(t) for t in d.touchpoints))
+
+
+def _pain_group(group: PainGroup) -> PainGroup:
+    return replace(group, touchpoint=_placeholder(group.touchpoint))
 
 
 def evidence_reach(report: EvidenceReport) -> Reach | None:
@@ -229,20 +283,32 @@ def _links(nesting: Sequence[Nesting], pick_child: bool, titles: Mapping[str, st
 
 def _board_card(journey: Journey, board: Board, titles: Mapping[str, str], reach: Reach | None) -> BoardCard:
     card = _card(journey)
-    status = journey.status or "no status"
-    evidence = f"Evidence: {reach.customers:,.0f} customers" if reach else ""
+    status = _(STATUS_LABELS.get(journey.status, journey.status)) if journey.status else _(NO_STATUS)
+    evidence = ""
+    if reach:
+        customers = round(reach.customers)
+        evidence = ngettext("Evidence: %(count)s customer", "Evidence: %(count)s customers", customers) % {
+            "count": number(customers, 0)
+        }
+    kind = _(TYPE_LABELS[journey.type]) if journey.type in TYPE_LABELS else journey.type or ""
     return BoardCard(
-        card.href, journey.title, STATUS_LABELS.get(status, status), f"cjm-status-{journey.status or 'none'}",
-        journey.type or "", journey.owner or "", card.spark, card.spark_points, card.mood, evidence,
+        card.href, journey.title, status, f"cjm-status-{journey.status or 'none'}", kind, journey.owner or "",
+        card.spark, card.spark_points, card.mood, evidence,
         _links(board.parents(journey.id), False, titles), _links(board.children(journey.id), True, titles),
     )  # fmt: skip
 
 
 def _backlog_row(item: RankedOpportunity) -> BacklogRow:
-    place = f"{item.stage} · {item.action}" if item.action else f"{item.stage} (stage-wide)"
-    reach = f" × reach {item.reach:g} ({item.reached:,.0f} customers)" if item.reached is not None else ""
-    factors = f"pain {item.pain} × impact {item.impact_points} ÷ effort {item.effort_points}{reach}"
-    return BacklogRow(item, f"{item.journey_id}.html", place, factors)
+    place = f"{item.stage} · {item.action}" if item.action else _("%(stage)s (stage-wide)") % {"stage": item.stage}
+    factors = _("pain %(pain)s × impact %(impact)s ÷ effort %(effort)s") % {
+        "pain": item.pain, "impact": item.impact_points, "effort": item.effort_points,
+    }  # fmt: skip
+    if item.reached is not None:
+        reached = round(item.reached)
+        factors += ngettext(
+            " × reach %(reach)s (%(count)s customer)", " × reach %(reach)s (%(count)s customers)", reached
+        ) % {"reach": number(item.reach), "count": number(reached, 0)}
+    return BacklogRow(item, f"{item.journey_id}.html", place, factors, _fixed(item.score))
 
 
 def _segments(columns: Sequence[int]) -> tuple[Segment, ...]:
@@ -288,8 +354,9 @@ def build_portfolio(
     return PortfolioView(
         bool(lifecycle), columns, _board_rows(board, by_id, cards), tuple(cards[i] for i in board.unplaced),
         tuple(s.name for s in board.blind_spots), tuple(_backlog_row(item) for item in backlog(journeys, evidence)),
-        pain_groups(pains), department_pains(pains), nesting,
-        tuple((f"cjm-status-{k}", v) for k, v in [*STATUS_LABELS.items(), ("none", "No status")]),
+        tuple(_pain_group(g) for g in pain_groups(pains)), tuple(_department_row(d) for d in department_pains(pains)),
+        nesting, tuple((f"cjm-status-{k}", _(v)) for k, v in [*STATUS_LABELS.items(), ("none", NO_STATUS)]),
+        {severity: _(label) for severity, label in SEVERITY_LABELS.items()},
     )  # fmt: skip
 
 

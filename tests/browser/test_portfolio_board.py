@@ -63,7 +63,7 @@ def test_board_columns_blind_spot_cards_and_links(site: Path, open_page: Any) ->
     titles = page.eval_on_selector_all(".cjm-board-card .cjm-board-title a", "els => els.map(e => e.innerText)")
     assert sorted(titles) == sorted(
         ["Buying fleet-scheduling software", "First grocery order with FreshCart",
-         "Choosing a delivery slot and paying at FreshCart"]
+         "Choosing a delivery slot and paying at FreshCart", "Buying fleet-scheduling software from the price list"]
     )  # fmt: skip
     fleet = page.locator(".cjm-board-card", has_text="Buying fleet-scheduling software")
     assert fleet.locator(".cjm-board-evidence").inner_text() == "Evidence: 3,000 customers"
@@ -74,6 +74,30 @@ def test_board_columns_blind_spot_cards_and_links(site: Path, open_page: Any) ->
     assert "grocery-checkout.html" in nests and "b2c-online-grocery.html" in nests, "nested journeys both ways"
     ranks = page.eval_on_selector_all(".cjm-backlog tbody tr td:first-child", "els => els.map(e => e.innerText)")
     assert ranks == [str(n) for n in range(1, len(ranks) + 1)] and len(ranks) == 9
+
+
+@pytest.fixture(scope="module")
+def italian_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The examples with `lang: it` on every journey: the board's longer Italian labels."""
+    from tests.conftest import run_cli_inprocess
+
+    out = tmp_path_factory.mktemp("portfolio-it")
+    shutil.copytree(ROOT / "examples", out / "esempi")
+    for path in (out / "esempi").rglob("*.journey.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("\ncjm: 1\n", "\ncjm: 1\nlang: it\n", 1))
+    result = run_cli_inprocess("render", str(out / "esempi"), "-o", str(out / "sito"))
+    assert result.exit_code == 0, result.stderr
+    return out / "sito"
+
+
+def test_the_italian_board_fits_its_boxes_and_reads(italian_site: Path, open_page: Any) -> None:  # noqa: F811
+    for width in (1400, 900):
+        page, visit = open_page(italian_site / "index.html", width=width)
+        assert "Punto cieco" in page.locator(".cjm-board-blind").inner_text()
+        assert page.evaluate(BOARD_OVERFLOWS) == [], width
+        assert page.evaluate(CONTRAST, TEXT) == [], width
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "no page scroll"
+        assert visit.errors == []
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -141,3 +141,62 @@ def test_a_malformed_lang_is_a_located_validation_error(tmp_path: Path, bad: str
     result = run_cli_inprocess("validate", str(path))
     assert result.exit_code == 1 and "bad.journey.yaml:5:7: CJM010" in result.stdout, result.stdout
     assert "is not a language tag" in result.stdout and "BCP 47" in result.stdout
+
+
+def _italian_examples(tmp_path: Path) -> Path:
+    """The examples folder with `lang: it` on every journey: an Italian workspace with a lifecycle and nesting."""
+    import shutil
+
+    root = tmp_path / "esempi"
+    shutil.copytree(ROOT / "examples", root)
+    for path in root.rglob("*.journey.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\ncjm: 1\n", "\ncjm: 1\nlang: it\n", 1), encoding="utf-8")
+    return root
+
+
+BOARD_ENGLISH = re.compile(
+    r"\b(Lifecycle board|Blind spots?|Owner:|Covers:|Evidence:|\d customers?|stage-wide|is detailed in|Details “|"
+    r"continued|No status|Draft|Researched|Validated|Live|Retired|Score|How it scores|pain \d|impact \d|effort \d|"
+    r"reach \d|By department|By severity|At touchpoints|Nested journeys|not in this site)\b"
+)
+
+
+def test_an_italian_workspace_draws_the_portfolio_in_italian(tmp_path: Path) -> None:
+    root = _italian_examples(tmp_path)
+    checked = run_cli_inprocess(
+        "evidence", "check", str(root / "b2b-fleet-software.journey.yaml"),
+        "--mapping", str(root / "evidence" / "crm-mapping.yaml"), "-F", "json", "-o", str(tmp_path / "ev"),
+    )  # fmt: skip
+    assert checked.exit_code in (0, 1), checked.stderr
+    result = run_cli_inprocess(
+        "render", str(root), "-o", str(tmp_path / "sito"), "--evidence", str(tmp_path / "ev" / "evidence.json")
+    )
+    assert result.exit_code == 0, result.stderr
+    index = (tmp_path / "sito" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="it">' in index
+    texts = _texts(index)
+    for label in ("Percorsi lungo il ciclo di vita", "Stato del percorso", "Punti ciechi:",
+                  "Punto cieco: nessun percorso copre questa fase", "Attivo", "Validato", "Ricerca svolta",
+                  "macro-percorso", "Responsabile: CX team", "Evidenze: 3.000 clienti", "Punteggio",
+                  "Come si calcola il punteggio", "Criticità per punto di contatto e reparto", "Per gravità",
+                  "Percorsi annidati", "dettaglio in", "portata 1,56 (1.688 clienti)", "18,72"):  # fmt: skip
+        assert any(label in t for t in texts), label
+    leaked = sorted({m.group(0) for t in texts for m in [BOARD_ENGLISH.search(t)] if m})
+    assert leaked == [], f"English board labels on an Italian index: {leaked}"
+    english = {k for k, v in _catalog().items() if isinstance(v, str) and v != k and len(k) > 3 and "%" not in k}
+    assert sorted(t for t in texts if t in english) == []
+
+
+def test_the_italian_pain_tables_name_a_missing_touchpoint_or_department_in_italian(tmp_path: Path) -> None:
+    text = (
+        ITALIAN.read_text(encoding="utf-8")
+        .replace("    actions: []", "    pain_points: [{text: Troppe firme, severity: medium}]\n    actions: []")
+        .replace("channel: in-person, departments: [rete-filiali], ", "channel: in-person, ")
+    )
+    path = tmp_path / "mutuo.journey.yaml"
+    path.write_text(text, encoding="utf-8")
+    texts = _texts(render_index([load_journey(str(path))]))
+    assert "nessun punto di contatto" in texts and "nessun reparto" in texts
+    assert "1 media" in texts and "1 critica" in texts
+    assert not any(t in ("no touchpoint", "no department") for t in texts)
