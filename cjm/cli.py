@@ -823,6 +823,8 @@ def evidence_check(
         _usage("--aggregates builds the report from tables: do not also pass --events, --mapping or --columns")
     if engine not in ("duckdb", "spark"):
         _usage(f"--engine must be duckdb or spark, not '{engine}'")
+    if spark_remote and engine != "spark":
+        _usage("--spark-remote needs --engine spark")
     if update_metrics and (aggregates or engine != "duckdb"):
         _usage("--update-metrics needs the event log read by the DuckDB engine (survey scores are measured there)")
     if aggregates:

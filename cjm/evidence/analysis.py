@@ -92,10 +92,11 @@ GROUP BY k.event, k.channel, k.source, k.events
 # Times are integer microseconds (epoch_us) in every dialect: events within one second keep their order.
 # No gap (gap_us NULL) keeps one journey per customer.
 # Every case id as a number: the sorts, joins and distinct counts that follow compare integers, not text.
+# cid is a BIGINT everywhere: Spark's ROW_NUMBER is an INT, and case numbers are multiplied (by 10^6) further on.
 # A customer whose events span no more than the journey gap has exactly one journey (no pause between two
 # of its events can exceed the gap); only the others (single = 0) need their journeys numbered after the sort.
 _CASES = """
-SELECT c.case_id, ROW_NUMBER() OVER (ORDER BY c.case_id NULLS FIRST) AS cid,
+SELECT c.case_id, CAST(ROW_NUMBER() OVER (ORDER BY c.case_id NULLS FIRST) AS BIGINT) AS cid,
   CASE WHEN s.gap_us IS NULL OR c.span <= s.gap_us THEN 1 ELSE 0 END AS single
 FROM (SELECT case_id, epoch_us(MAX(ts)) - epoch_us(MIN(ts)) AS span FROM cjm_events GROUP BY case_id) AS c
 CROSS JOIN cjm_settings AS s

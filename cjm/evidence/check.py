@@ -289,29 +289,50 @@ def check_patterns(spec: OutcomeSpec, aggregates: Aggregates) -> None:
                                  f"(patterns are case-sensitive globs; the log has: {sample})")  # fmt: skip
 
 
+def spark_events(options: CheckOptions) -> str | LogMapping:
+    """What --engine spark reads: a table or view of the session, or files through the log mapping (as DuckDB)."""
+    from cjm.evidence.spark import is_table
+
+    if len(options.events) == 1 and not (options.mapping or options.preset) and is_table(options.events[0]):
+        if options.columns:
+            raise ConfigError(f"--columns names a file's columns; the table '{options.events[0]}' must have "
+                              "the columns case_id, ts, event, channel, source (a view can rename them)")  # fmt: skip
+        return options.events[0]
+    mapping = resolve_mapping(options)
+    if segment_column(mapping) is not None:
+        raise ConfigError("--engine spark does not compare segments yet: run the segment comparison on DuckDB "
+                          "(without --engine spark)")  # fmt: skip
+    return mapping
+
+
 def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = None, spark: Any = None) -> CheckResult:
     """Run the same statements on a Spark session (local, or Spark Connect at ``remote``) and build the report."""
-    from cjm.evidence.spark import events_source, run_spark, session
+    from cjm.evidence.spark import analyse, spark_session
 
     validate(options)
     if options.by:
         raise ConfigError("--by needs the DuckDB engine (the default); --engine spark reports no periods yet")
-    if len(options.events) != 1 or options.mapping or options.preset:
-        raise ConfigError("--engine spark reads one --events TABLE or Parquet/CSV path (with --columns), no --mapping")
     model, digest = load_model(map_path)
+    events = spark_events(options)
+    spec = outcome_spec(options, None if isinstance(events, str) else events)
     approximate = options.quantiles == "approximate"
-    spark = spark if spark is not None else session(remote)
-    source = events_source(spark, options.events[0], options.columns)
-    spec = options.outcomes if options.outcomes is not None and options.outcomes.classes else None
-    aggregates = run_spark(spark, model, digest, options.settings, source, options.top_variants, approximate,
-                           outcomes=spec)  # fmt: skip
+    with spark_session(remote, spark) as session:
+        aggregates, stats = analyse(session, events, model, digest, options.settings, options.top_variants,
+                                    approximate, spec)  # fmt: skip
     if spec is not None:
         check_patterns(spec, aggregates)
-    info = {"engine": "spark", "spark_remote": remote, "events": options.events[0]}
-    run = _run(model, digest, list(options.events), semantics(options, approximate, spec), info)
+    info: dict[str, Any] = {"engine": "spark", "spark_remote": remote}
+    if isinstance(events, str) or stats is None:
+        info["events"] = events if isinstance(events, str) else None
+    else:
+        mapped = events.model_dump(mode="json", exclude_defaults=True)
+        info |= {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
+                 "rejected": stats.rejected, "mapping": mapped}  # fmt: skip
+    files = list(options.events) if stats is None else stats.files
+    run = _run(model, digest, files, semantics(options, approximate, spec), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
-    return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
+    return CheckResult(finish(model, aggregates, run, replace(options, outcomes=spec)), aggregates, meta)
 
 
 def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckResult:

@@ -140,9 +140,11 @@ def unverifiable(report: EvidenceReport, t: Thresholds) -> Iterator[EvidenceFind
     ids = tuple(tp.id for tp in report.touchpoints if tp.status == "unverifiable")
     if ids:
         names = ", ".join(_name(report, i) for i in ids)
-        yield finding("info", "unverifiable",
-                      f"{len(ids)} touchpoint(s) have no events defined, so the data cannot "
-                      f"confirm them: {names}", ids, len(ids) / max(1, len(report.touchpoints)))  # fmt: skip
+        many = len(ids) > 1
+        said = (f"{len(ids)} touchpoints have no events defined, so the data cannot confirm them" if many
+                else "1 touchpoint has no events defined, so the data cannot confirm it")  # fmt: skip
+        yield finding("info", "unverifiable", f"{said}: {names}", ids,
+                      len(ids) / max(1, len(report.touchpoints)))  # fmt: skip
 
 
 def rejected_rows(report: EvidenceReport, t: Thresholds) -> Iterator[EvidenceFinding]:

@@ -43,7 +43,8 @@ def render_summary(report: EvidenceReport, folder: str) -> str:
     """A few lines for `check -F json -o DIR`: where the report went, and its headline."""
     counts = {k: sum(1 for f in report.findings if f.severity == k) for k in ("warning", "info")}
     where = f"Evidence report for the map {clean(report.run.map)} written to {clean(folder)}"
-    notes = f"{counts['warning']} warning(s), {counts['info']} note(s): see evidence.json or findings.csv"
+    warnings = f"{counts['warning']} warning{'' if counts['warning'] == 1 else 's'}"
+    notes = f"{warnings}, {counts['info']} note{'' if counts['info'] == 1 else 's'}: see evidence.json or findings.csv"
     lines = [f"{where} (evidence.json, CSV tables, aggregates/)", *headline(report), notes]
     return "\n".join(lines) + "\n"
 
@@ -135,8 +136,18 @@ TOUCHPOINT_HEADER = ["touchpoint", "in the data", "customers", "events", "same t
 
 def _funnel_rows(report: EvidenceReport) -> list[list[str]]:
     names = report.names()
-    return [[_name(names, f.id), num(f.journeys), pct(f.conversion), duration(f.median_hours_from_previous)]
+    rows = [[_name(names, f.id), num(f.journeys), pct(f.conversion), duration(f.median_hours_from_previous)]
             for f in report.funnel]  # fmt: skip
+    if rows and report.funnel[0].conversion is not None:  # the first stage has no stage before it
+        rows[0][2] += " of all journeys"
+    return rows
+
+
+def funnel_legend(report: EvidenceReport) -> str:
+    """Why the funnel's counts are smaller than the stage table's: it only follows journeys from the first stage."""
+    first = _name(report.names(), report.funnel[0].id) if report.funnel else "the first stage"
+    return (f"Only journeys seen at the first stage, {first}, are followed here; the Stages table above counts "
+            "every journey, however late it enters.")  # fmt: skip
 
 
 def _touchpoint_rows(report: EvidenceReport) -> list[list[str]]:
@@ -214,7 +225,7 @@ def render_text(report: EvidenceReport, color: bool = False) -> str:  # noqa: C9
     def table(
         title: str, header: list[str], rows: list[list[str]], text: int = 2, bar: int | None = None, wrap: bool = True
     ) -> None:
-        grid = Table(title=title, title_justify="left", box=None, pad_edge=False)
+        grid = Table(title=title or None, title_justify="left", box=None, pad_edge=False)
         for i, name in enumerate(header):
             grid.add_column(name, justify="left" if i < text else "right", no_wrap=i < text or not wrap)
         for row in rows:
@@ -248,8 +259,9 @@ def render_text(report: EvidenceReport, color: bool = False) -> str:  # noqa: C9
     table("Stages (journeys)", STAGE_HEADER, rows, bar=1)
     say(STAGE_LEGEND, "dim")
     console.print()
-    table(f"Funnel in map order: each stage reached after the one before, within {_days(report)}",
-          FUNNEL_HEADER, _funnel_rows(report), text=1)  # fmt: skip
+    say(f"Funnel in map order: each stage reached after the one before, within {_days(report)}", "bold")
+    say(funnel_legend(report), "dim")
+    table("", FUNNEL_HEADER, _funnel_rows(report), text=1)
     table("Touchpoints", TOUCHPOINT_HEADER, _touchpoint_rows(report))
     if _shared(report):
         say("Touchpoints used in several stages (customers in each)", "bold")
@@ -299,7 +311,7 @@ def render_markdown(report: EvidenceReport, color: bool = False) -> str:
     out += _md_table([h or "data" for h in STAGE_HEADER], _stage_rows(report))
     out += ["", f"_{STAGE_LEGEND}_"]
     out += ["", f"### Funnel in map order: each stage reached after the one before, within {_days(report)}", ""]
-    out += _md_table(FUNNEL_HEADER, _funnel_rows(report))
+    out += [f"_{_md_cell(funnel_legend(report))}_", "", *_md_table(FUNNEL_HEADER, _funnel_rows(report))]
     out += ["", "### Touchpoints", ""]
     out += _md_table(TOUCHPOINT_HEADER, _touchpoint_rows(report))
     if _shared(report):

@@ -3,99 +3,164 @@
 The statements are those `cjm evidence sql --dialect spark` emits (the same SQL the Spark test checks
 against DuckDB), so the report is built by the same code from the same tables. The session is local
 (``local[*]``) or a cluster through Spark Connect (``--spark-remote sc://host:port``). The events are a
-table or view the session knows (``case_id, ts, event, channel, source``), or a Parquet or CSV path that
-Spark reads, with ``--columns`` naming its columns.
+table or view the session knows (``case_id, ts, event, channel, source``), or files read through a log
+mapping (``--columns``, ``--mapping`` or ``--preset``) with the same meaning as on DuckDB (spark_read.py).
+The tables a run creates carry a prefix of their own and are dropped once their rows are fetched, so runs
+can share a schema and leave nothing behind.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cjm.errors import DependencyError, InputError
 from cjm.evidence.analysis import RESULT_TABLES
 from cjm.evidence.dialects import emit_statements
+from cjm.evidence.io import LoadStats
+from cjm.evidence.mapping import LogMapping
 from cjm.evidence.matching import MapModel
 from cjm.evidence.outcomes import OUTCOME_TABLES, OutcomeSpec
 from cjm.evidence.tables import Settings
 
 Aggregates = dict[str, list[tuple[Any, ...]]]
-_FIELDS = ("case", "time", "event", "channel", "source")
-_DEFAULTS = {"case": "case_id", "time": "timestamp", "event": "event", "channel": "channel", "source": "source"}
-_INPUT_VIEW = "cjm_input"
-_FILES = (".parquet", ".csv", ".csv.gz")
+_FILES = (".csv", ".tsv", ".tab", ".parquet", ".pq", ".json", ".jsonl", ".ndjson")
+_CONNECT_PORT = 15002  # Spark Connect's default
+_REACH_SECONDS = 10
+_INSTALL = "--engine spark needs PySpark: pip install 'cjm[spark]' (and Java for a local session)"
 
 
-def session(remote: str | None) -> Any:
-    """A Spark session: Spark Connect at ``remote``, else a local one (an active session is reused)."""
+def is_table(events: str) -> bool:
+    """Whether ``--events`` names a table or view of the session rather than files."""
+    name = events.lower().removesuffix(".gz")
+    return not (name.endswith(_FILES) or "://" in name or any(ch in name for ch in "/\\*?["))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def check_remote(remote: str) -> None:
+    """A Spark Connect address that answers: the client itself retries an unreachable one for minutes."""
+    try:
+        parts = urlsplit(remote)
+        scheme, host, port = parts.scheme, parts.hostname, parts.port or _CONNECT_PORT
+    except ValueError:  # a port that is not a number
+        scheme, host, port = "", None, _CONNECT_PORT
+    if scheme != "sc" or not host:
+        raise InputError(f"--spark-remote: '{remote}' is not a Spark Connect address; write sc://host:port")
+    try:
+        socket.create_connection((host, port), timeout=_REACH_SECONDS).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"--spark-remote: cannot reach the Spark Connect server at {host}:{port} ({reason})") from None
+
+
+@contextmanager
+def spark_session(remote: str | None, given: Any = None) -> Iterator[Any]:
+    """The session to run on: ``given``, or Spark Connect at ``remote``, or a local one (stopped after, if new).
+
+    A local session keeps its tables in a temporary folder, never in a ``spark-warehouse`` of the current one.
+    """
+    if given is not None:
+        yield given
+        return
     try:
         from pyspark.errors import PySparkException
         from pyspark.sql import SparkSession
     except ImportError:
-        raise DependencyError(
-            "--engine spark needs PySpark: pip install pyspark (and Java for a local session)"
-        ) from None
+        raise DependencyError(_INSTALL) from None
+    if remote:
+        check_remote(remote)
+    warehouse = tempfile.mkdtemp(prefix="cjm-spark-")
     builder = SparkSession.builder.appName("cjm-evidence").config("spark.sql.session.timeZone", "UTC")
-    builder = builder.remote(remote) if remote else builder.master("local[*]")
+    if remote:
+        builder = builder.remote(remote)
+    else:
+        builder = builder.master("local[*]").config("spark.sql.warehouse.dir", str(Path(warehouse) / "tables"))
+        builder = builder.config("spark.ui.showConsoleProgress", "false").config("spark.ui.enabled", "false")
+        builder = builder.config("spark.log.level", "OFF")  # cjm says what failed in one line; no Java stack traces
     try:
-        return builder.getOrCreate()
-    except (PySparkException, OSError, ImportError) as exc:  # no Java, no server, no Spark Connect client
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"cannot start a Spark session ({remote or 'local'}): {first}") from None
+        existing = SparkSession.getActiveSession()  # e.g. a notebook's or a test's: used, and left running
+        session = builder.getOrCreate()
+    except (PySparkException, OSError, ImportError) as exc:  # no Java, no Spark Connect client
+        shutil.rmtree(warehouse, ignore_errors=True)
+        if isinstance(exc, ImportError):
+            raise DependencyError(f"{_INSTALL}: {_first_line(exc)}") from None
+        raise InputError(f"cannot start a Spark session ({remote or 'local'}): {_first_line(exc)}") from None
+    try:
+        yield session
+    finally:
+        if session is not existing:
+            session.stop()
+        shutil.rmtree(warehouse, ignore_errors=True)
 
 
-def _columns(text: str | None) -> dict[str, str]:
-    names = dict(_DEFAULTS)
-    for part in (p for p in (text or "").split(",") if p.strip()):
-        key, _, value = part.partition("=")
-        if key.strip() not in _FIELDS or not value.strip():
-            raise InputError(f"--columns: '{part}' is not FIELD=COLUMN with FIELD one of {', '.join(_FIELDS)}")
-        names[key.strip()] = value.strip()
-    return names
+@contextmanager
+def readable_errors(where: str) -> Iterator[None]:
+    """Spark's errors (a missing table, an unreachable server, a failed job) as one located line."""
+    from pyspark.errors import PySparkException
+
+    try:
+        yield
+    except PySparkException as exc:
+        raise InputError(f"Spark could not run the analysis on {where}: {_first_line(exc)}") from None
 
 
-def _quote(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
+_CREATED = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(TEMPORARY\s+)?(TABLE|VIEW)\s+([\w`.]+)", re.IGNORECASE)
 
 
-def events_source(spark: Any, events: str, columns: str | None) -> str:
-    """The table the analysis reads: ``events`` itself, or a temporary view over the file it names."""
-    if not events.lower().endswith(_FILES):
-        return events
-    names = _columns(columns)
-    reader = spark.read.parquet if events.lower().endswith(".parquet") else spark.read.option("header", True).csv
-    frame = reader(events)
-    have = set(frame.columns)
-    missing = [names[f] for f in ("case", "time", "event") if names[f] not in have]
-    if missing:
-        raise InputError(f"{events}: column(s) {', '.join(missing)} missing (has: {', '.join(frame.columns)})")
-    select = [
-        f"CAST({_quote(names['case'])} AS STRING) AS case_id", f"CAST({_quote(names['time'])} AS TIMESTAMP) AS ts",
-        f"CAST({_quote(names['event'])} AS STRING) AS event",
-        *(f"CAST({_quote(names[f])} AS STRING) AS {f}" if names[f] in have else f"CAST(NULL AS STRING) AS {f}"
-          for f in ("channel", "source")),
-    ]  # fmt: skip
-    frame.selectExpr(*select).where(
-        "case_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL"
-    ).createOrReplaceTempView(_INPUT_VIEW)
-    return _INPUT_VIEW
+def created(sql: list[str]) -> list[tuple[str, str]]:
+    """(TABLE or VIEW, name) of everything the statements create, views first (they read the tables)."""
+    found = [(m.group(2).upper(), m.group(3)) for m in (_CREATED.match(s) for s in sql) if m]
+    return sorted(dict.fromkeys(found), key=lambda kind_name: kind_name[0] != "VIEW")
 
 
 def run_spark(
     spark: Any, model: MapModel, digest: str, settings: Settings, events: str, top_variants: int, approximate: bool,
     prefix: str = "", outcomes: OutcomeSpec | None = None,
 ) -> Aggregates:  # fmt: skip
-    """Run every statement on the session (with the outcome statements when asked) and fetch the result tables."""
+    """Run every statement on the session (with the outcome statements when asked), fetch the result tables,
+    then drop what the run created."""
     from pyspark.errors import PySparkException
 
+    prefix = prefix or f"cjm_{secrets.token_hex(4)}_"  # a run of its own: another one in the schema is not touched
     tables = {**RESULT_TABLES, **(OUTCOME_TABLES if outcomes is not None else {})}
+    script = emit_statements(model, digest, settings, "spark", events, top_variants, approximate, prefix, outcomes)
     try:
-        for sql in emit_statements(model, digest, settings, "spark", events, top_variants, approximate, prefix,
-                                   outcomes):  # fmt: skip
+        for sql in script:
             spark.sql(sql)
         return {
             table: [tuple(r) for r in spark.sql(f"SELECT {', '.join(columns)} FROM {prefix}{table}").collect()]
             for table, columns in tables.items()
         }
-    except PySparkException as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise InputError(f"Spark could not run the analysis on {events}: {first}") from None
+    finally:
+        try:
+            for kind, name in created(script):
+                spark.sql(f"DROP {kind} IF EXISTS {name}")
+        except PySparkException:  # the session is gone (the error that ended the run is the one to report)
+            pass
+
+
+def analyse(
+    spark: Any, events: str | LogMapping, model: MapModel, digest: str, settings: Settings, top_variants: int,
+    approximate: bool, outcomes: OutcomeSpec | None = None,
+) -> tuple[Aggregates, LoadStats | None]:  # fmt: skip
+    """The result tables of the analysis of a table, or of the files a mapping names (with what reading gave)."""
+    from cjm.evidence.spark_read import INPUT_VIEW, load_spark
+
+    where = events if isinstance(events, str) else "the mapped files"
+    with readable_errors(where):
+        stats = None if isinstance(events, str) else load_spark(spark, events)
+        source = events if isinstance(events, str) else INPUT_VIEW
+        aggregates = run_spark(spark, model, digest, settings, source, top_variants, approximate, "", outcomes)
+        return aggregates, stats

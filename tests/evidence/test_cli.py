@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.evidence.helpers import SHOP, at, check_json, write_log
+from tests.evidence.helpers import SHOP, at, check_json, funnel, stage, touchpoint, write_log
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "b2b-fleet-software.journey.yaml")
@@ -25,6 +25,17 @@ def test_example_walkthrough_text_and_markdown(run_cli, golden) -> None:
     md = run_cli("evidence", "check", EXAMPLE, "--mapping", MAPPING, "--format", "md")
     golden("evidence/example.md", md.stdout)
     assert "community_post" in text.stdout and "Software comparison site" in text.stdout
+
+
+def test_the_example_counts_customers_who_enter_late_in_their_stage(run_cli) -> None:
+    """CRM data rarely sees the first stages: search ads' and account reviews' customers show in their stages."""
+    result = run_cli("evidence", "check", EXAMPLE, "--mapping", MAPPING, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert touchpoint(report, "search-ads")["cases"] == 3000
+    assert stage(report, "initial-consideration")["reached_journeys"] == 3000  # search ads' stage, in any order
+    assert stage(report, "loyalty")["reached_journeys"] == touchpoint(report, "account-review")["cases"] == 834
+    assert funnel(report, "loyalty")["journeys"] == 103  # the ordered funnel, named as such, follows fewer
 
 
 def test_short_form_is_check(run_cli, tmp_path: Path) -> None:
@@ -291,3 +302,22 @@ def test_csv_tables_neutralise_formulas_from_the_data(run_cli, tmp_path: Path) -
     assert all(not m.startswith(("=", "+", "-", "@")) for m in messages)
     report = json.loads((out / "evidence.json").read_text())
     assert {u["event"] for u in report["unmapped"]} == {formula, "@sum"}  # the JSON keeps the data as it is
+
+
+def test_top_variants_is_capped_and_stage_tables_follow_the_map(run_cli, tmp_path: Path) -> None:
+    # the use stage first in the data, discover last: the tables still list the stages in the map's order
+    rows = [("c1", at(0), "app_open", "app"), ("c1", at(1), "order_placed", "web"), ("c1", at(2), "ad_click", "ads"),
+            ("c2", at(0), "page_view", "web"), ("c3", at(0), "app_open", "app")]  # fmt: skip
+    log = write_log(tmp_path / "log.csv", rows)
+    report = check_json(run_cli, log, "--top-variants", "1")
+    order = ["discover", "consider", "decide", "buy", "use"]
+    assert [s["id"] for s in report["stages"]] == order
+    assert [f["id"] for f in report["funnel"]] == [s for s in order if s != "decide"]  # decide: no events defined
+    assert len(report["variants"]) == 1 and report["variants"][0]["journeys"] == 1
+    text = run_cli("evidence", "check", SHOP, "--events", log).stdout
+    stages_table = text[text.index("Stages (journeys)") : text.index("Funnel in map order")]
+    places = [stages_table.index(name) for name in ("Discover", "Consider", "Decide", "Buy", "Use")]
+    assert places == sorted(places)
+    for bad in ("0", "10001"):
+        refused = run_cli("evidence", "check", SHOP, "--events", log, "--top-variants", bad)
+        assert refused.exit_code == 2 and "--top-variants must be between 1 and 10000" in refused.stderr
