@@ -56,18 +56,25 @@ def validate(
     return check(names, workspace, RunOptions(allow_empty=allow_empty, jobs=1)).diagnostics
 
 
-def render(journey: JourneyLike, format: str = "html") -> str | bytes:
-    """The journey drawn in ``format``: html, md, mermaid or dot (text), svg (text), png or pdf (bytes).
+def render(journey: JourneyLike, format: str = "html", page: str = "A3", lang: str | None = None) -> str | bytes:
+    """The journey drawn in ``format``: html, md, mermaid or dot (text), svg and flow-svg (text), pdf and png
+    (bytes: the map, printed by headless Chromium on ``page`` paper), flow-png and flow-pdf (bytes).
 
-    svg, png and pdf need Graphviz's ``dot`` program.
+    ``lang`` draws the labels in that language instead of the journey's own ``lang``. The flow formats
+    (svg, flow-*) need Graphviz's ``dot`` program; pdf and png need Chromium.
     """
     from cjm.errors import ConfigError
-    from cjm.render import FORMATS
+    from cjm.render import FORMATS, RenderRequest, check_request
     from cjm.render.overlay import NO_OVERLAY
 
     if format not in FORMATS:
         raise ConfigError(f"unknown format '{format}'; choose from: {', '.join(FORMATS)}")
-    drawn = FORMATS[format].draw(_journey(journey), NO_OVERLAY)
+    request = RenderRequest((format,), page=page, lang=lang)
+    check_request(request)
+    drawn_journey = _journey(journey)
+    if lang:
+        drawn_journey = drawn_journey.model_copy(update={"lang": lang})
+    drawn = FORMATS[format].draw(drawn_journey, NO_OVERLAY, request)
     return drawn.decode("utf-8") if format == "svg" and isinstance(drawn, bytes) else drawn
 
 

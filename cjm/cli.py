@@ -102,6 +102,8 @@ METAVARS: Mapping[str, str] = {
     "--active-days": "DAYS",
     "--as-of": "DATE",
     "--by": "PERIOD",
+    "--page": "PAPER",
+    "--lang": "LANG",
 }
 ARGUMENT_METAVARS: Mapping[str, str] = {
     "paths": "FILE|FOLDER",
@@ -653,6 +655,11 @@ def render(
         str | None,
         typer.Option("--diff", help="Highlight what changed since OLD: a journey file, REV:path, or a git revision."),
     ] = None,
+    page: Annotated[str, typer.Option("--page", help="The paper of -f pdf, landscape: A4, A3, A2 or letter.")] = "A3",
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Draw the labels in this language (it, en, de-CH...) instead of each map's lang."),
+    ] = None,
     watch: Annotated[bool, typer.Option("--watch", help="Re-render whenever an input is saved.")] = False,
     config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
     debug: Debug = False,
@@ -667,7 +674,7 @@ def render(
     if watch and not output:
         _usage("--watch rewrites files: pass -o FILE or -o FOLDER")
     workspace = open_workspace(paths, config)
-    request = RenderRequest(parse_formats(output_format), output, evidence, diff_from)
+    request = RenderRequest(parse_formats(output_format), output, evidence, diff_from, page, lang)
     outputs, written, skipped = render_once(list(paths), request, workspace, _progress())
     for item in outputs:
         if item.path is None and isinstance(item.data, str):

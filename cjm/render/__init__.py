@@ -15,7 +15,7 @@ from cjm.render.overlay import NO_OVERLAY, Overlay
 if TYPE_CHECKING:
     from cjm.workspace import Workspace
 
-Draw = Callable[[Journey, Overlay], "str | bytes"]
+Draw = Callable[[Journey, Overlay, "RenderRequest"], "str | bytes"]
 
 
 @dataclass(frozen=True)
@@ -29,14 +29,14 @@ class Format:
     overlays: bool = False  # draws --evidence and --diff
 
 
-def _html(journey: Journey, overlay: Overlay) -> str:
+def _html(journey: Journey, overlay: Overlay, request: RenderRequest) -> str:
     from cjm.render.html import render_html
 
     return render_html(journey, overlay)
 
 
 def _graphviz(fmt: str) -> Draw:
-    def draw(journey: Journey, overlay: Overlay) -> bytes:
+    def draw(journey: Journey, overlay: Overlay, request: RenderRequest) -> bytes:
         from cjm.render.dot import render_graphviz
 
         return render_graphviz(journey, fmt)
@@ -45,27 +45,27 @@ def _graphviz(fmt: str) -> Draw:
 
 
 def _printed(fmt: str) -> Draw:
-    def draw(journey: Journey, overlay: Overlay) -> bytes:
+    def draw(journey: Journey, overlay: Overlay, request: RenderRequest) -> bytes:
         from cjm.render.printed import render_pdf, render_png
 
-        return render_pdf(journey, overlay) if fmt == "pdf" else render_png(journey, overlay)
+        return render_pdf(journey, overlay, request.page) if fmt == "pdf" else render_png(journey, overlay)
 
     return draw
 
 
-def _dot(journey: Journey, overlay: Overlay) -> str:
+def _dot(journey: Journey, overlay: Overlay, request: RenderRequest) -> str:
     from cjm.render.dot import to_dot
 
     return to_dot(journey)
 
 
-def _mermaid(journey: Journey, overlay: Overlay) -> str:
+def _mermaid(journey: Journey, overlay: Overlay, request: RenderRequest) -> str:
     from cjm.render.mermaid import to_mermaid
 
     return to_mermaid(journey)
 
 
-def _markdown(journey: Journey, overlay: Overlay) -> str:
+def _markdown(journey: Journey, overlay: Overlay, request: RenderRequest) -> str:
     from cjm.render.markdown import to_markdown
 
     return to_markdown(journey)
@@ -100,6 +100,8 @@ class RenderRequest:
     output: str | None = None
     evidence: str | None = None
     diff: str | None = None
+    page: str = "A3"  # the paper of -f pdf: A4, A3, A2 or letter, landscape
+    lang: str | None = None  # --lang: the labels' language for every journey, instead of each journey's `lang`
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,19 @@ class Written:
     path: Path
     changed: bool
     source: str
+
+
+def check_request(request: RenderRequest) -> None:
+    """Refuse a --page or --lang that cannot be drawn, before anything is read."""
+    import re
+
+    from cjm.model import LANG_PATTERN
+    from cjm.render.printed import PAGES
+
+    if request.page not in PAGES:
+        raise ConfigError(f"--page: unknown paper '{request.page}'; choose from: {', '.join(PAGES)}")
+    if request.lang is not None and not re.match(LANG_PATTERN, request.lang):
+        raise ConfigError(f"--lang: '{request.lang}' is not a language tag; write e.g. it, en-GB or de-CH")
 
 
 def parse_formats(text: str | None) -> tuple[str, ...]:
@@ -261,10 +276,13 @@ def render_all(
 
     Journeys that could not be loaded (in a run over several) are returned as skipped, not drawn.
     """
+    check_request(request)
     formats, target, folder = resolve_formats(request, len(files))
     if (request.evidence or request.diff) and not all(FORMATS[f].overlays for f in formats):
         raise ConfigError("--evidence and --diff are drawn on the html map only: use -f html")
     journeys, skipped = load_all(files, workspace)
+    if request.lang:  # checked by check_request: the labels' language, the map's own text unchanged
+        journeys = [(path, journey.model_copy(update={"lang": request.lang})) for path, journey in journeys]
     site = bool(folder and target and "html" in formats)
     for path, journey in journeys:
         if site and journey.id + FORMATS["html"].extension == INDEX:  # the index would overwrite the map
@@ -278,7 +296,7 @@ def render_all(
         notes = _notes(path, journey)
         for name in formats:
             fmt = FORMATS[name]
-            data = fmt.draw(journey, extra.get(journey.id, NO_OVERLAY))
+            data = fmt.draw(journey, extra.get(journey.id, NO_OVERLAY), request)
             if isinstance(data, bytes) and not fmt.binary:
                 data = data.decode("utf-8")  # SVG is text: it may go to standard output
             where = child(target, journey.id + fmt.extension) if folder and target else target

@@ -204,3 +204,17 @@ def test_the_pdf_page_matches_the_browser_screenshot_of_the_same_band(tmp_path: 
         browser.close()
     mean, far = min(results)
     assert mean <= SCREEN_MEAN and far <= SCREEN_FAR, (mean, far)
+
+
+def test_page_and_lang_choose_the_paper_and_the_labels(tmp_path: Path) -> None:
+    b2c = ROOT / "examples" / "b2c-online-grocery.journey.yaml"
+    pdf = tmp_path / "b2c.pdf"
+    result = run_cli_inprocess("render", str(b2c), "-o", str(pdf), "--page", "A4", "--lang", "it")
+    assert result.exit_code == 0, result.stderr
+    pages, sizes = pdf_pages(pdf)
+    assert sizes == {(842, 595)}, "A4 landscape"
+    a3 = tmp_path / "b2c-a3.pdf"
+    assert run_cli_inprocess("render", str(b2c), "-o", str(a3)).exit_code == 0
+    assert pages > pdf_pages(a3)[0], "the smaller paper holds fewer actions a page"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "CONTATTO" in text.upper() and "TOUCHPOINTS" not in text.upper()  # the lane label, in Italian
