@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -256,3 +257,27 @@ def test_update_metrics_keeps_crlf_line_endings(run_cli: Callable[..., Any], tmp
     data = journey.read_bytes()
     assert b"    events: [nps_answered]\r\n    current: 35.7\r\n    responses: {promoters: 8" in data
     assert b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_the_report_folder_has_the_survey_and_period_tables(run_cli, tmp_path) -> None:
+    import csv
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "out"
+    example = ROOT / "examples"
+    result = run_cli("evidence", "check", str(example / "b2b-fleet-software.journey.yaml"), "--mapping",
+                     str(example / "evidence" / "crm-surveys-mapping.yaml"), "--by", "month", "-o", str(out),
+                     "-F", "json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    report = json.loads((out / "evidence.json").read_text(encoding="utf-8"))
+    surveys = list(csv.DictReader((out / "surveys.csv").open(encoding="utf-8")))
+    for metric in report["surveys"]["metrics"]:  # overall, then one row per stage, as in the JSON
+        rows = [r for r in surveys if r["metric"] == metric["id"]]
+        assert len(rows) == 1 + len(metric["by_stage"])
+        assert float(rows[0]["value"]) == metric["overall"]["value"] and rows[0]["stage"] == ""
+    periods = list(csv.DictReader((out / "periods.csv").open(encoding="utf-8")))
+    first = report["periods"]["periods"][0]
+    journeys = next(r for r in periods if r["period"] == first["period"] and r["figure"] == "journeys")
+    assert int(journeys["value"]) == first["journeys"]
+    assert {r["figure"] for r in periods} >= {"journeys", "fitness", "unmapped_share", "reach", "survey"}
