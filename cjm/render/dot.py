@@ -349,7 +349,8 @@ def _frontstage(journey: Journey) -> list[_Node]:
     """What staff do in front of the customer: a box per step, under its action, in journey order."""
     nodes: list[_Node] = []
     for _action, node, step in _steps(journey):
-        who = ", ".join(x for x in (step.owner, step.department) if x)
+        department = journey.department_name(step.department) if step.department else None
+        who = ", ".join(x for x in (step.owner, department) if x)
         extra = f'<BR/><FONT POINT-SIZE="9">{_text(who, _WRAP, 2)}</FONT>' if who else ""
         label = _html(f"{_text(step.text, _WRAP, 3)}{extra}")
         attrs = {"label": label, "style": "filled", "fillcolor": "#e5f5e0", "tooltip": _tooltip(step.text)}
