@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -435,6 +436,19 @@ class Journey(_Model):
     backstage: list[Backstage] = Field(default_factory=list, description="Processes behind the scenes.")
     metrics: list[Metric] = Field(default_factory=list, description="CX measurements (CES, NPS, CSAT, custom).")
 
+    # Display names of departments from the workspace's catalogs (set by Catalogs.complete), by case-folded id.
+    _department_names: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def department_name(self, department: str) -> str:
+        """How the map shows a department: the catalog's display name when it gives one, else as written."""
+        return self._department_names.get(department.casefold(), department)
+
+    def with_department_names(self, names: dict[str, str]) -> Journey:
+        """This journey showing departments by ``names`` (case-folded id -> display name)."""
+        copy = self.model_copy()
+        copy._department_names = dict(names)
+        return copy
+
     def actions(self) -> list[tuple[Stage, Action]]:
         """Every action with its stage, in journey order."""
         return [(stage, action) for stage in self.stages for action in stage.actions]
@@ -448,6 +462,14 @@ class LifecycleStage(_Model):
     description: str | None = Field(None, description="What this part of the lifecycle covers.")
 
 
+class Department(_Model):
+    """A department of the organisation, and the name the map shows for it."""
+
+    id: Text = Field(description="How touchpoints and frontstage steps name it, e.g. 'back-office-mutui'.")
+    name: Text = Field(description="How the map shows it, e.g. 'Mortgage back office'.")
+    description: str | None = Field(None, description="What the department does.")
+
+
 class Catalog(_Model):
     """Definitions shared by every journey of a workspace."""
 
@@ -456,10 +478,22 @@ class Catalog(_Model):
     personas: list[Persona] = Field(default_factory=list, description="Shared personas.")
     touchpoints: list[Touchpoint] = Field(default_factory=list, description="Shared touchpoints.")
     backstage: list[Backstage] = Field(default_factory=list, description="Shared backstage processes.")
-    departments: list[str] = Field(default_factory=list, description="Departments of the organisation.")
+    departments: list[str | Department] = Field(
+        default_factory=list,
+        description="Departments of the organisation: a name as touchpoints write it, or {id, name} to show "
+        "a display name on the map wherever the id is written.",
+    )
     lifecycle: list[LifecycleStage] = Field(
         default_factory=list, description="The organisation's customer lifecycle stages, in order."
     )
+
+    def department_ids(self) -> list[str]:
+        """The departments as touchpoints name them."""
+        return [d if isinstance(d, str) else d.id for d in self.departments]
+
+    def department_names(self) -> dict[str, str]:
+        """Display names the catalog gives, by department id (case-folded, as CJM115 compares them)."""
+        return {d.id.casefold(): d.name for d in self.departments if isinstance(d, Department)}
 
 
 def slugify(text: str) -> str:

@@ -73,9 +73,19 @@ class Catalogs:
         order = list(dict.fromkeys(stage.id for catalog in self.definitions for stage in catalog.lifecycle))
         return tuple(stages[i] for i in order)
 
+    @property
+    def department_names(self) -> dict[str, str]:
+        """The display names catalogs give departments, by case-folded id (the first catalog to name one wins)."""
+        names: dict[str, str] = {}
+        for catalog in self.definitions:
+            for key, name in catalog.department_names().items():
+                names.setdefault(key, name)
+        return names
+
     def complete(self, journey: Journey) -> Journey:
         """The journey with the catalog personas, touchpoints and backstage processes it references added,
-        so views that show names (render, export) draw them as if declared in the file."""
+        so views that show names (render, export) draw them as if declared in the file, and with the
+        catalogs' display names of departments."""
         referenced = {(r.kind, r.id) for r in references(journey)}
         update = {}
         for section, kind in _SECTIONS:
@@ -87,7 +97,9 @@ class Catalogs:
                         extra.setdefault(item.id, item)  # the first definition, as CJM020 names the first
             if extra:
                 update[section] = [*getattr(journey, section), *extra.values()]
-        return journey.model_copy(update=update) if update else journey
+        completed = journey.model_copy(update=update) if update else journey
+        names = self.department_names
+        return completed.with_department_names(names) if names else completed
 
 
 def load_catalogs(config: Config, files: Iterable[tuple[str, Reader]] | None = None) -> Catalogs:
@@ -284,7 +296,7 @@ def _record(
     if catalog is None:
         return []
     out = []
-    departments.extend(catalog.departments)
+    departments.extend(catalog.department_ids())
     salvaged = result.catalog_salvage
     for kind, key in _CATALOG_KINDS:
         table = ids.setdefault(kind, {})

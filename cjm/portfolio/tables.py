@@ -87,7 +87,11 @@ def pain_rows(journeys: Sequence[Journey]) -> tuple[PainRow, ...]:
             kind, holder = entity.parent
             stage, action, refs = stage_of[holder] if kind == "action" else (stage_names[holder], "", [])
             places: list[tuple[str, str, list[str]]] = [
-                (touchpoints[r].name, str(touchpoints[r].channel), touchpoints[r].departments)
+                (
+                    touchpoints[r].name,
+                    str(touchpoints[r].channel),
+                    [journey.department_name(d) for d in touchpoints[r].departments],
+                )
                 for r in refs
                 if r in touchpoints
             ] or [(NO_TOUCHPOINT, "", [])]

@@ -163,7 +163,7 @@ def _stage(number: int, stage: Stage, journey: Journey) -> str:
         if any(a.frontstage for _s, a in journey.actions()):  # a service blueprint: who faces the customer
             header.insert(4, _("Frontstage"))
             for row, action in zip(rows, stage.actions, strict=True):
-                row.insert(4, "<br>".join(_step(step) for step in action.frontstage))
+                row.insert(4, "<br>".join(_step(journey, step) for step in action.frontstage))
         parts.append(table(header, rows))
     else:
         parts.append("_" + _("No actions yet.") + "_")
@@ -194,8 +194,9 @@ def _action_row(action: Action, journey: Journey) -> list[str]:
     ]
 
 
-def _step(step: Frontstage) -> str:
-    who = ", ".join(inline(x) for x in (step.owner, step.department) if x)
+def _step(journey: Journey, step: Frontstage) -> str:
+    department = journey.department_name(step.department) if step.department else None
+    who = ", ".join(inline(x) for x in (step.owner, department) if x)
     return inline(step.text) + (f" ({who})" if who else "")
 
 

@@ -174,9 +174,9 @@ def build_metrics(journey: Journey, measured: Mapping[str, str] | None = None) -
 
 def build_matrix(journey: Journey) -> MatrixView:
     """Touchpoints (rows, in file order) against the departments involved (columns, in first-use order)."""
-    departments: list[str] = []
+    departments: list[str] = []  # as the map shows them (a catalog's display name)
     for tp in journey.touchpoints:
-        departments.extend(d for d in tp.departments if d not in departments)
+        departments.extend(d for d in map(journey.department_name, tp.departments) if d not in departments)
     used: dict[str, list[str]] = {}
     for stage, action in journey.actions():
         for ref in action.touchpoints:
@@ -188,8 +188,8 @@ def build_matrix(journey: Journey) -> MatrixView:
             tp.name,
             tp.channel,
             f"{journey.id}-ch-{tp.channel}",
-            ", ".join(used.get(tp.id, [])) or "not used by any action",
-            tuple(d in tp.departments for d in departments),
+            ", ".join(used.get(tp.id, [])) or _("not used by any action"),
+            tuple(d in {journey.department_name(x) for x in tp.departments} for d in departments),
         )
         for tp in journey.touchpoints
     )

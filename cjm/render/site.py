@@ -373,9 +373,10 @@ def build_site(
     for journey in ordered:
         used = {ref for _, a in journey.actions() for ref in a.touchpoints}
         for tp in journey.touchpoints:
-            departments.extend(d for d in tp.departments if d not in departments)
+            shown = [journey.department_name(d) for d in tp.departments]  # a catalog's display name, else as written
+            departments.extend(d for d in shown if d not in departments)
             _name, _channel, depts, titles = touchpoints.setdefault((tp.id, tp.name), (tp.name, tp.channel, set(), []))
-            depts.update(tp.departments)
+            depts.update(shown)
             if tp.id in used and journey.title not in titles:
                 titles.append(journey.title)
     departments.sort(key=str.lower)

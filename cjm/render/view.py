@@ -265,19 +265,21 @@ def _cards(
 
 
 def _column(
-    jid: str,
+    journey: Journey,
     action: Action,
     touchpoints: dict[str, Touchpoint],
     backstage: dict[str, Backstage],
     overlay: Overlay,
     first: bool,
 ) -> Column:
+    jid = journey.id
     chips = tuple(_chip(jid, ref, touchpoints, overlay) for ref in action.touchpoints)
     departments: list[str] = []
     for ref in action.touchpoints:
         for dept in touchpoints[ref].departments if ref in touchpoints else ():
-            if dept not in departments:
-                departments.append(dept)
+            shown = journey.department_name(dept)
+            if shown not in departments:
+                departments.append(shown)
     base = f"{jid}--{action.id}"
     pains, opps = _cards(base, action.pain_points, action.opportunities, overlay)
     cards = []
@@ -293,16 +295,17 @@ def _column(
     return Column(
         base, action.id, action.name, action.description or "", css + overlay.mark("action", action.id), badges,
         chips, tuple(action.thoughts), pains, opps, tuple(cards), tuple(departments), action.source or "",
-        frontstage=_frontstage(action, overlay),
+        frontstage=_frontstage(journey, action, overlay),
         actors=tuple(action.actors),
     )  # fmt: skip
 
 
-def _frontstage(action: Action, overlay: Overlay) -> tuple[Card, ...]:
+def _frontstage(journey: Journey, action: Action, overlay: Overlay) -> tuple[Card, ...]:
     """The frontstage steps of an action: who faces the customer, and from which department."""
     cards = []
     for step in action.frontstage:
-        meta = " · ".join(x for x in (_owner(step.owner), step.department) if x)
+        department = journey.department_name(step.department) if step.department else None
+        meta = " · ".join(x for x in (_owner(step.owner), department) if x)
         cards.append(Card(step.text, "cjm-front" + overlay.mark("action", action.id), (), meta))
     return tuple(cards)
 
@@ -402,7 +405,9 @@ def build_view(journey: Journey, overlay: Overlay = NO_OVERLAY) -> MapView:
     backstage = {b.id: b for b in journey.backstage}
     column_actions: list[Action | None] = []
     for stage in journey.stages:
-        columns.extend(_column(jid, a, touchpoints, backstage, overlay, i == 0) for i, a in enumerate(stage.actions))
+        columns.extend(
+            _column(journey, a, touchpoints, backstage, overlay, i == 0) for i, a in enumerate(stage.actions)
+        )
         column_actions.extend(stage.actions)
         if not stage.actions:
             columns.append(_placeholder(jid, stage))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import re
 import shutil
@@ -10,19 +12,25 @@ import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
 
 from cjm.errors import CjmError, DependencyError
 from cjm.model import Journey
 from cjm.render.dot import node_id, render_graphviz, run_dot, to_dot
+from cjm.validate.loader import load_text
 from cjm.workspace import load_journey
 from tests.conftest import EXAMPLES, GOLDEN, HOSTILE_LONG, Result
+from tests.strategies import journey_documents
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None and not os.environ.get("CI"), reason="Graphviz is not installed"
 )
 SVG = "{http://www.w3.org/2000/svg}"
+BLUEPRINT = Path(__file__).with_name("blueprint.journey.yaml")
 
 
 def canon(source: str) -> str:
@@ -60,8 +68,8 @@ def test_dot_is_deterministic_and_lays_out_stages_in_order(example: Path) -> Non
     journey = load_journey(str(example))
     first, second = to_dot(journey), to_dot(load_journey(str(example)))
     assert first == second
-    assert "rankdir=LR" in first
-    positions = [first.index(f'"cluster_{node_id(journey, "stage", s.id)}"') for s in journey.stages]
+    assert "rankdir=TB" in first and "cluster" not in first
+    positions = [first.index(f'"{node_id(journey, "stage", s.id)}" [') for s in journey.stages]
     assert positions == sorted(positions)
     for _, action in journey.actions():
         assert f'"{node_id(journey, "action", action.id)}"' in first
@@ -197,3 +205,67 @@ def test_brackets_right_after_a_tag_are_drawn() -> None:
     canon(to_dot(journey))
     nodes = svg_nodes(render_graphviz(journey, "svg"))
     assert "]" in nodes[node_id(journey, "action", "a")]
+
+
+# The lanes top to bottom, by the kind in each node id; a stage with no actions holds its place in the actions' lane.
+LANES = ("stage", "action", "touchpoint", "frontstage", "visibility", "backstage", "legend")
+
+
+_LABELS = {"stages": "stage", "actions": "action", "touchpoints": "touchpoint", "frontstage": "frontstage",
+           "visibility": "visibility", "visibility-end": "visibility", "backstage": "backstage"}  # fmt: skip
+
+
+def _lane(journey: Journey, name: str) -> str | None:
+    """The lane a drawn node belongs to, read from its DOT id (a lane's label belongs to its lane)."""
+    kind, _, rest = name.removeprefix(f"{journey.id}__").partition("__")
+    if name.endswith("__empty"):
+        return "action"
+    if kind == "lane":
+        return _LABELS[rest]
+    return kind if kind in LANES else None
+
+
+def layout(journey: Journey) -> dict[str, tuple[float, float]]:
+    """Where Graphviz placed each node: DOT id -> (x, y), y growing upwards."""
+    drawn = json.loads(run_dot(to_dot(journey), "json"))
+    return {o["name"]: tuple(map(float, o["pos"].split(","))) for o in drawn.get("objects", []) if "pos" in o}
+
+
+def assert_lanes_in_order(journey: Journey) -> None:
+    """Every lane lies wholly below the one before it; stage headers and actions run left to right in map order."""
+    places = layout(journey)
+    heights: dict[str, list[float]] = {}
+    for name, (_x, y) in places.items():
+        lane = _lane(journey, name)
+        if lane is not None:
+            heights.setdefault(lane, []).append(y)
+    present = [lane for lane in LANES if lane in heights]
+    assert {"stage", "action", "legend"} <= set(present), present
+    for upper, lower in itertools.pairwise(present):
+        assert min(heights[upper]) > max(heights[lower]), f"{upper} is not above {lower}"
+    for lane in present:
+        assert max(heights[lane]) - min(heights[lane]) < 1, f"{lane} is not one row"
+    headers = [places[node_id(journey, "stage", s.id)][0] for s in journey.stages]
+    assert headers == sorted(headers)
+    flow = [
+        places[node_id(journey, "action", a.id)][0] if a else places[node_id(journey, "stage", s.id) + "__empty"][0]
+        for s in journey.stages
+        for a in (s.actions or [None])
+    ]
+    assert flow == sorted(flow)
+
+
+@needs_dot
+@pytest.mark.parametrize("example", [*EXAMPLES, BLUEPRINT], ids=lambda p: p.stem)
+def test_lanes_keep_their_order_in_every_drawing(example: Path) -> None:
+    assert_lanes_in_order(load_journey(str(example)))
+
+
+@needs_dot
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(journey_documents(max_stages=4, max_actions=4))
+def test_lanes_keep_their_order_for_any_journey(document: dict[str, Any]) -> None:
+    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    journey = load_text(text, "generated.journey.yaml").journey
+    assert journey is not None
+    assert_lanes_in_order(journey)

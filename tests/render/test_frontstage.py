@@ -43,7 +43,7 @@ def test_the_html_lane_sits_between_the_customer_lanes_and_the_line_of_visibilit
 
 def test_the_flow_draws_each_step_under_its_action() -> None:
     dot = to_dot(load_journey(str(BLUEPRINT)))
-    assert "Frontstage, above the line of visibility" in dot
+    assert "Frontstage,<BR/>sopra la linea di visibilità" in dot  # the blueprint is Italian
     assert dot.count("mutuo-blueprint__frontstage__consegna-documenti__") >= 4  # 2 nodes, 2 edges
     assert (
         '"mutuo-blueprint__action__consegna-documenti" -> "mutuo-blueprint__frontstage__consegna-documenti__0"' in dot

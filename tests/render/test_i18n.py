@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import gettext
 import re
 from html.parser import HTMLParser
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cjm.render.dot import to_dot
 from cjm.render.html import render_html
 from cjm.render.i18n import duration, language, number, speaking, unsupported_language
 from cjm.render.markdown import to_markdown
@@ -64,6 +66,22 @@ def _extracted() -> set[str]:
     return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
 
 
+def _called() -> set[str]:
+    """Every literal passed to _(), N_() or ngettext() in the render code, read from the syntax tree:
+    unlike Babel's extractor it also sees a call inside an f-string, which `make messages` would miss."""
+    found = set()
+    for source in (ROOT / "cjm" / "render").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _MARKERS:
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.add(first.value)
+    return found
+
+
+_MARKERS = ("_", "N_", "ngettext")
+
+
 def test_the_italian_map_matches_its_golden(golden) -> None:
     journey = load_journey(str(ITALIAN))
     golden("render/richiesta-mutuo.html", render_html(journey))
@@ -86,7 +104,7 @@ def test_an_italian_map_says_it_is_italian_and_shows_no_english_label() -> None:
 
 def test_every_marked_label_has_an_italian_translation_and_the_mo_is_compiled() -> None:
     catalog = _catalog()
-    missing = sorted(_extracted() - set(catalog))
+    missing = sorted((_extracted() | _called()) - set(catalog))
     assert missing == [], f"labels not in cjm/render/locale/it/LC_MESSAGES/cjm.po (run make messages): {missing}"
     empty = sorted(k for k, v in catalog.items() if not (v if isinstance(v, str) else all(v)))
     assert empty == [], f"untranslated: {empty}"
@@ -94,6 +112,14 @@ def test_every_marked_label_has_an_italian_translation_and_the_mo_is_compiled() 
         compiled = gettext.GNUTranslations(handle)
     stale = sorted(k for k, v in catalog.items() if isinstance(v, str) and compiled.gettext(k) != v)
     assert stale == [], f"cjm.mo is older than cjm.po (run make messages): {stale}"
+
+
+def test_the_flow_of_an_italian_map_is_drawn_in_italian() -> None:
+    dot = to_dot(load_journey(str(ITALIAN)))
+    for label in ("Azioni del cliente", "Punti di contatto", "Linea di visibilità", "Emozione", "molto negativa"):
+        assert label in dot, label
+    for english in ("Customer actions", "Touchpoints", "Line of visibility", "very negative", "pain point"):
+        assert english not in dot, english
 
 
 def test_no_template_prints_text_outside_a_translated_label() -> None:
