@@ -300,7 +300,7 @@ def render_all(
             if isinstance(data, bytes) and not fmt.binary:
                 data = data.decode("utf-8")  # SVG is text: it may go to standard output
             where = child(target, journey.id + fmt.extension) if folder and target else target
-            outputs.append(Output(where, data, path, notes))
+            outputs.append(Output(where, data, path, notes + _shrunk(path, name, data)))
         if on_file:
             on_file(path)
     if site and target:
@@ -317,6 +317,22 @@ def _notes(path: str, journey: Journey) -> tuple[str, ...]:
 
     warning = unsupported_language(journey.lang)
     return (f"{path}: {warning}",) if warning else ()
+
+
+PNG_LIMIT = 32767  # Graphviz's largest bitmap side: a wider flow is scaled down to it
+
+
+def _shrunk(path: str, name: str, data: str | bytes) -> tuple[str, ...]:
+    """A warning when Graphviz shrank a flow PNG to its bitmap limit (it says so on stderr only)."""
+    if name != "flow-png" or not isinstance(data, bytes) or data[12:16] != b"IHDR":
+        return ()
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if PNG_LIMIT not in (width, height):
+        return ()
+    return (
+        f"{path}: the flow is too long for one PNG ({PNG_LIMIT:,} pixels at most), so Graphviz shrank it to fit; "
+        "-f flow-svg or flow-pdf keep it full size, and -f png draws the map itself in pages",
+    )
 
 
 def notes(outputs: list[Output]) -> list[str]:

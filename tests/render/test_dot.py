@@ -269,3 +269,15 @@ def test_lanes_keep_their_order_for_any_journey(document: dict[str, Any]) -> Non
     journey = load_text(text, "generated.journey.yaml").journey
     assert journey is not None
     assert_lanes_in_order(journey)
+
+
+@needs_dot
+def test_a_flow_png_shrunk_to_graphvizs_limit_says_so(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    from tests.render.test_printed import big_journey
+
+    big = big_journey(tmp_path)  # 144 actions in one row: wider than a PNG can be
+    done = run_cli("render", str(big), "-f", "flow-png", "-o", str(tmp_path / "big.png"))
+    assert done.exit_code == 0
+    assert "too long for one PNG" in done.stderr and "-f flow-svg or flow-pdf" in done.stderr
+    small = run_cli("render", str(BLUEPRINT), "-f", "flow-png", "-o", str(tmp_path / "small.png"))
+    assert small.exit_code == 0 and "too long" not in small.stderr
