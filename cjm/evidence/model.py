@@ -525,6 +525,10 @@ class Periods(_Part):
     changes: list[PeriodChange]
     q_level: float
 
+    def beyond_chance(self) -> list[PeriodChange]:
+        """The changes the run finds beyond chance (q under ``q_level``): its period findings and map markers."""
+        return [c for c in self.changes if c.q is not None and c.q < self.q_level and None not in (c.old, c.new)]
+
 
 class EvidenceReport(_Part):
     """A `cjm evidence check` report (JSON version 2: stage semantics v2)."""

@@ -322,9 +322,8 @@ def period_findings(report: EvidenceReport) -> Iterator[tuple[str, str, str, tup
     names = {s.id: f"stage “{s.name or s.id}”" for s in report.stages}
     measured = report.surveys.metrics if report.surveys else []
     metrics = {m.id: f"“{m.name or m.id}” ({m.kind.upper()})" for m in measured}
-    for c in section.changes:
-        if c.q is None or c.q >= section.q_level or c.old is None or c.new is None:
-            continue
+    for c in section.beyond_chance():
+        assert c.q is not None and c.old is not None and c.new is not None  # beyond_chance keeps only these
         survey = c.figure == "survey"
         name = (metrics if survey else names).get(c.id or "", c.id)
         text = _FIGURE_TEXT[c.figure].format(name=name, new=_show(c.new, survey), old=_show(c.old, survey), to=c.to,

@@ -18,6 +18,8 @@ from cjm.errors import InputError
 from cjm.escape import visible
 from cjm.evidence.model import VERSION, EvidenceReport
 from cjm.model import Journey
+from cjm.render.i18n import N_
+from cjm.render.trend import Trend, stage_trends
 
 HEAT_LEVELS = 4
 EVIDENCE_LEGEND = (
@@ -61,6 +63,8 @@ class StageScore:
     title: str
 
 
+TREND_LEGEND = (("cjm-swatch-trend", N_("Reach of the stage per period (scale 0–100%)")),)
+FLAG_LEGEND = (("cjm-swatch-trend-flag", N_("Change in reach beyond chance")),)
 SURVEY_LEGEND = (
     ("cjm-swatch-measured", "Survey score measured per stage, on the emotion scale −2..+2 (NPS ÷ 50; "
      "CSAT % (v − 50) ÷ 25; CSAT 1–5: v − 3; CES (4 − v) × 2⁄3)"),
@@ -82,6 +86,7 @@ class Overlay:
     legend: tuple[tuple[str, str], ...] = ()
     stage_scores: Mapping[str, StageScore] = field(default_factory=dict)
     measured_metrics: Mapping[str, str] = field(default_factory=dict)
+    trends: Mapping[str, Trend] = field(default_factory=dict)
 
     def mark(self, entity: str, ident: str) -> str:
         """The diff class (with a leading space) of an entity, or ''."""
@@ -95,7 +100,7 @@ class Overlay:
             {**self.stage_notes, **notes}, {**self.ghosts, **other.ghosts}, {**self.marks, **other.marks},
             {**self.old_emotions, **other.old_emotions}, (*self.summary, *other.summary), (*self.banner, *other.banner),
             (*self.legend, *other.legend), {**self.stage_scores, **other.stage_scores},
-            {**self.measured_metrics, **other.measured_metrics},
+            {**self.measured_metrics, **other.measured_metrics}, {**self.trends, **other.trends},
         )  # fmt: skip
 
 
@@ -234,6 +239,8 @@ def evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map_
     banner = (f"Events the map does not place in a stage: {', '.join(unplaced)}",) if unplaced else ()
     if map_sha256 and report.run.map_sha256 and report.run.map_sha256 != map_sha256:
         banner = (STALE, *banner)
+    trends = {k: v for k, v in stage_trends(report).items() if k in names}
+    flagged = any(t.flags for t in trends.values())
     return Overlay(
         touchpoints=_touchpoints(report, {**names, **{t.id: t.name for t in journey.touchpoints}}),
         funnels=_reached(report),
@@ -241,9 +248,15 @@ def evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map_
         ghosts={k: tuple(v) for k, v in ghosts.items()},
         summary=tuple(summary),
         banner=banner,
-        legend=(*EVIDENCE_LEGEND, *(SURVEY_LEGEND if _stage_scores(report, names) else ())),
+        legend=(
+            *EVIDENCE_LEGEND,
+            *(SURVEY_LEGEND if _stage_scores(report, names) else ()),
+            *(TREND_LEGEND if trends else ()),
+            *(FLAG_LEGEND if flagged else ()),
+        ),
         stage_scores=_stage_scores(report, names),
         measured_metrics=_measured_metrics(report),
+        trends=trends,
     )
 
 

@@ -22,6 +22,7 @@ from cjm.render.curve import Curve, build_curve
 from cjm.render.i18n import N_, _, duration, number
 from cjm.render.overlay import NO_OVERLAY, Ghost, Overlay, TouchpointEvidence
 from cjm.render.panels import MatrixView, MetricView, build_highlights, build_matrix, build_metrics
+from cjm.render.trend import Sparkline, build_sparkline
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 CHANNEL_LABELS: Mapping[str, str] = {
@@ -149,6 +150,7 @@ class StageView:
     funnel: float | None = None
     funnel_label: str = ""
     ghosts: tuple[Ghost, ...] = ()
+    trend: Sparkline | None = None  # its reach per period (evidence with --by)
 
 
 @dataclass(frozen=True)
@@ -322,10 +324,12 @@ def _stage(jid: str, stage: Stage, overlay: Overlay) -> StageView:
     base = f"{jid}--stage-{stage.id}"
     pains, opps = _cards(base, stage.pain_points, stage.opportunities, overlay)
     funnel = overlay.funnels.get(stage.id)
+    trend = overlay.trends.get(stage.id)
     return StageView(
         base, stage.name, stage.goal or "", stage.description or "", max(1, len(stage.actions)),
         "cjm-stage" + overlay.mark("stage", stage.id), pains, opps, overlay.stage_notes.get(stage.id, ()),
         funnel.share if funnel else None, funnel.label if funnel else "", overlay.ghosts.get(stage.id, ()),
+        build_sparkline(f"{base}--trend", trend) if trend else None,
     )  # fmt: skip
 
 
@@ -442,7 +446,7 @@ def build_view(journey: Journey, overlay: Overlay = NO_OVERLAY) -> MapView:
         has_ghosts=any(s.ghosts for s in stages),
         has_frontstage=any(c.frontstage for c in columns),
         highlights=build_highlights(journey),
-        legend=(*((css, _(label)) for css, label in LEGEND), *overlay.legend),
+        legend=tuple((css, _(label)) for css, label in (*LEGEND, *overlay.legend)),  # an overlay's N_ labels too
         summary=overlay.summary,
         banner=overlay.banner,
     )
