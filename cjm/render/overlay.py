@@ -18,14 +18,14 @@ from cjm.errors import InputError
 from cjm.escape import visible
 from cjm.evidence.model import VERSION, EvidenceReport
 from cjm.model import Journey
-from cjm.render.i18n import N_
+from cjm.render.i18n import N_, _, language, ngettext, number, speaking
 from cjm.render.trend import Trend, stage_trends
 
 HEAT_LEVELS = 4
 EVIDENCE_LEGEND = (
-    ("cjm-heat-4", "Reach in the event data"),
-    ("cjm-swatch-never", "Never observed"),
-    ("cjm-swatch-ghost", "In the data, not on the map"),
+    ("cjm-heat-4", N_("Reach in the event data")),
+    ("cjm-swatch-never", N_("Never observed")),
+    ("cjm-swatch-ghost", N_("In the data, not on the map")),
 )
 
 
@@ -66,8 +66,8 @@ class StageScore:
 TREND_LEGEND = (("cjm-swatch-trend", N_("Reach of the stage per period (scale 0–100%)")),)
 FLAG_LEGEND = (("cjm-swatch-trend-flag", N_("Change in reach beyond chance")),)
 SURVEY_LEGEND = (
-    ("cjm-swatch-measured", "Survey score measured per stage, on the emotion scale −2..+2 (NPS ÷ 50; "
-     "CSAT % (v − 50) ÷ 25; CSAT 1–5: v − 3; CES (4 − v) × 2⁄3)"),
+    ("cjm-swatch-measured", N_("Survey score measured per stage, on the emotion scale −2..+2 (NPS ÷ 50; "
+     "CSAT % (v − 50) ÷ 25; CSAT 1–5: v − 3; CES (4 − v) × 2⁄3)")),
 )  # fmt: skip
 
 
@@ -108,8 +108,25 @@ NO_OVERLAY = Overlay()
 
 
 def figure(value: int | None) -> str:
-    """A count as printed on the map: 30,112, or 'suppressed' when the report withheld it."""
-    return "suppressed" if value is None else f"{value:,}"
+    """A count as printed on the map in its language: 30,112 (30.112), or 'suppressed' when the report withheld it."""
+    return _("suppressed") if value is None else number(value, 0)
+
+
+def _count(value: int | None) -> int:
+    """The count that picks a plural form: a withheld figure reads as plural ("suppressed customers")."""
+    return 2 if value is None else value
+
+
+def _customers(value: int | None) -> str:
+    return ngettext("%(n)s customer", "%(n)s customers", _count(value)) % {"n": figure(value)}
+
+
+def _events(value: int | None) -> str:
+    return ngettext("%(n)s event", "%(n)s events", _count(value)) % {"n": figure(value)}
+
+
+def _journeys(value: int | None) -> str:
+    return ngettext("%(n)s journey", "%(n)s journeys", _count(value)) % {"n": figure(value)}
 
 
 def load_evidence(path: str) -> EvidenceReport:
@@ -152,9 +169,12 @@ def load_evidence(path: str) -> EvidenceReport:
 
 
 def _hours(hours: float) -> str:
-    if hours < 48:
-        return f"{hours:,.1f} hours"
-    return f"{hours / 24:,.1f} days" if hours < 24 * 14 else f"{hours / 168:,.1f} weeks"
+    """A typical time in a stage, in hours, days or weeks of the map's language (one decimal)."""
+    amount, unit = (hours, "h") if hours < 48 else (hours / 24, "d") if hours < 24 * 14 else (hours / 168, "w")
+    singular, plural = {"h": ("%(n)s hour", "%(n)s hours"), "d": ("%(n)s day", "%(n)s days"),
+                        "w": ("%(n)s week", "%(n)s weeks")}[unit]  # fmt: skip
+    shown = round(amount, 1)
+    return ngettext(singular, plural, int(shown) if shown.is_integer() else 2) % {"n": number(shown, 1)}
 
 
 def _touchpoints(report: EvidenceReport, names: Mapping[str, str]) -> dict[str, TouchpointEvidence]:
@@ -163,16 +183,22 @@ def _touchpoints(report: EvidenceReport, names: Mapping[str, str]) -> dict[str, 
     out = {}
     for tp in report.touchpoints:
         if tp.status == "never_observed":
-            out[tp.id] = TouchpointEvidence("never-observed", "never observed in the event data", "never seen", 0)
+            out[tp.id] = TouchpointEvidence("never-observed", _("never observed in the event data"), _("never seen"), 0)
         elif tp.status == "unverifiable":
             out[tp.id] = TouchpointEvidence(
-                "unverifiable", "no events defined, so the data cannot confirm it", "no data", 0
+                "unverifiable", _("no events defined, so the data cannot confirm it"), _("no data"), 0
             )
         else:
             heat = round(HEAT_LEVELS * tp.cases / top) if tp.cases is not None else 0
-            label = f"observed: {figure(tp.cases)} customers, {figure(tp.events)} events"
+            label = _("observed: %(customers)s, %(events)s") % {
+                "customers": _customers(tp.cases),
+                "events": _events(tp.events),
+            }
             if tp.by_stage and len(tp.by_stage) > 1:  # a shared touchpoint: its customers in each stage
-                label += "; " + ", ".join(f"{figure(b.cases)} in {names.get(b.stage, b.stage)}" for b in tp.by_stage)
+                label += "; " + ", ".join(
+                    _("%(count)s in %(stage)s") % {"count": figure(b.cases), "stage": names.get(b.stage, b.stage)}
+                    for b in tp.by_stage
+                )
             out[tp.id] = TouchpointEvidence("observed", label, figure(tp.cases), max(1, heat))
     return out
 
@@ -184,21 +210,21 @@ def _reached(report: EvidenceReport) -> dict[str, Funnel]:
     out = {}
     for stage in report.stages:
         if stage.status == "unverifiable":
-            out[stage.id] = Funnel(0.0, "no data: none of its touchpoints has events")
+            out[stage.id] = Funnel(0.0, _("no data: none of its touchpoints has events"))
             continue
         share = stage.reached_cases / top if stage.reached_cases is not None else 0.0
-        parts = [f"{figure(stage.reached_cases)} customers reached it"]
+        parts = [_("%(customers)s reached it") % {"customers": _customers(stage.reached_cases)}]
         if stage.entered_journeys:
-            parts.append(f"{figure(stage.entered_journeys)} journeys started here")
+            parts.append(_("%(journeys)s started here") % {"journeys": _journeys(stage.entered_journeys)})
         if stage.continued_journeys is not None:
-            parts.append(f"{figure(stage.continued_journeys)} moved on")
+            parts.append(_("%(count)s moved on") % {"count": figure(stage.continued_journeys)})
         if stage.median_hours_in_stage is not None:
-            parts.append(f"typically {_hours(stage.median_hours_in_stage)} in the stage")
+            parts.append(_("typically %(time)s in the stage") % {"time": _hours(stage.median_hours_in_stage)})
         out[stage.id] = Funnel(round(100 * share, 1), " · ".join(parts))
     return out
 
 
-STALE = (
+STALE = N_(
     "These figures were computed from a different version of this map: the file changed after "
     "'cjm evidence check' ran. Run it again before presenting them."
 )
@@ -208,8 +234,14 @@ def evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map_
     """The overlay of an evidence report on the journey it was made for.
 
     ``map_sha256`` is the SHA-256 of the map file being drawn; when the report names another, the page says
-    so in its banner (a stale report is shown, never silently passed off as current).
+    so in its banner (a stale report is shown, never silently passed off as current). Its words are in the
+    journey's language.
     """
+    with speaking(language(journey.lang)):
+        return _evidence_overlay(report, journey, source, map_sha256)
+
+
+def _evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map_sha256: str | None) -> Overlay:
     if report.run.map != journey.id:
         raise InputError(f"{source}: the evidence report is for map '{report.run.map}', not '{journey.id}'")
     names = {s.id: s.name for s in journey.stages}
@@ -217,28 +249,33 @@ def evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map_
     for t in report.transitions:
         if t.from_stage not in names or t.kind not in ("skip", "loop_back"):
             continue
-        arrow, verb = ("↷", "skip to") if t.kind == "skip" else ("↺", "go back to")
-        target = names.get(t.to_stage or "", t.to_stage or "a later stage")
-        notes.setdefault(t.from_stage, []).append(
-            f"{arrow} {figure(t.count)} {verb} {target} ({figure(t.cases)} customers)"
-        )
+        target = names.get(t.to_stage or "", t.to_stage or _("a later stage"))
+        words = {"count": figure(t.count), "stage": target, "customers": _customers(t.cases)}
+        if t.kind == "skip":
+            note = "↷ " + _("%(count)s skip to %(stage)s (%(customers)s)") % words
+        else:
+            note = "↺ " + _("%(count)s go back to %(stage)s (%(customers)s)") % words
+        notes.setdefault(t.from_stage, []).append(note)
     ghosts: dict[str, list[Ghost]] = {}
     unplaced = []
     for u in report.unmapped:
         home = next((s for s in u.between or [] if s in names), None)  # null: withheld for too few customers
-        meta = f"{figure(u.events)} events · {figure(u.cases)} customers"
+        meta = f"{_events(u.events)} · {_customers(u.cases)}"
         if home is None:
             unplaced.append(f"{u.event} ({meta})")
         else:
             ghosts.setdefault(home, []).append(Ghost(u.event, meta))
-    summary = [("Customers in the data", figure(report.cases))]
+    summary = [(_("Customers in the data"), figure(report.cases))]
     if report.fitness is not None:
-        summary.append(("Map fitness", f"{report.fitness:.0%} of transitions follow the map"))
+        share = f"{report.fitness:.0%}"
+        summary.append((_("Map fitness"), _("%(share)s of transitions follow the map") % {"share": share}))
     if report.conforming_journeys is not None:
-        summary.append(("Journeys that follow the map all the way", f"{report.conforming_journeys:.0%}"))
-    banner = (f"Events the map does not place in a stage: {', '.join(unplaced)}",) if unplaced else ()
+        summary.append((_("Journeys that follow the map all the way"), f"{report.conforming_journeys:.0%}"))
+    banner: tuple[str, ...] = ()
+    if unplaced:
+        banner = (_("Events the map does not place in a stage: %(events)s") % {"events": ", ".join(unplaced)},)
     if map_sha256 and report.run.map_sha256 and report.run.map_sha256 != map_sha256:
-        banner = (STALE, *banner)
+        banner = (_(STALE), *banner)
     trends = {k: v for k, v in stage_trends(report).items() if k in names}
     flagged = any(t.flags for t in trends.values())
     return Overlay(
@@ -266,13 +303,17 @@ def _stage_scores(report: EvidenceReport, names: Mapping[str, str]) -> dict[str,
     for m in report.surveys.metrics if report.surveys else []:
         for e in m.by_stage:
             if e.stage and e.stage in names and e.on_emotion_scale is not None and e.responses and e.value is not None:
-                text = f"{m.name or m.id} ({m.kind.upper()}) {e.value:g} from {e.responses:,} responses"
+                words = {"metric": f"{m.name or m.id} ({m.kind.upper()})", "value": number(e.value),
+                         "responses": number(e.responses, 0)}  # fmt: skip
+                text = ngettext("%(metric)s %(value)s from %(responses)s response",
+                                "%(metric)s %(value)s from %(responses)s responses", e.responses) % words  # fmt: skip
                 parts.setdefault(e.stage, []).append((e.on_emotion_scale, e.responses, text))
     out = {}
     for stage, found in parts.items():
-        weight = sum(n for _, n, _ in found)
-        value = round(sum(v * n for v, n, _ in found) / weight, 2)
-        title = f"{names[stage]}: measured {value:+g} on the emotion scale ({'; '.join(t for _, _, t in found)})"
+        weight = sum(n for _v, n, _t in found)
+        value = round(sum(v * n for v, n, _t in found) / weight, 2)
+        words = {"stage": names[stage], "value": _signed(value), "parts": "; ".join(t for _v, _n, t in found)}
+        title = _("%(stage)s: measured %(value)s on the emotion scale (%(parts)s)") % words
         out[stage] = StageScore(max(-2.0, min(2.0, value)), title)
     return out
 
@@ -283,8 +324,20 @@ def _measured_metrics(report: EvidenceReport) -> dict[str, str]:
     for m in report.surveys.metrics if report.surveys else []:
         f = m.measured
         if f.value is None:
-            out[m.id] = "measured: no usable answers in the data"
+            out[m.id] = _("measured: no usable answers in the data")
             continue
-        interval = f", 95% interval {f.low:g} to {f.high:g}" if f.low is not None and f.high is not None else ""
-        out[m.id] = f"measured {f.value:g} from {f.responses or 0:,} responses{interval}"
+        responses = f.responses or 0
+        text = ngettext(
+            "measured %(value)s from %(responses)s response",
+            "measured %(value)s from %(responses)s responses",
+            responses,
+        ) % {"value": number(f.value), "responses": number(responses, 0)}
+        if f.low is not None and f.high is not None:
+            text += ", " + _("95%% interval %(low)s to %(high)s") % {"low": number(f.low), "high": number(f.high)}
+        out[m.id] = text
     return out
+
+
+def _signed(value: float) -> str:
+    """A value on the emotion scale with its sign, as the language writes numbers: +0,5 / -1.25 / 0."""
+    return ("+" if value > 0 else "") + number(value)

@@ -57,3 +57,36 @@ def test_no_surveys_no_second_line(run_cli: Callable[..., Any], tmp_path: Path) 
     )
     html = out.read_text(encoding="utf-8")
     assert 'class="cjm-measured-point"' not in html and "Survey score measured per stage" not in html
+
+
+def test_the_evidence_on_an_italian_map_is_in_italian(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    log = _survey_log(tmp_path / "log.csv")
+    done = run_cli("evidence", "check", SURVEY, "--events", log, "--columns", "score=score", "-F", "json",
+                   "-o", str(tmp_path / "ev"))  # fmt: skip
+    assert done.exit_code == 0, done.stderr
+    out = tmp_path / "mappa.html"
+    evidence = str(tmp_path / "ev" / "evidence.json")
+    drawn = run_cli("render", SURVEY, "--evidence", evidence, "--lang", "it", "-o", str(out))
+    assert drawn.exit_code == 0, drawn.stderr
+    html = out.read_text(encoding="utf-8")
+    for italian in ("Clienti nei dati", "Aderenza alla mappa", "Copertura nei dati degli eventi",
+                    "misurato 35,7 da 14 risposte, intervallo al 95% da -6,8 a 78,2", "raggiunta da",
+                    "Buy: misurato -0,29 sulla scala emotiva (Recommend (NPS) 50 da 4 risposte"):  # fmt: skip
+        assert italian in html, italian
+    for english in ("Customers in the data", "Map fitness", "customers reached it", "measured 35.7", "responses",
+                    "Reach in the event data", "on the emotion scale"):  # fmt: skip
+        assert english not in html, english
+
+
+def test_the_changes_on_an_italian_map_are_in_italian(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    old = tmp_path / "old.journey.yaml"
+    text = Path(SURVEY).read_text(encoding="utf-8")
+    old.write_text(text, encoding="utf-8")
+    new = tmp_path / "new.journey.yaml"
+    new.write_text(text.replace("stages:", "stages:", 1).replace("name: Buy", "name: Buy now", 1), encoding="utf-8")
+    drawn = run_cli("render", str(new), "--diff", str(old), "--lang", "it", "-o", str(tmp_path / "d.html"))
+    assert drawn.exit_code == 0, drawn.stderr
+    html = (tmp_path / "d.html").read_text(encoding="utf-8")
+    assert "Confrontata con" in html and "Modifiche" in html and "Per il cliente" in html
+    assert "1 rinominato" in html and "Curva emotiva precedente" in html
+    assert "Compared with" not in html and "For the customer" not in html
