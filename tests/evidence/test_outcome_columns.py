@@ -225,3 +225,13 @@ def test_the_warehouse_script_takes_no_mapping_file(run_cli) -> None:
     # `cjm evidence sql` reads no mapping file, so a column form cannot reach it and be ignored there
     result = run_cli("evidence", "sql", SHOP, "--dialect", "duckdb", "--mapping", "m.yaml")
     assert result.exit_code == 2 and "--mapping" in result.stderr
+
+
+def test_numbers_and_a_single_value_are_read_as_written() -> None:
+    from cjm.evidence.mapping import LogMapping, OutcomeColumn
+
+    source = {"files": ["log.csv"], "case": "case_id", "time": "timestamp", "event": "event"}
+    outcomes = {"lost": {"column": "stage", "values": [5, " Closed Lost "]}, "won": {"column": "stage", "values": "6"}}
+    mapping = LogMapping.model_validate({"sources": [source], "outcomes": outcomes})
+    assert mapping.outcomes["lost"] == OutcomeColumn(column="stage", values=["5", "Closed Lost"])
+    assert mapping.outcomes["won"] == OutcomeColumn(column="stage", values=["6"])
