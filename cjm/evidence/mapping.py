@@ -6,6 +6,7 @@ system; a field may also be a constant (``{value: ...}``) or a column whose
 values are renamed (``{column: ..., map: {...}}``). One row can yield several
 events (``events: [...]``), and a multi-valued id column can be split into one
 event per id (``case_separator``). Only the columns named here are read.
+``outcomes:`` names outcome classes by event globs or by one column's values.
 """
 
 from __future__ import annotations

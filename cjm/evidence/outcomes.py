@@ -1,12 +1,13 @@
 """Outcomes: which journeys ended as lost (won, upgraded, ...), which are still open, and what each journey did first.
 
-A journey's outcome is its first outcome event (``--outcome lost=GLOB,...`` or ``outcomes:`` in the mapping
-file); only its steps before that event count as the journey for the comparison. A journey without one is
-``open`` when its last event is within ``active_days`` of ``as_of`` (default: the log's last event), else
-``none``. The statements here run after the analysis of :mod:`cjm.evidence.analysis` on the same tables, in
-the same portable SQL: per journey its outcome, and per outcome class the journeys that show each feature
-(touchpoint reached, stage reached, stage ended in, transition, rework at a touchpoint, time in a stage above
-its median, an unmapped event). The statistics are computed on those small counts (:mod:`cjm.evidence.drivers`).
+A journey's outcome is its first outcome event (``--outcome lost=GLOB,...`` or ``outcomes:`` in the mapping file,
+where a class may instead be a column's values: then each event carries the class its row marks); only its steps
+before that event count as the journey for the comparison. A journey without one is ``open`` when its last event is
+within ``active_days`` of ``as_of`` (default: the log's last event), else ``none``. The statements here run after
+the analysis of :mod:`cjm.evidence.analysis` on the same tables, in the same portable SQL: per journey its outcome,
+and per outcome class the journeys that show each feature (touchpoint reached, stage reached, stage ended in,
+transition, rework at a touchpoint, time in a stage above its median, an unmapped event). The statistics are
+computed on those small counts (:mod:`cjm.evidence.drivers`).
 """
 
 from __future__ import annotations
