@@ -49,14 +49,19 @@ def _median(expr: str, approximate: bool) -> str:
     return f"approx_quantile({expr}, 0.5)" if approximate else f"quantile_cont({expr}, 0.5)"
 
 
-def statements(model: MapModel, top_variants: int, approximate: bool) -> list[Statement]:
-    """Every statement of the analysis, in order."""
+def statements(model: MapModel, top_variants: int, approximate: bool, marked: bool = False) -> list[Statement]:
+    """Every statement of the analysis, in order.
+
+    ``marked``: ``cjm_events`` has a column ``outcome`` (the outcome class a row's column value marks, see
+    :mod:`cjm.evidence.outcomes`), carried along with each event to ``cjm_ev``; one small integer per event.
+    """
+    carry = ", outcome" if marked else ""
     return [
         Statement("cjm_key_stats", _KEYS),
         Statement("cjm_cases", _CASES),
-        Statement("cjm_ord", _ORDERED),
-        Statement("cjm_multi_ev", _MULTI),
-        Statement("cjm_ev", _EVENTS, view=True),
+        Statement("cjm_ord", _ordered(carry)),
+        Statement("cjm_multi_ev", _multi(carry)),
+        Statement("cjm_ev", _events(carry), view=True),
         Statement("cjm_steps", _steps(model)),
         Statement("cjm_journeys", _JOURNEYS),
         Statement("cjm_visits", _visits(model)),
@@ -117,17 +122,21 @@ _BY_TIME = f"PARTITION BY case_id {_ORDER}"
 _BY_POS = "PARTITION BY case_id ORDER BY pos NULLS FIRST"
 _FLOW_T = "CASE WHEN flow_tp IS NOT NULL THEN t END"
 _START_T = "CASE WHEN is_start = 1 THEN t END"
-_ORDERED = f"""
+
+
+def _ordered(carry: str) -> str:
+    """Every event numbered in its customer's order, with its flow neighbours (and ``carry``: ", outcome")."""
+    return f"""
 WITH base AS (
   SELECT c.cid AS case_id, c.single, epoch_us(e.ts) AS t, k.tp,
-    CASE WHEN tp.flow = 1 THEN k.tp END AS flow_tp, COALESCE(tp.first_stage, 1000000) AS tie, k.key_rank
+    CASE WHEN tp.flow = 1 THEN k.tp END AS flow_tp, COALESCE(tp.first_stage, 1000000) AS tie, k.key_rank{carry}
   FROM cjm_events AS e
   JOIN cjm_cases AS c ON c.case_id = e.case_id
   JOIN cjm_key_stats AS k
     ON k.event = e.event AND k.channel = COALESCE(e.channel, '') AND k.source = COALESCE(e.source, '')
   LEFT JOIN cjm_touchpoints AS tp ON tp.tp = k.tp
 ), ordered AS (
-  SELECT case_id, single, t, key_rank, tp, flow_tp,
+  SELECT case_id, single, t, key_rank, tp, flow_tp{carry},
     ROW_NUMBER() OVER ({_BY_TIME}) AS pos,
     LAG(t) OVER ({_BY_TIME}) AS prev_any_t,
     LAST_VALUE(flow_tp IGNORE NULLS) OVER ({_BY_TIME} {_BEFORE}) AS prev_tp,
@@ -135,20 +144,23 @@ WITH base AS (
     FIRST_VALUE(flow_tp IGNORE NULLS) OVER ({_BY_TIME} {_AFTER}) AS next_tp
   FROM base
 )
-SELECT o.case_id, o.single, o.pos, o.t, o.key_rank, o.tp, o.flow_tp, o.prev_tp, o.prev_t, o.next_tp,
+SELECT o.case_id, o.single, o.pos, o.t, o.key_rank, o.tp, o.flow_tp, o.prev_tp, o.prev_t, o.next_tp{carry},
   CASE WHEN o.prev_any_t IS NULL OR (s.gap_us IS NOT NULL AND o.t - o.prev_any_t > s.gap_us) THEN 1 ELSE 0 END
     AS is_start
 FROM ordered AS o CROSS JOIN cjm_settings AS s
 """
 
+
 # journey_no is cast: DuckDB sums integers into a 128-bit HUGEINT, twice as wide in every join and group.
-_MULTI = f"""
-SELECT case_id, journey_no, pos, t, key_rank, tp, flow_tp, is_start,
+def _multi(carry: str) -> str:
+    """The events of customers with several journeys, numbered into their journeys."""
+    return f"""
+SELECT case_id, journey_no, pos, t, key_rank, tp, flow_tp, is_start{carry},
   CASE WHEN prev_t >= start_t THEN prev_tp END AS prev_tp,
   CASE WHEN prev_t >= start_t THEN prev_t END AS prev_t,
   CASE WHEN next_start_t IS NULL OR next_t < next_start_t THEN next_tp END AS next_tp
 FROM (
-  SELECT case_id, pos, t, key_rank, tp, flow_tp, is_start, prev_tp, prev_t, next_tp,
+  SELECT case_id, pos, t, key_rank, tp, flow_tp, is_start, prev_tp, prev_t, next_tp{carry},
     CAST(SUM(is_start) OVER ({_BY_POS} {_RUNNING}) AS BIGINT) AS journey_no,
     MAX({_START_T}) OVER ({_BY_POS} {_RUNNING}) AS start_t,
     MIN({_START_T}) OVER ({_BY_POS} {_AFTER}) AS next_start_t,
@@ -157,13 +169,17 @@ FROM (
 ) AS x
 """
 
-# Every event with its journey and its neighbouring flow events: a view, so the events are not copied.
-_EVENTS = """
-SELECT case_id, CAST(1 AS BIGINT) AS journey_no, pos, t, key_rank, tp, flow_tp, is_start, prev_tp, prev_t, next_tp
+
+def _events(carry: str) -> str:
+    """Every event with its journey and its neighbouring flow events: a view, so the events are not copied."""
+    columns = f"pos, t, key_rank, tp, flow_tp, is_start, prev_tp, prev_t, next_tp{carry}"
+    return f"""
+SELECT case_id, CAST(1 AS BIGINT) AS journey_no, {columns}
 FROM cjm_ord WHERE single = 1
 UNION ALL
-SELECT case_id, journey_no, pos, t, key_rank, tp, flow_tp, is_start, prev_tp, prev_t, next_tp FROM cjm_multi_ev
+SELECT case_id, journey_no, {columns} FROM cjm_multi_ev
 """
+
 
 _HOURS = "/ 3600000000.0"  # microseconds to hours
 # Per customer, not per journey: a journey's first step never reads the row before it (its step before is

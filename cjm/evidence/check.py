@@ -125,7 +125,10 @@ def semantics(options: CheckOptions, approximate: bool, spec: OutcomeSpec | None
     chosen = _semantics(options, approximate)
     if spec is not None:
         chosen["outcomes"] = {
-            "classes": {c.name: list(c.patterns) for c in spec.classes},
+            "classes": {
+                c.name: list(c.patterns) if c.column is None else {"column": c.column, "values": list(c.values)}
+                for c in spec.classes
+            },
             "active_days": spec.active_days,
             "as_of": spec.as_of.isoformat() if spec.as_of else "the log's last event",
             "outcome": "a journey's first outcome event (an event matching two classes: the first named); only "
@@ -186,8 +189,9 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
     model, digest = load_model(map_path)
     mapping = resolve_mapping(options)
     spec = outcome_spec(options, mapping)
+    marks = spec.marks(f"{options.mapping}: outcomes") if spec is not None else None
     with connect(options.limits) as con:
-        stats = load(con, mapping)
+        stats = load(con, mapping, marks)
         approximate = options.quantiles == "approximate" or (
             options.quantiles == "auto" and stats.usable > APPROX_THRESHOLD
         )
@@ -195,7 +199,8 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
         surveys, periods = bool(surveyed(model)) and mapping.has_score(), _periods(con, options.by)
         if surveys or options.by:
             load_measure_parameters(con, model, [p.micros() for p in periods])
-        steps = with_measures(statements(model, options.top_variants, approximate), surveys, options.by is not None)
+        analysis = statements(model, options.top_variants, approximate, marks is not None)
+        steps = with_measures(analysis, surveys, options.by is not None)
         measured = result_tables(surveys, options.by is not None)
         aggregates, risk = _analyse(con, model, spec, segment_column(mapping), steps, options, approximate, measured)
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
@@ -209,16 +214,19 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
 
 
 def outcome_spec(options: CheckOptions, mapping: LogMapping | None) -> OutcomeSpec | None:
-    """The outcome classes of --outcome, or of the mapping file's ``outcomes:`` (not both)."""
-    from cjm.evidence.outcomes import outcome_class
+    """The outcome classes of --outcome, or of the mapping file's ``outcomes:`` (not both): event globs, or a
+    column's values."""
+    from cjm.evidence.outcomes import column_class, outcome_class
 
     base = options.outcomes or OutcomeSpec(())
     named = mapping.outcomes if mapping is not None else {}
     if named and base.classes:
         raise ConfigError("give the outcomes either with --outcome or in the mapping file's 'outcomes:', not both")
     if named:
-        where = "mapping file: outcomes"
-        base = replace(base, classes=tuple(outcome_class(n, tuple(p), where) for n, p in named.items()))
+        where = f"{options.mapping or 'mapping file'}: outcomes"
+        classes = [outcome_class(n, tuple(f), where) if isinstance(f, list)
+                   else column_class(n, f.column, tuple(f.values), where) for n, f in named.items()]  # fmt: skip
+        base = replace(base, classes=tuple(classes))
     return base if base.classes else None
 
 
@@ -257,7 +265,7 @@ def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str |
     if spec is not None:
         for name, rows in spec.rows().items():
             load_table(con, name, PARAMETER_TABLES[name], rows)
-        steps = with_outcomes(steps, approximate)
+        steps = with_outcomes(steps, approximate, spec.marked)
         tables.update(OUTCOME_TABLES)
         keep.update(RISK_INPUTS)
         if options.by is not None:  # outcome rates per period
@@ -315,6 +323,11 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     model, digest = load_model(map_path)
     events = spark_events(options)
     spec = outcome_spec(options, None if isinstance(events, str) else events)
+    if spec is not None and spec.marked:
+        named = next(c for c in spec.classes if c.column is not None)
+        raise ConfigError(f"{options.mapping}: outcomes.{named.name}: an outcome given by a column ('{named.column}') "
+                          "is read by the DuckDB engine only: run without --engine spark, or name the outcome's "
+                          "events instead (outcomes: {lost: [contract_cancelled]})")  # fmt: skip
     approximate = options.quantiles == "approximate"
     with spark_session(remote, spark) as session:
         aggregates, stats = analyse(session, events, model, digest, options.settings, options.top_variants,

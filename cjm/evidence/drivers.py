@@ -16,7 +16,7 @@ from typing import Any
 
 from cjm.evidence.matching import MapModel
 from cjm.evidence.model import EvidenceReport
-from cjm.evidence.outcomes import FEATURES, NONE, OPEN, TRANSITION_KINDS, OutcomeSpec
+from cjm.evidence.outcomes import FEATURES, NONE, OPEN, TRANSITION_KINDS, OutcomeClass, OutcomeSpec
 from cjm.evidence.stats import Table, benjamini_hochberg, compare
 
 Aggregates = dict[str, list[tuple[Any, ...]]]
@@ -170,6 +170,11 @@ def comparisons(spec: OutcomeSpec, aggregates: Aggregates, min_cases: int) -> li
     return tests
 
 
+def _marked_by(outcome: OutcomeClass) -> dict[str, Any]:
+    """A class given by a column: the column and its values, for the report."""
+    return {"column": outcome.column, "values": list(outcome.values)} if outcome.column is not None else {}
+
+
 def outcome_section(model: MapModel, spec: OutcomeSpec, aggregates: Aggregates, min_cases: int) -> dict[str, Any]:
     """The report's ``outcomes``: classes with their journeys, and the comparisons, drivers first."""
     journeys, as_of = _classes(aggregates)
@@ -181,7 +186,8 @@ def outcome_section(model: MapModel, spec: OutcomeSpec, aggregates: Aggregates, 
         share_of = total if number == OPEN else finished
         classes.append({"id": name, "journeys": count, "cases": cases,
                         "share": _round(count / share_of) if share_of else None,
-                        "events": list(spec.classes[number].patterns) if number >= 0 else []})  # fmt: skip
+                        "events": list(spec.classes[number].patterns) if number >= 0 else [],
+                        **(_marked_by(spec.classes[number]) if number >= 0 else {})})  # fmt: skip
     names = names_of(model, aggregates)
     tests = comparisons(spec, aggregates, min_cases)
     tests.sort(key=lambda t: (not t["driver"], t["q_value"], -abs(t["difference"]), t["outcome"], t["key"]))

@@ -24,6 +24,8 @@ from cjm.evidence.mapping import EmitSpec, FieldSpec, LogMapping, SourceSpec, Ti
 if TYPE_CHECKING:
     import duckdb
 
+    from cjm.evidence.outcomes import ColumnMarks
+
 _EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet",
                ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}  # fmt: skip
 # An explicit UTC offset (or Z) after a clock time: such values are instants, not naive local times.
@@ -51,6 +53,16 @@ class Part:
     format: str
     time_column: str
     time_format: str
+
+
+@dataclass(frozen=True)
+class Described:
+    """One file of a source, with its columns and their DuckDB types."""
+
+    path: str
+    format: str
+    delimiter: str | None
+    columns: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -119,20 +131,33 @@ def describe(con: duckdb.DuckDBPyConnection, path: str, fmt: str, delimiter: str
     return {str(r[0]): str(r[1]) for r in rows}
 
 
-def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping) -> LoadStats:
-    """Read every source into ``cjm_input`` and the view ``cjm_events``; raise InputError on unusable data."""
+def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping, marks: ColumnMarks | None = None) -> LoadStats:
+    """Read every source into ``cjm_input`` and the view ``cjm_events``; raise InputError on unusable data.
+
+    With ``marks``, each event also gets ``outcome``: the number of the outcome class its row's value of the
+    marks' column stands for (NULL for any other value, and in the files of a source without that column).
+    """
     import duckdb
 
     parts: list[Part] = []
     selects: list[str] = []
+    read: list[Described] = []
     for source in mapping.sources:
+        described = []
         for path in expand(source.files):
             fmt = file_format(path, source.format)
-            columns = describe(con, path, fmt, source.delimiter)
+            described.append(Described(path, fmt, source.delimiter, describe(con, path, fmt, source.delimiter)))
+        if marks is not None:
+            _same_columns(marks, described)
+        for one in described:
             for emit in source.emits():
-                sql, part_info = _select(len(parts), path, fmt, columns, source, emit, mapping.timezone)
+                sql, part_info = _select(len(parts), one, source, emit, mapping.timezone, marks)
                 parts.append(part_info)
                 selects.append(sql)
+        read += described
+    if marks is not None and not any(marks.column in f.columns for f in read):
+        raise InputError(f"{marks.where}.{marks.classes[0][1]}: no file of the log has the column '{marks.column}'"
+                         + _missing(marks.column, read[0].columns, read[0].path))  # fmt: skip
     body = "\nUNION ALL\n".join(selects)
     # Parquet is cheap to scan twice (checks, then analysis); text formats are parsed once into a table.
     kind = "VIEW" if all(p.format == "parquet" for p in parts) else "TABLE"
@@ -141,12 +166,15 @@ def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping) -> LoadStats:
     except duckdb.Error as exc:
         files = ", ".join(sorted({p.file for p in parts}))
         raise InputError(f"{files}: cannot read: {_first_line(exc)}") from None
-    # One pass gives the counts and, per part, a time that does not parse (the smallest: the same on every run).
+    # One pass gives the counts, per part a time that does not parse (the smallest: the same on every run), and
+    # with marks the outcome classes its usable rows mark (bit k: class k).
+    kept = "case_id IS NOT NULL AND event IS NOT NULL AND ts IS NOT NULL"
+    seen = f", BIT_OR(CASE WHEN {kept} THEN CAST(1 AS INTEGER) << outcome END)"
     counts = con.execute(
         "SELECT part, COUNT(*), SUM(CASE WHEN case_id IS NULL THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN event IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN ts IS NULL THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN case_id IS NULL OR event IS NULL OR ts IS NULL THEN 1 ELSE 0 END), MIN(bad_time) "
-        "FROM cjm_input GROUP BY part ORDER BY part"
+        "SUM(CASE WHEN case_id IS NULL OR event IS NULL OR ts IS NULL THEN 1 ELSE 0 END), MIN(bad_time)"
+        f"{seen if marks is not None else ''} FROM cjm_input GROUP BY part ORDER BY part"
     ).fetchall()
     bad = next(((int(r[0]), str(r[6])) for r in counts if r[6] is not None), None)
     if bad is not None:
@@ -162,12 +190,13 @@ def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping) -> LoadStats:
     for each in parts:
         if each.file not in with_rows:
             raise InputError(f"{each.file}: has a header but no rows")
+    if marks is not None:
+        _check_marks(con, marks, read, [int(r[7] or 0) for r in counts])
     # Without rejected rows the filter is left out: pushed into the scan, it would trim every id a second time.
     keep = "WHERE case_id IS NOT NULL AND event IS NOT NULL AND ts IS NOT NULL" if any(r[5] for r in counts) else ""
-    view = (
-        "CREATE OR REPLACE VIEW cjm_events AS SELECT case_id, ts, event, channel, source, segment, score FROM cjm_input"
-    )
-    con.execute(f"{view} {keep}")
+    extra = ", outcome" if marks is not None else ""
+    view = f"CREATE OR REPLACE VIEW cjm_events AS SELECT case_id, ts, event, channel, source, segment, score{extra} "
+    con.execute(f"{view} FROM cjm_input {keep}")
     rejected = [
         {"file": parts[i].file, "time_column": parts[i].time_column, "rows": int(r[5]), "missing_case": int(r[2]),
          "missing_event": int(r[3]), "missing_time": int(r[4])}
@@ -179,10 +208,13 @@ def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping) -> LoadStats:
 
 
 def _select(
-    part: int, path: str, fmt: str, columns: dict[str, str], source: SourceSpec, emit: EmitSpec, zone: str
+    part: int, file: Described, source: SourceSpec, emit: EmitSpec, zone: str, marks: ColumnMarks | None = None
 ) -> tuple[str, Part]:
-    """The SELECT that turns one file's rows into (part, case_id, ts, event, channel, source, bad_time)."""
+    """The SELECT that turns one file's rows into (part, case_id, ts, event, channel, source, bad_time), and with
+    ``marks`` an outcome class number."""
     assert emit.event is not None and emit.time is not None  # checked by SourceSpec
+    path, fmt, columns = file.path, file.format, file.columns
+    mark, carry = (f", {_mark(marks, columns)} AS outcome", ", outcome") if marks is not None else ("", "")
     time = emit.time
     for spec in (source.case, emit.event, emit.channel, emit.source, source.segment, emit.score):
         if spec is not None and spec.column is not None and not (spec.optional and spec.column not in columns):
@@ -195,30 +227,83 @@ def _select(
     inner = (
         f"SELECT {inner_case} AS case_raw, {_field(emit.event, columns)} AS event, "
         f"{_field(emit.channel, columns)} AS channel, {_field(emit.source, columns)} AS source, "
-        f"{_field(source.segment, columns)} AS segment, {_field(emit.score, columns)} AS score, "
+        f"{_field(source.segment, columns)} AS segment, {_field(emit.score, columns)} AS score{mark}, "
         f"{raw_time} AS time_raw, {ts} AS ts FROM {scan(path, fmt, source.delimiter)}"
     )
     if source.case_separator:
         split = f"UNNEST(string_split(case_raw, {quote_text(source.case_separator)}))"
-        inner = f"SELECT {split} AS case_raw, event, channel, source, segment, score, time_raw, ts FROM ({inner})"
+        inner = (
+            f"SELECT {split} AS case_raw, event, channel, source, segment, score{carry}, time_raw, ts FROM ({inner})"
+        )
     # A plain column is trimmed already (_text); trimming it again costs a full pass over the ids, and a pushed
     # down filter on the nested expression evaluates it several times per row.
     plain = source.case is not None and source.case.value is None and not source.case.map
     case_id = "case_raw" if plain and not source.case_separator else "NULLIF(TRIM(case_raw), '')"
     sql = (
-        f"SELECT CAST({part} AS INTEGER) AS part, {case_id} AS case_id, ts, event, channel, source, segment, score, "
-        f"CASE WHEN time_raw IS NOT NULL AND ts IS NULL THEN time_raw END AS bad_time FROM ({inner})"
+        f"SELECT CAST({part} AS INTEGER) AS part, {case_id} AS case_id, ts, event, channel, source, segment, score"
+        f"{carry}, CASE WHEN time_raw IS NOT NULL AND ts IS NULL THEN time_raw END AS bad_time FROM ({inner})"
     )
     return sql, Part(path, fmt, time.column, time.format)
 
 
 def _require(path: str, columns: dict[str, str], name: str) -> None:
     if name not in columns:
-        hint = did_you_mean(name, columns)
-        listed = ", ".join(list(columns)[:20])
-        raise InputError(
-            f"{path}: column '{name}' is missing" + (f"; {hint}" if hint else "") + f" (the file has: {listed})"
-        )
+        raise InputError(f"{path}: column '{name}' is missing" + _missing(name, columns, "the file"))
+
+
+def _missing(name: str, columns: dict[str, str], whose: str) -> str:
+    """What to add to "column NAME is missing": a likely meant column, and the file's columns."""
+    hint = did_you_mean(name, columns)
+    listed = ", ".join(list(columns)[:20])
+    return (f"; {hint}" if hint else "") + f" ({whose} has: {listed})"
+
+
+def _same_columns(marks: ColumnMarks, files: list[Described]) -> None:
+    """Refuse a source whose files disagree on the outcome column: one file of a monthly export renamed it.
+
+    A source none of whose files has the column marks no outcome (its events are ordinary events): a web log
+    beside the CRM export that holds the deal stage.
+    """
+    lacking = [f for f in files if marks.column not in f.columns]
+    if lacking and len(lacking) < len(files):
+        first, where = lacking[0], f"{marks.where}.{marks.classes[0][1]}"
+        hint = _missing(marks.column, first.columns, first.path)
+        raise InputError(f"{where}: {first.path} lacks the column '{marks.column}' that other files of its source "
+                         f"have{hint}")  # fmt: skip
+
+
+def _check_marks(con: duckdb.DuckDBPyConnection, marks: ColumnMarks, read: list[Described], seen: list[int]) -> None:
+    """Stop when no usable row has any value of an outcome class: its class would silently be empty."""
+    found = 0
+    for bits in seen:
+        found |= bits
+    for number, name, values in marks.classes:
+        if not found & (1 << number):
+            listed = ", ".join(f"'{v}'" for v in values)
+            raise InputError(f"{marks.where}.{name}: no row of the log has {listed} in the column '{marks.column}' "
+                             "(values match exactly, upper and lower case as written, spaces around them ignored); "
+                             f"{_common_values(con, marks.column, read)}")  # fmt: skip
+
+
+def _common_values(con: duckdb.DuckDBPyConnection, column: str, read: list[Described]) -> str:
+    """The column's most common values in the first file that has it (read again: only when a class is empty)."""
+    file = next(f for f in read if column in f.columns)
+    values = f"SELECT {_text(column, file.columns[column])} AS v FROM {scan(file.path, file.format, file.delimiter)}"
+    rows = con.execute(
+        f"SELECT v FROM ({values}) WHERE v IS NOT NULL GROUP BY v ORDER BY COUNT(*) DESC, v LIMIT 9"
+    ).fetchall()
+    if not rows:
+        return f"the column is empty in {file.path}"
+    shown = ", ".join(f"'{r[0]}'" for r in rows[:8]) + (", ..." if len(rows) > 8 else "")
+    return f"{file.path} has: {shown}"
+
+
+def _mark(marks: ColumnMarks, columns: dict[str, str]) -> str:
+    """The class number a row's value of the outcome column stands for (trimmed, exact), else NULL."""
+    if marks.column not in columns:
+        return "CAST(NULL AS TINYINT)"
+    whens = " ".join(f"WHEN {quote_text(v)} THEN {number}" for number, _, values in marks.classes for v in values)
+    return f"CAST(CASE {_text(marks.column, columns[marks.column])} {whens} END AS TINYINT)"
 
 
 def _text(column: str, kind: str) -> str:

@@ -6,6 +6,7 @@ system; a field may also be a constant (``{value: ...}``) or a column whose
 values are renamed (``{column: ..., map: {...}}``). One row can yield several
 events (``events: [...]``), and a multi-valued id column can be split into one
 event per id (``case_separator``). Only the columns named here are read.
+``outcomes:`` names outcome classes by event globs or by one column's values.
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ import zoneinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cjm.errors import ConfigError, InputError
 
@@ -124,13 +135,80 @@ class SourceSpec(_Spec):
         ]
 
 
+class OutcomeColumn(_Spec):
+    """An outcome class marked by a column's values (a deal stage, a status) rather than by event names."""
+
+    column: str = Field(description="The column that holds the outcome, e.g. deal_stage.")
+    values: list[str] = Field(
+        description="The column's values that mark the class, e.g. [Closed Lost, Churned]: exact and case-sensitive, "
+        "spaces around a value ignored."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        """Name a wrong key in words; take one value for a list, and numbers as written (a stage numbered 5)."""
+        if not isinstance(data, dict):
+            return data
+        unknown = [str(k) for k in data if k not in ("column", "values")]
+        if unknown:
+            raise ValueError(f"unknown key '{unknown[0]}': an outcome given by a column has 'column' and "
+                             "'values', e.g. {column: deal_stage, values: [Closed Lost]}")  # fmt: skip
+        values = data.get("values")
+        values = [values] if isinstance(values, str | int | float) and not isinstance(values, bool) else values
+        if isinstance(values, list):
+            values = [str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for v in values]
+        return {**data, "values": values} if "values" in data else data
+
+    @field_validator("column")
+    @classmethod
+    def _named(cls, column: str) -> str:
+        if not column.strip():
+            raise ValueError("name the column that holds the outcome, e.g. column: deal_stage")
+        return column
+
+    @field_validator("values")
+    @classmethod
+    def _some_values(cls, values: list[str]) -> list[str]:
+        trimmed = [v.strip() for v in values]
+        if not trimmed:
+            raise ValueError("list at least one value of the column, e.g. values: [Closed Lost]")
+        if "" in trimmed:
+            raise ValueError("an empty value never marks an outcome (empty cells are no value); remove it")
+        return list(dict.fromkeys(trimmed))
+
+
+def _outcome_form(value: Any) -> str | None:
+    """Which form an outcome class is written in: a mapping is a column and its values, a list event globs."""
+    if isinstance(value, dict | OutcomeColumn):
+        return _COLUMN_FORM
+    return _PATTERN_FORM if isinstance(value, list) else None
+
+
+# Tags of the two forms; they name no key of the file, so error locations leave them out (see _validated).
+_PATTERN_FORM, _COLUMN_FORM = "(event patterns)", "(column and values)"
+_FORMS = (_PATTERN_FORM, _COLUMN_FORM)
+OutcomeForm = Annotated[
+    Annotated[list[str], Tag(_PATTERN_FORM)] | Annotated[OutcomeColumn, Tag(_COLUMN_FORM)],
+    Discriminator(
+        _outcome_form,
+        custom_error_type="outcome_form",
+        custom_error_message="write event patterns (lost: [churned]) or a column and its values "
+        "(lost: {column: deal_stage, values: [Closed Lost]})",
+    ),
+]
+
+
 class LogMapping(_Spec):
     """A whole mapping file: a default time zone and one or more sources."""
 
     timezone: str = Field("UTC", description="IANA zone of naive timestamps.")
     sources: list[SourceSpec] = Field(min_length=1)
-    outcomes: dict[str, list[str]] = Field(
-        default_factory=dict, description="Outcome classes and their event-name globs, e.g. lost: [churned]."
+    outcomes: dict[str, OutcomeForm] = Field(
+        default_factory=dict,
+        description="Outcome classes in order of precedence, each marked by event-name globs (lost: [churned]) or "
+        "by a column and its values (lost: {column: deal_stage, values: [Closed Lost]}); the two forms may be "
+        "mixed, but every class given by a column names the same column, and a value marks one class only.",
     )
 
     @model_validator(mode="before")
@@ -140,6 +218,10 @@ class LogMapping(_Spec):
             fixed = {k: [v] if isinstance(v, str) else v for k, v in data["outcomes"].items()}
             return {**data, "outcomes": fixed}
         return data
+
+    def outcome_column(self) -> str | None:
+        """The column that marks outcome classes by its values, if any class is given that way."""
+        return next((f.column for f in self.outcomes.values() if isinstance(f, OutcomeColumn)), None)
 
     def has_score(self) -> bool:
         """Whether any source gives a score column (survey answers can be measured)."""
@@ -314,8 +396,9 @@ def _validated(data: dict[str, Any], where: str) -> LogMapping:
         mapping = LogMapping.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        loc = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
-        raise ConfigError(f"{where}: {loc or 'mapping'}: {first['msg']}") from None
+        loc = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-") and p not in _FORMS)
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{where}: {loc or 'mapping'}: {message}") from None
     zones = {mapping.timezone} | {
         e.time.timezone for s in mapping.sources for e in s.emits() if e.time and e.time.timezone
     }
@@ -327,4 +410,28 @@ def _validated(data: dict[str, Any], where: str) -> LogMapping:
     for source in mapping.sources:
         if not source.files:
             raise ConfigError(f"{where}: a source names no files; pass --events FILE or add 'files:'")
+    _check_outcome_column(mapping, where)
     return mapping
+
+
+def _check_outcome_column(mapping: LogMapping, where: str) -> None:
+    """Refuse outcome classes given by different columns, or one value marking two classes.
+
+    One column holds the outcome (a deal stage, a status): every row then marks at most one class, and a class
+    whose values no row has is certain to be a mistake, not a class hidden behind an earlier one.
+    """
+    first: tuple[str, str] | None = None  # the first class given by a column, and its column
+    taken: dict[str, str] = {}  # value -> the class it marks
+    for name, form in mapping.outcomes.items():
+        if not isinstance(form, OutcomeColumn):
+            continue
+        if first is not None and form.column != first[1]:
+            raise ConfigError(f"{where}: outcomes.{name}: the column '{form.column}' differs from '{first[1]}' of "
+                              f"outcomes.{first[0]}; one column holds the outcome: give each class its values of "
+                              "that column, or name events instead")  # fmt: skip
+        first = first or (name, form.column)
+        for value in form.values:
+            if value in taken:
+                raise ConfigError(f"{where}: outcomes.{name}: the value '{value}' already marks outcomes."
+                                  f"{taken[value]}; a value can mark one outcome only")  # fmt: skip
+            taken[value] = name

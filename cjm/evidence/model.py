@@ -246,6 +246,9 @@ class OutcomeClassFigures(_Part):
     cases: int
     share: Share = Field(description="of the finished journeys (for open: of all journeys)")
     events: list[str] = Field(description="the event-name globs that mark the class")
+    column: str | None = Field(None, description="the column whose values mark the class (mapping files only)")
+    values: list[str] | None = Field(None, description="the values of column that mark the class")
+    _optional: ClassVar[tuple[str, ...]] = ("column", "values")
 
 
 class DriverFeature(_Part):

@@ -1,12 +1,13 @@
 """Outcomes: which journeys ended as lost (won, upgraded, ...), which are still open, and what each journey did first.
 
-A journey's outcome is its first outcome event (``--outcome lost=GLOB,...`` or ``outcomes:`` in the mapping
-file); only its steps before that event count as the journey for the comparison. A journey without one is
-``open`` when its last event is within ``active_days`` of ``as_of`` (default: the log's last event), else
-``none``. The statements here run after the analysis of :mod:`cjm.evidence.analysis` on the same tables, in
-the same portable SQL: per journey its outcome, and per outcome class the journeys that show each feature
-(touchpoint reached, stage reached, stage ended in, transition, rework at a touchpoint, time in a stage above
-its median, an unmapped event). The statistics are computed on those small counts (:mod:`cjm.evidence.drivers`).
+A journey's outcome is its first outcome event (``--outcome lost=GLOB,...`` or ``outcomes:`` in the mapping file,
+where a class may instead be a column's values: then each event carries the class its row marks); only its steps
+before that event count as the journey for the comparison. A journey without one is ``open`` when its last event is
+within ``active_days`` of ``as_of`` (default: the log's last event), else ``none``. The statements here run after
+the analysis of :mod:`cjm.evidence.analysis` on the same tables, in the same portable SQL: per journey its outcome,
+and per outcome class the journeys that show each feature (touchpoint reached, stage reached, stage ended in,
+transition, rework at a touchpoint, time in a stage above its median, an unmapped event). The statistics are
+computed on those small counts (:mod:`cjm.evidence.drivers`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cjm.errors import ConfigError
 from cjm.evidence.analysis import Statement
@@ -41,10 +42,22 @@ RISK_INPUTS = ("cjm_cases", "cjm_open_journeys", "cjm_open_features")
 
 @dataclass(frozen=True)
 class OutcomeClass:
-    """One outcome class and the event-name globs that mark it."""
+    """One outcome class and what marks it: event-name globs, or values of a column (mapping files only)."""
 
     name: str
     patterns: tuple[str, ...]
+    column: str | None = None
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ColumnMarks:
+    """The outcome classes given by a column, for the reader: each value with its class number (the class's
+    place among all classes, so an event marked two ways counts for the class named first)."""
+
+    where: str  # what messages name, e.g. "crm-mapping.yaml: outcomes"
+    column: str
+    classes: tuple[tuple[int, str, tuple[str, ...]], ...]  # (class number, name, values)
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,17 @@ class OutcomeSpec:
     def names(self) -> tuple[str, ...]:
         """The class names in order."""
         return tuple(c.name for c in self.classes)
+
+    @property
+    def marked(self) -> bool:
+        """Whether some class is given by a column's values (the events then carry their row's class)."""
+        return any(c.column is not None for c in self.classes)
+
+    def marks(self, where: str) -> ColumnMarks | None:
+        """The classes given by a column's values (None: every class names events)."""
+        marked = tuple((i, c.name, c.values) for i, c in enumerate(self.classes) if c.column is not None)
+        column = next((c.column for c in self.classes if c.column is not None), None)
+        return ColumnMarks(where, column, marked) if column is not None else None
 
     def rows(self) -> dict[str, list[tuple[object, ...]]]:
         """The parameter tables: each class's patterns as LIKE patterns, and the open rule in microseconds."""
@@ -96,6 +120,11 @@ def outcome_class(name: str, patterns: tuple[str, ...], where: str) -> OutcomeCl
     return OutcomeClass(name, patterns)
 
 
+def column_class(name: str, column: str, values: tuple[str, ...], where: str) -> OutcomeClass:
+    """A checked outcome class marked by values of a column (checked like one given by events)."""
+    return replace(outcome_class(name, values, where), patterns=(), column=column, values=values)
+
+
 def parse_as_of(text: str | None) -> dt.datetime | None:
     """``--as-of`` as naive UTC: an ISO date or date and time (naive values are UTC)."""
     if text is None or not text.strip():
@@ -127,13 +156,17 @@ def build_spec(classes: list[OutcomeClass], active_days: str, as_of: str | None)
     return OutcomeSpec(tuple(classes), days, parse_as_of(as_of))
 
 
-def statements(approximate: bool) -> tuple[list[Statement], list[Statement]]:
+def statements(approximate: bool, marked: bool = False) -> tuple[list[Statement], list[Statement]]:
     """The outcome statements: those that read the events (run right after the analysis's last reader of them,
-    so the events are dropped early) and those that read the steps and stage figures (run at the end)."""
+    so the events are dropped early) and those that read the steps and stage figures (run at the end).
+
+    ``marked``: the events carry the class their row's column value marks (``outcome``, see ColumnMarks); an
+    event's class is then the first of that one and its name's.
+    """
     quantile = "approx_quantile" if approximate else "quantile_cont"
     early = [
         Statement("cjm_outcome_keys", _KEYS),
-        Statement("cjm_outcome_journeys", _JOURNEYS),
+        Statement("cjm_outcome_journeys", _JOURNEYS.format(event_class=_MARKED if marked else "o.outcome")),
         Statement("cjm_outcome_marks", _MARKS),
     ]
     late = [
@@ -157,12 +190,14 @@ GROUP BY k.key_rank
 # Per journey: the position and time of its first outcome event and that event's class (riding along with the
 # lowest position, pos * 1000 + class), its last event's time, and so its outcome (-1 open, -2 none).
 _JOURNEYS = f"""
-WITH j AS (
-  SELECT e.case_id, e.journey_no, MIN(CASE WHEN o.outcome IS NOT NULL THEN e.pos END) AS cut_pos,
-    MIN(CASE WHEN o.outcome IS NOT NULL THEN e.pos * 1000 + o.outcome END) AS mark,
-    MIN(CASE WHEN o.outcome IS NOT NULL THEN e.t END) AS cut_t, MAX(e.t) AS last_t
+WITH c AS (
+  SELECT e.case_id, e.journey_no, e.pos, e.t, {{event_class}} AS outcome
   FROM cjm_ev AS e LEFT JOIN cjm_outcome_keys AS o ON o.key_rank = e.key_rank
-  GROUP BY e.case_id, e.journey_no
+), j AS (
+  SELECT case_id, journey_no, MIN(CASE WHEN outcome IS NOT NULL THEN pos END) AS cut_pos,
+    MIN(CASE WHEN outcome IS NOT NULL THEN pos * 1000 + outcome END) AS mark,
+    MIN(CASE WHEN outcome IS NOT NULL THEN t END) AS cut_t, MAX(t) AS last_t
+  FROM c GROUP BY case_id, journey_no
 ), a AS (
   SELECT COALESCE(MAX(s.as_of_us), MAX(m.log_end)) AS as_of_us, MAX(s.active_us) AS active_us
   FROM cjm_outcome_settings AS s CROSS JOIN (SELECT MAX(last_t) AS log_end FROM j) AS m
@@ -172,6 +207,10 @@ SELECT j.case_id, j.journey_no, j.cut_pos, j.cut_t, j.last_t, a.as_of_us, a.acti
     WHEN j.last_t >= a.as_of_us - a.active_us THEN {OPEN} ELSE {NONE} END AS outcome
 FROM j CROSS JOIN a
 """
+
+# An event marked both by its name and by its row's column value counts for the class named first.
+_MARKED = """CASE WHEN o.outcome IS NULL THEN e.outcome WHEN e.outcome IS NULL OR o.outcome < e.outcome THEN o.outcome
+    ELSE e.outcome END"""
 
 # Rework (an event at the touchpoint of the step it continues) and unmapped events (numbered by the first key
 # of their event name), with the first position each is seen at in the journey.
@@ -249,9 +288,9 @@ WHERE o.outcome = {OPEN}
 """
 
 
-def with_outcomes(steps: list[Statement], approximate: bool) -> list[Statement]:
+def with_outcomes(steps: list[Statement], approximate: bool, marked: bool = False) -> list[Statement]:
     """The analysis's statements with the outcome statements in their places (see :func:`statements`)."""
-    early, late = statements(approximate)
+    early, late = statements(approximate, marked)
     names = [s.table for s in steps]
     at = names.index("cjm_unmapped_stats") + 1 if "cjm_unmapped_stats" in names else len(steps)
     return [*steps[:at], *early, *steps[at:], *late]
