@@ -307,15 +307,14 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     from cjm.evidence.spark import analyse, spark_session
 
     validate(options)
-    if options.by:
-        raise ConfigError("--by needs the DuckDB engine (the default); --engine spark reports no periods yet")
     model, digest = load_model(map_path)
     events = spark_events(options)
     spec = outcome_spec(options, None if isinstance(events, str) else events)
     approximate = options.quantiles == "approximate"
     with spark_session(remote, spark) as session:
-        aggregates, stats = analyse(session, events, model, digest, options.settings, options.top_variants,
-                                    approximate, spec)  # fmt: skip
+        result = analyse(session, events, model, digest, options.settings, options.top_variants, approximate, spec,
+                         options.by)  # fmt: skip
+    aggregates, stats, score_column = result.aggregates, result.stats, result.score_column
     if spec is not None:
         check_patterns(spec, aggregates)
     info: dict[str, Any] = {"engine": "spark", "spark_remote": remote}
@@ -329,7 +328,8 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     run = _run(model, digest, files, semantics(options, approximate, spec), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
-    return CheckResult(finish(model, aggregates, run, replace(options, outcomes=spec)), aggregates, meta)
+    report = finish(model, aggregates, run, replace(options, outcomes=spec), Extra(score_column=score_column))
+    return CheckResult(report, aggregates, meta)
 
 
 def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckResult:
