@@ -102,6 +102,8 @@ METAVARS: Mapping[str, str] = {
     "--active-days": "DAYS",
     "--as-of": "DATE",
     "--by": "PERIOD",
+    "--from": "DAY",
+    "--to": "DAY",
     "--page": "PAPER",
     "--lang": "LANG",
 }
@@ -913,7 +915,7 @@ def evidence_sql(
     journey: Annotated[str, typer.Argument(help="The journey map.")],
     dialect: Annotated[str, typer.Option("--dialect", help="spark, databricks, bigquery, snowflake, trino, duckdb.")],
     events_table: Annotated[
-        str, typer.Option("--events-table", help="Your table of (case_id, ts, event, channel, source).")
+        str, typer.Option("--events-table", help="Your table of (case_id, ts, event, channel, source[, score]).")
     ] = "events",
     gap_days: GapDays = "90",
     window_days: WindowDays = "60",
