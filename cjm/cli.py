@@ -102,6 +102,8 @@ METAVARS: Mapping[str, str] = {
     "--active-days": "DAYS",
     "--as-of": "DATE",
     "--by": "PERIOD",
+    "--from": "DAY",
+    "--to": "DAY",
     "--page": "PAPER",
     "--lang": "LANG",
 }
@@ -745,6 +747,7 @@ ActiveDays = Annotated[
 AsOf = Annotated[
     str | None, typer.Option("--as-of", help="The date open journeys are judged at (default: the last event).")
 ]
+By = Annotated[str | None, typer.Option("--by", help="The journey over time: figures per week, month or quarter.")]
 
 
 @evidence_app.command("check")
@@ -790,9 +793,7 @@ def evidence_check(
     outcome: OutcomeOption = None,
     active_days: ActiveDays = "30",
     as_of: AsOf = None,
-    by: Annotated[
-        str | None, typer.Option("--by", help="The journey over time: figures per week, month or quarter.")
-    ] = None,
+    by: By = None,
     update_metrics: Annotated[
         bool, typer.Option("--update-metrics", help="Write the measured survey metrics into the journey file.")
     ] = False,
@@ -914,7 +915,7 @@ def evidence_sql(
     journey: Annotated[str, typer.Argument(help="The journey map.")],
     dialect: Annotated[str, typer.Option("--dialect", help="spark, databricks, bigquery, snowflake, trino, duckdb.")],
     events_table: Annotated[
-        str, typer.Option("--events-table", help="Your table of (case_id, ts, event, channel, source).")
+        str, typer.Option("--events-table", help="Your table of (case_id, ts, event, channel, source[, score]).")
     ] = "events",
     gap_days: GapDays = "90",
     window_days: WindowDays = "60",
@@ -925,21 +926,34 @@ def evidence_sql(
     outcome: OutcomeOption = None,
     active_days: ActiveDays = "30",
     as_of: AsOf = None,
+    score: Annotated[
+        bool, typer.Option("--score", help="The events table has a score column: measure the survey metrics.")
+    ] = False,
+    by: By = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="With --by: the first day the events table may hold, e.g. 2025-01-01.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="With --by: the last day the events table may hold, e.g. 2026-06-30.")
+    ] = None,
     debug: Debug = False,
 ) -> int:
     """Emit the analysis as SQL for a warehouse or Spark; bring back its tables with 'check --aggregates'."""
     _require_evidence_extra()
     from cjm.evidence.check import CheckOptions, load_model, parse_settings, validate
     from cjm.evidence.dialects import emit_statements, script
+    from cjm.evidence.measures import script_measures
     from cjm.evidence.outcomes import build_spec, parse_class
 
     settings = parse_settings(gap_days, window_days)
-    validate(CheckOptions(settings=settings, top_variants=top_variants))
+    validate(CheckOptions(settings=settings, top_variants=top_variants, by=by))
     spec = build_spec([parse_class(o) for o in outcome or []], active_days, as_of)
     outcomes = spec if spec.classes else None
     model, digest = load_model(journey)
-    sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate, prefix, outcomes)
-    text = script(sql, dialect, events_table, model.journey.id, prefix, outcomes is not None)
+    measures = script_measures(model, score, by, start, end)
+    sql = emit_statements(model, digest, settings, dialect, events_table, top_variants, approximate, prefix, outcomes,
+                          measures)  # fmt: skip
+    text = script(sql, dialect, events_table, model.journey.id, prefix, outcomes is not None, measures, by)
     _emit(text, output)
     return EXIT_OK
 

@@ -38,6 +38,14 @@ def _scan(files: list[str], ext: str) -> str:
     return f"read_parquet({listed}, union_by_name = true)"
 
 
+def optional_tables() -> dict[str, tuple[str, ...]]:
+    """The tables only some scripts make: outcomes (--outcome), surveys (--score), periods (--by)."""
+    from cjm.evidence.measures import PERIOD_OUTCOME_TABLES, PERIOD_SURVEY_TABLES, PERIOD_TABLES, SURVEY_TABLES
+    from cjm.evidence.outcomes import OUTCOME_TABLES
+
+    return {**OUTCOME_TABLES, **SURVEY_TABLES, **PERIOD_TABLES, **PERIOD_SURVEY_TABLES, **PERIOD_OUTCOME_TABLES}
+
+
 def read_aggregates(folder: str, limits: Resources) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, Any]]:
     """The result tables and the run's recorded settings (empty when DIR has no cjm_meta table)."""
     import duckdb
@@ -46,14 +54,12 @@ def read_aggregates(folder: str, limits: Resources) -> tuple[dict[str, list[tupl
         raise InputError(f"{folder}: no such folder of aggregate tables")
     tables: dict[str, list[tuple[Any, ...]]] = {}
     meta: dict[str, Any] = {}
-    from cjm.evidence.outcomes import OUTCOME_TABLES
-
-    optional = {META_TABLE, *OUTCOME_TABLES}  # outcome tables: only from a script emitted with --outcome
+    extra = optional_tables()
     with connect(limits) as con:
-        for table, columns in {**RESULT_TABLES, **OUTCOME_TABLES, META_TABLE: META_COLUMNS}.items():
+        for table, columns in {**RESULT_TABLES, **extra, META_TABLE: META_COLUMNS}.items():
             found = _files(folder, table)
             if found is None:
-                if table in optional:
+                if table in extra or table == META_TABLE:
                     continue
                 raise InputError(f"{folder}: the table {table} is missing (expected {table}.csv, {table}.parquet "
                                  f"or a folder {table}/ of part files)")  # fmt: skip

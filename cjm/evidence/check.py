@@ -17,15 +17,15 @@ from cjm.evidence.mapping import LogMapping, from_columns, from_preset, load_map
 from cjm.evidence.matching import CONFORMANT, MapModel, explain, glob_match, overlaps
 from cjm.evidence.measures import (
     PERIOD_OUTCOME_TABLES,
+    Measures,
     load_measure_parameters,
-    period_outcome_statements,
     result_tables,
     surveyed,
-    with_measures,
+    with_measures_and_outcomes,
 )
 from cjm.evidence.model import AtRisk, EvidenceReport, Matching, Outcomes, Periods, Run, RunInput, Segments, Surveys
-from cjm.evidence.outcomes import OUTCOME_TABLES, RISK_INPUTS, OutcomeSpec, with_outcomes
-from cjm.evidence.periods import Period, calendar, check_by, period_outcomes, period_section
+from cjm.evidence.outcomes import OUTCOME_TABLES, RISK_INPUTS, OutcomeSpec
+from cjm.evidence.periods import calendar, check_by, period_outcomes, period_section, periods_of
 from cjm.evidence.report import Aggregates, build_report
 from cjm.evidence.surveys import drop_survey_events, survey_section
 from cjm.evidence.tables import Settings, load_parameters
@@ -196,19 +196,20 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
             options.quantiles == "auto" and stats.usable > APPROX_THRESHOLD
         )
         load_parameters(con, model, options.settings)
-        surveys, periods = bool(surveyed(model)) and mapping.has_score(), _periods(con, options.by)
-        if surveys or options.by:
-            load_measure_parameters(con, model, [p.micros() for p in periods])
-        analysis = statements(model, options.top_variants, approximate, marks is not None)
-        steps = with_measures(analysis, surveys, options.by is not None)
-        measured = result_tables(surveys, options.by is not None)
+        measures = Measures(bool(surveyed(model)) and mapping.has_score(), _calendar(con, options.by))
+        if measures.wanted():
+            load_measure_parameters(con, model, measures)
+        marked = marks is not None  # outcomes given by a column: the analysis carries each row's class
+        analysis = statements(model, options.top_variants, approximate, marked)
+        steps = with_measures_and_outcomes(analysis, measures, spec is not None, approximate, marked)
+        measured = result_tables(measures.surveys, measures.periods, spec is not None)
         aggregates, risk = _analyse(con, model, spec, segment_column(mapping), steps, options, approximate, measured)
     info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
             "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
     run = _run(model, digest, stats.files, semantics(options, approximate, spec), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
-    extra = Extra(risk[0] if risk else None, segment_column(mapping), mapping.has_score(), tuple(periods))
+    extra = Extra(risk[0] if risk else None, segment_column(mapping), mapping.has_score())
     report = finish(model, aggregates, run, replace(options, outcomes=spec), extra)
     return CheckResult(report, aggregates, meta, risk[1] if risk else [])
 
@@ -241,12 +242,12 @@ def segment_column(mapping: LogMapping) -> str | None:
     return None
 
 
-def _periods(con: Any, by: str | None) -> list[Period]:
-    """The calendar periods of ``--by`` from the log's first to its last event (none without ``--by``)."""
+def _calendar(con: Any, by: str | None) -> tuple[tuple[int, int], ...] | None:
+    """The calendar of ``--by`` from the log's first to its last event (None without ``--by``)."""
     if by is None:
-        return []
+        return None
     first, last = con.execute("SELECT MIN(ts), MAX(ts) FROM cjm_events").fetchone()
-    return [] if first is None else calendar(by, first, last)
+    return () if first is None else tuple(p.micros() for p in calendar(by, first, last))
 
 
 def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str | None, steps: list[Any],
@@ -262,15 +263,11 @@ def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str |
 
     tables = {**RESULT_TABLES, **(measured or {})}  # with the survey and period tables (cjm.evidence.measures)
     keep: set[str] = set()
-    if spec is not None:
+    if spec is not None:  # the outcome statements are in ``steps`` (with_measures_and_outcomes)
         for name, rows in spec.rows().items():
             load_table(con, name, PARAMETER_TABLES[name], rows)
-        steps = with_outcomes(steps, approximate, spec.marked)
         tables.update(OUTCOME_TABLES)
         keep.update(RISK_INPUTS)
-        if options.by is not None:  # outcome rates per period
-            steps = [*steps, *period_outcome_statements()]
-            tables.update(PERIOD_OUTCOME_TABLES)
     if segment is not None:
         steps = [*steps, *segments.statements(spec is not None)]
         tables.update(segments.tables(spec is not None))
@@ -318,8 +315,6 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     from cjm.evidence.spark import analyse, spark_session
 
     validate(options)
-    if options.by:
-        raise ConfigError("--by needs the DuckDB engine (the default); --engine spark reports no periods yet")
     model, digest = load_model(map_path)
     events = spark_events(options)
     spec = outcome_spec(options, None if isinstance(events, str) else events)
@@ -330,8 +325,9 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
                           "events instead (outcomes: {lost: [contract_cancelled]})")  # fmt: skip
     approximate = options.quantiles == "approximate"
     with spark_session(remote, spark) as session:
-        aggregates, stats = analyse(session, events, model, digest, options.settings, options.top_variants,
-                                    approximate, spec)  # fmt: skip
+        result = analyse(session, events, model, digest, options.settings, options.top_variants, approximate, spec,
+                         options.by)  # fmt: skip
+    aggregates, stats, score_column = result.aggregates, result.stats, result.score_column
     if spec is not None:
         check_patterns(spec, aggregates)
     info: dict[str, Any] = {"engine": "spark", "spark_remote": remote}
@@ -345,7 +341,8 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     run = _run(model, digest, files, semantics(options, approximate, spec), info)
     meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
             "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
-    return CheckResult(finish(model, aggregates, run, replace(options, outcomes=spec)), aggregates, meta)
+    report = finish(model, aggregates, run, replace(options, outcomes=spec), Extra(score_column=score_column))
+    return CheckResult(report, aggregates, meta)
 
 
 def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckResult:
@@ -353,8 +350,6 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     from cjm.evidence.aggregates import read_aggregates
 
     validate(options)
-    if options.by:
-        raise ConfigError("--by needs the event log (--events): aggregates computed elsewhere hold no periods")
     model, digest = load_model(map_path)
     aggregates, meta = read_aggregates(folder, options.limits)
     if options.outcomes is not None and options.outcomes.classes:
@@ -362,13 +357,33 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     if meta.get("map_sha256") and meta["map_sha256"] != digest:
         raise InputError(f"{folder}: the aggregates were computed for another version of {map_path} "
                          f"(map_sha256 {meta['map_sha256'][:12]}..., this map {digest[:12]}...)")  # fmt: skip
+    if options.by:
+        _period_tables(folder, options, aggregates)
     spec = options.outcomes if options.outcomes is not None and options.outcomes.classes else None
     recorded = semantics(options, meta.get("quantiles") == "approximate", spec)
     for key in ("gap_days", "window_days", "top_variants"):
         if key in meta:
             recorded[key] = meta[key]
     run = _run(model, digest, [folder], recorded, {"aggregates": folder})
-    return CheckResult(finish(model, aggregates, run, options), aggregates, meta)
+    # survey answers were measured when the script was emitted with --score (its survey tables are here)
+    extra = Extra(score_column="cjm_survey_stats" in aggregates, folder=folder)
+    return CheckResult(finish(model, aggregates, run, options, extra), aggregates, meta)
+
+
+def _period_tables(folder: str, options: CheckOptions, aggregates: Aggregates) -> None:
+    """Aggregates for --by: computed by a script emitted with --by (and --score, --outcome), all of them here."""
+    from cjm.evidence.measures import PERIOD_SURVEY_TABLES, PERIOD_TABLES
+
+    needed = [*PERIOD_TABLES]
+    if "cjm_survey_stats" in aggregates:
+        needed += [*PERIOD_SURVEY_TABLES]
+    if options.outcomes is not None and options.outcomes.classes:
+        needed += [*PERIOD_OUTCOME_TABLES]
+    missing = [f"{t}.csv" for t in needed if t not in aggregates]
+    if missing:
+        raise InputError(f"{folder}: --by needs the period tables, and {', '.join(missing)} (or .parquet) "
+                         f"{'is' if len(missing) == 1 else 'are'} missing: emit the SQL with 'cjm evidence sql ... "
+                         f"--by {options.by} --from DAY --to DAY' and export all its tables")  # fmt: skip
 
 
 def _outcome_tables(folder: str, spec: OutcomeSpec, aggregates: Aggregates) -> None:
@@ -393,8 +408,8 @@ class Extra:
 
     at_risk: dict[str, Any] | None = None
     segment: str | None = None
-    score_column: bool = False  # the mapping names a score column: survey metrics are measured
-    periods: tuple[Period, ...] | None = None  # the calendar of --by
+    score_column: bool = False  # the events have a score column: survey metrics are measured
+    folder: str = ""  # --aggregates: the folder the tables come from (checked before they are used)
 
 
 def finish(model: MapModel, aggregates: Aggregates, run: Run, options: CheckOptions,
@@ -411,6 +426,10 @@ def finish(model: MapModel, aggregates: Aggregates, run: Run, options: CheckOpti
     return report.model_copy(update={"findings": rank_findings(report)})
 
 
+AGGREGATES_SURVEY_HINT = (
+    "emit the SQL with 'cjm evidence sql ... --score' (the events table needs a score column) and export its "
+    "survey tables too, to measure these metrics"
+)
 SURVEY_SEMANTICS = (
     "an answer belongs to the stage of the journey's latest step at or before it; intervals 95%: normal for NPS "
     "and means, Wilson for CSAT percent; scores outside the scale are unusable, counted, never clipped"
@@ -428,15 +447,17 @@ def _with_measures(
     """The report with its ``surveys`` and ``periods`` sections, when the map and the options ask for them."""
     update: dict[str, Any] = {}
     semantics = dict(report.run.semantics)
-    section = survey_section(model, aggregates, extra.score_column, options.min_cases)
+    hint = AGGREGATES_SURVEY_HINT if extra.folder else None
+    section = survey_section(model, aggregates, extra.score_column, options.min_cases, hint)
     if section is not None:
         update["surveys"] = Surveys.model_validate(section)
         update["unmapped"] = drop_survey_events(model, report.unmapped, aggregates.get("cjm_key_stats", []))
         if section["metrics"]:
             semantics["surveys"] = SURVEY_SEMANTICS
-    if options.by is not None and extra.periods is not None:
-        outcomes = period_outcomes(aggregates, options.outcomes.names() if options.outcomes else (), extra.periods)
-        section = period_section(model, aggregates, options.by, list(extra.periods), outcomes)
+    if options.by is not None:
+        periods = periods_of(options.by, aggregates, extra.folder)
+        outcomes = period_outcomes(aggregates, options.outcomes.names() if options.outcomes else (), periods)
+        section = period_section(model, aggregates, options.by, periods, outcomes)
         update["periods"] = Periods.model_validate(section)
         semantics["periods"] = PERIOD_SEMANTICS
     if not update:

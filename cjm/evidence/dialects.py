@@ -17,8 +17,10 @@ from sqlglot import exp
 from cjm.errors import ConfigError
 from cjm.evidence.analysis import RESULT_TABLES, statements
 from cjm.evidence.matching import MapModel
+from cjm.evidence.measures import PARAMETER_TABLES as MEASURE_PARAMETERS
+from cjm.evidence.measures import Measures, parameter_rows, with_measures_and_outcomes
 from cjm.evidence.outcomes import PARAMETER_TABLES as OUTCOME_PARAMETERS
-from cjm.evidence.outcomes import OutcomeSpec, with_outcomes
+from cjm.evidence.outcomes import OutcomeSpec
 from cjm.evidence.tables import PARAMETER_TABLES, Settings, parameter_sql, table_sql
 
 
@@ -110,12 +112,13 @@ _TABLE_NAME = re.compile(r"[A-Za-z_][\w$-]{0,127}(\.[A-Za-z_][\w$-]{0,127}){0,3}
 
 def emit_statements(
     model: MapModel, digest: str, settings: Settings, dialect: str, events_table: str, top_variants: int,
-    approximate: bool, prefix: str = "", outcomes: OutcomeSpec | None = None,
+    approximate: bool, prefix: str = "", outcomes: OutcomeSpec | None = None, measures: Measures = Measures(),
 ) -> list[str]:  # fmt: skip
     """Every statement of the script, in order, written in ``dialect``.
 
     The script can run again in the same schema: each table is dropped before it is created (views are
     replaced), and ``prefix`` namespaces every table it creates, so several analyses can share a schema.
+    With ``measures.surveys`` the events table has a ``score`` column, read as text as DuckDB reads it.
     """
     if dialect not in DIALECTS:
         raise ConfigError(f"unknown dialect '{dialect}'; choose from: {', '.join(DIALECTS)}")
@@ -123,10 +126,10 @@ def emit_statements(
         raise ConfigError(f"--prefix: '{prefix}' is not a table-name prefix; use letters, digits and _ (e.g. team_a_)")
     approximate = approximate or dialect in APPROXIMATE_ONLY
     fix = DIALECTS[dialect]
-    steps = statements(model, top_variants, approximate)
-    if outcomes is not None:
-        steps = with_outcomes(steps, approximate)
-    ours = {*PARAMETER_TABLES, *OUTCOME_PARAMETERS, "cjm_events", "cjm_meta", *(step.table for step in steps)}
+    steps = with_measures_and_outcomes(statements(model, top_variants, approximate), measures, outcomes is not None,
+                                       approximate)  # fmt: skip
+    ours = {*PARAMETER_TABLES, *OUTCOME_PARAMETERS, *MEASURE_PARAMETERS, "cjm_events", "cjm_meta",
+            *(step.table for step in steps)}  # fmt: skip
     if not _TABLE_NAME.fullmatch(events_table):  # it is also written into the script's header comment
         raise ConfigError(
             f"--events-table: {events_table!r} is not a table name: use letters, digits, _, - and $, "
@@ -159,9 +162,14 @@ def emit_statements(
     tables = parameter_sql(model, settings, dialect, prefix)
     if outcomes is not None:
         tables += [table_sql(n, OUTCOME_PARAMETERS[n], r, dialect, prefix) for n, r in outcomes.rows().items()]
+    if measures.wanted():
+        rows = parameter_rows(model, measures).items()
+        tables += [table_sql(n, MEASURE_PARAMETERS[n], r, dialect, prefix) for n, r in rows]
     for name, sql in tables:
         out += [_drop("TABLE", name, dialect), *sql]
-    columns = ", ".join(("case_id", "ts", "event", "channel", "source"))
+    # A score is text, trimmed, empty as missing: as DuckDB's reader gives it, whatever the table's type.
+    score = ["NULLIF(TRIM(CAST(score AS VARCHAR)), '') AS score"] if measures.surveys else []
+    columns = ", ".join(("case_id", "ts", "event", "channel", "source", *score))
     out += create("VIEW", "cjm_events", f"SELECT {columns} FROM {source.sql('duckdb')}")
     for step in steps:
         out += create("VIEW" if step.view else "TABLE", step.table, step.sql)
@@ -191,21 +199,27 @@ def _render(tree: exp.Expression, dialect: str, fix: Callable[[exp.Expression], 
 
 
 def script(statements_sql: list[str], dialect: str, events_table: str, map_id: str, prefix: str = "",
-           outcomes: bool = False) -> str:  # fmt: skip
+           outcomes: bool = False, measures: Measures = Measures(), by: str | None = None) -> str:  # fmt: skip
     """The statements as one script with a header saying what goes in and what comes out."""
+    from cjm.evidence.measures import PERIOD_OUTCOME_TABLES, result_tables
     from cjm.evidence.outcomes import OUTCOME_TABLES
 
-    names = (*RESULT_TABLES, *(OUTCOME_TABLES if outcomes else ()), "cjm_meta")
+    measured = result_tables(measures.surveys, measures.periods)
+    per_period = PERIOD_OUTCOME_TABLES if outcomes and measures.periods else {}
+    names = (*RESULT_TABLES, *(OUTCOME_TABLES if outcomes else ()), *measured, *per_period, "cjm_meta")
     tables = ", ".join(prefix + name for name in names)
+    score = ", score" if measures.surveys else ""
+    check = (" --outcome NAME=... (the same classes, in the same order)" if outcomes else "") + (
+        f" --by {by}" if by else ""
+    )
     header = [
         f"-- cjm evidence analysis of journey '{map_id}', written for {dialect} by SQLGlot.",
-        f"-- Input: {events_table}(case_id, ts, event, channel, source): one row per event; ts a timestamp in UTC.",
+        f"-- Input: {events_table}(case_id, ts, event, channel, source{score}): one row per event; ts a timestamp "
+        "in UTC" + ("; score the survey answer." if score else "."),
         "-- It can run again in the same schema: every table it creates is dropped first (views are replaced).",
         "-- Output: export these tables as CSV or Parquet into one folder, each named after the table"
         + (f" without the prefix {prefix}" if prefix else "")
         + ",",
-        "--   then run: cjm evidence check MAP --aggregates FOLDER"
-        + (" --outcome NAME=... (the same classes, in the same order)" if outcomes else "")
-        + f". Tables: {tables}.",
+        f"--   then run: cjm evidence check MAP --aggregates FOLDER{check}. Tables: {tables}.",
     ]
     return "\n".join(header) + "\n\n" + ";\n\n".join(statements_sql) + ";\n"

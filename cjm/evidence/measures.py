@@ -25,7 +25,10 @@ _STAT_COLUMNS = ("answers", "unusable", "missing", "responses", "total", "total_
 SURVEY_TABLES: dict[str, tuple[str, ...]] = {
     "cjm_survey_stats": ("metric", "stage", *_STAT_COLUMNS),
 }
+# The calendar the log spans (numbered from 0) and the log's first and last event, then the figures per period.
 PERIOD_TABLES: dict[str, tuple[str, ...]] = {
+    "cjm_periods": ("period", "start_us", "end_us"),
+    "cjm_log_span": ("first_us", "last_us"),
     "cjm_period_stats": ("period", "journeys", "journeys_with_steps", "moves", "conformant_moves",
                          "nonconforming_journeys"),
     "cjm_period_stage_stats": ("period", "stage", "reached_journeys"),
@@ -43,8 +46,30 @@ PARAMETER_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
                             ("source_like", "VARCHAR")),
     "cjm_metric_scales": (("metric", "INTEGER"), ("lo", "DOUBLE"), ("hi", "DOUBLE"), ("whole", "INTEGER"),
                           ("high_from", "DOUBLE"), ("low_to", "DOUBLE")),
-    "cjm_periods": (("period", "INTEGER"), ("start_us", "BIGINT"), ("end_us", "BIGINT")),
+    "cjm_calendar": (("period", "INTEGER"), ("start_us", "BIGINT"), ("end_us", "BIGINT")),
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Measures:
+    """What a run measures beyond the map: survey answers (the events carry a score) and figures per period.
+
+    ``calendar`` (with ``--by``) holds the periods' start and end in microseconds: the log's own span on DuckDB
+    and Spark, the span of ``--from`` and ``--to`` in an emitted script; the statements keep the periods the
+    log's events fall in, so both give the same periods.
+    """
+
+    surveys: bool = False
+    calendar: tuple[tuple[int, int], ...] | None = None
+
+    @property
+    def periods(self) -> bool:
+        """Whether figures per period are measured (``--by``)."""
+        return self.calendar is not None
+
+    def wanted(self) -> bool:
+        """Whether there is anything to measure (else no statement or table is added)."""
+        return self.surveys or self.periods
 
 
 @dataclass(frozen=True)
@@ -85,20 +110,25 @@ def scale_rows(model: MapModel) -> Iterator[Row]:
         yield (i, s.lo, s.hi, int(s.whole), s.high_from, s.low_to)
 
 
-def load_measure_parameters(con: duckdb.DuckDBPyConnection, model: MapModel, periods: list[tuple[int, int]]) -> None:
-    """Create the survey and period parameter tables with bound parameters."""
-    rows: dict[str, list[Row]] = {
+def parameter_rows(model: MapModel, measures: Measures) -> dict[str, list[Row]]:
+    """The rows of the survey and period parameter tables.
+
+    The metric patterns are there even without a score column: the periods leave survey answers out of the
+    unmapped events.
+    """
+    return {
         "cjm_metric_patterns": list(metric_rows(model)),
         "cjm_metric_scales": list(scale_rows(model)),
-        "cjm_periods": [(i, start, end) for i, (start, end) in enumerate(periods)],
+        "cjm_calendar": [(i, start, end) for i, (start, end) in enumerate(measures.calendar or ())],
     }
-    for name, values in rows.items():
-        columns = PARAMETER_TABLES[name]
-        con.execute(f"CREATE OR REPLACE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
-        marks = "(" + ", ".join("?" for _ in columns) + ")"
-        for start in range(0, len(values), 500):
-            chunk = values[start : start + 500]
-            con.execute(f"INSERT INTO {name} VALUES {', '.join(marks for _ in chunk)}", [v for r in chunk for v in r])
+
+
+def load_measure_parameters(con: duckdb.DuckDBPyConnection, model: MapModel, measures: Measures) -> None:
+    """Create the survey and period parameter tables with bound parameters."""
+    from cjm.evidence.tables import load_table
+
+    for name, rows in parameter_rows(model, measures).items():
+        load_table(con, name, PARAMETER_TABLES[name], rows)
 
 
 def with_measures(steps: list[Statement], surveys: bool, periods: bool) -> list[Statement]:
@@ -117,7 +147,8 @@ def with_measures(steps: list[Statement], surveys: bool, periods: bool) -> list[
         if periods:
             late.append(Statement("cjm_period_survey_stats", _survey_stats("period")))
     if periods:
-        early += [Statement("cjm_journey_periods", _JOURNEY_PERIODS),
+        early += [Statement("cjm_log_span", _LOG_SPAN), Statement("cjm_periods", _PERIODS),
+                  Statement("cjm_journey_periods", _JOURNEY_PERIODS),
                   Statement("cjm_period_event_stats", _PERIOD_EVENTS)]  # fmt: skip
         late += [Statement("cjm_period_stats", _PERIOD_STATS), Statement("cjm_period_stage_stats", _PERIOD_STAGES)]
     names = [s.table for s in steps]
@@ -125,8 +156,24 @@ def with_measures(steps: list[Statement], surveys: bool, periods: bool) -> list[
     return [*steps[:at], *early, *steps[at:], *late]
 
 
-def result_tables(surveys: bool, periods: bool) -> dict[str, tuple[str, ...]]:
-    """The aggregate tables these statements add."""
+def with_measures_and_outcomes(
+    steps: list[Statement], measures: Measures, outcomes: bool, approximate: bool, marked: bool = False
+) -> list[Statement]:
+    """Every statement of a run, in the one order DuckDB, Spark and an emitted script run them: the analysis,
+    the survey and period statements, the outcome statements (cjm.evidence.outcomes), the outcomes per period.
+    ``marked``: some outcome class is given by a column (DuckDB only), so the steps carry each row's class."""
+    from cjm.evidence.outcomes import with_outcomes
+
+    steps = with_measures(steps, measures.surveys, measures.periods)
+    if outcomes:
+        steps = with_outcomes(steps, approximate, marked)
+        if measures.periods:
+            steps = [*steps, *period_outcome_statements()]
+    return steps
+
+
+def result_tables(surveys: bool, periods: bool, outcomes: bool = False) -> dict[str, tuple[str, ...]]:
+    """The aggregate tables these statements add (with the outcomes per period under ``--outcome``)."""
     out: dict[str, tuple[str, ...]] = {}
     if surveys:
         out.update(SURVEY_TABLES)
@@ -134,6 +181,8 @@ def result_tables(surveys: bool, periods: bool) -> dict[str, tuple[str, ...]]:
         out.update(PERIOD_TABLES)
     if surveys and periods:
         out.update(PERIOD_SURVEY_TABLES)
+    if outcomes and periods:
+        out.update(PERIOD_OUTCOME_TABLES)
     return out
 
 
@@ -208,6 +257,17 @@ GROUP BY a.metric, a.{by}
 """
 
 
+# The log's first and last event, in microseconds.
+_LOG_SPAN = "SELECT MIN(t) AS first_us, MAX(t) AS last_us FROM cjm_ev"
+
+# The periods of the calendar that hold an event of the log, numbered from 0: the whole calendar on DuckDB and
+# Spark (made from the log's span), part of it in an emitted script (made from --from and --to).
+_PERIODS = """
+SELECT CAST(ROW_NUMBER() OVER (ORDER BY c.start_us NULLS FIRST) - 1 AS INTEGER) AS period, c.start_us, c.end_us
+FROM cjm_calendar AS c CROSS JOIN cjm_log_span AS s
+WHERE c.end_us > s.first_us AND c.start_us <= s.last_us
+"""
+
 # A journey's period is the period of its first event.
 _JOURNEY_PERIODS = """
 SELECT e.case_id, e.journey_no, p.period
@@ -270,3 +330,17 @@ GROUP BY jp.period, o.outcome
 def period_outcome_statements() -> list[Statement]:
     """The outcome rates per period: after the outcome statements (cjm.evidence.outcomes) and the periods'."""
     return [Statement("cjm_period_outcome_stats", _PERIOD_OUTCOMES)]
+
+
+def script_measures(model: MapModel, score: bool, by: str | None, start: str | None, end: str | None) -> Measures:
+    """What an emitted script measures: ``--score`` (the events table has a score column) and ``--by`` with
+    ``--from`` and ``--to`` (its calendar)."""
+    from cjm.errors import ConfigError
+    from cjm.evidence.periods import script_calendar
+
+    if score and not surveyed(model):
+        raise ConfigError("--score: no metric of the map lists survey events (metrics[].events), so there is "
+                          "nothing to measure; name the events that carry each metric's answers, or leave out "
+                          "--score")  # fmt: skip
+    periods = script_calendar(by, start, end)
+    return Measures(score, None if periods is None else tuple(p.micros() for p in periods))

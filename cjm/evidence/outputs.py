@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cjm.evidence.aggregates import optional_tables
 from cjm.evidence.analysis import RESULT_TABLES
 from cjm.evidence.formats import render_json
 from cjm.evidence.model import EvidenceReport
-from cjm.evidence.outcomes import OUTCOME_TABLES
 from cjm.output import write_atomic
 
 # Each CSV table: the report list it comes from and its columns (lists and maps are joined as text).
@@ -126,7 +126,7 @@ def write_report_folder(folder: str, report: EvidenceReport, aggregates: dict[st
             write_atomic(base / name, _csv(columns, [[_cell(v) for v in row] for row in rows]))
             written.append(str(base / name))
     if aggregates is not None:
-        present = {t: c for t, c in OUTCOME_TABLES.items() if t in aggregates}  # with --outcome
+        present = {t: c for t, c in optional_tables().items() if t in aggregates}  # --outcome, surveys, --by
         for table, columns in {**RESULT_TABLES, **present}.items():
             path = base / "aggregates" / f"{table}.csv"
             write_atomic(path, _csv(columns, [list(r) for r in aggregates.get(table, [])]))

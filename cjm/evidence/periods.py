@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from cjm.errors import ConfigError
+from cjm.errors import ConfigError, InputError
 from cjm.evidence.matching import MapModel
 from cjm.evidence.model import EvidenceReport
 from cjm.evidence.stats import Table, benjamini_hochberg, z_test
@@ -83,7 +83,7 @@ def check_by(by: str | None) -> str | None:
     return by
 
 
-def calendar(by: str, first: dt.datetime, last: dt.datetime) -> list[Period]:
+def calendar(by: str, first: dt.datetime, last: dt.datetime, what: str = "the log") -> list[Period]:
     """The periods from the one holding ``first`` to the one holding ``last``."""
     out: list[Period] = []
     start = _start_of(by, first)
@@ -91,10 +91,73 @@ def calendar(by: str, first: dt.datetime, last: dt.datetime) -> list[Period]:
         end = _next(by, start)
         out.append(Period(_label(by, start), start, end))
         if len(out) > MAX_PERIODS:
-            raise ConfigError(f"--by {by}: the log spans more than {MAX_PERIODS} {by}s ({first:%Y-%m-%d} to "
+            raise ConfigError(f"--by {by}: {what} spans more than {MAX_PERIODS} {by}s ({first:%Y-%m-%d} to "
                               f"{last:%Y-%m-%d}); choose a longer period (month or quarter)")  # fmt: skip
         start = end
     return out
+
+
+def moment(us: int) -> dt.datetime:
+    """Integer microseconds since the epoch as a naive UTC time."""
+    return _EPOCH + dt.timedelta(microseconds=us)
+
+
+def _day(text: str, option: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ConfigError(f"{option}: '{text}' is not a date; write e.g. 2026-01-01") from None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def script_calendar(by: str | None, start: str | None, end: str | None) -> list[Period] | None:
+    """The calendar of an emitted script (``--by``, ``--from``, ``--to``): None without ``--by``.
+
+    A script cannot know the log's first and last event in advance; computing the periods in its SQL would need
+    date functions that differ by warehouse (BigQuery's weeks start on Sunday, Snowflake's on a setting), so the
+    team names the dates the log lies in and the script keeps the periods that hold an event.
+    """
+    by = check_by(by)
+    if by is None:
+        if start is not None or end is not None:
+            raise ConfigError("--from and --to set the calendar of --by: give --by week, month or quarter too")
+        return None
+    if start is None or end is None:
+        raise ConfigError(f"--by {by} needs --from and --to: the first and last day the events table may hold "
+                          "(a script cannot know them; it keeps the periods with events)")  # fmt: skip
+    first, last = _day(start, "--from"), _day(end, "--to")
+    if last < first:
+        raise ConfigError(f"--from {start} comes after --to {end}")
+    return calendar(by, first, last, f"--from {start} --to {end}")
+
+
+def periods_of(by: str, aggregates: Aggregates, where: str = "") -> list[Period]:
+    """The periods of a run, from its ``cjm_periods`` and ``cjm_log_span`` tables (DuckDB, Spark or a script).
+
+    Tables computed elsewhere are checked: their periods must be ``by``'s, and must hold the log's first and last
+    event (a script's ``--from`` and ``--to`` may have missed them).
+    """
+    periods: list[Period] = []
+    for _, start_us, end_us in sorted(aggregates.get("cjm_periods", []), key=lambda r: int(r[0])):
+        start, end = moment(int(start_us)), moment(int(end_us))
+        if _start_of(by, start) != start or _next(by, start) != end:
+            kind = next((k for k in PERIODS if _start_of(k, start) == start and _next(k, start) == end), "other")
+            raise InputError(f"{where}: the period tables were computed per {kind}, not per {by}: check with "
+                             f"--by {kind}, or emit the SQL again with --by {by}")  # fmt: skip
+        if periods and periods[-1].end != start:
+            raise InputError(f"{where}: the periods of cjm_periods leave a gap before {start:%Y-%m-%d}")
+        periods.append(Period(_label(by, start), start, end))
+    span = aggregates.get("cjm_log_span", [])
+    first, last = (span[0][0], span[0][1]) if span else (None, None)
+    if first is not None and last is not None:
+        low, high = moment(int(first)), moment(int(last))
+        if not periods or periods[0].start > low or periods[-1].end <= high:
+            raise InputError(f"{where}: the events run from {low:%Y-%m-%d} to {high:%Y-%m-%d}, beyond the calendar "
+                             f"the script was given: emit the SQL again with --from {low:%Y-%m-%d} --to "
+                             f"{high:%Y-%m-%d} (or wider)")  # fmt: skip
+    return periods
 
 
 def two_proportions(x1: int, n1: int, x2: int, n2: int) -> float:

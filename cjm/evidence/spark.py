@@ -18,6 +18,7 @@ import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ from cjm.evidence.dialects import emit_statements
 from cjm.evidence.io import LoadStats
 from cjm.evidence.mapping import LogMapping
 from cjm.evidence.matching import MapModel
+from cjm.evidence.measures import Measures, result_tables, surveyed
 from cjm.evidence.outcomes import OUTCOME_TABLES, OutcomeSpec
 from cjm.evidence.tables import Settings
 
@@ -127,15 +129,17 @@ def created(sql: list[str]) -> list[tuple[str, str]]:
 
 def run_spark(
     spark: Any, model: MapModel, digest: str, settings: Settings, events: str, top_variants: int, approximate: bool,
-    prefix: str = "", outcomes: OutcomeSpec | None = None,
+    prefix: str = "", outcomes: OutcomeSpec | None = None, measures: Measures = Measures(),
 ) -> Aggregates:  # fmt: skip
-    """Run every statement on the session (with the outcome statements when asked), fetch the result tables,
-    then drop what the run created."""
+    """Run every statement on the session (with the outcome, survey and period statements when asked), fetch the
+    result tables, then drop what the run created."""
     from pyspark.errors import PySparkException
 
     prefix = prefix or f"cjm_{secrets.token_hex(4)}_"  # a run of its own: another one in the schema is not touched
-    tables = {**RESULT_TABLES, **(OUTCOME_TABLES if outcomes is not None else {})}
-    script = emit_statements(model, digest, settings, "spark", events, top_variants, approximate, prefix, outcomes)
+    tables = {**RESULT_TABLES, **(OUTCOME_TABLES if outcomes is not None else {}),
+              **result_tables(measures.surveys, measures.periods, outcomes is not None)}  # fmt: skip
+    script = emit_statements(model, digest, settings, "spark", events, top_variants, approximate, prefix, outcomes,
+                             measures)  # fmt: skip
     try:
         for sql in script:
             spark.sql(sql)
@@ -151,16 +155,51 @@ def run_spark(
             pass
 
 
+@dataclass(frozen=True)
+class SparkRun:
+    """What a Spark run brings back: the result tables, what reading the files gave, whether scores were read."""
+
+    aggregates: Aggregates
+    stats: LoadStats | None
+    score_column: bool
+
+
+def _has_score(spark: Any, events: str | LogMapping, source: str) -> bool:
+    """Whether the events carry survey scores: the mapping names a score, or the table has a ``score`` column."""
+    if not isinstance(events, str):
+        return events.has_score()
+    return "score" in {str(c).lower() for c in spark.table(source).columns}
+
+
+def _calendar(spark: Any, source: str, by: str | None) -> tuple[tuple[int, int], ...] | None:
+    """The periods of ``--by`` from the events' first to their last time (None without ``--by``)."""
+    from cjm.evidence.periods import calendar, moment
+
+    if by is None:
+        return None
+    first, last = spark.table(source).selectExpr("unix_micros(MIN(ts))", "unix_micros(MAX(ts))").collect()[0]
+    if first is None or last is None:
+        return ()
+    return tuple(p.micros() for p in calendar(by, moment(int(first)), moment(int(last))))
+
+
 def analyse(
     spark: Any, events: str | LogMapping, model: MapModel, digest: str, settings: Settings, top_variants: int,
-    approximate: bool, outcomes: OutcomeSpec | None = None,
-) -> tuple[Aggregates, LoadStats | None]:  # fmt: skip
-    """The result tables of the analysis of a table, or of the files a mapping names (with what reading gave)."""
+    approximate: bool, outcomes: OutcomeSpec | None = None, by: str | None = None,
+) -> SparkRun:  # fmt: skip
+    """The result tables of the analysis of a table, or of the files a mapping names (with what reading gave).
+
+    Survey answers are measured when the map's metrics name their events and the events have a score; the
+    calendar of ``--by`` is made from the events' first and last time, as on DuckDB.
+    """
     from cjm.evidence.spark_read import INPUT_VIEW, load_spark
 
     where = events if isinstance(events, str) else "the mapped files"
     with readable_errors(where):
         stats = None if isinstance(events, str) else load_spark(spark, events)
         source = events if isinstance(events, str) else INPUT_VIEW
-        aggregates = run_spark(spark, model, digest, settings, source, top_variants, approximate, "", outcomes)
-        return aggregates, stats
+        score = _has_score(spark, events, source)
+        measures = Measures(score and bool(surveyed(model)), _calendar(spark, source, by))
+        aggregates = run_spark(spark, model, digest, settings, source, top_variants, approximate, "", outcomes,
+                               measures)  # fmt: skip
+        return SparkRun(aggregates, stats, score)

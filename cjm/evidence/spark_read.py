@@ -1,7 +1,7 @@
 """A log mapping read by Spark: the sources, columns, renames, times and rejected rows of DuckDB's reader (io.py).
 
 Spark reads each file (CSV and TSV as text, Parquet, JSON); one SELECT per file and event spec turns its rows
-into (part, case_id, ts, event, channel, source, bad_time), and their union is the temporary view the analysis
+into (part, case_id, ts, event, channel, source, score, bad_time), and their union is the temporary view the analysis
 reads. Local paths and globs are expanded and checked here, with the same errors as DuckDB's reader; a URI
 (``s3a://``, ``hdfs://``, ``abfss://`` ...) is handed to Spark as it is, for the cluster to read.
 """
@@ -163,9 +163,9 @@ def time_expr(path: str, spec: TimeSpec, kind: str, zone: str) -> str:
 def part_sql(
     part: int, view: str, path: str, columns: dict[str, str], source: SourceSpec, emit: EmitSpec, zone: str
 ) -> str:
-    """The SELECT that turns one file's rows into (part, case_id, ts, event, channel, source, bad_time)."""
+    """The SELECT that turns one file's rows into (part, case_id, ts, event, channel, source, score, bad_time)."""
     assert emit.event is not None and emit.time is not None  # checked by SourceSpec
-    for spec in (source.case, emit.event, emit.channel, emit.source):
+    for spec in (source.case, emit.event, emit.channel, emit.source, emit.score):
         if spec is not None and spec.column is not None and not (spec.optional and spec.column not in columns):
             _require(path, columns, spec.column)
     _require(path, columns, emit.time.column)
@@ -173,15 +173,16 @@ def part_sql(
     inner = (
         f"SELECT {_field(source.case, columns)} AS case_raw, "
         f"{_field(emit.event, columns)} AS event, {_field(emit.channel, columns)} AS channel, "
-        f"{_field(emit.source, columns)} AS source, {_text(emit.time.column)} AS time_raw, {ts} AS ts FROM {view}"
+        f"{_field(emit.source, columns)} AS source, {_field(emit.score, columns)} AS score, "
+        f"{_text(emit.time.column)} AS time_raw, {ts} AS ts FROM {view}"
     )
     if source.case_separator:
         quoted = "\\Q" + source.case_separator.replace("\\E", "\\E\\\\E\\Q") + "\\E"  # a literal, not a regex
         split = f"explode(split(COALESCE(case_raw, ''), {spark_text(quoted)}, -1))"
-        inner = f"SELECT {split} AS case_raw, event, channel, source, time_raw, ts FROM ({inner})"
+        inner = f"SELECT {split} AS case_raw, event, channel, source, score, time_raw, ts FROM ({inner})"
     return (
         f"SELECT CAST({part} AS INT) AS part, NULLIF(TRIM(case_raw), '') AS case_id, ts, event, channel, source, "
-        f"CASE WHEN time_raw IS NOT NULL AND ts IS NULL THEN time_raw END AS bad_time FROM ({inner})"
+        f"score, CASE WHEN time_raw IS NOT NULL AND ts IS NULL THEN time_raw END AS bad_time FROM ({inner})"
     )
 
 
@@ -214,7 +215,7 @@ def load_spark(spark: Any, mapping: LogMapping) -> LoadStats:
         if each.file not in with_rows:
             raise InputError(f"{each.file}: has a header but no rows")
     spark.sql(
-        f"CREATE OR REPLACE TEMPORARY VIEW {INPUT_VIEW} AS SELECT case_id, ts, event, channel, source "
+        f"CREATE OR REPLACE TEMPORARY VIEW {INPUT_VIEW} AS SELECT case_id, ts, event, channel, source, score "
         f"FROM {RAW_VIEW} WHERE case_id IS NOT NULL AND event IS NOT NULL AND ts IS NOT NULL"
     )
     rejected = [

@@ -196,9 +196,12 @@ def _metric_section(model: MapModel, index: int, per_stage: dict[int, Counts], m
 
 
 def survey_section(
-    model: MapModel, aggregates: Aggregates, score_column: bool, min_cases: int = 1
+    model: MapModel, aggregates: Aggregates, score_column: bool, min_cases: int = 1, hint: str | None = None
 ) -> dict[str, Any] | None:
-    """The report's ``surveys`` section; None when the map names no survey events and no score column was given."""
+    """The report's ``surveys`` section; None when the map names no survey events and no score column was given.
+
+    ``hint`` says how to give the scores where the log's columns are not named here (``--aggregates``).
+    """
     from cjm.evidence.measures import SURVEY_TABLES, surveyed
 
     metrics = surveyed(model)
@@ -206,8 +209,8 @@ def survey_section(
         return None
     section: dict[str, Any] = {"score_column": score_column, "metrics": []}
     if not score_column:
-        section["note"] = ("give the column that holds the survey scores (--columns ...,score=COLUMN, or 'score:' in "
-                           "the mapping file) to measure these metrics")  # fmt: skip
+        section["note"] = hint or ("give the column that holds the survey scores (--columns ...,score=COLUMN, or "
+                                   "'score:' in the mapping file) to measure these metrics")  # fmt: skip
         section["unmeasured"] = [model.journey.metrics[i].id for i in metrics]
         return section
     if not metrics:

@@ -196,3 +196,32 @@ def test_spark_counts_more_customers_than_an_int_multiplied_by_a_million_holds(s
     for table in ("cjm_totals", "cjm_tp_stage_stats", "cjm_stage_stats"):
         assert _rows(got[table]) == _rows(duck[table]), table
     assert duck["cjm_totals"][0][0] == 2200
+
+
+def test_engine_spark_measures_surveys_and_periods_as_duckdb_does(spark: Any, tmp_path: Path, run_cli: Any) -> None:
+    from cjm.evidence.outcomes import build_spec, parse_class
+    from tests.evidence.test_measures import SURVEY
+    from tests.evidence.test_surveys import _survey_log
+
+    log = _survey_log(tmp_path / "log.csv")
+    spec = build_spec([parse_class("won=order_placed")], "30", None)
+    options = CheckOptions(events=[log], columns="score=score", outcomes=spec, by="week",
+                           limits=Resources(memory_limit="512MB", threads=1))  # fmt: skip
+    duck = run_check(SURVEY, options).report
+    assert duck.surveys is not None and duck.periods is not None and duck.periods.surveys
+    # a view with a score column: the scores are read, as the mapping's score column is on DuckDB
+    import duckdb
+
+    rows = duckdb.sql(f"SELECT * FROM read_csv('{log}', all_varchar = true)").fetchall()
+    frame = spark.createDataFrame([(c, t, e, ch or None, None, s) for c, t, e, ch, s in rows],
+                                  "case_id string, ts string, event string, channel string, source string, "
+                                  "score string")  # fmt: skip
+    frame.selectExpr("case_id", "CAST(ts AS TIMESTAMP) AS ts", "event", "channel", "source", "score") \
+        .createOrReplaceTempView("survey_view")  # fmt: skip
+    on_spark = run_spark_check(SURVEY, CheckOptions(events=["survey_view"], outcomes=spec, by="week"), spark=spark)
+    assert _without_run(on_spark.report) == _without_run(duck)
+    # as users run it: the CSV file and its score column named with --columns
+    result = run_cli("evidence", "check", SURVEY, "--engine", "spark", "--events", log, "--columns", "score=score",
+                     "--by", "week", "--outcome", "won=order_placed", "-F", "json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert _without_run(EvidenceReport.model_validate_json(result.stdout)) == _without_run(duck)
