@@ -235,3 +235,11 @@ def test_numbers_and_a_single_value_are_read_as_written() -> None:
     mapping = LogMapping.model_validate({"sources": [source], "outcomes": outcomes})
     assert mapping.outcomes["lost"] == OutcomeColumn(column="stage", values=["5", "Closed Lost"])
     assert mapping.outcomes["won"] == OutcomeColumn(column="stage", values=["6"])
+
+
+def test_the_column_form_gives_the_event_forms_outcome_rates_per_period(run_cli, staged: str, tmp_path: Path) -> None:
+    by_column = _check(run_cli, _mapping(tmp_path, staged, COLUMN_FORM), "--by", "week")
+    by_events = _check(run_cli, _mapping(tmp_path, staged, "  lost: [churned]\n  won: order_placed\n", "e.yaml"),
+                       "--by", "week")  # fmt: skip
+    assert by_column["periods"] == by_events["periods"]
+    assert any(p.get("outcomes") for p in by_column["periods"]["periods"])
