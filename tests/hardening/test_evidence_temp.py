@@ -22,7 +22,7 @@ MAPPING = str(ROOT / "examples" / "evidence" / "crm-mapping.yaml")
 _SLOW_RUN = """
 import sys, time
 import cjm.evidence.io as io
-def slow_load(con, mapping):
+def slow_load(con, mapping, *rest):
     if sys.argv[1] == "sleep":
         time.sleep(60)
     while sys.argv[1] == "deaf":  # code that swallows every exception, as C code checking for signals may
