@@ -294,7 +294,9 @@ _ROWS = (
 def _details(journey: Journey, kind: str) -> dict[str, tuple[str, str]]:
     """Id -> (name, small print under it) of a row's declared items: a touchpoint's channel, a process's systems."""
     if kind == "touchpoint":
-        return {t.id: (t.name, _text(t.channel, 16, 1)) for t in journey.touchpoints}
+        from cjm.render.view import CHANNEL_LABELS  # the channel's name in the map's language, as on the map
+
+        return {t.id: (t.name, _text(_(CHANNEL_LABELS.get(t.channel, t.channel)), 16, 1)) for t in journey.touchpoints}
     return {b.id: (b.name, _text(", ".join(b.systems), _WRAP, 2)) for b in journey.backstage}
 
 
