@@ -103,7 +103,9 @@ def _graph(journey: Journey) -> Digraph:
             # so the lanes cannot swap (a cluster per stage let crossing minimisation reorder them).
             "rankdir": "TB",
             "newrank": "true",
-            "splines": "ortho",  # orthogonal edges read like a service blueprint
+            # Straight segments: Graphviz's orthogonal router aborts the whole program on some layouts
+            # (an assertion in maze.c, found by the property tests), so it is not used.
+            "splines": "polyline",
             "fontname": _FONT,
             "labelloc": "t",
             "label": _html(f"<B>{_text(journey.title, 80, 2)}</B>"),
