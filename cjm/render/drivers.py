@@ -103,7 +103,8 @@ def _kind(d: Driver) -> str:
 
 def _badge(d: Driver, names: Mapping[str, str]) -> DriverBadge:
     lift = d.lift
-    words = {"outcome": d.outcome, "lift": "" if lift is None else number(lift, 1)}
+    # one decimal as the findings write it; two under 1, where 0.25 and 0.2 differ by a fifth
+    words = {"outcome": d.outcome, "lift": "" if lift is None else number(lift, 1 if lift >= 1 else 2)}
     text = _("%(outcome)s only") % words if lift is None else _("%(outcome)s ×%(lift)s") % words
     mark = MARKS.get(_kind(d), "")
     text = f"{_(mark)} {text}" if mark else text  # arrows are no message: they come back as they are
