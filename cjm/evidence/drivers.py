@@ -254,9 +254,7 @@ def findings(report: EvidenceReport) -> Iterator[tuple[str, str, str, tuple[str,
             yield ("warning", "empty-outcome", f"no journey ended as “{c.id}”: its events ({', '.join(c.events)}) "
                    "only come after another outcome's event, or also match an outcome named before it (check the "
                    "--outcome patterns)", (c.id,), 1.0)  # fmt: skip
-    for d in section.drivers:
-        if not d.driver or d.precondition:
-            continue
+    for d in section.named():
         pains = "; ".join(f"“{p.text}”" for p in d.pain_points[:3])
         where = f"; the map's pain points there: {pains}" if pains else ""
         message = (f"customers who {d.label} ended as “{d.outcome}” {_times(d.lift)}: "

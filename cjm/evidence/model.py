@@ -311,6 +311,12 @@ class Outcomes(_Part):
     q_level: float
     drivers: list[Driver] = Field(description="up to 200 comparisons, drivers first")
 
+    def named(self) -> list[Driver]:
+        """The drivers the run names, in report order: q under the level and enough journeys of the class
+        (``driver``), and not a precondition every journey of the class shows. The findings, the text and
+        Markdown reports and the map's badges all read this list, so they cannot disagree."""
+        return [d for d in self.drivers if d.driver and not d.precondition]
+
 
 class RiskReason(_Part):
     """A reason open journeys are at risk, and how many show it."""

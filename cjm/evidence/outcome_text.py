@@ -34,7 +34,7 @@ def _outcome_lines(section: Outcomes) -> list[str]:
     opened = next(c for c in section.classes if c.id == "open")
     lines = [f"Finished journeys: {classes}; still open: {opened.journeys:,} (active in the last "
              f"{section.active_days:g} days before {section.as_of or '-'})."]  # fmt: skip
-    drivers = [d for d in section.drivers if d.driver and not d.precondition]
+    drivers = section.named()
     if not drivers:
         lines.append(f"No feature of the journeys goes with an outcome beyond chance ({section.tested:,} compared).")
     preconditions = sum(1 for d in section.drivers if d.driver and d.precondition)

@@ -18,6 +18,7 @@ from cjm.errors import InputError
 from cjm.escape import visible
 from cjm.evidence.model import VERSION, EvidenceReport
 from cjm.model import Journey
+from cjm.render.drivers import DRIVER_LEGEND, FEWER_LEGEND, DriverBadge, driver_badges, has_fewer
 from cjm.render.i18n import N_, _, language, ngettext, number, speaking
 from cjm.render.trend import Trend, stage_trends
 
@@ -53,6 +54,7 @@ class Ghost:
 
     event: str
     meta: str
+    drivers: tuple[DriverBadge, ...] = ()  # the outcomes the event goes with
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,15 @@ class Overlay:
     stage_scores: Mapping[str, StageScore] = field(default_factory=dict)
     measured_metrics: Mapping[str, str] = field(default_factory=dict)
     trends: Mapping[str, Trend] = field(default_factory=dict)
+    drivers: Mapping[tuple[str, str], tuple[DriverBadge, ...]] = field(default_factory=dict)  # by (entity, id)
 
     def mark(self, entity: str, ident: str) -> str:
         """The diff class (with a leading space) of an entity, or ''."""
         return self.marks.get((entity, ident), "")
+
+    def badges_of(self, entity: str, ident: str) -> tuple[DriverBadge, ...]:
+        """The driver badges of a touchpoint or stage (``entity``), or none."""
+        return self.drivers.get((entity, ident), ())
 
     def merged(self, other: Overlay) -> Overlay:
         """Both overlays at once (evidence figures and diff marks)."""
@@ -101,6 +108,7 @@ class Overlay:
             {**self.old_emotions, **other.old_emotions}, (*self.summary, *other.summary), (*self.banner, *other.banner),
             (*self.legend, *other.legend), {**self.stage_scores, **other.stage_scores},
             {**self.measured_metrics, **other.measured_metrics}, {**self.trends, **other.trends},
+            {**self.drivers, **other.drivers},
         )  # fmt: skip
 
 
@@ -256,6 +264,7 @@ def _evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map
         else:
             note = "↺ " + _("%(count)s go back to %(stage)s (%(customers)s)") % words
         notes.setdefault(t.from_stage, []).append(note)
+    badges = driver_badges(report, journey)
     ghosts: dict[str, list[Ghost]] = {}
     unplaced = []
     for u in report.unmapped:
@@ -264,7 +273,7 @@ def _evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map
         if home is None:
             unplaced.append(f"{u.event} ({meta})")
         else:
-            ghosts.setdefault(home, []).append(Ghost(u.event, meta))
+            ghosts.setdefault(home, []).append(Ghost(u.event, meta, badges.get(("event", u.event), ())))
     summary = [(_("Customers in the data"), figure(report.cases))]
     if report.fitness is not None:
         share = f"{report.fitness:.0%}"
@@ -277,6 +286,9 @@ def _evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map
     if map_sha256 and report.run.map_sha256 and report.run.map_sha256 != map_sha256:
         banner = (_(STALE), *banner)
     trends = {k: v for k, v in stage_trends(report).items() if k in names}
+    drawn = {("stage", s) for s in names} | {("touchpoint", t) for _s, a in journey.actions() for t in a.touchpoints}
+    drawn |= {("event", g.event) for found in ghosts.values() for g in found}
+    badges = {k: v for k, v in badges.items() if k in drawn}  # a legend only for badges the page shows
     flagged = any(t.flags for t in trends.values())
     return Overlay(
         touchpoints=_touchpoints(report, {**names, **{t.id: t.name for t in journey.touchpoints}}),
@@ -290,10 +302,13 @@ def _evidence_overlay(report: EvidenceReport, journey: Journey, source: str, map
             *(SURVEY_LEGEND if _stage_scores(report, names) else ()),
             *(TREND_LEGEND if trends else ()),
             *(FLAG_LEGEND if flagged else ()),
+            *(DRIVER_LEGEND if badges else ()),
+            *(FEWER_LEGEND if has_fewer(badges.values()) else ()),
         ),
         stage_scores=_stage_scores(report, names),
         measured_metrics=_measured_metrics(report),
         trends=trends,
+        drivers={k: v for k, v in badges.items() if k[0] != "event"},
     )
 
 

@@ -19,6 +19,7 @@ from cjm.model import (
     Touchpoint,
 )
 from cjm.render.curve import Curve, build_curve
+from cjm.render.drivers import DriverBadge
 from cjm.render.i18n import N_, _, duration, number
 from cjm.render.overlay import NO_OVERLAY, Ghost, Overlay, TouchpointEvidence
 from cjm.render.panels import MatrixView, MetricView, build_highlights, build_matrix, build_metrics
@@ -85,6 +86,7 @@ class Chip:
     css: str
     title: str
     evidence: TouchpointEvidence | None = None
+    drivers: tuple[DriverBadge, ...] = ()  # the outcomes using it goes with
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ class StageView:
     funnel_label: str = ""
     ghosts: tuple[Ghost, ...] = ()
     trend: Sparkline | None = None  # its reach per period (evidence with --by)
+    drivers: tuple[DriverBadge, ...] = ()  # the outcomes reaching, ending in, lingering in or leaving it go with
 
 
 @dataclass(frozen=True)
@@ -248,7 +251,8 @@ def _chip(jid: str, ref: str, touchpoints: Mapping[str, Touchpoint], overlay: Ov
         title = _("%(channel)s touchpoint") % {"channel": label}
     if found:
         title += f"; {found.label}"
-    return Chip(ref, name, channel, label, f"{jid}-ch-{channel}", css, title, found)
+    drivers = overlay.badges_of("touchpoint", ref)
+    return Chip(ref, name, channel, label, f"{jid}-ch-{channel}", css, title, found, drivers)
 
 
 def _cards(
@@ -329,7 +333,7 @@ def _stage(jid: str, stage: Stage, overlay: Overlay) -> StageView:
         base, stage.name, stage.goal or "", stage.description or "", max(1, len(stage.actions)),
         "cjm-stage" + overlay.mark("stage", stage.id), pains, opps, overlay.stage_notes.get(stage.id, ()),
         funnel.share if funnel else None, funnel.label if funnel else "", overlay.ghosts.get(stage.id, ()),
-        build_sparkline(f"{base}--trend", trend) if trend else None,
+        build_sparkline(f"{base}--trend", trend) if trend else None, overlay.badges_of("stage", stage.id),
     )  # fmt: skip
 
 

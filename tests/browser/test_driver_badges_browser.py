@@ -1,0 +1,92 @@
+"""Driver badges (`cjm render --evidence` of a report with outcomes) in a real headless Chromium.
+
+Every badge stays inside its touchpoint chip, stage header or ghost card, its text inside the badge, and it is
+legible: at full size, with the map zoomed to a laptop screen (its most compact layout: the narrowest columns
+hold the most badges), in the dark scheme, and printed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.test_pages import CONTRAST, OVERFLOWS, _screenshot, browser, open_page  # noqa: F401
+from tests.conftest import run_cli_inprocess
+from tests.render.test_driver_badges import EXAMPLE, example_report
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Each badge's box, the box of the chip, header or card that holds it, and whether its text fits in it.
+BOXES = """
+() => [...document.querySelectorAll('.cjm-driver')].map(b => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const holder = b.closest('.cjm-tp, th, .cjm-card-item');
+  return {text: b.textContent, badge: box(b), holder: box(holder), kind: holder.className,
+          fits: b.scrollWidth <= b.clientWidth + 1 && b.scrollHeight <= b.clientHeight + 1};
+})
+"""
+
+
+@pytest.fixture(scope="module")
+def badge_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example map with the evidence of its CRM export and cancelled contracts."""
+    out = tmp_path_factory.mktemp("badges")
+    page = out / "badges.html"
+    drawn = run_cli_inprocess("render", str(EXAMPLE), "--evidence", str(example_report(out / "ev")), "-o", str(page))
+    assert drawn.exit_code == 0, drawn.stderr
+    return page
+
+
+def _inside(found: list[dict[str, Any]]) -> None:
+    assert len(found) == 28, "every badge of the example is drawn"
+    kinds = {f["kind"].split()[0] for f in found}
+    assert kinds == {"cjm-tp", "cjm-stage", "cjm-card-item"}, "on chips, stage headers and a ghost card"
+    for f in found:
+        (left, top, right, bottom), (hl, ht, hr, hb) = f["badge"], f["holder"]
+        assert hl - 0.5 <= left and right <= hr + 0.5 and ht - 0.5 <= top and bottom <= hb + 0.5, f
+        assert right - left > 8 and bottom - top > 6, f"{f['text']}: squeezed"
+        assert f["fits"], f"{f['text']}: its text overflows the badge"
+
+
+def _zoom(page: Any) -> float:
+    return float(page.evaluate("() => getComputedStyle(document.querySelector('.cjm-map')).zoom"))
+
+
+@pytest.mark.parametrize("fit", [True, False], ids=["fitted-to-1440", "full-size"])
+def test_each_badge_stays_inside_its_chip_or_header(
+    badge_page: Path,
+    open_page: Any,  # noqa: F811
+    tmp_path: Path,
+    fit: bool,
+) -> None:
+    page, visit = open_page(badge_page, width=1440)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    assert visit.requests == [visit.url] and visit.errors == [] and page.locator("script").count() == 0
+    if not fit:
+        page.locator(".cjm-fit label").click()
+    zoom = _zoom(page)
+    assert (zoom < 0.7) if fit else (zoom == 1), "fitted, the map is at its most compact: zoomed to the screen"
+    _inside(page.evaluate(BOXES))
+    assert page.evaluate(OVERFLOWS) == []
+    assert page.evaluate(CONTRAST, ".cjm-driver, .cjm-legend li") == []
+    assert page.locator(".cjm-driver").first.is_visible()
+    _screenshot(page, tmp_path, f"badges-{'fit' if fit else 'full'}", publish=False)
+
+
+def test_the_badges_are_legible_in_the_dark(badge_page: Path, open_page: Any) -> None:  # noqa: F811
+    page, _ = open_page(badge_page, scheme="dark", width=1440)
+    assert page.evaluate(CONTRAST, ".cjm-driver") == []
+
+
+def test_the_badges_print_inside_their_chips_and_headers(badge_page: Path, open_page: Any) -> None:  # noqa: F811
+    page, _ = open_page(badge_page)
+    page.emulate_media(media="print")
+    _inside(page.evaluate(BOXES))
+    assert page.evaluate(OVERFLOWS) == []
+    colours = page.evaluate(
+        "() => { const s = getComputedStyle(document.querySelector('.cjm-tp .cjm-driver'));"
+        " return [s.backgroundColor, s.printColorAdjust || s.webkitPrintColorAdjust]; }"
+    )
+    assert colours == ["rgb(138, 31, 99)", "exact"], "printed in its own colour, as on screen"
