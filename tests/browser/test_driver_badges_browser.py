@@ -90,3 +90,30 @@ def test_the_badges_print_inside_their_chips_and_headers(badge_page: Path, open_
         " return [s.backgroundColor, s.printColorAdjust || s.webkitPrintColorAdjust]; }"
     )
     assert colours == ["rgb(138, 31, 99)", "exact"], "printed in its own colour, as on screen"
+
+
+# Each word of each touchpoint name that the browser drew on more than one line (broken inside the word).
+BROKEN_WORDS = """
+() => [...document.querySelectorAll('.cjm-tp-name')].flatMap(name => {
+  const text = name.firstChild;
+  if (!text) return [];
+  const out = [];
+  for (const m of text.textContent.matchAll(/\\S+/g)) {
+    const range = document.createRange();
+    range.setStart(text, m.index);
+    range.setEnd(text, m.index + m[0].length);
+    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    if (lines.size > 1) out.push(m[0]);
+  }
+  return out;
+})
+"""
+
+
+def test_a_badge_never_splits_a_touchpoint_name_inside_a_word(badge_page: Path, open_page: Any) -> None:  # noqa: F811
+    # A narrow column with a reach badge ("never seen") broke "Software comparison site" as "Softwar|e compari|son";
+    # the badge now moves under the name when they do not fit side by side.
+    page, _ = open_page(badge_page, width=1440)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    assert _zoom(page) < 0.7
+    assert page.evaluate(BROKEN_WORDS) == []
