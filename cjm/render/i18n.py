@@ -112,7 +112,8 @@ def number(value: float, digits: int = 2, trim: bool = True) -> str:
     return text.translate(str.maketrans(marks))
 
 
-def _unit(amount: float, unit: str) -> str:
+def in_units(amount: float, unit: str) -> str:
+    """An amount of a duration unit of the format (s, min, m, h, d, w, mo, y) in words: "1,5 ore", "3 weeks"."""
     count = int(amount) if amount.is_integer() else 2  # a fraction takes the plural in English and Italian
     words = {
         "s": ngettext("%(n)s second", "%(n)s seconds", count),
@@ -137,6 +138,6 @@ def duration(text: str) -> str:
     for match in DURATION.finditer(text.strip()):
         if match.start() != position:
             return text
-        parts.append(_unit(float(match.group(1)), match.group(2)))
+        parts.append(in_units(float(match.group(1)), match.group(2)))
         position = match.end()
     return " ".join(parts) if parts and position == len(text.strip()) else text

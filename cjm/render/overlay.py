@@ -19,7 +19,7 @@ from cjm.escape import visible
 from cjm.evidence.model import VERSION, EvidenceReport
 from cjm.model import Journey
 from cjm.render.drivers import DRIVER_LEGEND, FEWER_LEGEND, DriverBadge, driver_badges, has_fewer
-from cjm.render.i18n import N_, _, language, ngettext, number, speaking
+from cjm.render.i18n import N_, _, in_units, language, ngettext, number, speaking
 from cjm.render.trend import Trend, stage_trends
 
 HEAT_LEVELS = 4
@@ -179,10 +179,7 @@ def load_evidence(path: str) -> EvidenceReport:
 def _hours(hours: float) -> str:
     """A typical time in a stage, in hours, days or weeks of the map's language (one decimal)."""
     amount, unit = (hours, "h") if hours < 48 else (hours / 24, "d") if hours < 24 * 14 else (hours / 168, "w")
-    singular, plural = {"h": ("%(n)s hour", "%(n)s hours"), "d": ("%(n)s day", "%(n)s days"),
-                        "w": ("%(n)s week", "%(n)s weeks")}[unit]  # fmt: skip
-    shown = round(amount, 1)
-    return ngettext(singular, plural, int(shown) if shown.is_integer() else 2) % {"n": number(shown, 1)}
+    return in_units(round(amount, 1), unit)
 
 
 def _touchpoints(report: EvidenceReport, names: Mapping[str, str]) -> dict[str, TouchpointEvidence]:
