@@ -11,13 +11,14 @@ from cjm.render.curve import emotion_y
 from tests.evidence.test_surveys import SURVEY, _survey_log
 
 
-def _render(run_cli: Callable[..., Any], tmp_path: Path) -> str:
+def _render(run_cli: Callable[..., Any], tmp_path: Path, *extra: str) -> str:
+    """The survey example's map with the evidence of its log; ``extra`` goes to ``cjm render`` (e.g. --lang it)."""
     log = _survey_log(tmp_path / "log.csv")
     done = run_cli("evidence", "check", SURVEY, "--events", log, "--columns", "score=score", "-F", "json",
                    "-o", str(tmp_path / "ev"))  # fmt: skip
     assert done.exit_code == 0, done.stderr
     out = tmp_path / "map.html"
-    drawn = run_cli("render", SURVEY, "--evidence", str(tmp_path / "ev" / "evidence.json"), "-o", str(out))
+    drawn = run_cli("render", SURVEY, "--evidence", str(tmp_path / "ev" / "evidence.json"), *extra, "-o", str(out))
     assert drawn.exit_code == 0, drawn.stderr
     return out.read_text(encoding="utf-8")
 
@@ -60,15 +61,7 @@ def test_no_surveys_no_second_line(run_cli: Callable[..., Any], tmp_path: Path) 
 
 
 def test_the_evidence_on_an_italian_map_is_in_italian(run_cli: Callable[..., Any], tmp_path: Path) -> None:
-    log = _survey_log(tmp_path / "log.csv")
-    done = run_cli("evidence", "check", SURVEY, "--events", log, "--columns", "score=score", "-F", "json",
-                   "-o", str(tmp_path / "ev"))  # fmt: skip
-    assert done.exit_code == 0, done.stderr
-    out = tmp_path / "mappa.html"
-    evidence = str(tmp_path / "ev" / "evidence.json")
-    drawn = run_cli("render", SURVEY, "--evidence", evidence, "--lang", "it", "-o", str(out))
-    assert drawn.exit_code == 0, drawn.stderr
-    html = out.read_text(encoding="utf-8")
+    html = _render(run_cli, tmp_path, "--lang", "it")
     for italian in ("Clienti nei dati", "Aderenza alla mappa", "Copertura nei dati degli eventi",
                     "misurato 35,7 da 14 risposte, intervallo al 95% da -6,8 a 78,2", "raggiunta da",
                     "Buy: misurato -0,29 sulla scala emotiva (Recommend (NPS) 50 da 4 risposte"):  # fmt: skip
