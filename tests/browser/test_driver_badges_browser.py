@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_pages import CONTRAST, OVERFLOWS, _screenshot, browser, open_page  # noqa: F401
+from tests.browser.test_pages import CONTRAST, OVERFLOWS, _screenshot, browser, on_a_laptop, open_page  # noqa: F401
 from tests.conftest import run_cli_inprocess
 from tests.render.test_driver_badges import EXAMPLE, example_report
 
@@ -50,10 +50,6 @@ def _inside(found: list[dict[str, Any]]) -> None:
         assert f["fits"], f"{f['text']}: its text overflows the badge"
 
 
-def _zoom(page: Any) -> float:
-    return float(page.evaluate("() => getComputedStyle(document.querySelector('.cjm-map')).zoom"))
-
-
 @pytest.mark.parametrize("fit", [True, False], ids=["fitted-to-1440", "full-size"])
 def test_each_badge_stays_inside_its_chip_or_header(
     badge_page: Path,
@@ -61,13 +57,7 @@ def test_each_badge_stays_inside_its_chip_or_header(
     tmp_path: Path,
     fit: bool,
 ) -> None:
-    page, visit = open_page(badge_page, width=1440)
-    page.set_viewport_size({"width": 1440, "height": 900})
-    assert visit.requests == [visit.url] and visit.errors == [] and page.locator("script").count() == 0
-    if not fit:
-        page.locator(".cjm-fit label").click()
-    zoom = _zoom(page)
-    assert (zoom < 0.7) if fit else (zoom == 1), "fitted, the map is at its most compact: zoomed to the screen"
+    page, _zoom = on_a_laptop(open_page, badge_page, fit)
     _inside(page.evaluate(BOXES))
     assert page.evaluate(OVERFLOWS) == []
     assert page.evaluate(CONTRAST, ".cjm-driver, .cjm-legend li") == []
@@ -113,7 +103,5 @@ BROKEN_WORDS = """
 def test_a_badge_never_splits_a_touchpoint_name_inside_a_word(badge_page: Path, open_page: Any) -> None:  # noqa: F811
     # A narrow column with a reach badge ("never seen") broke "Software comparison site" as "Softwar|e compari|son";
     # the badge now moves under the name when they do not fit side by side.
-    page, _ = open_page(badge_page, width=1440)
-    page.set_viewport_size({"width": 1440, "height": 900})
-    assert _zoom(page) < 0.7
+    page, _zoom = on_a_laptop(open_page, badge_page)
     assert page.evaluate(BROKEN_WORDS) == []

@@ -141,6 +141,24 @@ def open_page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+def map_zoom(page: Any) -> float:
+    """The zoom the fitted layout gives the map (1 at full size)."""
+    return float(page.evaluate("() => getComputedStyle(document.querySelector('.cjm-map')).zoom"))
+
+
+def on_a_laptop(open_page: Any, path: Path, fit: bool = True) -> tuple[Any, float]:
+    """The page at 1440x900, fitted to the window (the default) or at full size; it fetched nothing and runs no
+    script. Fitted, the map is zoomed below 0.7: its most compact layout. Returns the page and the map's zoom."""
+    page, visit = open_page(path, width=1440)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    assert visit.requests == [visit.url] and visit.errors == [] and page.locator("script").count() == 0
+    if not fit:
+        page.locator(".cjm-fit label").click()
+    zoom = map_zoom(page)
+    assert (zoom < 0.7) if fit else (zoom == 1), "fitted, the map is at its most compact: zoomed to the screen"
+    return page, zoom
+
+
 def _screenshot(page: Any, folder: Path, name: str, publish: bool = True) -> Path:
     """A full-page PNG, the viewport widened to show the whole map; also copied to $CJM_SCREENSHOTS."""
     width = page.evaluate(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from cjm.render.trend import HEIGHT, WIDTH
-from tests.browser.test_pages import CONTRAST, OVERFLOWS, TEXT, _screenshot, browser, open_page  # noqa: F401
+from tests.browser.test_pages import CONTRAST, OVERFLOWS, TEXT, _screenshot, browser, map_zoom, on_a_laptop, open_page  # noqa: F401
 from tests.conftest import ROOT, run_cli_inprocess
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -57,10 +57,6 @@ def _inside(found: list[dict[str, Any]], zoom: float) -> None:
         assert t["parts"], f"{t['stage']}: a ring or dot outside the drawing"
 
 
-def _zoom(page: Any) -> float:
-    return float(page.evaluate("() => getComputedStyle(document.querySelector('.cjm-map')).zoom"))
-
-
 @pytest.mark.parametrize("fit", [True, False], ids=["fitted-to-1440", "full-size"])
 def test_each_stage_trend_is_visible_inside_its_header(
     trend_page: Path,
@@ -68,13 +64,7 @@ def test_each_stage_trend_is_visible_inside_its_header(
     tmp_path: Path,
     fit: bool,
 ) -> None:
-    page, visit = open_page(trend_page, width=1440)
-    page.set_viewport_size({"width": 1440, "height": 900})
-    assert visit.requests == [visit.url] and visit.errors == [] and page.locator("script").count() == 0
-    if not fit:
-        page.locator(".cjm-fit label").click()
-    zoom = _zoom(page)
-    assert (zoom < 0.7) if fit else (zoom == 1), "fitted, the map is at its most compact: zoomed to the screen"
+    page, zoom = on_a_laptop(open_page, trend_page, fit)
     found = page.evaluate(BOXES)
     # every stage but Trigger (none of its touchpoints has events) has a line; Out of market is one action wide
     assert [t["stage"].split("--stage-")[1] for t in found] == [
@@ -100,7 +90,7 @@ def test_the_trend_prints_inside_its_header(trend_page: Path, open_page: Any) ->
     page.emulate_media(media="print")
     found = page.evaluate(BOXES)
     assert len(found) == 6
-    _inside(found, _zoom(page))
+    _inside(found, map_zoom(page))
     colours = page.evaluate(
         "() => { const s = getComputedStyle(document.querySelector('.cjm-row-stages th'));"
         " return [s.backgroundColor, s.printColorAdjust || s.webkitPrintColorAdjust]; }"
