@@ -206,11 +206,12 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
         analysis = statements(model, options.top_variants, approximate, marked)
         steps = with_measures_and_outcomes(analysis, measures, spec is not None, approximate, marked)
         measured = result_tables(measures.surveys, measures.periods, spec is not None)
-        aggregates, risk = _analyse(con, model, spec, segment_column(mapping), steps, options, approximate, measured)
+        aggregates, drivers, risk = _analyse(con, model, spec, segment_column(mapping), steps, options, approximate,
+                                             measured)  # fmt: skip
     info = _read_info(stats, mapping)
     run = _run(model, digest, stats.files, semantics(options, approximate, spec), info)
     meta = _meta(digest, options, approximate)
-    extra = Extra(risk[0] if risk else None, segment_column(mapping), mapping.has_score())
+    extra = Extra(risk[0] if risk else None, segment_column(mapping), mapping.has_score(), outcomes=drivers)
     report = finish(model, aggregates, run, replace(options, outcomes=spec), extra)
     return CheckResult(report, aggregates, meta, risk[1] if risk else [])
 
@@ -253,9 +254,10 @@ def _calendar(con: Any, by: str | None) -> tuple[tuple[int, int], ...] | None:
 
 def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str | None, steps: list[Any],
          options: CheckOptions, approximate: bool,
-         measured: dict[str, tuple[str, ...]] | None = None) -> tuple[Aggregates, Risk | None]:  # fmt: skip
-    """The analysis, with the outcome and segment statements when asked for; then the drivers, and the open
-    journeys scored by them."""
+         measured: dict[str, tuple[str, ...]] | None = None,
+         ) -> tuple[Aggregates, dict[str, Any] | None, Risk | None]:  # fmt: skip
+    """The analysis, with the outcome and segment statements when asked for; then the drivers (the report's
+    ``outcomes``, when open journeys are scored by them), and the open journeys scored by them."""
     from cjm.evidence import segments
     from cjm.evidence.drivers import names_of, outcome_section
     from cjm.evidence.outcomes import PARAMETER_TABLES
@@ -275,13 +277,13 @@ def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str |
     execute(con, steps, options.progress, keep={*tables, *keep})
     aggregates = fetch(con, tables)
     if spec is None:
-        return aggregates, None
+        return aggregates, None, None
     check_patterns(spec, aggregates)
     lost = risk_outcome(spec.names())
     if lost is None:
-        return aggregates, None
+        return aggregates, None, None
     section = outcome_section(model, spec, aggregates, options.min_cases)
-    return aggregates, score(con, names_of(model, aggregates), section, lost, spec.active_days)
+    return aggregates, section, score(con, names_of(model, aggregates), section, lost, spec.active_days)
 
 
 def check_patterns(spec: OutcomeSpec, aggregates: Aggregates) -> None:
@@ -420,6 +422,7 @@ class Extra:
     segment: str | None = None
     score_column: bool = False  # the events have a score column: survey metrics are measured
     folder: str = ""  # --aggregates: the folder the tables come from (checked before they are used)
+    outcomes: dict[str, Any] | None = None  # the outcome section, when the run built it already to score at_risk
 
 
 def finish(model: MapModel, aggregates: Aggregates, run: Run, options: CheckOptions,
@@ -483,7 +486,9 @@ def beyond(model: MapModel, aggregates: Aggregates, options: CheckOptions, extra
 
     out: dict[str, Any] = {}
     if options.outcomes is not None and "cjm_outcome_stats" in aggregates:
-        section = outcome_section(model, options.outcomes, aggregates, options.min_cases)
+        section = extra.outcomes
+        if section is None:
+            section = outcome_section(model, options.outcomes, aggregates, options.min_cases)
         out["outcomes"] = Outcomes.model_validate(section)
     if extra.at_risk is not None:
         out["at_risk"] = AtRisk.model_validate(extra.at_risk)
