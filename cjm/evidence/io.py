@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from cjm.evidence.outcomes import ColumnMarks
 
-_EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet",
+EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet",
                ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}  # fmt: skip
 # An explicit UTC offset (or Z) after a clock time: such values are instants, not naive local times.
 OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)$"
@@ -111,7 +111,7 @@ def file_format(path: str, declared: str | None) -> str:
     if declared:
         return declared
     suffixes = [s.lower() for s in Path(path).suffixes if s.lower() not in (".gz", ".gzip", ".zst")]
-    fmt = _EXTENSIONS.get(suffixes[-1]) if suffixes else None
+    fmt = EXTENSIONS.get(suffixes[-1]) if suffixes else None
     if fmt is None:
         raise InputError(
             f"{path}: cannot tell the format from the name; add 'format:' (csv, tsv, parquet, json, jsonl)"
