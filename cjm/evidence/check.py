@@ -6,7 +6,7 @@ import hashlib
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cjm import __version__
 from cjm.errors import ConfigError, InputError
@@ -30,6 +30,9 @@ from cjm.evidence.report import Aggregates, build_report
 from cjm.evidence.surveys import drop_survey_events, survey_section
 from cjm.evidence.tables import Settings, load_parameters
 from cjm.reporters.progress import Progress, no_progress
+
+if TYPE_CHECKING:
+    from cjm.evidence.io import LoadStats
 
 APPROX_THRESHOLD = 5_000_000
 
@@ -203,13 +206,12 @@ def run_check(map_path: str, options: CheckOptions) -> CheckResult:
         analysis = statements(model, options.top_variants, approximate, marked)
         steps = with_measures_and_outcomes(analysis, measures, spec is not None, approximate, marked)
         measured = result_tables(measures.surveys, measures.periods, spec is not None)
-        aggregates, risk = _analyse(con, model, spec, segment_column(mapping), steps, options, approximate, measured)
-    info = {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
-            "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
+        aggregates, drivers, risk = _analyse(con, model, spec, segment_column(mapping), steps, options, approximate,
+                                             measured)  # fmt: skip
+    info = _read_info(stats, mapping)
     run = _run(model, digest, stats.files, semantics(options, approximate, spec), info)
-    meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
-            "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
-    extra = Extra(risk[0] if risk else None, segment_column(mapping), mapping.has_score())
+    meta = _meta(digest, options, approximate)
+    extra = Extra(risk[0] if risk else None, segment_column(mapping), mapping.has_score(), outcomes=drivers)
     report = finish(model, aggregates, run, replace(options, outcomes=spec), extra)
     return CheckResult(report, aggregates, meta, risk[1] if risk else [])
 
@@ -252,9 +254,10 @@ def _calendar(con: Any, by: str | None) -> tuple[tuple[int, int], ...] | None:
 
 def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str | None, steps: list[Any],
          options: CheckOptions, approximate: bool,
-         measured: dict[str, tuple[str, ...]] | None = None) -> tuple[Aggregates, Risk | None]:  # fmt: skip
-    """The analysis, with the outcome and segment statements when asked for; then the drivers, and the open
-    journeys scored by them."""
+         measured: dict[str, tuple[str, ...]] | None = None,
+         ) -> tuple[Aggregates, dict[str, Any] | None, Risk | None]:  # fmt: skip
+    """The analysis, with the outcome and segment statements when asked for; then the drivers (the report's
+    ``outcomes``, when open journeys are scored by them), and the open journeys scored by them."""
     from cjm.evidence import segments
     from cjm.evidence.drivers import names_of, outcome_section
     from cjm.evidence.outcomes import PARAMETER_TABLES
@@ -274,13 +277,13 @@ def _analyse(con: Any, model: MapModel, spec: OutcomeSpec | None, segment: str |
     execute(con, steps, options.progress, keep={*tables, *keep})
     aggregates = fetch(con, tables)
     if spec is None:
-        return aggregates, None
+        return aggregates, None, None
     check_patterns(spec, aggregates)
     lost = risk_outcome(spec.names())
     if lost is None:
-        return aggregates, None
+        return aggregates, None, None
     section = outcome_section(model, spec, aggregates, options.min_cases)
-    return aggregates, score(con, names_of(model, aggregates), section, lost, spec.active_days)
+    return aggregates, section, score(con, names_of(model, aggregates), section, lost, spec.active_days)
 
 
 def check_patterns(spec: OutcomeSpec, aggregates: Aggregates) -> None:
@@ -334,13 +337,10 @@ def run_spark_check(map_path: str, options: CheckOptions, remote: str | None = N
     if isinstance(events, str) or stats is None:
         info["events"] = events if isinstance(events, str) else None
     else:
-        mapped = events.model_dump(mode="json", exclude_defaults=True)
-        info |= {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
-                 "rejected": stats.rejected, "mapping": mapped}  # fmt: skip
+        info |= _read_info(stats, events)
     files = list(options.events) if stats is None else stats.files
     run = _run(model, digest, files, semantics(options, approximate, spec), info)
-    meta = {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
-            "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
+    meta = _meta(digest, options, approximate)
     report = finish(model, aggregates, run, replace(options, outcomes=spec), Extra(score_column=score_column))
     return CheckResult(report, aggregates, meta)
 
@@ -352,14 +352,14 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     validate(options)
     model, digest = load_model(map_path)
     aggregates, meta = read_aggregates(folder, options.limits)
-    if options.outcomes is not None and options.outcomes.classes:
-        _outcome_tables(folder, options.outcomes, aggregates)
+    spec = outcome_spec(options, None)
+    if spec is not None:
+        _outcome_tables(folder, spec, aggregates)
     if meta.get("map_sha256") and meta["map_sha256"] != digest:
         raise InputError(f"{folder}: the aggregates were computed for another version of {map_path} "
                          f"(map_sha256 {meta['map_sha256'][:12]}..., this map {digest[:12]}...)")  # fmt: skip
     if options.by:
-        _period_tables(folder, options, aggregates)
-    spec = options.outcomes if options.outcomes is not None and options.outcomes.classes else None
+        _period_tables(folder, options.by, spec is not None, aggregates)
     recorded = semantics(options, meta.get("quantiles") == "approximate", spec)
     for key in ("gap_days", "window_days", "top_variants"):
         if key in meta:
@@ -370,20 +370,20 @@ def run_aggregates(map_path: str, folder: str, options: CheckOptions) -> CheckRe
     return CheckResult(finish(model, aggregates, run, options, extra), aggregates, meta)
 
 
-def _period_tables(folder: str, options: CheckOptions, aggregates: Aggregates) -> None:
+def _period_tables(folder: str, by: str, outcomes: bool, aggregates: Aggregates) -> None:
     """Aggregates for --by: computed by a script emitted with --by (and --score, --outcome), all of them here."""
     from cjm.evidence.measures import PERIOD_SURVEY_TABLES, PERIOD_TABLES
 
     needed = [*PERIOD_TABLES]
     if "cjm_survey_stats" in aggregates:
         needed += [*PERIOD_SURVEY_TABLES]
-    if options.outcomes is not None and options.outcomes.classes:
+    if outcomes:
         needed += [*PERIOD_OUTCOME_TABLES]
     missing = [f"{t}.csv" for t in needed if t not in aggregates]
     if missing:
         raise InputError(f"{folder}: --by needs the period tables, and {', '.join(missing)} (or .parquet) "
                          f"{'is' if len(missing) == 1 else 'are'} missing: emit the SQL with 'cjm evidence sql ... "
-                         f"--by {options.by} --from DAY --to DAY' and export all its tables")  # fmt: skip
+                         f"--by {by} --from DAY --to DAY' and export all its tables")  # fmt: skip
 
 
 def _outcome_tables(folder: str, spec: OutcomeSpec, aggregates: Aggregates) -> None:
@@ -395,6 +395,18 @@ def _outcome_tables(folder: str, spec: OutcomeSpec, aggregates: Aggregates) -> N
     if numbers and max(numbers) >= len(spec.classes):
         raise InputError(f"{folder}: the aggregates have {max(numbers) + 1} outcome classes, --outcome names "
                          f"{len(spec.classes)}: name the classes of the script, in its order")  # fmt: skip
+
+
+def _read_info(stats: LoadStats, mapping: LogMapping) -> dict[str, Any]:
+    """The report's ``run.input`` for a log read through a mapping: its rows, the rejected ones, the mapping."""
+    return {"rows": stats.rows, "usable_rows": stats.usable, "rejected_rows": stats.rows - stats.usable,
+            "rejected": stats.rejected, "mapping": mapping.model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
+
+
+def _meta(digest: str, options: CheckOptions, approximate: bool) -> dict[str, Any]:
+    """The settings written beside exported aggregates, checked when a report is rebuilt from them."""
+    return {"map_sha256": digest, "gap_days": options.settings.gap_days, "window_days": options.settings.window_days,
+            "top_variants": options.top_variants, "quantiles": "approximate" if approximate else "exact"}  # fmt: skip
 
 
 def _run(model: MapModel, digest: str, files: list[str], chosen: dict[str, Any], info: dict[str, Any]) -> Run:
@@ -410,6 +422,7 @@ class Extra:
     segment: str | None = None
     score_column: bool = False  # the events have a score column: survey metrics are measured
     folder: str = ""  # --aggregates: the folder the tables come from (checked before they are used)
+    outcomes: dict[str, Any] | None = None  # the outcome section, when the run built it already to score at_risk
 
 
 def finish(model: MapModel, aggregates: Aggregates, run: Run, options: CheckOptions,
@@ -473,7 +486,9 @@ def beyond(model: MapModel, aggregates: Aggregates, options: CheckOptions, extra
 
     out: dict[str, Any] = {}
     if options.outcomes is not None and "cjm_outcome_stats" in aggregates:
-        section = outcome_section(model, options.outcomes, aggregates, options.min_cases)
+        section = extra.outcomes
+        if section is None:
+            section = outcome_section(model, options.outcomes, aggregates, options.min_cases)
         out["outcomes"] = Outcomes.model_validate(section)
     if extra.at_risk is not None:
         out["at_risk"] = AtRisk.model_validate(extra.at_risk)

@@ -161,12 +161,11 @@ def comparisons(spec: OutcomeSpec, aggregates: Aggregates, min_cases: int) -> li
             tests.append({"outcome": name, "key": key, "with_feature": showing, "with_feature_in_class": a,
                           "without_feature": finished - showing, "without_feature_in_class": in_class - a,
                           "rate_with": result.rate_in, "rate_without": result.rate_out, "lift": result.lift,
-                          "difference": result.difference, "p_value": result.p_value, "test": result.test})  # fmt: skip
+                          "difference": result.difference, "p_value": result.p_value, "test": result.test,
+                          "precondition": a >= in_class})  # fmt: skip
     for test, q in zip(tests, benjamini_hochberg([t["p_value"] for t in tests]), strict=True):
         test["q_value"] = q
         test["driver"] = q < Q_LEVEL and test["with_feature_in_class"] >= min_cases
-        size = journeys.get(spec.names().index(test["outcome"]), (0, 0))[0]
-        test["precondition"] = test["with_feature_in_class"] >= size
     return tests
 
 

@@ -26,13 +26,13 @@ if TYPE_CHECKING:
 
     from cjm.evidence.outcomes import ColumnMarks
 
-_EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet",
+EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet",
                ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}  # fmt: skip
 # An explicit UTC offset (or Z) after a clock time: such values are instants, not naive local times.
-_OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)$"
+OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)$"
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
             "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL")  # fmt: skip
-_EPOCH_MICROS = {"epoch_s": 1_000_000, "epoch_ms": 1_000, "epoch_us": 1}
+EPOCH_MICROS = {"epoch_s": 1_000_000, "epoch_ms": 1_000, "epoch_us": 1}
 
 
 def quote_ident(name: str) -> str:
@@ -43,6 +43,19 @@ def quote_ident(name: str) -> str:
 def quote_text(value: str) -> str:
     """A string as a DuckDB literal: single quotes, inner ones doubled (a backslash is an ordinary character)."""
     return "'" + value.replace("'", "''") + "'"
+
+
+def is_uri(path: str) -> bool:
+    """A path for a cluster to read (s3a://, hdfs://, file:// ...), not one on this machine (Spark's reader)."""
+    return "://" in path
+
+
+# The per-part counts of a load, in the order ``tally`` reads them (DuckDB's reader adds a column after them).
+COUNTS = (
+    "SELECT part, COUNT(*), SUM(CASE WHEN case_id IS NULL THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN event IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN ts IS NULL THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN case_id IS NULL OR event IS NULL OR ts IS NULL THEN 1 ELSE 0 END), MIN(bad_time)"
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +111,7 @@ def file_format(path: str, declared: str | None) -> str:
     if declared:
         return declared
     suffixes = [s.lower() for s in Path(path).suffixes if s.lower() not in (".gz", ".gzip", ".zst")]
-    fmt = _EXTENSIONS.get(suffixes[-1]) if suffixes else None
+    fmt = EXTENSIONS.get(suffixes[-1]) if suffixes else None
     if fmt is None:
         raise InputError(
             f"{path}: cannot tell the format from the name; add 'format:' (csv, tsv, parquet, json, jsonl)"
@@ -171,15 +184,27 @@ def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping, marks: ColumnMarks
     kept = "case_id IS NOT NULL AND event IS NOT NULL AND ts IS NOT NULL"
     seen = f", BIT_OR(CASE WHEN {kept} THEN CAST(1 AS INTEGER) << outcome END)"
     counts = con.execute(
-        "SELECT part, COUNT(*), SUM(CASE WHEN case_id IS NULL THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN event IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN ts IS NULL THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN case_id IS NULL OR event IS NULL OR ts IS NULL THEN 1 ELSE 0 END), MIN(bad_time)"
-        f"{seen if marks is not None else ''} FROM cjm_input GROUP BY part ORDER BY part"
+        f"{COUNTS}{seen if marks is not None else ''} FROM cjm_input GROUP BY part ORDER BY part"
     ).fetchall()
+    stats = tally(parts, counts)
+    if marks is not None:
+        _check_marks(con, marks, read, [int(r[7] or 0) for r in counts])
+    # Without rejected rows the filter is left out: pushed into the scan, it would trim every id a second time.
+    keep = "WHERE case_id IS NOT NULL AND event IS NOT NULL AND ts IS NOT NULL" if any(r[5] for r in counts) else ""
+    extra = ", outcome" if marks is not None else ""
+    view = f"CREATE OR REPLACE VIEW cjm_events AS SELECT case_id, ts, event, channel, source, segment, score{extra} "
+    con.execute(f"{view} FROM cjm_input {keep}")
+    return stats
+
+
+def tally(parts: list[Part], counts: list[tuple[Any, ...]]) -> LoadStats:
+    """The load's statistics from its per-part counts (part, rows, missing case, event, time, rejected, a bad
+    time), on DuckDB and Spark alike; a time that is present but does not parse stops the run with file, row and
+    column named, and so does a file with a header but no rows."""
     bad = next(((int(r[0]), str(r[6])) for r in counts if r[6] is not None), None)
     if bad is not None:
         failed = parts[bad[0]]
-        where = locate_value(failed.file, failed.format, failed.time_column, bad[1])
+        where = "row ?" if is_uri(failed.file) else locate_value(failed.file, failed.format, failed.time_column, bad[1])
         hint = "set the time format in a --mapping file (format: epoch_ms, or a strptime pattern like '%d.%m.%Y %H:%M')"
         raise InputError(
             f"{failed.file}:{where}: column '{failed.time_column}': cannot read '{bad[1]}' as a time "
@@ -190,21 +215,13 @@ def load(con: duckdb.DuckDBPyConnection, mapping: LogMapping, marks: ColumnMarks
     for each in parts:
         if each.file not in with_rows:
             raise InputError(f"{each.file}: has a header but no rows")
-    if marks is not None:
-        _check_marks(con, marks, read, [int(r[7] or 0) for r in counts])
-    # Without rejected rows the filter is left out: pushed into the scan, it would trim every id a second time.
-    keep = "WHERE case_id IS NOT NULL AND event IS NOT NULL AND ts IS NOT NULL" if any(r[5] for r in counts) else ""
-    extra = ", outcome" if marks is not None else ""
-    view = f"CREATE OR REPLACE VIEW cjm_events AS SELECT case_id, ts, event, channel, source, segment, score{extra} "
-    con.execute(f"{view} FROM cjm_input {keep}")
     rejected = [
         {"file": parts[i].file, "time_column": parts[i].time_column, "rows": int(r[5]), "missing_case": int(r[2]),
          "missing_event": int(r[3]), "missing_time": int(r[4])}
         for i, r in sorted(per_part.items()) if r[5]
     ]  # fmt: skip
     rows = sum(int(r[1]) for r in counts)
-    usable = rows - sum(int(r[5]) for r in counts)
-    return LoadStats(sorted({p.file for p in parts}), rows, usable, rejected)
+    return LoadStats(sorted({p.file for p in parts}), rows, rows - sum(int(r[5]) for r in counts), rejected)
 
 
 def _select(
@@ -218,8 +235,8 @@ def _select(
     time = emit.time
     for spec in (source.case, emit.event, emit.channel, emit.source, source.segment, emit.score):
         if spec is not None and spec.column is not None and not (spec.optional and spec.column not in columns):
-            _require(path, columns, spec.column)
-    _require(path, columns, time.column)
+            require_column(path, columns, spec.column)
+    require_column(path, columns, time.column)
     raw_time = _text(time.column, columns[time.column])
     ts = _time_expr(path, time, columns[time.column], raw_time, time.timezone or zone)
     case = _field(source.case, columns)
@@ -246,7 +263,7 @@ def _select(
     return sql, Part(path, fmt, time.column, time.format)
 
 
-def _require(path: str, columns: dict[str, str], name: str) -> None:
+def require_column(path: str, columns: dict[str, str], name: str) -> None:
     if name not in columns:
         raise InputError(f"{path}: column '{name}' is missing" + _missing(name, columns, "the file"))
 
@@ -343,8 +360,8 @@ def _time_expr(path: str, spec: TimeSpec, kind: str, raw: str, zone: str) -> str
         return f"timezone('UTC', {ref})"
     if base.startswith("TIMESTAMP") or base == "DATE":
         return _naive(f"CAST({ref} AS TIMESTAMP)", zone)
-    if spec.format in _EPOCH_MICROS:
-        micros = f"TRY_CAST(TRY_CAST({raw} AS DOUBLE) * {_EPOCH_MICROS[spec.format]} AS BIGINT)"
+    if spec.format in EPOCH_MICROS:
+        micros = f"TRY_CAST(TRY_CAST({raw} AS DOUBLE) * {EPOCH_MICROS[spec.format]} AS BIGINT)"
         # make_timestamp fails outside its range; such values are unparseable, not an internal error
         return f"CASE WHEN abs({micros}) < 9000000000000000 THEN make_timestamp({micros}) END"
     if base in _NUMERIC or base.startswith("DECIMAL"):
@@ -357,7 +374,7 @@ def _time_expr(path: str, spec: TimeSpec, kind: str, raw: str, zone: str) -> str
     if spec.format == "auto":
         instant = f"timezone('UTC', TRY_CAST({raw} AS TIMESTAMPTZ))"
         local = _naive(f"TRY_CAST({raw} AS TIMESTAMP)", zone)
-        return f"CASE WHEN regexp_matches({raw}, {quote_text(_OFFSET)}) THEN {instant} ELSE {local} END"
+        return f"CASE WHEN regexp_matches({raw}, {quote_text(OFFSET)}) THEN {instant} ELSE {local} END"
     parsed = f"try_strptime({raw}, {quote_text(spec.format)})"
     if "%z" in spec.format or "%Z" in spec.format:
         return f"timezone('UTC', {parsed})"

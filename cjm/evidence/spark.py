@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from cjm.errors import DependencyError, InputError
 from cjm.evidence.analysis import RESULT_TABLES
 from cjm.evidence.dialects import emit_statements
-from cjm.evidence.io import LoadStats
+from cjm.evidence.io import EXTENSIONS, LoadStats, is_uri
 from cjm.evidence.mapping import LogMapping
 from cjm.evidence.matching import MapModel
 from cjm.evidence.measures import Measures, result_tables, surveyed
@@ -34,7 +34,7 @@ from cjm.evidence.outcomes import OUTCOME_TABLES, OutcomeSpec
 from cjm.evidence.tables import Settings
 
 Aggregates = dict[str, list[tuple[Any, ...]]]
-_FILES = (".csv", ".tsv", ".tab", ".parquet", ".pq", ".json", ".jsonl", ".ndjson")
+_FILES = tuple(EXTENSIONS)  # the file names DuckDB's reader knows a format by
 _CONNECT_PORT = 15002  # Spark Connect's default
 _REACH_SECONDS = 10
 _INSTALL = "--engine spark needs PySpark: pip install 'cjm[spark]' (and Java for a local session)"
@@ -43,7 +43,7 @@ _INSTALL = "--engine spark needs PySpark: pip install 'cjm[spark]' (and Java for
 def is_table(events: str) -> bool:
     """Whether ``--events`` names a table or view of the session rather than files."""
     name = events.lower().removesuffix(".gz")
-    return not (name.endswith(_FILES) or "://" in name or any(ch in name for ch in "/\\*?["))
+    return not (name.endswith(_FILES) or is_uri(name) or any(ch in name for ch in "/\\*?["))
 
 
 def _first_line(exc: BaseException) -> str:

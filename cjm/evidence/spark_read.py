@@ -12,16 +12,23 @@ import os
 import re
 from typing import Any
 
-from cjm.diagnostics import did_you_mean
 from cjm.errors import ConfigError, InputError
-from cjm.evidence.io import LoadStats, Part, expand, file_format
-from cjm.evidence.locate import locate_value
+from cjm.evidence.io import (
+    COUNTS,
+    EPOCH_MICROS,
+    OFFSET,
+    LoadStats,
+    Part,
+    expand,
+    file_format,
+    is_uri,
+    require_column,
+    tally,
+)
 from cjm.evidence.mapping import EmitSpec, FieldSpec, LogMapping, SourceSpec, TimeSpec
 
 RAW_VIEW = "cjm_input_rows"
 INPUT_VIEW = "cjm_input"
-_OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)$"  # as io.py: a value with a UTC offset
-_EPOCH_MICROS = {"epoch_s": 1_000_000, "epoch_ms": 1_000, "epoch_us": 1}
 _NUMERIC = re.compile(r"^(tinyint|smallint|int|integer|bigint|float|double|decimal.*|byte|short|long)$")
 # strptime directives (as DuckDB reads them) in Java DateTimeFormatter letters; numbers unpadded when they stand
 # alone ('d' reads 5 and 05), two letters next to another number (%Y%m%d). Spark parses no weekday names.
@@ -38,11 +45,6 @@ def spark_text(value: str) -> str:
 def spark_ident(name: str) -> str:
     """A column name as a quoted Spark identifier: backticks, inner ones doubled."""
     return "`" + name.replace("`", "``") + "`"
-
-
-def is_uri(path: str) -> bool:
-    """A path for the cluster to read (s3a://, hdfs://, file:// ...), not one on this machine."""
-    return "://" in path
 
 
 def java_pattern(pattern: str) -> str:
@@ -103,15 +105,6 @@ def read_file(spark: Any, path: str, fmt: str, delimiter: str | None) -> Any:
     return spark.read.option("multiLine", fmt == "json" and _json_array(path)).json(path)
 
 
-def _require(path: str, columns: dict[str, str], name: str) -> None:
-    if name not in columns:
-        hint = did_you_mean(name, columns)
-        listed = ", ".join(list(columns)[:20])
-        raise InputError(
-            f"{path}: column '{name}' is missing" + (f"; {hint}" if hint else "") + f" (the file has: {listed})"
-        )
-
-
 def _text(column: str) -> str:
     return f"NULLIF(TRIM(CAST({spark_ident(column)} AS STRING)), '')"
 
@@ -142,8 +135,8 @@ def time_expr(path: str, spec: TimeSpec, kind: str, zone: str) -> str:
         return ref
     if kind in ("timestamp_ntz", "date"):
         return _naive(f"CAST({ref} AS TIMESTAMP)", zone)
-    if spec.format in _EPOCH_MICROS:
-        micros = f"TRY_CAST(ROUND(TRY_CAST({raw} AS DOUBLE) * {_EPOCH_MICROS[spec.format]}) AS BIGINT)"
+    if spec.format in EPOCH_MICROS:
+        micros = f"TRY_CAST(ROUND(TRY_CAST({raw} AS DOUBLE) * {EPOCH_MICROS[spec.format]}) AS BIGINT)"
         inside = f"{micros} > -9000000000000000 AND {micros} < 9000000000000000"  # DuckDB's range, as io.py
         return f"CASE WHEN {inside} THEN timestamp_micros({micros}) END"
     if _NUMERIC.match(kind):
@@ -155,7 +148,7 @@ def time_expr(path: str, spec: TimeSpec, kind: str, zone: str) -> str:
         raise InputError(f"{path}: column '{spec.column}' has type {kind}, which is not a time")
     if spec.format == "auto":
         local = _naive(f"TRY_CAST({raw} AS TIMESTAMP)", zone)
-        return f"CASE WHEN {raw} RLIKE {spark_text(_OFFSET)} THEN TRY_CAST({raw} AS TIMESTAMP) ELSE {local} END"
+        return f"CASE WHEN {raw} RLIKE {spark_text(OFFSET)} THEN TRY_CAST({raw} AS TIMESTAMP) ELSE {local} END"
     parsed = f"try_to_timestamp({raw}, {spark_text(java_pattern(spec.format))})"
     return parsed if "%z" in spec.format or "%Z" in spec.format else _naive(parsed, zone)
 
@@ -167,8 +160,8 @@ def part_sql(
     assert emit.event is not None and emit.time is not None  # checked by SourceSpec
     for spec in (source.case, emit.event, emit.channel, emit.source, emit.score):
         if spec is not None and spec.column is not None and not (spec.optional and spec.column not in columns):
-            _require(path, columns, spec.column)
-    _require(path, columns, emit.time.column)
+            require_column(path, columns, spec.column)
+    require_column(path, columns, emit.time.column)
     ts = time_expr(path, emit.time, columns[emit.time.column], emit.time.timezone or zone)
     inner = (
         f"SELECT {_field(source.case, columns)} AS case_raw, "
@@ -202,40 +195,10 @@ def load_spark(spark: Any, mapping: LogMapping) -> LoadStats:
                 assert emit.time is not None
                 parts.append(Part(path, fmt, emit.time.column, emit.time.format))
     spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW {RAW_VIEW} AS " + "\nUNION ALL\n".join(selects))
-    counts = [tuple(r) for r in spark.sql(
-        "SELECT part, COUNT(*), SUM(CASE WHEN case_id IS NULL THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN event IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN ts IS NULL THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN case_id IS NULL OR event IS NULL OR ts IS NULL THEN 1 ELSE 0 END), MIN(bad_time) "
-        f"FROM {RAW_VIEW} GROUP BY part ORDER BY part"
-    ).collect()]  # fmt: skip
-    _check_times(parts, counts)
-    per_part = {int(r[0]): r for r in counts}
-    with_rows = {parts[i].file for i in per_part}
-    for each in parts:
-        if each.file not in with_rows:
-            raise InputError(f"{each.file}: has a header but no rows")
+    counts = [tuple(r) for r in spark.sql(f"{COUNTS} FROM {RAW_VIEW} GROUP BY part ORDER BY part").collect()]
+    stats = tally(parts, counts)
     spark.sql(
         f"CREATE OR REPLACE TEMPORARY VIEW {INPUT_VIEW} AS SELECT case_id, ts, event, channel, source, score "
         f"FROM {RAW_VIEW} WHERE case_id IS NOT NULL AND event IS NOT NULL AND ts IS NOT NULL"
     )
-    rejected = [
-        {"file": parts[i].file, "time_column": parts[i].time_column, "rows": int(r[5]), "missing_case": int(r[2]),
-         "missing_event": int(r[3]), "missing_time": int(r[4])}
-        for i, r in sorted(per_part.items()) if r[5]
-    ]  # fmt: skip
-    rows = sum(int(r[1]) for r in counts)
-    return LoadStats(sorted({p.file for p in parts}), rows, rows - sum(int(r[5]) for r in counts), rejected)
-
-
-def _check_times(parts: list[Part], counts: list[tuple[Any, ...]]) -> None:
-    """A time that is present but does not parse stops the run, with file, row and column named."""
-    bad = next(((int(r[0]), str(r[6])) for r in counts if r[6] is not None), None)
-    if bad is None:
-        return
-    failed = parts[bad[0]]
-    where = "row ?" if is_uri(failed.file) else locate_value(failed.file, failed.format, failed.time_column, bad[1])
-    hint = "set the time format in a --mapping file (format: epoch_ms, or a strptime pattern like '%d.%m.%Y %H:%M')"
-    raise InputError(
-        f"{failed.file}:{where}: column '{failed.time_column}': cannot read '{bad[1]}' as a time "
-        f"(format {failed.time_format})\n  {hint}"
-    )
+    return stats
