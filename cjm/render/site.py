@@ -268,7 +268,11 @@ def evidence_by_journey(path: str | None) -> dict[str, Reach]:
         return {}
     from cjm.render.overlay import load_evidence
 
-    report = load_evidence(path)
+    return reach_by_journey(load_evidence(path))
+
+
+def reach_by_journey(report: EvidenceReport) -> dict[str, Reach]:
+    """The reach of the journey an evidence report is for, by journey id; empty when it withheld the total."""
     reach = evidence_reach(report)
     return {report.run.map: reach} if reach else {}
 
