@@ -13,6 +13,7 @@ from cjm.model import Journey
 from cjm.render.overlay import NO_OVERLAY, Overlay
 
 if TYPE_CHECKING:
+    from cjm.evidence.model import EvidenceReport
     from cjm.workspace import Workspace
 
 Draw = Callable[[Journey, Overlay, "RenderRequest"], "str | bytes"]
@@ -242,13 +243,20 @@ def load_all(files: list[str], workspace: Workspace) -> tuple[list[tuple[str, Jo
     return journeys, skipped
 
 
-def overlays(request: RenderRequest, journeys: list[tuple[str, Journey]], workspace: Workspace) -> dict[str, Overlay]:
-    """The evidence and diff overlays of the journeys they apply to, by journey id."""
-    out: dict[str, Overlay] = {}
-    if request.evidence:
-        from cjm.render.overlay import evidence_overlay, load_evidence
+def overlays(
+    request: RenderRequest,
+    journeys: list[tuple[str, Journey]],
+    workspace: Workspace,
+    report: EvidenceReport | None = None,
+) -> dict[str, Overlay]:
+    """The evidence and diff overlays of the journeys they apply to, by journey id.
 
-        report = load_evidence(request.evidence)
+    ``report`` is the ``--evidence`` report, read once by the caller (the site index weighs its backlog by it too).
+    """
+    out: dict[str, Overlay] = {}
+    if request.evidence and report is not None:
+        from cjm.render.overlay import evidence_overlay
+
         match = [j for _, j in journeys if j.id == report.run.map]
         if not match:
             ids = ", ".join(j.id for _, j in journeys)
@@ -290,7 +298,12 @@ def render_all(
                 f"{path}: the journey id '{journey.id}' would make its map {INDEX}, which is the site's index page; "
                 f"rename the id, or render this journey to a file (-o {journey.id}-map.html)"
             )
-    extra = overlays(request, journeys, workspace)
+    report = None
+    if request.evidence:
+        from cjm.render.overlay import load_evidence
+
+        report = load_evidence(request.evidence)
+    extra = overlays(request, journeys, workspace, report)
     outputs: list[Output] = []
     for path, journey in journeys:
         notes = _notes(path, journey)
@@ -304,9 +317,9 @@ def render_all(
         if on_file:
             on_file(path)
     if site and target:
-        from cjm.render.site import evidence_by_journey, render_index
+        from cjm.render.site import reach_by_journey, render_index
 
-        reach = evidence_by_journey(request.evidence)
+        reach = reach_by_journey(report) if report else {}
         index = render_index([j for _, j in journeys], workspace.catalogs.lifecycle, reach)
         outputs.append(Output(child(target, INDEX), index, ""))
     return outputs, skipped

@@ -8,7 +8,7 @@ from itertools import pairwise
 from typing import Any
 
 from cjm.model import Journey
-from cjm.render.i18n import N_, _
+from cjm.render.i18n import N_, _, number
 
 COLUMN_WIDTH = 216  # px per action column; the table's <col> widths use the same value so points align
 HEIGHT = 176
@@ -99,6 +99,12 @@ class Curve:
     measured_path: str = ""
 
 
+def _measured_label(value: float) -> str:
+    """A measured score with its sign and one decimal, as the current language writes it: +0.6, −0,3."""
+    text = number(value, 1, trim=False)
+    return text.replace("-", "−") if text.startswith("-") else "+" + text
+
+
 def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
 
@@ -157,7 +163,7 @@ def build_curve(
         Tick(emotion_y(v), TICK_LABELS[v], "cjm-tick cjm-tick-zero" if v == 0 else "cjm-tick") for v in TICK_LABELS
     )
     measured = tuple(
-        Measured(middles[sid], emotion_y(score.value), f"{score.value:+.1f}".replace("-", "−"), score.title)
+        Measured(middles[sid], emotion_y(score.value), _measured_label(score.value), score.title)
         for sid, score in sorted((scores or {}).items(), key=lambda kv: middles.get(kv[0], 0))
         if sid in middles
     )

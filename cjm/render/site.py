@@ -268,7 +268,11 @@ def evidence_by_journey(path: str | None) -> dict[str, Reach]:
         return {}
     from cjm.render.overlay import load_evidence
 
-    report = load_evidence(path)
+    return reach_by_journey(load_evidence(path))
+
+
+def reach_by_journey(report: EvidenceReport) -> dict[str, Reach]:
+    """The reach of the journey an evidence report is for, by journey id; empty when it withheld the total."""
     reach = evidence_reach(report)
     return {report.run.map: reach} if reach else {}
 
@@ -281,8 +285,9 @@ def _links(nesting: Sequence[Nesting], pick_child: bool, titles: Mapping[str, st
     return tuple(out)
 
 
-def _board_card(journey: Journey, board: Board, titles: Mapping[str, str], reach: Reach | None) -> BoardCard:
-    card = _card(journey)
+def _board_card(
+    journey: Journey, card: JourneyCard, board: Board, titles: Mapping[str, str], reach: Reach | None
+) -> BoardCard:
     status = _(STATUS_LABELS.get(journey.status, journey.status)) if journey.status else _(NO_STATUS)
     evidence = ""
     if reach:
@@ -322,7 +327,7 @@ def _segments(columns: Sequence[int]) -> tuple[Segment, ...]:
     return tuple(Segment(run[0], run[-1], n == 0) for n, run in enumerate(runs))
 
 
-def _board_rows(board: Board, journeys: Mapping[str, Journey], cards: Mapping[str, BoardCard]) -> tuple[BoardRow, ...]:
+def _board_rows(board: Board, cards: Mapping[str, BoardCard]) -> tuple[BoardRow, ...]:
     """One row per placed journey, ordered by the first stage it covers, then by title."""
     placed: dict[str, list[int]] = {}
     for n, column in enumerate(board.columns, 1):
@@ -335,24 +340,29 @@ def _board_rows(board: Board, journeys: Mapping[str, Journey], cards: Mapping[st
 
 
 def build_portfolio(
-    journeys: Sequence[Journey], lifecycle: Sequence[LifecycleStage], evidence: Mapping[str, Reach]
+    journeys: Sequence[Journey],
+    lifecycle: Sequence[LifecycleStage],
+    evidence: Mapping[str, Reach],
+    journey_cards: Mapping[str, JourneyCard],
 ) -> PortfolioView:
-    """The portfolio sections: board, blind spots, backlog, pain points by touchpoint and department, nesting."""
+    """The portfolio sections: board, blind spots, backlog, pain points by touchpoint and department, nesting.
+
+    ``journey_cards`` are the index's cards by journey id: the board's cards reuse their sparkline and mood.
+    """
     board = build_board(journeys, lifecycle)
-    by_id = {j.id: j for j in journeys}
     titles = {j.id: j.title for j in journeys}
-    cards = {j.id: _board_card(j, board, titles, evidence.get(j.id)) for j in journeys}
+    cards = {j.id: _board_card(j, journey_cards[j.id], board, titles, evidence.get(j.id)) for j in journeys}
     columns = tuple(
         BoardColumn(c.stage.name, c.stage.description or "", n, c.blind) for n, c in enumerate(board.columns, 1)
     )
     nesting = tuple(
         (Link(titles[n.parent], f"{n.parent}.html", n.action), _links([n], True, titles)[0])
         for n in board.nesting
-        if n.parent in by_id
+        if n.parent in titles
     )
     pains = pain_rows(journeys)
     return PortfolioView(
-        bool(lifecycle), columns, _board_rows(board, by_id, cards), tuple(cards[i] for i in board.unplaced),
+        bool(lifecycle), columns, _board_rows(board, cards), tuple(cards[i] for i in board.unplaced),
         tuple(s.name for s in board.blind_spots), tuple(_backlog_row(item) for item in backlog(journeys, evidence)),
         tuple(_pain_group(g) for g in pain_groups(pains)), tuple(_department_row(d) for d in department_pains(pains)),
         nesting, tuple((f"cjm-status-{k}", _(v)) for k, v in [*STATUS_LABELS.items(), ("none", NO_STATUS)]),
@@ -389,8 +399,9 @@ def build_site(
         )
         for name, channel, depts, titles in sorted(touchpoints.values(), key=lambda t: (t[0].lower(), t[1]))
     )
-    portfolio = build_portfolio(ordered, lifecycle, evidence or {})
-    return SiteView(tuple(_card(j) for j in ordered), tuple(departments), rows, SPARK_WIDTH, SPARK_HEIGHT, portfolio)
+    cards = {j.id: _card(j) for j in ordered}
+    portfolio = build_portfolio(ordered, lifecycle, evidence or {}, cards)
+    return SiteView(tuple(cards.values()), tuple(departments), rows, SPARK_WIDTH, SPARK_HEIGHT, portfolio)
 
 
 def render_index(
