@@ -155,7 +155,7 @@ def _with_duplicate_ids(checked: list[Checked]) -> list[Checked]:
         )
         diagnostics = tuple(sorted([*item.report.diagnostics, finding], key=lambda d: d.sort_key))
         lines = {**item.report.lines, span.line: item.text_lines[0]} if item.text_lines else item.report.lines
-        out.append(Checked(FileReport(item.report.path, diagnostics, lines), item.suppressed, item.journey_id))
+        out.append(replace(item, report=FileReport(item.report.path, diagnostics, lines)))
     return out
 
 
