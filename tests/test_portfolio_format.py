@@ -138,6 +138,13 @@ def test_a_journey_with_a_shared_id_still_has_its_nested_journeys_checked(
     ]
 
 
+def test_a_journey_nesting_itself_is_a_loop_of_one(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"a.journey.yaml": journey("a", nests=("a",))})
+    found = errors(run_cli, root)
+    assert [(f, code, line, col) for f, code, line, col, _ in found] == [("a.journey.yaml", "CJM024", 11, 45)]
+    assert "leads back here: a -> a" in found[0][4]
+
+
 def test_cycle_finds_the_shortest_way_back() -> None:
     graph = {"a": {"b", "c"}, "b": {"d"}, "c": {"a"}, "d": {"a"}}
     assert cycle(graph, "b", "a") == ["b", "d", "a"]
