@@ -314,7 +314,8 @@ def validate(
 def _fixed(paths: list[str], workspace: Any, run: Any, show_diff: bool) -> Any:
     """Run --fix (or, with --diff, only show it): the diff on stdout, what was fixed on stderr."""
     from cjm.escape import visible
-    from cjm.validate.fix import fix_paths, unified_diff
+    from cjm.output import unified_diff
+    from cjm.validate.fix import fix_paths
 
     fixed = fix_paths(paths, workspace, run, write=not show_diff)
     verb = "would fix" if show_diff else "fixed"

@@ -18,8 +18,6 @@ file whose fixed text would no longer read as YAML is left alone.
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +25,7 @@ from pathlib import Path
 
 from cjm.diagnostics import Diagnostic, Report, Span
 from cjm.errors import ConfigError
-from cjm.output import write_atomic
+from cjm.output import rewrite
 from cjm.validate.loader import load_text
 from cjm.validate.run import RunOptions, check
 from cjm.validate.yaml_reader import Limits, parse_yaml
@@ -196,19 +194,3 @@ def fix_paths(paths: list[str], workspace: Workspace, options: RunOptions, write
             break
         report = check(paths, workspace, options)
     return FixRun(tuple(done[p] for p in sorted(done)), report)
-
-
-def rewrite(path: str, text: str) -> None:
-    """Replace a file's text atomically, keeping its permissions (a link stays a link: its target is written)."""
-    target = os.path.realpath(path)
-    mode = os.stat(target).st_mode & 0o7777
-    write_atomic(target, text)
-    os.chmod(target, mode)
-
-
-def unified_diff(path: str, before: str, after: str) -> str:
-    """The change from ``before`` to ``after`` as a unified diff of ``path`` (empty when none)."""
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
-    )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
