@@ -373,7 +373,7 @@ def fmt(
     paths: Annotated[list[str] | None, typer.Argument(help="Journey and catalog files or folders.")] = None,
     check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if a file would change.")] = False,
     show_diff: Annotated[bool, typer.Option("--diff", help="Print what would change; change nothing.")] = False,
-    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    config: Config = None,
     debug: Debug = False,
 ) -> int:
     """Lay journey and catalog files out one way: key order, indentation; comments and blank lines kept."""
@@ -516,7 +516,7 @@ def diff(
             "--fail-on", help="Exit 1 on changes of these kinds: negative, removed, action, removed:touchpoint."
         ),
     ] = None,
-    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    config: Config = None,
     color: Color = "auto",
     debug: Debug = False,
 ) -> int:
@@ -550,7 +550,7 @@ def report(
     evidence: Annotated[
         str | None, typer.Option("--evidence", help="A 'cjm evidence' JSON report: its reach weighs opportunities.")
     ] = None,
-    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    config: Config = None,
     debug: Debug = False,
 ) -> int:
     """Tables across journeys for a wiki, a spreadsheet or a planning tool: opportunities, pains or owners."""
@@ -664,7 +664,7 @@ def render(
         typer.Option("--lang", help="Draw the labels in this language (it, en, de-CH...) instead of each map's lang."),
     ] = None,
     watch: Annotated[bool, typer.Option("--watch", help="Re-render whenever an input is saved.")] = False,
-    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    config: Config = None,
     debug: Debug = False,
 ) -> int:
     """Draw journey maps: an HTML map (default), its PDF or PNG, the Graphviz flow, Mermaid, Markdown or DOT."""
