@@ -702,21 +702,10 @@ class _EvidenceGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-EVIDENCE_INSTALL = 'pip install "cjm-cli[evidence]"'
-
-
 def _require_evidence_extra() -> None:
-    """Stop with one clear message when the evidence extra (DuckDB, SQLGlot) is not installed."""
-    from importlib.util import find_spec
+    from cjm.errors import require_evidence_extra
 
-    from cjm.errors import DependencyError
-
-    missing = [name for name in ("duckdb", "sqlglot") if find_spec(name) is None]
-    if missing:
-        raise DependencyError(
-            f"cjm evidence needs {' and '.join(missing)}, which a plain install leaves out: {EVIDENCE_INSTALL}"
-            " (with pipx: pipx inject cjm-cli duckdb sqlglot)"
-        )
+    require_evidence_extra()
 
 
 evidence_app = typer.Typer(
