@@ -164,10 +164,10 @@ Graph = dict[str, set[str]]
 
 def _outside_graph(workspace: Workspace, inside: set[str]) -> Graph:
     """Which journeys the workspace's other journey files (those the run did not name) nest, by journey id."""
-    catalogs = {os.path.abspath(f) for f in workspace.catalogs.files}
+    skip = inside | {os.path.abspath(f) for f in workspace.catalogs.files}
     graph: Graph = {}
     for path in discover([], workspace.config):
-        if os.path.abspath(path) in inside | catalogs:
+        if os.path.abspath(path) in skip:
             continue
         try:
             result = load_bytes(read_limited(path, workspace.limits.max_bytes, workspace.root), path, workspace.limits)
