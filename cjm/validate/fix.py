@@ -192,5 +192,7 @@ def fix_paths(paths: list[str], workspace: Workspace, options: RunOptions, write
             )
         if not write:
             break
+        if any(item.path in workspace.catalogs.files for item in planned):
+            workspace = workspace.reloaded()  # the journeys are checked against the catalogs as now written
         report = check(paths, workspace, options)
     return FixRun(tuple(done[p] for p in sorted(done)), report)
