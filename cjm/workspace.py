@@ -316,8 +316,12 @@ def _record(
                 )
             else:
                 table[item.id] = f"{shown}:{span.line}"
+    kinds = {section: kind for kind, section in _CATALOG_KINDS}
     for key, i, ident in salvaged.waiting if salvaged else ():
-        kind = {section: kind for kind, section in _CATALOG_KINDS}[key]
+        if key not in kinds:  # a broken {id, name} department: touchpoints naming it wait for its error too
+            departments.append(ident)
+            continue
+        kind = kinds[key]
         where = f"{shown}:{result.source.span((key, i, 'id')).line}"
         ids.setdefault(kind, {}).setdefault(ident, where)
         waiting.setdefault((kind, ident), where)

@@ -89,3 +89,15 @@ def test_an_entry_broken_in_one_catalog_and_valid_in_another_can_be_drawn(
     result = run_cli("render", "-f", "dot", "journeys/kettle.journey.yaml", cwd=root)
     assert result.exit_code == 0, result.stderr
     assert "Call centre" in result.stdout
+
+
+def test_a_broken_department_entry_is_a_finding_not_a_crash(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    catalog = BROKEN.replace(
+        "departments: [support, logistics, marketing]", "departments: [support, {id: logistics, name: 5}, marketing]"
+    )
+    journey = shared_journey().replace("departments: [marketing]", "departments: [marketing, logistics]")
+    root = make(tmp_path, journey, catalog=catalog)
+    result, payload = validate(run_cli, root)
+    assert result.exit_code == 1
+    assert ("shared.yaml", "CJM010", 13, 46) in findings(payload)  # name 5 is not text
+    assert [f for f in payload["findings"] if f["rule"] == "CJM115"] == [], "logistics waits for its entry's error"
