@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from cjm.diagnostics import Diagnostic, Report, Span
-from cjm.errors import ConfigError
+from cjm.discovery import read_limited
+from cjm.errors import ConfigError, InputError
 from cjm.output import rewrite
 from cjm.validate.loader import load_text
 from cjm.validate.run import RunOptions, check
@@ -134,15 +134,22 @@ def apply(text: str, found: Sequence[Fix]) -> tuple[str, tuple[Fix, ...]]:
     return "\n".join(lines), tuple(reversed(applied))
 
 
-def plan(report: Report, limits: Limits) -> list[FileFix]:
-    """The fixes the report's findings allow, file by file, checked to leave each file readable YAML."""
+def plan(report: Report, workspace: Workspace) -> list[FileFix]:
+    """The fixes the report's findings allow, file by file, checked to leave each file readable YAML.
+
+    Each file is read as the run read it (bounded, a regular file, no link out of the workspace).
+    """
+    limits = workspace.limits
     out = []
     for file in report.files:
         if not any(d.code in FIXABLE for d in file.diagnostics) or file.path.startswith("<"):
             continue
         try:
-            before = Path(file.path).read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+            data = read_limited(file.path, limits.max_bytes, workspace.root)
+            if len(data) > limits.max_bytes:  # too large to read: its own finding says so, nothing to fix
+                continue
+            before = data.decode("utf-8")
+        except (InputError, UnicodeDecodeError):
             continue
         after, applied = apply(before, fixes(file.diagnostics, text_lines(before)))
         if applied and _still_reads(after, file.path, limits):
@@ -178,7 +185,7 @@ def fix_paths(paths: list[str], workspace: Workspace, options: RunOptions, write
     report = check(paths, workspace, options)
     done: dict[str, FileFix] = {}
     for _ in range(MAX_PASSES if write else 1):
-        planned = plan(report, workspace.limits)
+        planned = plan(report, workspace)
         if not planned:
             break
         for item in planned:
