@@ -107,13 +107,9 @@ def evidence(
     keeps one journey per customer. Needs the evidence extra
     (``pip install "cjm-cli[evidence]"``), else raises ``DependencyError``.
     """
-    from importlib.util import find_spec
+    from cjm.errors import require_evidence_extra
 
-    from cjm.errors import DependencyError
-
-    missing = [name for name in ("duckdb", "sqlglot") if find_spec(name) is None]
-    if missing:
-        raise DependencyError(f'cjm evidence needs {" and ".join(missing)}: pip install "cjm-cli[evidence]"')
+    require_evidence_extra()
     from cjm.evidence.check import CheckOptions, run_check
     from cjm.evidence.tables import Settings
 

@@ -314,7 +314,8 @@ def validate(
 def _fixed(paths: list[str], workspace: Any, run: Any, show_diff: bool) -> Any:
     """Run --fix (or, with --diff, only show it): the diff on stdout, what was fixed on stderr."""
     from cjm.escape import visible
-    from cjm.validate.fix import fix_paths, unified_diff
+    from cjm.output import unified_diff
+    from cjm.validate.fix import fix_paths
 
     fixed = fix_paths(paths, workspace, run, write=not show_diff)
     verb = "would fix" if show_diff else "fixed"
@@ -372,7 +373,7 @@ def fmt(
     paths: Annotated[list[str] | None, typer.Argument(help="Journey and catalog files or folders.")] = None,
     check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if a file would change.")] = False,
     show_diff: Annotated[bool, typer.Option("--diff", help="Print what would change; change nothing.")] = False,
-    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    config: Config = None,
     debug: Debug = False,
 ) -> int:
     """Lay journey and catalog files out one way: key order, indentation; comments and blank lines kept."""
@@ -515,7 +516,7 @@ def diff(
             "--fail-on", help="Exit 1 on changes of these kinds: negative, removed, action, removed:touchpoint."
         ),
     ] = None,
-    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    config: Config = None,
     color: Color = "auto",
     debug: Debug = False,
 ) -> int:
@@ -549,7 +550,7 @@ def report(
     evidence: Annotated[
         str | None, typer.Option("--evidence", help="A 'cjm evidence' JSON report: its reach weighs opportunities.")
     ] = None,
-    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    config: Config = None,
     debug: Debug = False,
 ) -> int:
     """Tables across journeys for a wiki, a spreadsheet or a planning tool: opportunities, pains or owners."""
@@ -663,7 +664,7 @@ def render(
         typer.Option("--lang", help="Draw the labels in this language (it, en, de-CH...) instead of each map's lang."),
     ] = None,
     watch: Annotated[bool, typer.Option("--watch", help="Re-render whenever an input is saved.")] = False,
-    config: Annotated[str | None, typer.Option("--config", help="Use this cjm.toml or pyproject.toml.")] = None,
+    config: Config = None,
     debug: Debug = False,
 ) -> int:
     """Draw journey maps: an HTML map (default), its PDF or PNG, the Graphviz flow, Mermaid, Markdown or DOT."""
@@ -701,21 +702,10 @@ class _EvidenceGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-EVIDENCE_INSTALL = 'pip install "cjm-cli[evidence]"'
-
-
 def _require_evidence_extra() -> None:
-    """Stop with one clear message when the evidence extra (DuckDB, SQLGlot) is not installed."""
-    from importlib.util import find_spec
+    from cjm.errors import require_evidence_extra
 
-    from cjm.errors import DependencyError
-
-    missing = [name for name in ("duckdb", "sqlglot") if find_spec(name) is None]
-    if missing:
-        raise DependencyError(
-            f"cjm evidence needs {' and '.join(missing)}, which a plain install leaves out: {EVIDENCE_INSTALL}"
-            " (with pipx: pipx inject cjm-cli duckdb sqlglot)"
-        )
+    require_evidence_extra()
 
 
 evidence_app = typer.Typer(

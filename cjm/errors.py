@@ -17,3 +17,18 @@ class InputError(CjmError):
 
 class DependencyError(CjmError):
     """A program or package the command needs is missing (e.g. Graphviz's ``dot``)."""
+
+
+EVIDENCE_INSTALL = 'pip install "cjm-cli[evidence]"'
+
+
+def require_evidence_extra() -> None:
+    """Stop with one clear message when the evidence extra (DuckDB, SQLGlot) is not installed: the CLI and the API."""
+    from importlib.util import find_spec
+
+    missing = [name for name in ("duckdb", "sqlglot") if find_spec(name) is None]
+    if missing:
+        raise DependencyError(
+            f"cjm evidence needs {' and '.join(missing)}, which a plain install leaves out: {EVIDENCE_INSTALL}"
+            " (with pipx: pipx inject cjm-cli duckdb sqlglot)"
+        )

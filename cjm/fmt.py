@@ -82,7 +82,7 @@ def format_paths(paths: list[str], workspace: Workspace, write: bool) -> list[Fo
     file that cannot be read is never touched.
     """
     from cjm.discovery import discover, read_limited
-    from cjm.validate.fix import rewrite
+    from cjm.output import rewrite
 
     if "-" in paths:
         raise ConfigError("cjm fmt rewrites files: pass files or folders, not '-'")
@@ -99,7 +99,7 @@ def format_paths(paths: list[str], workspace: Workspace, write: bool) -> list[Fo
 
 def unified_diff(item: Formatted) -> str:
     """The change ``fmt`` would make to one file, as a unified diff (empty when none)."""
-    from cjm.validate.fix import unified_diff as text_diff
+    from cjm.output import unified_diff as text_diff
 
     if not item.changed or item.after is None:
         return ""

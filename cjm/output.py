@@ -25,8 +25,11 @@ from cjm.errors import InputError
 _STANDARD_STREAMS = {"/dev/stdout": 1, "/dev/stderr": 2}
 
 
-def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = True) -> None:
-    """Write ``data`` to ``path`` as the module docstring says; with ``overwrite=False`` an existing file is refused."""
+def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = True, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` as the module docstring says; with ``overwrite=False`` an existing file is refused.
+
+    A regular file is created with ``mode`` (default: 0o644 less the umask) before it is renamed into place.
+    """
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     descriptor = own_descriptor(target)
@@ -35,11 +38,34 @@ def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = True)
         return
     mode = _lstat_mode(target)
     if mode is None or stat.S_ISREG(mode):
-        _replace(target, payload, overwrite)
+        _replace(target, payload, overwrite, mode)
     elif stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         _stream(target, payload)
     else:
         raise InputError(f"{target}: {_refusal(mode)}; cjm writes only to a regular file, a device or a FIFO")
+
+
+def rewrite(path: str, text: str) -> None:
+    """Replace an existing file's text atomically, with its permissions (a link stays a link: its target is written).
+
+    The one writer of the commands that edit journey files in place (``cjm fmt``, ``cjm validate --fix``).
+    """
+    target = os.path.realpath(path)
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    write_atomic(target, text, mode=mode)
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """What :func:`rewrite` would change, ``before`` to ``after``, as a unified diff of ``path`` (empty when none)."""
+    import difflib
+
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def is_stream(path: str | Path) -> bool:
@@ -131,7 +157,7 @@ def _write_all(fd: int, payload: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _replace(target: Path, payload: bytes, overwrite: bool) -> None:
+def _replace(target: Path, payload: bytes, overwrite: bool, mode: int | None = None) -> None:
     """A temp file in the target's folder, renamed (or, without ``overwrite``, hard-linked) into place."""
     folder = target.parent if str(target.parent) else Path(".")
     try:
@@ -144,11 +170,11 @@ def _replace(target: Path, payload: bytes, overwrite: bool) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644 & ~_umask())
+        os.chmod(tmp, 0o644 & ~_umask() if mode is None else mode)
         if overwrite:
-            mode = _lstat_mode(target)  # looked at again just before the rename: the window stays small
-            if mode is not None and not stat.S_ISREG(mode):
-                raise InputError(f"{target}: {_refusal(mode)}; cjm writes only to a regular file, a device or a FIFO")
+            now = _lstat_mode(target)  # looked at again just before the rename: the window stays small
+            if now is not None and not stat.S_ISREG(now):
+                raise InputError(f"{target}: {_refusal(now)}; cjm writes only to a regular file, a device or a FIFO")
             os.replace(tmp, target)
         else:
             try:

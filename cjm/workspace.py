@@ -177,8 +177,14 @@ class Workspace:
 
         if spec != "-" and git.is_revision_spec(spec):
             name, data = git.read_revision(spec)
-            return self.at_revision(spec.partition(":")[0]).load_bytes(data, display or name)
+            return self.of(spec).load_bytes(data, display or name)
         return self.load_bytes(read_limited(spec, self.limits.max_bytes, self.root), display or spec)
+
+    def of(self, spec: str) -> Workspace:
+        """The workspace ``spec`` is read in: for ``REV:path``, this one with the catalogs of that revision."""
+        from cjm import git
+
+        return self.at_revision(spec.partition(":")[0]) if spec != "-" and git.is_revision_spec(spec) else self
 
     def load_bytes(self, data: bytes, display: str) -> LoadResult:
         """Load one journey's bytes against this workspace's catalogs."""
@@ -189,8 +195,9 @@ class Workspace:
 
     def journey(self, spec: str, purpose: str = "") -> Journey:
         """A valid journey (completed with catalog definitions), or an InputError naming its first error."""
-        journey = valid_journey(self.load(spec), spec, purpose)
-        self.catalogs.check_usable(journey, spec)
+        source = self.of(spec)  # a REV:path journey uses the catalog entries of that revision
+        journey = valid_journey(source.load(spec), spec, purpose)
+        source.catalogs.check_usable(journey, spec)
         return journey
 
     def reloaded(self) -> Workspace:
@@ -316,8 +323,12 @@ def _record(
                 )
             else:
                 table[item.id] = f"{shown}:{span.line}"
+    kinds = {section: kind for kind, section in _CATALOG_KINDS}
     for key, i, ident in salvaged.waiting if salvaged else ():
-        kind = {section: kind for kind, section in _CATALOG_KINDS}[key]
+        if key not in kinds:  # a broken {id, name} department: touchpoints naming it wait for its error too
+            departments.append(ident)
+            continue
+        kind = kinds[key]
         where = f"{shown}:{result.source.span((key, i, 'id')).line}"
         ids.setdefault(kind, {}).setdefault(ident, where)
         waiting.setdefault((kind, ident), where)

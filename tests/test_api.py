@@ -13,7 +13,7 @@ import pytest
 import cjm
 import cjm.api
 from cjm.diagnostics import Diagnostic, Severity
-from cjm.errors import ConfigError, InputError
+from cjm.errors import ConfigError, DependencyError, InputError
 from cjm.evidence.model import EvidenceReport
 from cjm.model import Journey
 from tests.conftest import EXAMPLES, ROOT, Result
@@ -84,3 +84,11 @@ def test_evidence(run_cli: Callable[..., Result], tmp_path: Path) -> None:
     assert cjm.api.evidence(SHOP, [log], gap_days=None).cases == 2
     with pytest.raises(ConfigError, match="--min-cases must be 1 or more"):
         cjm.api.evidence(SHOP, log, min_cases=0)
+
+
+def test_evidence_without_the_extra_says_what_the_command_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sqlglot", None)  # as if not installed: find_spec finds nothing
+    with pytest.raises(DependencyError) as caught:
+        cjm.api.evidence(EXAMPLES[0], [])
+    assert str(caught.value).startswith("cjm evidence needs sqlglot, which a plain install leaves out")
+    assert 'pip install "cjm-cli[evidence]"' in str(caught.value)

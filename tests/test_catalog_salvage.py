@@ -7,7 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+import cjm.api
+from cjm.errors import InputError
 from tests.conftest import Result
+from tests.test_one_workspace import repo_of
 from tests.test_workspace import make, shared_journey, validate
 
 BROKEN = """cjm: 1
@@ -89,3 +94,29 @@ def test_an_entry_broken_in_one_catalog_and_valid_in_another_can_be_drawn(
     result = run_cli("render", "-f", "dot", "journeys/kettle.journey.yaml", cwd=root)
     assert result.exit_code == 0, result.stderr
     assert "Call centre" in result.stdout
+
+
+def test_a_broken_department_entry_is_a_finding_not_a_crash(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    catalog = BROKEN.replace(
+        "departments: [support, logistics, marketing]", "departments: [support, {id: logistics, name: 5}, marketing]"
+    )
+    journey = shared_journey().replace("departments: [marketing]", "departments: [marketing, logistics]")
+    root = make(tmp_path, journey, catalog=catalog)
+    result, payload = validate(run_cli, root)
+    assert result.exit_code == 1
+    assert ("shared.yaml", "CJM010", 13, 46) in findings(payload)  # name 5 is not text
+    assert [f for f in payload["findings"] if f["rule"] == "CJM115"] == [], "logistics waits for its entry's error"
+
+
+def test_a_journey_at_a_revision_is_checked_against_the_catalogs_of_that_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry was broken at HEAD and is mended here: the journey here loads, the one at HEAD is refused."""
+    root = repo_of(make(tmp_path, shared_journey().replace("[courier]", "[courier, call-centre]"), catalog=BROKEN))
+    (root / "catalog" / "shared.yaml").write_text(BROKEN.replace("channel: telepathy", "channel: phone"))
+    monkeypatch.chdir(root)
+    assert cjm.api.load("journeys/kettle.journey.yaml").id == "kettle-purchase-emotion"
+    with pytest.raises(
+        InputError, match=r"uses touchpoint 'call-centre', whose catalog entry \(HEAD:catalog/shared.yaml:7\)"
+    ):
+        cjm.api.load("HEAD:journeys/kettle.journey.yaml")

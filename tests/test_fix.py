@@ -73,6 +73,19 @@ def test_what_remains_decides_the_exit_code(run_cli: Callable[..., Result], tmp_
     assert (tmp_path / "a.journey.yaml").read_bytes() == before
 
 
+def test_a_fixed_catalog_is_read_again_for_the_report(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    """A fix in a catalog file leaves no stale finding: the report is of the catalog as it now is."""
+    (tmp_path / "cjm.toml").write_text('catalog = ["catalog.yaml"]\n')
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text("cjm: 1\nkind: catalog\ntouchpoints:\n  - {id: mail, name: Mail, channel: emial}\n")
+    shutil.copy(EXAMPLES[0], tmp_path / "a.journey.yaml")
+    result = run_cli("validate", "--fix", "--format", "json", ".", cwd=tmp_path)
+    assert "catalog.yaml:4:37: fixed CJM010: Change 'emial' to 'email'" in result.stderr
+    assert "channel: email}" in catalog.read_text()
+    assert "catalog.yaml" not in result.stdout
+    assert result.exit_code == run_cli("validate", "--format", "json", ".", cwd=tmp_path).exit_code
+
+
 def test_fix_refuses_stdin(run_cli: Callable[..., Result]) -> None:
     result = run_cli("validate", "--fix", "-", stdin=b"cjm: 1\n")
     assert result.exit_code == 2 and "not '-'" in result.stderr

@@ -125,6 +125,26 @@ def test_every_journey_on_a_loop_is_told(run_cli: Callable[..., Result], tmp_pat
     ]
 
 
+def test_a_journey_with_a_shared_id_still_has_its_nested_journeys_checked(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    """CJM022 on a file does not make its actions' links disappear: the missing nested journey is told too."""
+    root = workspace(tmp_path, {"a.journey.yaml": journey("a", nests=("checkoutt",)), "b.journey.yaml": journey("a")})
+    found = errors(run_cli, root)
+    assert [(f, code, line, col) for f, code, line, col, _ in found] == [
+        ("a.journey.yaml", "CJM022", 2, 5),
+        ("a.journey.yaml", "CJM023", 11, 45),
+        ("b.journey.yaml", "CJM022", 2, 5),
+    ]
+
+
+def test_a_journey_nesting_itself_is_a_loop_of_one(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"a.journey.yaml": journey("a", nests=("a",))})
+    found = errors(run_cli, root)
+    assert [(f, code, line, col) for f, code, line, col, _ in found] == [("a.journey.yaml", "CJM024", 11, 45)]
+    assert "leads back here: a -> a" in found[0][4]
+
+
 def test_cycle_finds_the_shortest_way_back() -> None:
     graph = {"a": {"b", "c"}, "b": {"d"}, "c": {"a"}, "d": {"a"}}
     assert cycle(graph, "b", "a") == ["b", "d", "a"]

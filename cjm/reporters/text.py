@@ -11,9 +11,6 @@ from cjm.escape import visible as safe  # one line per value: a newline in a pat
 from cjm.reporters import ReportOptions, statistics
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
-
-
-COLOUR_CHOICES = ("auto", "always", "never")
 _OFF = ("0", "false", "no", "off")
 
 

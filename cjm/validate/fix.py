@@ -18,16 +18,14 @@ file whose fixed text would no longer read as YAML is left alone.
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from cjm.diagnostics import Diagnostic, Report, Span
-from cjm.errors import ConfigError
-from cjm.output import write_atomic
+from cjm.discovery import read_limited
+from cjm.errors import ConfigError, InputError
+from cjm.output import rewrite
 from cjm.validate.loader import load_text
 from cjm.validate.run import RunOptions, check
 from cjm.validate.yaml_reader import Limits, parse_yaml
@@ -136,15 +134,22 @@ def apply(text: str, found: Sequence[Fix]) -> tuple[str, tuple[Fix, ...]]:
     return "\n".join(lines), tuple(reversed(applied))
 
 
-def plan(report: Report, limits: Limits) -> list[FileFix]:
-    """The fixes the report's findings allow, file by file, checked to leave each file readable YAML."""
+def plan(report: Report, workspace: Workspace) -> list[FileFix]:
+    """The fixes the report's findings allow, file by file, checked to leave each file readable YAML.
+
+    Each file is read as the run read it (bounded, a regular file, no link out of the workspace).
+    """
+    limits = workspace.limits
     out = []
     for file in report.files:
         if not any(d.code in FIXABLE for d in file.diagnostics) or file.path.startswith("<"):
             continue
         try:
-            before = Path(file.path).read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+            data = read_limited(file.path, limits.max_bytes, workspace.root)
+            if len(data) > limits.max_bytes:  # too large to read: its own finding says so, nothing to fix
+                continue
+            before = data.decode("utf-8")
+        except (InputError, UnicodeDecodeError):
             continue
         after, applied = apply(before, fixes(file.diagnostics, text_lines(before)))
         if applied and _still_reads(after, file.path, limits):
@@ -180,7 +185,7 @@ def fix_paths(paths: list[str], workspace: Workspace, options: RunOptions, write
     report = check(paths, workspace, options)
     done: dict[str, FileFix] = {}
     for _ in range(MAX_PASSES if write else 1):
-        planned = plan(report, workspace.limits)
+        planned = plan(report, workspace)
         if not planned:
             break
         for item in planned:
@@ -194,21 +199,7 @@ def fix_paths(paths: list[str], workspace: Workspace, options: RunOptions, write
             )
         if not write:
             break
+        if any(item.path in workspace.catalogs.files for item in planned):
+            workspace = workspace.reloaded()  # the journeys are checked against the catalogs as now written
         report = check(paths, workspace, options)
     return FixRun(tuple(done[p] for p in sorted(done)), report)
-
-
-def rewrite(path: str, text: str) -> None:
-    """Replace a file's text atomically, keeping its permissions (a link stays a link: its target is written)."""
-    target = os.path.realpath(path)
-    mode = os.stat(target).st_mode & 0o7777
-    write_atomic(target, text)
-    os.chmod(target, mode)
-
-
-def unified_diff(path: str, before: str, after: str) -> str:
-    """The change from ``before`` to ``after`` as a unified diff of ``path`` (empty when none)."""
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
-    )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)

@@ -8,6 +8,7 @@ diagnostics; :mod:`cjm.validate.run` gathers the values and files the findings.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -40,9 +41,9 @@ def links(journey: Journey) -> tuple[Link, ...]:
 def cycle(graph: Mapping[str, Iterable[str]], start: str, back_to: str) -> list[str] | None:
     """The shortest chain of nested journeys from ``start`` to ``back_to`` (both included), or None."""
     seen = {start}
-    queue: list[list[str]] = [[start]]
+    queue = deque([[start]])
     while queue:
-        chain = queue.pop(0)
+        chain = queue.popleft()
         if chain[-1] == back_to:
             return chain
         for target in sorted(set(graph.get(chain[-1], ()))):
@@ -73,9 +74,9 @@ def check_nesting(
             )
             out.append(core("CJM023", path, link.span, message, hint))
             continue
-        chain = [journey_id] if link.target == journey_id else cycle(graph, link.target, journey_id)
+        chain = cycle(graph, link.target, journey_id)  # [journey_id] when the action nests its own journey
         if chain is not None:
-            loop = " -> ".join([journey_id, *chain] if link.target != journey_id else [journey_id, journey_id])
+            loop = " -> ".join([journey_id, *chain])
             message = f"action '{link.action}' nests journey '{link.target}', which leads back here: {loop}"
             hint = "a nested journey details part of its parent; it cannot contain its parent: remove one link"
             out.append(core("CJM024", path, link.span, message, hint))

@@ -155,7 +155,7 @@ def _with_duplicate_ids(checked: list[Checked]) -> list[Checked]:
         )
         diagnostics = tuple(sorted([*item.report.diagnostics, finding], key=lambda d: d.sort_key))
         lines = {**item.report.lines, span.line: item.text_lines[0]} if item.text_lines else item.report.lines
-        out.append(Checked(FileReport(item.report.path, diagnostics, lines), item.suppressed, item.journey_id))
+        out.append(replace(item, report=FileReport(item.report.path, diagnostics, lines)))
     return out
 
 
@@ -164,10 +164,10 @@ Graph = dict[str, set[str]]
 
 def _outside_graph(workspace: Workspace, inside: set[str]) -> Graph:
     """Which journeys the workspace's other journey files (those the run did not name) nest, by journey id."""
-    catalogs = {os.path.abspath(f) for f in workspace.catalogs.files}
+    skip = inside | {os.path.abspath(f) for f in workspace.catalogs.files}
     graph: Graph = {}
     for path in discover([], workspace.config):
-        if os.path.abspath(path) in inside | catalogs:
+        if os.path.abspath(path) in skip:
             continue
         try:
             result = load_bytes(read_limited(path, workspace.limits.max_bytes, workspace.root), path, workspace.limits)

@@ -185,7 +185,8 @@ class SalvagedCatalog:
     waiting: tuple[tuple[str, int, str], ...] = ()
 
 
-_CATALOG_LISTS = ("personas", "touchpoints", "backstage", "departments", "lifecycle")
+# every list of a catalog: a list added to the model is salvaged entry by entry without a second edit here
+_CATALOG_LISTS = tuple(name for name, f in Catalog.model_fields.items() if typing.get_origin(f.annotation) is list)
 
 
 def salvage_catalog(data: Mapping[str, Any]) -> SalvagedCatalog:

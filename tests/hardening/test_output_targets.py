@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cjm.errors import InputError
-from cjm.output import is_stream, unchanged, write_atomic
+from cjm.output import is_stream, rewrite, unchanged, write_atomic
 from tests.conftest import EXAMPLES, Result, run_cli_process
 
 JOURNEY = str(EXAMPLES[0])
@@ -54,6 +54,25 @@ def test_regular_file_is_replaced_by_a_rename(tmp_path: Path) -> None:
     write_atomic(target, "new")
     assert target.read_text() == "new"
     assert target.stat().st_ino != before  # a new file renamed into place, not the old one truncated
+
+
+def test_rewrite_keeps_the_mode_from_the_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A private file is never world-readable while it is replaced: the temp file has its mode before the rename."""
+    target = tmp_path / "private.txt"
+    target.write_text("old")
+    target.chmod(0o600)
+    modes: list[int] = []
+    real_replace = os.replace
+
+    def replace(src: str, dst: object) -> None:
+        modes.append(os.stat(src).st_mode & 0o777)
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", replace)
+    rewrite(str(target), "new")
+    assert target.read_text() == "new"
+    assert modes == [0o600]
+    assert target.stat().st_mode & 0o777 == 0o600
 
 
 def test_dev_null_stays_a_device() -> None:
