@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from cjm.entities import walk
 from cjm.model import Journey, Opportunity, PainPoint
+from cjm.portfolio import by_title
 
 SEVERITY_POINTS = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 LEVEL_POINTS = {"low": 1, "medium": 2, "high": 3}
@@ -127,7 +128,6 @@ def _unranked(journey: Journey, reach: Reach | None) -> list[RankedOpportunity]:
 def backlog(journeys: Sequence[Journey], evidence: Mapping[str, Reach] | None = None) -> tuple[RankedOpportunity, ...]:
     """Every opportunity of every journey, best score first; ``evidence`` maps journey ids to what data says."""
     evidence = evidence or {}
-    ordered = sorted(journeys, key=lambda j: (j.title.lower(), j.id))
-    items = [item for j in ordered for item in _unranked(j, evidence.get(j.id))]
+    items = [item for j in by_title(journeys) for item in _unranked(j, evidence.get(j.id))]
     items.sort(key=lambda item: -item.score)  # stable: equal scores keep journey title, then file order
     return tuple(replace(item, rank=n) for n, item in enumerate(items, start=1))

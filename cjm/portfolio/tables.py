@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from cjm.entities import walk
 from cjm.model import SEVERITY_RANK, Journey, PainPoint
+from cjm.portfolio import by_title
 
 NO_TOUCHPOINT = "no touchpoint"
 NO_DEPARTMENT = "no department"
@@ -66,17 +67,13 @@ class OwnerRow:
     backstage: tuple[str, ...]
 
 
-def _ordered(journeys: Sequence[Journey]) -> list[Journey]:
-    return sorted(journeys, key=lambda j: (j.title.lower(), j.id))
-
-
 def pain_rows(journeys: Sequence[Journey]) -> tuple[PainRow, ...]:
     """Every pain point of every journey, once per (touchpoint, department) of the action that holds it.
 
     Sorted by touchpoint, department, then most severe first, then journey and file order.
     """
     rows: list[tuple[tuple[object, ...], PainRow]] = []
-    for journey in _ordered(journeys):
+    for journey in by_title(journeys):
         touchpoints = {t.id: t for t in journey.touchpoints}
         stage_of = {a.id: (s.name, a.name, a.touchpoints) for s, a in journey.actions()}
         stage_names = {s.id: s.name for s in journey.stages}
@@ -155,7 +152,7 @@ def owner_rows(journeys: Sequence[Journey]) -> tuple[OwnerRow, ...]:
         if owner and owner.strip():
             table.setdefault(owner.strip(), {}).setdefault(what, []).append(label)
 
-    for journey in _ordered(journeys):
+    for journey in by_title(journeys):
         add(journey.owner, "journeys", journey.title)
         for entity in walk(journey):
             model = entity.model
