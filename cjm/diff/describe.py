@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,10 +167,8 @@ def _changed(change: Change, word: str, labels: Labels) -> str:
         return f"Emotion of “{name}”: {signed(old)} → {signed(new)}"
     if change.entity == "action" and change.field in ("touchpoints", "backstage") and isinstance(new, list):
         kind = "touchpoint" if change.field == "touchpoints" else "backstage"
-        gone = [labels.name(kind, i) for i in (old or []) if i not in new]
-        came = [labels.name(kind, i) for i in new if i not in (old or [])]
-        parts = [f"removed {', '.join(gone)}" if gone else "", f"added {', '.join(came)}" if came else ""]
-        return f"{field_name.capitalize()} of “{name}”: {'; '.join(p for p in parts if p)}"
+        listed = _removed_added(old or [], new, lambda i: labels.name(kind, i))
+        return f"{field_name.capitalize()} of “{name}”: {listed}"
     if change.entity == "action" and change.field == "frontstage":
         return f"Frontstage of “{name}”: {_steps(old, new)}"
     if change.entity == "metric" and change.field in ("current", "responses"):
@@ -187,11 +185,15 @@ def _steps(old: Any, new: Any) -> str:
         items = value if isinstance(value, list) else []
         return [str(i.get("text", "")) + (f" ({i['owner']})" if i.get("owner") else "") for i in items]
 
-    before, after = texts(old), texts(new)
-    gone = [f"“{short(t, 60)}”" for t in before if t not in after]
-    came = [f"“{short(t, 60)}”" for t in after if t not in before]
+    return _removed_added(texts(old), texts(new), lambda t: f"“{short(t, 60)}”") or "reordered or re-assigned"
+
+
+def _removed_added(old: list[Any], new: list[Any], label: Callable[[Any], str]) -> str:
+    """The items of one list value that left it and that joined it, in their order: "removed A, B; added C"."""
+    gone = [label(i) for i in old if i not in new]
+    came = [label(i) for i in new if i not in old]
     parts = [f"removed {', '.join(gone)}" if gone else "", f"added {', '.join(came)}" if came else ""]
-    return "; ".join(p for p in parts if p) or "reordered or re-assigned"
+    return "; ".join(p for p in parts if p)
 
 
 def emotion_text(snap: Snapshot | None, which: str) -> str:

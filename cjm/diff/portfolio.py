@@ -20,11 +20,6 @@ class PortfolioChanges:
     opportunities_added: int = 0
     opportunities_resolved: int = 0
 
-    def __bool__(self) -> bool:
-        return bool(
-            self.added or self.retired or self.statuses or self.opportunities_added or self.opportunities_resolved
-        )
-
     def to_dict(self) -> dict[str, Any]:
         """The facts as JSON values."""
         return {
@@ -65,20 +60,24 @@ def portfolio_changes(report: DiffReport) -> PortfolioChanges:
     return PortfolioChanges(tuple(added), tuple(retired), tuple(statuses), opp_added, opp_resolved)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
-def portfolio_line(changes: PortfolioChanges) -> str:
-    """One sentence: "Portfolio: 1 journey added (A); 1 retired (B); C draft → validated; 2 opportunities added"."""
+def portfolio_line(report: DiffReport) -> str:
+    """One sentence: "Portfolio: 1 journey added (A); 1 retired (B); C draft → validated; 2 opportunities added";
+    empty when nothing portfolio-wide changed or the report is not of a ``--base`` run."""
+    if report.base is None:
+        return ""
+    changes = portfolio_changes(report)
     parts = []
     if changes.added:
-        parts.append(f"{_count(len(changes.added), 'journey')} added ({', '.join(changes.added)})")
+        parts.append(f"{_count(len(changes.added), 'journey', 'journeys')} added ({', '.join(changes.added)})")
     if changes.retired:
         parts.append(f"{len(changes.retired)} retired ({', '.join(changes.retired)})")
     parts.extend(f"{title} {old} → {new}" for title, old, new in changes.statuses if new != "retired")
     opportunities = [
-        f"{_count(n, 'opportunity').replace('opportunitys', 'opportunities')} {verb}"
+        f"{_count(n, 'opportunity', 'opportunities')} {verb}"
         for n, verb in ((changes.opportunities_added, "added"), (changes.opportunities_resolved, "resolved"))
         if n
     ]

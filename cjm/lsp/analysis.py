@@ -115,6 +115,9 @@ def _open(folder: str) -> Opened:
     return opened
 
 
+CONFIG_NAMES = ("cjm.toml", "pyproject.toml")  # the files a folder's configuration is read from
+
+
 def _config_candidates(folder: str, found: Path | None) -> list[str]:
     """The files whose change or appearance changes a folder's configuration: a cjm.toml or pyproject.toml
     in the folder and each one above it, up to the one found (or to the top when none was)."""
@@ -122,7 +125,7 @@ def _config_candidates(folder: str, found: Path | None) -> list[str]:
     here = Path(os.path.abspath(folder))
     stop = os.path.abspath(found.parent) if found is not None else None
     for place in (here, *here.parents):
-        out += [str(place / "cjm.toml"), str(place / "pyproject.toml")]
+        out += [str(place / name) for name in CONFIG_NAMES]
         if str(place) == stop:
             break
     return out

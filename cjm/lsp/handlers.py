@@ -9,6 +9,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.uris import to_fs_path
 
 from cjm.lsp import completion, navigation
+from cjm.lsp.analysis import CONFIG_NAMES
 from cjm.lsp.server import CjmServer, answering, to_position, to_range
 from cjm.validate.fix import fixes
 
@@ -18,7 +19,6 @@ _ITEM_KIND = {
     "emotion": lsp.CompletionItemKind.Value,
 }
 TRIGGERS = [":", " ", "[", ",", "-"]
-CONFIG_NAMES = ("cjm.toml", "pyproject.toml")
 # the files whose creation, change or deletion can change a workspace: its configuration and its catalogs
 WATCHED = ["**/cjm.toml", "**/pyproject.toml", "**/*.yaml", "**/*.yml"]
 

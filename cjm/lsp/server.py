@@ -126,13 +126,13 @@ class CjmServer(LanguageServer):
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=version)
         )
-        self.checker.submit(_index_of, analysis)  # built after the diagnostics are out, before the next check
+        self.checker.submit(self.index, uri)  # built after the diagnostics are out, before the next check
 
     def index(self, uri: str) -> FileIndex | None:
         """The document's id index: of its current text, or of the last text that parsed (while it is half-typed)."""
         analysis = self.analyses.get(uri)
         index = analysis.index if analysis is not None else None
-        if index is not None:
+        if index is not None and self.analyses.get(uri) is analysis:  # not closed meanwhile
             self.parsed[uri] = index
         return index or self.parsed.get(uri)
 
@@ -218,7 +218,3 @@ def answering(default: Any) -> Callable[[F], F]:
 
 
 _analyse = answering(None)(analyse)  # a check that fails is logged and publishes nothing; the server goes on
-
-
-def _index_of(analysis: Analysis) -> FileIndex | None:
-    return analysis.index

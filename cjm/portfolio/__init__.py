@@ -8,3 +8,16 @@
 Nothing here reads files or writes output: the site (``cjm render``), ``cjm report`` and ``cjm diff``
 hand in journeys and get values back.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cjm.model import Journey
+
+
+def by_title(journeys: Iterable[Journey]) -> list[Journey]:
+    """The journeys in the portfolio's one stable order: by title (case aside), then by id."""
+    return sorted(journeys, key=lambda j: (j.title.lower(), j.id))

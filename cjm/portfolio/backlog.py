@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from cjm.entities import walk
 from cjm.model import Journey, Opportunity, PainPoint
+from cjm.portfolio import by_title
 
 SEVERITY_POINTS = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 LEVEL_POINTS = {"low": 1, "medium": 2, "high": 3}
@@ -61,7 +62,9 @@ class RankedOpportunity:
 
 
 @dataclass(frozen=True)
-class _Place:
+class Place:
+    """Where a stage's or an action's notes stand: its stage, the action's name (empty for a stage), its touchpoints."""
+
     stage_id: str
     stage: str
     action: str
@@ -90,25 +93,25 @@ def score(pain: int, impact: int, effort: int, reach: float) -> float:
     return round(pain * impact / effort * reach, 2)
 
 
-def _places(journey: Journey) -> dict[tuple[str, str], _Place]:
+def places(journey: Journey) -> dict[tuple[str, str], Place]:
     """Where each stage and action stands, by (kind, id): its stage and its touchpoints."""
-    out: dict[tuple[str, str], _Place] = {}
+    out: dict[tuple[str, str], Place] = {}
     for stage in journey.stages:
-        out[("stage", stage.id)] = _Place(stage.id, stage.name, "", ())
+        out[("stage", stage.id)] = Place(stage.id, stage.name, "", ())
         for action in stage.actions:
-            out[("action", action.id)] = _Place(stage.id, stage.name, action.name, tuple(action.touchpoints))
+            out[("action", action.id)] = Place(stage.id, stage.name, action.name, tuple(action.touchpoints))
     return out
 
 
 def _unranked(journey: Journey, reach: Reach | None) -> list[RankedOpportunity]:
     pains = {e.id: e.model for e in walk(journey) if e.kind == "pain_point" and e.id}
-    places = _places(journey)
+    where = places(journey)
     out = []
     for entity in walk(journey):
         if entity.kind != "opportunity" or entity.parent is None:
             continue
         opp: Opportunity = entity.model  # type: ignore[assignment]
-        place = places[entity.parent]
+        place = where[entity.parent]
         reached, factor = reach_factor(place.touchpoints, place.stage_id, reach)
         pain = pain_points(opp.addresses, pains)  # type: ignore[arg-type]
         impact = LEVEL_POINTS[opp.impact or DEFAULT_LEVEL]
@@ -127,7 +130,6 @@ def _unranked(journey: Journey, reach: Reach | None) -> list[RankedOpportunity]:
 def backlog(journeys: Sequence[Journey], evidence: Mapping[str, Reach] | None = None) -> tuple[RankedOpportunity, ...]:
     """Every opportunity of every journey, best score first; ``evidence`` maps journey ids to what data says."""
     evidence = evidence or {}
-    ordered = sorted(journeys, key=lambda j: (j.title.lower(), j.id))
-    items = [item for j in ordered for item in _unranked(j, evidence.get(j.id))]
+    items = [item for j in by_title(journeys) for item in _unranked(j, evidence.get(j.id))]
     items.sort(key=lambda item: -item.score)  # stable: equal scores keep journey title, then file order
     return tuple(replace(item, rank=n) for n, item in enumerate(items, start=1))

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cjm.model import Journey, LifecycleStage
+from cjm.portfolio import by_title
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Board:
 
 def build_board(journeys: Sequence[Journey], lifecycle: Sequence[LifecycleStage]) -> Board:
     """Place every journey on each lifecycle stage it names; journeys naming none of them are unplaced."""
-    ordered = sorted(journeys, key=lambda j: (j.title.lower(), j.id))
+    ordered = by_title(journeys)
     known = {stage.id for stage in lifecycle}
     columns = tuple(Column(stage, tuple(j.id for j in ordered if stage.id in j.lifecycle)) for stage in lifecycle)
     unplaced = tuple(j.id for j in ordered if not known.intersection(j.lifecycle))

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from cjm.entities import walk
 from cjm.model import SEVERITY_RANK, Journey, PainPoint
+from cjm.portfolio import by_title
+from cjm.portfolio.backlog import places
 
 NO_TOUCHPOINT = "no touchpoint"
 NO_DEPARTMENT = "no department"
@@ -66,39 +68,33 @@ class OwnerRow:
     backstage: tuple[str, ...]
 
 
-def _ordered(journeys: Sequence[Journey]) -> list[Journey]:
-    return sorted(journeys, key=lambda j: (j.title.lower(), j.id))
-
-
 def pain_rows(journeys: Sequence[Journey]) -> tuple[PainRow, ...]:
     """Every pain point of every journey, once per (touchpoint, department) of the action that holds it.
 
     Sorted by touchpoint, department, then most severe first, then journey and file order.
     """
     rows: list[tuple[tuple[object, ...], PainRow]] = []
-    for journey in _ordered(journeys):
+    for journey in by_title(journeys):
         touchpoints = {t.id: t for t in journey.touchpoints}
-        stage_of = {a.id: (s.name, a.name, a.touchpoints) for s, a in journey.actions()}
-        stage_names = {s.id: s.name for s in journey.stages}
+        held = places(journey)
         for n, entity in enumerate(walk(journey)):
             if entity.kind != "pain_point" or entity.parent is None:
                 continue
             pain: PainPoint = entity.model  # type: ignore[assignment]
-            kind, holder = entity.parent
-            stage, action, refs = stage_of[holder] if kind == "action" else (stage_names[holder], "", [])
-            places: list[tuple[str, str, list[str]]] = [
+            place = held[entity.parent]
+            at: list[tuple[str, str, list[str]]] = [
                 (
                     touchpoints[r].name,
                     str(touchpoints[r].channel),
                     [journey.department_name(d) for d in touchpoints[r].departments],
                 )
-                for r in refs
+                for r in place.touchpoints
                 if r in touchpoints
             ] or [(NO_TOUCHPOINT, "", [])]
-            for name, channel, departments in places:
+            for name, channel, departments in at:
                 for department in departments or [NO_DEPARTMENT]:
                     row = PainRow(
-                        name, channel, department, journey.id, journey.title, stage, action, pain.id or "",
+                        name, channel, department, journey.id, journey.title, place.stage, place.action, pain.id or "",
                         pain.text, pain.severity, pain.owner or "", pain.evidence or "",
                     )  # fmt: skip
                     key = (name == NO_TOUCHPOINT, name.lower(), department == NO_DEPARTMENT, department.lower(),
@@ -155,7 +151,7 @@ def owner_rows(journeys: Sequence[Journey]) -> tuple[OwnerRow, ...]:
         if owner and owner.strip():
             table.setdefault(owner.strip(), {}).setdefault(what, []).append(label)
 
-    for journey in _ordered(journeys):
+    for journey in by_title(journeys):
         add(journey.owner, "journeys", journey.title)
         for entity in walk(journey):
             model = entity.model

@@ -132,3 +132,17 @@ def test_references_of_a_catalog_id_from_the_catalog_reach_every_journey(tmp_pat
         ("other.journey.yaml", 12, 28),
         ("returns.journey.yaml", 12, 22),
     ]
+
+
+def test_a_half_typed_document_keeps_the_outline_of_its_last_text_that_parsed(tmp_path: Path, serve: Serve) -> None:
+    session, uri, _ = _opened(tmp_path, serve)
+    shifted = "# a comment line\n" + JOURNEY  # parses: its ids are one line lower, and no request asked for them
+    version = session.replace(uri, shifted)
+    assert session.diagnostics(uri, version) == []
+    version = session.replace(uri, shifted[: shifted.index("touchpoints: [help") + 16])
+    assert [d.code for d in session.diagnostics(uri, version)] == ["CJM001"]
+    found = session.run(
+        session.client.text_document_document_symbol_async(lsp.DocumentSymbolParams(lsp.TextDocumentIdentifier(uri)))
+    )
+    assert found is not None and isinstance(found[0], lsp.DocumentSymbol)
+    assert found[0].selection_range == lsp.Range(lsp.Position(8, 8), lsp.Position(8, 11))  # of the shifted text

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from cjm.diff.describe import Labels, describe, emotion_text, headline, short
 from cjm.diff.formats.chart import changed, curve, table
 from cjm.diff.formats.text import grouped
-from cjm.diff.portfolio import portfolio_changes, portfolio_line
+from cjm.diff.portfolio import portfolio_line
 from cjm.diff.report import DiffReport, FileDiff
 from cjm.diff.summary import Snapshot
 from cjm.escape import markdown_inline as md
@@ -123,7 +123,7 @@ def _top(report: DiffReport) -> str:
 def format_markdown(report: DiffReport) -> str:
     """The comment, collapsing detail level by level until it fits GitHub's limit."""
     head = [MARKER, "## Customer journey changes", "", _top(report)]
-    portfolio = portfolio_line(portfolio_changes(report)) if report.base is not None else ""
+    portfolio = portfolio_line(report)
     if portfolio:
         head += ["", md(portfolio)]
     text = ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cjm.diff.describe import Labels, describe, headline
-from cjm.diff.portfolio import portfolio_changes, portfolio_line
+from cjm.diff.portfolio import portfolio_line
 from cjm.diff.report import DiffReport, FileDiff
 from cjm.escape import visible as safe
 
@@ -46,7 +46,7 @@ def format_text(report: DiffReport, colour: bool) -> str:
         since = f" since {report.base}" if report.base else ""
         return f"No journey files changed{since}.\n"
     blocks = ["\n".join(_file(diff, colour)) for diff in report.files]
-    portfolio = portfolio_line(portfolio_changes(report)) if report.base is not None else ""
+    portfolio = portfolio_line(report)
     if portfolio:
         blocks.insert(0, safe(portfolio))
     total = len(report.changes)
