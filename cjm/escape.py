@@ -85,3 +85,12 @@ def rich_markup(text: str) -> str:
     from rich.markup import escape
 
     return escape(visible(text))
+
+
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_text(text: str) -> str:
+    """A CSV cell's text that a spreadsheet shows as text: a formula is prefixed with an apostrophe (OWASP)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text

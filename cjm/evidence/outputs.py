@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cjm.escape import spreadsheet_text
 from cjm.evidence.aggregates import optional_tables
 from cjm.evidence.analysis import RESULT_TABLES
 from cjm.evidence.formats import render_json
@@ -30,11 +31,6 @@ CSV_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 }  # fmt: skip
 
 
-# A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection): event names and
-# messages come from the data, so such a cell is prefixed with an apostrophe, which spreadsheets show as text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -46,7 +42,7 @@ def _cell(value: Any) -> str:
         text = ">".join("" if v is None else str(v) for v in value)
     else:
         text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet_text(text)  # event names and messages come from the data
 
 
 def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> str:

@@ -10,7 +10,6 @@ values before it replaces the file, atomically; a file that changed since the ru
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,7 +141,7 @@ def rewrite(text: str, path: str, updates: list[MetricUpdate]) -> str:
 def update_metrics(path: str, report: EvidenceReport) -> list[str]:
     """Rewrite the journey file with the measured metrics; lines saying what changed (none: nothing to write)."""
     from cjm.model import Journey
-    from cjm.output import write_atomic
+    from cjm.output import rewrite as write_back
     from cjm.validate.yaml_reader import parse_yaml
 
     data = Path(path).read_bytes()
@@ -155,9 +154,6 @@ def update_metrics(path: str, report: EvidenceReport) -> list[str]:
     if not updates:
         return []
     new = rewrite(text, path, updates)
-    target = os.path.realpath(path)
-    mode = os.stat(target).st_mode & 0o7777
-    write_atomic(target, ("\ufeff" if bom else "") + new)
-    os.chmod(target, mode)
+    write_back(path, ("\ufeff" if bom else "") + new)  # atomic, the file's permissions from the start
     return [f"{u.metric}: current {'-' if u.old is None else _number(u.old)} -> {_number(u.current)} "
             f"({u.count:,} responses)" for u in updates]  # fmt: skip

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cjm.escape import json_text, markdown_inline, visible
+from cjm.escape import json_text, markdown_inline, spreadsheet_text, visible
 from cjm.model import Journey
 from cjm.portfolio.backlog import Reach, backlog
 from cjm.portfolio.tables import owner_rows, pain_rows
@@ -86,10 +86,6 @@ REPORTS: dict[str, Callable[[Sequence[Journey], Mapping[str, Reach]], Table]] = 
     "owners": owners,
 }
 
-# A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection); such a cell is
-# prefixed with an apostrophe, which spreadsheets show as text (as `cjm evidence` does for its CSV tables).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
 
 def _number(value: float) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
@@ -101,10 +97,7 @@ def csv_cell(value: Cell) -> str:
         return ""
     if isinstance(value, int | float):
         return _number(value)
-    text = value
-    if text.startswith(_FORMULA_START):
-        text = "'" + text
-    return visible(text)
+    return visible(spreadsheet_text(value))
 
 
 def to_csv(table: Table) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from cjm.model import SEVERITY_RANK, Journey, LifecycleStage
+from cjm.portfolio import by_title
 from cjm.portfolio.backlog import RankedOpportunity, Reach, backlog
 from cjm.portfolio.board import Board, Nesting, build_board
 from cjm.portfolio.tables import (
@@ -376,7 +377,7 @@ def build_site(
     evidence: Mapping[str, Reach] | None = None,
 ) -> SiteView:
     """The index view of a set of journeys, in the order given (sorted by title for a stable page)."""
-    ordered = sorted(journeys, key=lambda j: (j.title.lower(), j.id))
+    ordered = by_title(journeys)
     departments: list[str] = []
     # Keyed by id and name: ids are local to a journey unless a shared catalog defines them.
     touchpoints: dict[tuple[str, str], tuple[str, str, set[str], list[str]]] = {}
