@@ -23,7 +23,9 @@ from cjm.discovery import discover, glob, is_journey_name, read_limited, workspa
 from cjm.errors import CjmError
 from cjm.lsp.index import FileIndex, index_source, index_text
 from cjm.validate.lint import RuleSet, lint, rule_set
-from cjm.validate.loader import load_bytes
+from cjm.validate.loader import LoadResult, load_bytes
+from cjm.validate.nesting import check_nesting
+from cjm.validate.run import declared, located_links, nested_of
 from cjm.workspace import Workspace, load_catalogs, open_workspace
 
 Reader = Callable[[], bytes]
@@ -48,6 +50,29 @@ class Opened:
     catalogs: dict[str, FileIndex] = field(default_factory=dict)  # absolute path -> index of a catalog file
 
     journeys: dict[str, tuple[tuple[float, int] | None, FileIndex | None]] = field(default_factory=dict)
+    # absolute path -> (disk state, the journey id it declares and the ids its actions nest)
+    nests: dict[str, tuple[tuple[float, int] | None, tuple[str, frozenset[str]] | None]] = field(default_factory=dict)
+
+    def nesting_graph(self, skip: str) -> dict[str, set[str]]:
+        """Which journeys the workspace's journey files nest, by journey id, as on disk (each file reread only
+        when it changes); ``skip`` is the document being checked, whose editor text counts instead."""
+        try:
+            files = discover([], self.workspace.config)[:MAX_JOURNEYS]
+        except CjmError:
+            return {}
+        catalogs = set(self.catalog_files)
+        graph: dict[str, set[str]] = {}
+        for shown in files:
+            file = os.path.abspath(shown)
+            if file == skip or file in catalogs:
+                continue
+            stamp = _stamp(file)
+            cached = self.nests.get(file)
+            if cached is None or cached[0] != stamp:
+                cached = self.nests[file] = (stamp, nested_of(file, self.workspace))
+            if cached[1] is not None:
+                graph.setdefault(cached[1][0], set()).update(cached[1][1])
+        return graph
 
     def journey_indexes(self) -> list[FileIndex]:
         """The indexes of the workspace's journeys as on disk (reread when they change), for ids shared by catalogs.
@@ -222,7 +247,24 @@ def analyse(
     linted = lint(result, opened.rules, rel)
     broken = any(d.code in ("CJM001", "CJM005") for d in result.diagnostics)  # the source map is partial
     indexer = functools.partial(index_source, path, result.source) if result.text and not broken else _no_index
-    return Analysis(linted.diagnostics, indexer, opened, text=text)
+    return Analysis(_with_nesting(path, result, linted.diagnostics, opened), indexer, opened, text=text)
+
+
+def _with_nesting(
+    path: str, result: LoadResult, found: tuple[Diagnostic, ...], opened: Opened
+) -> tuple[Diagnostic, ...]:
+    """CJM023 and CJM024 as `cjm validate` gives them: the rest of the workspace is read (from its cache) only
+    when an action nests a journey other than the document's own."""
+    journey = declared(result)
+    own = located_links(result) if journey is not None else ()
+    if journey is None or not own:
+        return found
+    graph = {journey.id: {k.target for k in own}}
+    if any(k.target not in graph for k in own):
+        for ident, targets in opened.nesting_graph(os.path.abspath(path)).items():
+            graph.setdefault(ident, set()).update(targets)
+    nesting = check_nesting(path, journey.id, own, graph)
+    return tuple(sorted([*found, *nesting], key=lambda d: d.sort_key)) if nesting else found
 
 
 def _catalog_diagnostics(path: str, data: bytes, opened: Opened) -> tuple[Diagnostic, ...]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from cjm.diagnostics import Diagnostic, FileReport, Related, Report, Span, core
 from cjm.discovery import JOURNEY_SUFFIXES, discover, read_limited, workspace_path
 from cjm.errors import InputError
+from cjm.model import Journey
 from cjm.validate.lint import RuleSet, lint, rule_set
 from cjm.validate.loader import LoadResult, load_bytes, source_lines
 from cjm.validate.nesting import Link, check_nesting, links
@@ -47,20 +48,26 @@ def check_one(path: str, display: str, rules: RuleSet, limits: Limits) -> Checke
     rel = workspace_path(display if path == "-" else path, Path(rules.root)) if rules.root else None
     linted = lint(result, rules, rel)
     report = FileReport(display, linted.diagnostics, source_lines(result, linted.diagnostics))
-    # a file with errors elsewhere still declares its id, unless the id is what is broken
-    journey = result.journey or (result.salvaged.journey if result.salvaged and ("id",) not in result.broken else None)
+    journey = declared(result)
     if journey is None:
         return Checked(report, linted.suppressed)
     span = result.source.span(("id",))
     line = source_lines(result, [core("CJM022", display, span, "")]).get(span.line, "")
-    nested = _located_links(result)
+    nested = located_links(result)
     if nested:  # the lines a CJM023 or CJM024 would point at, for its code frame
         frames = source_lines(result, [core("CJM023", display, k.span, "") for k in nested])
         report = replace(report, lines={**frames, **report.lines})
     return Checked(report, linted.suppressed, (journey.id, span), (line,), nested)
 
 
-def _located_links(result: LoadResult) -> tuple[Link, ...]:
+def declared(result: LoadResult) -> Journey | None:
+    """The journey a file declares: a file with errors elsewhere still declares its id, unless the id is broken."""
+    if result.journey is not None:
+        return result.journey
+    return result.salvaged.journey if result.salvaged and ("id",) not in result.broken else None
+
+
+def located_links(result: LoadResult) -> tuple[Link, ...]:
     """The nested-journey links of a loaded (or salvaged) journey, with their spans in the file."""
     if result.journey is not None:
         return tuple(replace(k, span=result.source.span(k.path)) for k in links(result.journey))
@@ -169,14 +176,20 @@ def _outside_graph(workspace: Workspace, inside: set[str]) -> Graph:
     for path in discover([], workspace.config):
         if os.path.abspath(path) in skip:
             continue
-        try:
-            result = load_bytes(read_limited(path, workspace.limits.max_bytes, workspace.root), path, workspace.limits)
-        except InputError:
-            continue  # a file the run cannot read holds no journey a link could name
-        journey = result.journey or (result.salvaged.journey if result.salvaged else None)
-        if journey is not None:
-            graph.setdefault(journey.id, set()).update(k.target for k in links(journey))
+        found = nested_of(path, workspace)
+        if found is not None:
+            graph.setdefault(found[0], set()).update(found[1])
     return graph
+
+
+def nested_of(path: str, workspace: Workspace) -> tuple[str, frozenset[str]] | None:
+    """A journey file's id and the journeys its actions nest, as on disk; None when it holds no journey."""
+    try:
+        result = load_bytes(read_limited(path, workspace.limits.max_bytes, workspace.root), path, workspace.limits)
+    except InputError:
+        return None  # a file the run cannot read holds no journey a link could name
+    journey = result.journey or (result.salvaged.journey if result.salvaged else None)
+    return None if journey is None else (journey.id, frozenset(k.target for k in links(journey)))
 
 
 def _with_nesting(checked: list[Checked], outside: Callable[[], Graph]) -> list[Checked]:

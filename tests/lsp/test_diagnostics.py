@@ -176,3 +176,26 @@ def test_a_broken_cjm_toml_is_said_once_where_the_file_starts(tmp_path: Path, se
     assert [(d.code, d.range.start.line, d.range.start.character) for d in found] == [(None, 0, 0)]
     assert found[0].message.startswith("cjm cannot check this file: ")
     assert "catalog: 'catalogue/*.yaml' matches no file" in found[0].message
+
+
+def test_nested_journeys_are_checked_across_the_workspace_as_validate_checks_them(tmp_path: Path, serve: Serve) -> None:
+    journey = make_workspace(tmp_path)
+    nested = JOURNEY.replace("id: returns", "id: refund").replace("title: Return an item", "title: Get a refund")
+    (tmp_path / "refund.journey.yaml").write_text(
+        nested.replace(
+            "        name: Posts the parcel\n", "        name: Posts the parcel\n        journey: returns\n"
+        ),
+        encoding="utf-8",
+    )  # refund nests returns
+    linked = JOURNEY.replace(
+        "        name: Posts the parcel\n", "        name: Posts the parcel\n        journey: refund\n"
+    )
+    journey.write_text(linked, encoding="utf-8")  # returns nests refund: a loop
+    session = serve(tmp_path)
+    uri = session.open(journey)
+    expected = _validate(tmp_path, journey)[journey.name]
+    assert [f[0] for f in expected] == ["CJM024"] and "returns -> refund -> returns" in expected[0][3]
+    assert _published(session.diagnostics(uri)) == expected
+    version = session.replace(uri, linked.replace("journey: refund", "journey: refnud"))
+    found = session.diagnostics(uri, version)
+    assert [(d.code, d.message.splitlines()[-1]) for d in found] == [("CJM023", "did you mean 'refund'?")]
